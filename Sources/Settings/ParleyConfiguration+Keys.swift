@@ -1,0 +1,93 @@
+import Foundation
+
+extension ParleyConfiguration {
+    /// One configuration key: its dotted TOML name and how to apply a textual value.
+    public struct Key: Sendable {
+        public let name: String
+        let apply: @Sendable (inout ParleyConfiguration, String) throws(ConfigurationError) -> Void
+
+        /// `PARLEY_HTTP_ADDRESS` for `http.address`.
+        public var environmentName: String {
+            "PARLEY_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    /// Every key Parley understands. `Config/parley.toml` documents each one.
+    public static let keys: [Key] = [
+        Key(name: "http.address") { c, v throws(ConfigurationError) in c.http.address = try HostAndPort(parsing: v) },
+        Key(name: "http.public_url") { c, v throws(ConfigurationError) in c.http.publicURL = try url(v) },
+        Key(name: "http.secure_cookies") { c, v throws(ConfigurationError) in c.http.secureCookies = try bool(v) },
+        Key(name: "http.trust_forwarded_for") { c, v throws(ConfigurationError) in
+            c.http.trustForwardedFor = try bool(v)
+        },
+        Key(name: "http.max_body_bytes") { c, v throws(ConfigurationError) in
+            c.http.maxBodyBytes = try int(v, 1024...67_108_864)
+        },
+        Key(name: "storage.data_dir") { c, v throws(ConfigurationError) in c.storage.dataDirectory = try nonEmpty(v) },
+        Key(name: "storage.database_url") { c, v throws(ConfigurationError) in c.storage.databaseURL = v },
+        Key(name: "accounts.allow_signup") { c, v throws(ConfigurationError) in c.accounts.allowSignup = try bool(v) },
+        Key(name: "accounts.bcrypt_cost") { c, v throws(ConfigurationError) in c.accounts.bcryptCost = try int(v, 4...31) },
+        Key(name: "accounts.session_days") { c, v throws(ConfigurationError) in
+            c.accounts.sessionDays = try int(v, 1...365)
+        },
+        Key(name: "accounts.max_failures_per_account") { c, v throws(ConfigurationError) in
+            c.accounts.maxFailuresPerAccount = try int(v, 1...1000)
+        },
+        Key(name: "accounts.max_failures_per_address") { c, v throws(ConfigurationError) in
+            c.accounts.maxFailuresPerAddress = try int(v, 1...100_000)
+        },
+        Key(name: "accounts.failure_window_seconds") { c, v throws(ConfigurationError) in
+            c.accounts.failureWindowSeconds = try int(v, 1...86_400)
+        },
+        Key(name: "meetings.default_reminder_minutes") { c, v throws(ConfigurationError) in
+            c.meetings.defaultReminderMinutes = try int(v, 0...10_080)
+        },
+        Key(name: "meetings.reminder_scan_seconds") { c, v throws(ConfigurationError) in
+            c.meetings.reminderScanSeconds = try int(v, 1...3600)
+        },
+        Key(name: "meetings.ring_seconds") { c, v throws(ConfigurationError) in
+            c.meetings.ringSeconds = try int(v, 5...600)
+        },
+        Key(name: "log.level") { c, v throws(ConfigurationError) in
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(v.lowercased()) else {
+                throw ConfigurationError(message: "'\(v)' is not a log level (\(levels.joined(separator: ", ")))")
+            }
+            c.log.level = v.lowercased()
+        },
+        Key(name: "log.format") { c, v throws(ConfigurationError) in
+            guard v == "text" || v == "json" else {
+                throw ConfigurationError(message: "'\(v)' is not a log format (text or json)")
+            }
+            c.log.format = v
+        },
+    ]
+
+    private static func bool(_ v: String) throws(ConfigurationError) -> Bool {
+        switch v.lowercased() {
+        case "true", "1", "yes", "on": return true
+        case "false", "0", "no", "off": return false
+        default: throw ConfigurationError(message: "'\(v)' is not true or false")
+        }
+    }
+
+    private static func int(_ v: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+        guard let i = Int(v.trimmingCharacters(in: .whitespaces)), range.contains(i) else {
+            throw ConfigurationError(
+                message: "'\(v)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return i
+    }
+
+    private static func nonEmpty(_ v: String) throws(ConfigurationError) -> String {
+        guard !v.isEmpty else { throw ConfigurationError(message: "the value must not be empty") }
+        return v
+    }
+
+    private static func url(_ v: String) throws(ConfigurationError) -> String {
+        guard v.isEmpty || v.hasPrefix("http://") || v.hasPrefix("https://") else {
+            throw ConfigurationError(message: "'\(v)' must start with http:// or https://")
+        }
+        return v
+    }
+}

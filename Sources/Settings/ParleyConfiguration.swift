@@ -1,0 +1,79 @@
+import Foundation
+
+/// Everything Parley can be configured with, in one typed value.
+///
+/// Sources, lowest precedence first: built-in defaults, the TOML file
+/// (`Config/parley.toml` documents every key), environment variables named
+/// `PARLEY_<SECTION>_<KEY>` (e.g. `PARLEY_HTTP_ADDRESS`), then command-line
+/// flags. Each key is declared once in ``ParleyConfiguration/keys`` so the
+/// three sources cannot drift apart.
+public struct ParleyConfiguration: Sendable, Equatable {
+    public struct HTTP: Sendable, Equatable {
+        /// Where the HTTP server listens.
+        public var address = HostAndPort(host: "127.0.0.1", port: 8080)
+        /// The origin people reach Parley at (used in join links and
+        /// calendar feeds). Empty: derived from `address`.
+        public var publicURL = ""
+        /// Mark the session cookie `Secure` (set when served over HTTPS).
+        public var secureCookies = false
+        /// Take the client address from `X-Forwarded-For` (only behind a proxy you run).
+        public var trustForwardedFor = false
+        /// Largest request body accepted, in bytes.
+        public var maxBodyBytes = 1_048_576
+    }
+
+    public struct Storage: Sendable, Equatable {
+        /// Directory for the SQLite database and, later, recordings.
+        public var dataDirectory = "./data"
+        /// Empty: SQLite at `<dataDirectory>/parley.sqlite`. Otherwise a
+        /// `postgres://user:password@host:port/database` URL.
+        public var databaseURL = ""
+    }
+
+    public struct Accounts: Sendable, Equatable {
+        public var allowSignup = true
+        /// bcrypt work factor (4...31); 12 costs about a quarter second.
+        public var bcryptCost = 12
+        public var sessionDays = 30
+        /// Failed sign-ins allowed per account and per client address within the window.
+        public var maxFailuresPerAccount = 5
+        public var maxFailuresPerAddress = 20
+        public var failureWindowSeconds = 900
+    }
+
+    public struct Meetings: Sendable, Equatable {
+        /// Minutes before an occurrence that invitees get a reminder, when the meeting doesn't say.
+        public var defaultReminderMinutes = 10
+        /// How often the reminder scheduler looks for due reminders.
+        public var reminderScanSeconds = 15
+        /// How long an unanswered call rings before it counts as missed.
+        public var ringSeconds = 45
+    }
+
+    public struct Log: Sendable, Equatable {
+        /// trace, debug, info, notice, warning, error, critical
+        public var level = "info"
+        /// "text" for people, "json" for log collectors.
+        public var format = "text"
+    }
+
+    public var http = HTTP()
+    public var storage = Storage()
+    public var accounts = Accounts()
+    public var meetings = Meetings()
+    public var log = Log()
+
+    public init() {}
+
+    /// The public origin without a trailing slash.
+    public var publicOrigin: String {
+        var url = http.publicURL.isEmpty ? "http://\(http.address)" : http.publicURL
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+
+    /// The SQLite file used when no database URL is configured.
+    public var sqlitePath: String {
+        (storage.dataDirectory as NSString).appendingPathComponent("parley.sqlite")
+    }
+}
