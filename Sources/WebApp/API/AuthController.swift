@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import HummingbirdBcrypt
+import NIOPosix
+import Store
+
+/// Sign-up, sign-in and sign-out.
+struct AuthController {
+    let services: AppServices
+
+    struct RegisterInput: Decodable {
+        var username: String
+        var displayName: String
+        var password: String
+    }
+
+    struct LoginInput: Decodable {
+        var username: String
+        var password: String
+    }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/auth/register", use: register)
+        router.post("/api/v1/auth/login", use: login)
+        router.post("/api/v1/auth/logout", use: logout)
+    }
+
+    static func validUsername(_ raw: String) throws -> String {
+        let username = raw.trimmingCharacters(in: .whitespaces).lowercased()
+        guard (3...32).contains(username.count) else {
+            throw APIError.validation("username", "A username has 3 to 32 characters.")
+        }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789_.-")
+        guard username.allSatisfy({ allowed.contains($0) }) else {
+            throw APIError.validation("username", "A username may use letters, digits, '_', '.' and '-' only.")
+        }
+        return username
+    }
+
+    @Sendable func register(_ request: Request, context: AppRequestContext) async throws -> Response {
+        guard services.configuration.accounts.allowSignup else {
+            throw APIError.forbidden("Sign-up is closed on this server. Ask its administrator for an account.")
+        }
+        let input = try await request.decodeJSON(RegisterInput.self, context: context)
+        let username = try Self.validUsername(input.username)
+        let displayName = try Validation.text(input.displayName, field: "displayName", label: "Display name", min: 1, max: 64)
+        guard input.password.count >= 8 else {
+            throw APIError.validation("password", "A password needs at least 8 characters.")
+        }
+        guard input.password.utf8.count <= 72 * 2, input.password.count <= 128 else {
+            throw APIError.validation("password", "A password can be at most 128 characters.")
+        }
+        let hash = try await hashPassword(input.password)
+        let user: UserRecord
+        do {
+            user = try await services.store.createUser(username: username, displayName: displayName, passwordHash: hash)
+        } catch StoreError.conflict {
+            throw APIError(.conflict, "username_taken", "The username '\(username)' is taken. Try another one.", field: "username")
+        }
+        services.metrics.signUps.increment()
+        var response = try Response.json(UserResponse(user), status: .created)
+        try await startSession(for: user, response: &response)
+        return response
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try await request.decodeJSON(LoginInput.self, context: context)
+        let account = input.username.trimmingCharacters(in: .whitespaces).lowercased()
+        let address = clientAddress(request, context: context)
+        guard account.count <= 64, input.password.count <= 256 else {
+            throw APIError(.unauthorized, "invalid_credentials", "The username or password is wrong.")
+        }
+        if let wait = await services.rateLimiter.retryAfter(account: account, address: address) {
+            services.metrics.signIns(result: "rate_limited").increment()
+            var error = APIError(
+                .tooManyRequests, "rate_limited",
+                "Too many failed sign-in attempts. Try again in \(Self.describe(seconds: wait)).")
+            error.headers[.retryAfter] = String(wait)
+            throw error
+        }
+        let user = try await services.store.user(username: account)
+        // Verify against a fixed hash when the user does not exist, so timing
+        // does not tell which usernames exist.
+        let ok = try await verifyPassword(input.password, hash: user?.passwordHash ?? services.dummyPasswordHash)
+        guard let user, ok else {
+            await services.rateLimiter.recordFailure(account: account, address: address)
+            services.metrics.signIns(result: "failure").increment()
+            throw APIError(.unauthorized, "invalid_credentials", "The username or password is wrong.")
+        }
+        await services.rateLimiter.recordSuccess(account: account)
+        services.metrics.signIns(result: "success").increment()
+        var response = try Response.json(UserResponse(user))
+        try await startSession(for: user, response: &response)
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let hash = context.sessionTokenHash {
+            try await services.store.deleteSession(tokenHash: hash)
+        }
+        var response = Response.noContent
+        response.setCookie(
+            Cookie(
+                name: SessionMiddleware.cookieName, value: "", expires: Date(timeIntervalSince1970: 0), path: "/",
+                secure: services.configuration.http.secureCookies, httpOnly: true, sameSite: .lax))
+        return response
+    }
+
+    private func startSession(for user: UserRecord, response: inout Response) async throws {
+        let token = SessionMiddleware.newToken()
+        let days = services.configuration.accounts.sessionDays
+        let now = Timestamp.now
+        try await services.store.createSession(
+            SessionRecord(
+                tokenHash: SessionMiddleware.hash(token), userId: user.id, createdAt: now,
+                expiresAt: now + days * 86_400_000))
+        response.setCookie(
+            Cookie(
+                name: SessionMiddleware.cookieName, value: token, maxAge: days * 86_400, path: "/",
+                secure: services.configuration.http.secureCookies, httpOnly: true, sameSite: .lax))
+    }
+
+    private func clientAddress(_ request: Request, context: AppRequestContext) -> String {
+        if services.configuration.http.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!],
+            let first = forwarded.split(separator: ",").first
+        {
+            return first.trimmingCharacters(in: .whitespaces)
+        }
+        return context.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    static func describe(seconds: Int) -> String {
+        seconds < 90 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
+    }
+
+    /// bcrypt is deliberately slow: run it off the event loops.
+    private func hashPassword(_ password: String) async throws -> String {
+        let cost = UInt8(services.configuration.accounts.bcryptCost)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    private func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+
+}

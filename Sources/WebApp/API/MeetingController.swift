@@ -1,0 +1,212 @@
+import Foundation
+import Hummingbird
+import Scheduling
+import Store
+
+/// Meetings: create (instant or scheduled), read, edit, cancel, invite.
+struct MeetingController {
+    let services: AppServices
+    var store: Store { services.store }
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/meetings", use: create)
+        router.get("/api/v1/meetings", use: list)
+        router.get("/api/v1/meetings/:id", use: get)
+        router.patch("/api/v1/meetings/:id", use: update)
+        router.delete("/api/v1/meetings/:id", use: delete)
+        router.post("/api/v1/meetings/:id/invitations", use: invite)
+        router.patch("/api/v1/meetings/:id/occurrences/:originalStart", use: updateOccurrence)
+        router.delete("/api/v1/meetings/:id/occurrences/:originalStart", use: cancelOccurrence)
+        router.get("/api/v1/occurrences", use: listOccurrences)
+    }
+
+    // MARK: Handlers
+
+    @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let input = try await request.decodeJSON(MeetingInput.self, context: context)
+        let now = Timestamp.now
+        let (code, dialIn) = MeetingCodes.generate()
+        var meeting = MeetingRecord(
+            id: UUID().uuidString.lowercased(), code: code, dialInCode: dialIn, hostId: user.id,
+            kind: MeetingRecord.instant, title: "", description: "",
+            reminderMinutes: services.configuration.meetings.defaultReminderMinutes, createdAt: now, updatedAt: now)
+        try apply(input, to: &meeting, creating: true)
+        let invitees = try await validInvitees(input.inviteeIds ?? [], host: user)
+        meeting = try await store.createMeeting(meeting, inviteeIds: invitees.map(\.id), codes: MeetingCodes.generate)
+        services.metrics.meetingsCreated(kind: meeting.kind).increment()
+        for invitee in invitees {
+            await notifyInvitation(meeting, to: invitee.id, from: user)
+        }
+        return try .json(
+            MeetingResponse(
+                meeting, host: user, invitees: invitees, overrides: [], viewerId: user.id, origin: services.origin),
+            status: .created)
+    }
+
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let meetings = try await store.meetings(visibleTo: user.id)
+        var responses: [MeetingResponse] = []
+        let overrides = try await store.overrides(meetingIds: meetings.map(\.id))
+        var users: [String: UserRecord] = [user.id: user]
+        for meeting in meetings {
+            let inviteeIds = try await store.inviteeIds(meetingId: meeting.id)
+            let missing = ([meeting.hostId] + inviteeIds).filter { users[$0] == nil }
+            for u in try await store.users(ids: missing) { users[u.id] = u }
+            guard let host = users[meeting.hostId] else { continue }
+            responses.append(
+                MeetingResponse(
+                    meeting, host: host, invitees: inviteeIds.compactMap { users[$0] },
+                    overrides: overrides[meeting.id] ?? [], viewerId: user.id, origin: services.origin))
+        }
+        struct Body: Encodable { var meetings: [MeetingResponse] }
+        return try .json(Body(meetings: responses))
+    }
+
+    @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        let meeting = try await visibleMeeting(context, user: user)
+        return try .json(try await response(for: meeting, viewer: user))
+    }
+
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        var meeting = try await hostedMeeting(context, user: user)
+        let input = try await request.decodeJSON(MeetingInput.self, context: context)
+        let before = meeting
+        try apply(input, to: &meeting, creating: false)
+        var inviteeIds: [String]? = nil
+        if input.has(.inviteeIds) {
+            inviteeIds = try await validInvitees(input.inviteeIds ?? [], host: user).map(\.id)
+        }
+        // Overrides whose slot the new schedule no longer has are dropped.
+        let overrides = try await store.overrides(meetingId: meeting.id)
+        if let series = MeetingSchedule.series(meeting, overrides: []) {
+            let orphaned = overrides.filter { !series.hasSlot(at: Timestamp.date($0.originalStart)) }
+            try await store.deleteOverrides(meetingId: meeting.id, originalStarts: orphaned.map(\.originalStart))
+            if !orphaned.isEmpty { try recomputeBounds(&meeting, overrides: try await store.overrides(meetingId: meeting.id)) }
+        } else if !overrides.isEmpty {
+            try await store.deleteOverrides(meetingId: meeting.id, originalStarts: overrides.map(\.originalStart))
+        }
+        meeting.sequence += 1
+        meeting.updatedAt = Timestamp.now
+        let added = try await store.updateMeeting(meeting, inviteeIds: inviteeIds)
+        let current = try await store.inviteeIds(meetingId: meeting.id)
+        for id in added { await notifyInvitation(meeting, to: id, from: user) }
+        if before.title != meeting.title || before.startLocal != meeting.startLocal || before.timeZone != meeting.timeZone
+            || before.rrule != meeting.rrule || before.durationMinutes != meeting.durationMinutes
+        {
+            for id in current where !added.contains(id) {
+                await services.notifier.notifyQuietly(
+                    userId: id, kind: "meeting_updated",
+                    data: MeetingNotice(meetingId: meeting.id, title: meeting.title, start: meeting.firstStart.map(Instant.string)))
+            }
+        }
+        return try .json(try await response(for: meeting, viewer: user))
+    }
+
+    @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let user = try context.requireUser()
+        var meeting = try await hostedMeeting(context, user: user)
+        meeting.cancelledAt = Timestamp.now
+        meeting.updatedAt = meeting.cancelledAt!
+        meeting.sequence += 1
+        try await store.updateMeeting(meeting, inviteeIds: nil)
+        for id in try await store.inviteeIds(meetingId: meeting.id) {
+            await services.notifier.notifyQuietly(
+                userId: id, kind: "meeting_cancelled",
+                data: CancelNotice(meetingId: meeting.id, title: meeting.title, occurrenceStart: nil))
+        }
+        return .noContent
+    }
+
+    @Sendable func invite(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { var userIds: [String] }
+        let user = try context.requireUser()
+        let meeting = try await hostedMeeting(context, user: user)
+        let input = try await request.decodeJSON(Input.self, context: context)
+        guard !input.userIds.isEmpty else { throw APIError.validation("userIds", "Choose at least one friend to invite.") }
+        let invitees = try await validInvitees(input.userIds, host: user, field: "userIds")
+        let added = try await store.addInvitees(meetingId: meeting.id, userIds: invitees.map(\.id))
+        for id in added { await notifyInvitation(meeting, to: id, from: user) }
+        let all = try await store.users(ids: try await store.inviteeIds(meetingId: meeting.id))
+        struct Body: Encodable { var invitees: [UserSummary] }
+        return try .json(Body(invitees: all.map(UserSummary.init).sorted { $0.username < $1.username }))
+    }
+
+    // MARK: Shared lookups
+
+    /// The meeting in the path, if the user may see it: host and invitees
+    /// always; anyone signed in when it is not private. Otherwise 404, so
+    /// private meetings' existence is not revealed.
+    func visibleMeeting(_ context: AppRequestContext, user: UserRecord) async throws -> MeetingRecord {
+        let id = try Validation.id(context.parameters.get("id") ?? "", what: "The meeting")
+        guard let meeting = try await store.meeting(id: id), meeting.cancelledAt == nil else {
+            throw APIError.notFound("The meeting")
+        }
+        if meeting.hostId == user.id || !meeting.isPrivate { return meeting }
+        if try await store.isInvited(meetingId: meeting.id, userId: user.id) { return meeting }
+        throw APIError.notFound("The meeting")
+    }
+
+    /// The meeting in the path when the user hosts it: 403 for invitees, 404 for strangers.
+    func hostedMeeting(_ context: AppRequestContext, user: UserRecord) async throws -> MeetingRecord {
+        let meeting = try await visibleMeeting(context, user: user)
+        guard meeting.hostId == user.id else {
+            throw APIError.forbidden("Only the meeting's host can change it.")
+        }
+        return meeting
+    }
+
+    func response(for meeting: MeetingRecord, viewer: UserRecord) async throws -> MeetingResponse {
+        let inviteeIds = try await store.inviteeIds(meetingId: meeting.id)
+        let people = try await store.users(ids: inviteeIds + [meeting.hostId])
+        let byId = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
+        guard let host = byId[meeting.hostId] else { throw APIError.notFound("The meeting") }
+        return MeetingResponse(
+            meeting, host: host, invitees: inviteeIds.compactMap { byId[$0] },
+            overrides: try await store.overrides(meetingId: meeting.id), viewerId: viewer.id, origin: services.origin)
+    }
+
+    /// Invitees must exist, be the host's friends, and not be the host.
+    private func validInvitees(_ ids: [String], host: UserRecord, field: String = "inviteeIds") async throws -> [UserRecord] {
+        guard ids.count <= 200 else { throw APIError.validation(field, "A meeting can have at most 200 invitees.") }
+        let unique = Array(Set(ids.map { $0.lowercased() }))
+        guard !unique.contains(host.id) else {
+            throw APIError.validation(field, "You host this meeting; you don't need an invitation.")
+        }
+        let friends = Set(try await store.friendIds(of: host.id))
+        for id in unique where !friends.contains(id) {
+            throw APIError.validation(field, "You can invite only your friends.")
+        }
+        return try await store.users(ids: unique)
+    }
+
+    private func notifyInvitation(_ meeting: MeetingRecord, to userId: String, from host: UserRecord) async {
+        struct Invitation: Encodable {
+            var meetingId: String
+            var title: String
+            var joinUrl: String
+            @NullEncoded var start: String?
+            var from: UserSummary
+        }
+        await services.notifier.notifyQuietly(
+            userId: userId, kind: "meeting_invitation",
+            data: Invitation(
+                meetingId: meeting.id, title: meeting.title, joinUrl: "\(services.origin)/m/\(meeting.code)",
+                start: meeting.firstStart.map(Instant.string), from: UserSummary(host)))
+    }
+}
+
+struct MeetingNotice: Encodable {
+    var meetingId: String
+    var title: String
+    @NullEncoded var start: String?
+}
+
+struct CancelNotice: Encodable {
+    var meetingId: String
+    var title: String
+    @NullEncoded var occurrenceStart: String?
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Input checks shared by the API handlers. Each throws a 422 naming the field.
+enum Validation {
+    /// Trims surrounding white space and checks length and content: no
+    /// control characters except newlines and tabs where `multiline` allows.
+    static func text(
+        _ value: String, field: String, label: String, min: Int = 0, max: Int, multiline: Bool = false
+    ) throws -> String {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let count = trimmed.count
+        if count < min {
+            throw APIError.validation(field, min <= 1 ? "\(label) is required." : "\(label) needs at least \(min) characters.")
+        }
+        if count > max {
+            throw APIError.validation(field, "\(label) can be at most \(max) characters.")
+        }
+        for scalar in trimmed.unicodeScalars where scalar.properties.generalCategory == .control {
+            if multiline && (scalar == "\n" || scalar == "\t" || scalar == "\r") { continue }
+            throw APIError.validation(field, "\(label) contains characters that are not allowed.")
+        }
+        return trimmed
+    }
+
+    static func int(_ value: Int, field: String, label: String, range: ClosedRange<Int>) throws -> Int {
+        guard range.contains(value) else {
+            throw APIError.validation(field, "\(label) must be from \(range.lowerBound) to \(range.upperBound).")
+        }
+        return value
+    }
+
+    /// A resource id in a path or body: our ids are lowercase UUIDs.
+    static func id(_ value: String, what: String) throws -> String {
+        let lower = value.lowercased()
+        guard lower.count == 36, UUID(uuidString: lower) != nil else { throw APIError.notFound(what) }
+        return lower
+    }
+}
+
+/// Instants on the wire are RFC 3339 UTC with second precision.
+enum Instant {
+    static func string(_ milliseconds: Int) -> String { string(Date(timeIntervalSince1970: Double(milliseconds) / 1000)) }
+
+    static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt))
+    }
+
+    /// Parses `2026-12-01T08:00:00Z`, with or without fractional seconds, or with an offset.
+    static func parse(_ text: String) -> Date? {
+        guard text.count <= 40 else { return nil }
+        if let d = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: false)) { return d }
+        if let d = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
+        return nil
+    }
+}

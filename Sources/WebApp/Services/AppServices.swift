@@ -1,0 +1,25 @@
+import Foundation
+import Logging
+import Settings
+import Store
+
+/// What every handler needs, built once per server and passed explicitly
+/// (no globals).
+struct AppServices: Sendable {
+    let configuration: ParleyConfiguration
+    let store: Store
+    let hub: LiveHub
+    let notifier: Notifier
+    let rateLimiter: SignInRateLimiter
+    /// Wrong meeting passcodes, per meeting and per address.
+    let passcodeLimiter: SignInRateLimiter
+    let metrics: AppMetrics
+    let logger: Logger
+    /// Key for the short-lived join tokens handed to people entering a meeting.
+    let joinTokenKey: Data
+    /// A bcrypt hash at the configured cost that matches no password: checked
+    /// when a username does not exist, so response time does not reveal that.
+    let dummyPasswordHash: String
+
+    var origin: String { configuration.publicOrigin }
+}

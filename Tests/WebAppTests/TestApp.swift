@@ -1,0 +1,183 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Settings
+import Store
+import Testing
+@testable import WebApp
+
+/// A live Parley on a random loopback port with a fresh database, and a tiny
+/// HTTP client that keeps one cookie jar per person.
+struct TestApp {
+    static func configuration() -> ParleyConfiguration {
+        var c = ParleyConfiguration()
+        c.http.address = HostAndPort(host: "127.0.0.1", port: 0)
+        c.http.publicURL = "http://parley.test"
+        c.accounts.bcryptCost = 4  // fast hashing in tests; production uses 12
+        c.accounts.maxFailuresPerAccount = 3
+        c.accounts.maxFailuresPerAddress = 1000
+        c.meetings.reminderScanSeconds = 3600  // scans are driven by tests
+        return c
+    }
+
+    /// Runs `body` against a live server; the store is exposed for checks that nothing changed.
+    static func run(
+        engine: Database.Engine = .sqlite, configure: (inout ParleyConfiguration) -> Void = { _ in },
+        _ body: @escaping @Sendable (Harness) async throws -> Void
+    ) async throws {
+        var config = configuration()
+        configure(&config)
+        let database = try await TestDatabase.open(engine)
+        let store = Store(database: database)
+        let logger = TestDatabase.logger
+        let services = try await ParleyServer.makeServices(configuration: config, store: store, metrics: AppMetrics(), logger: logger)
+        let router = try ParleyServer.makeRouter(services: services)
+        let app = Application(
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        do {
+            try await app.test(.live) { client in
+                try await body(Harness(client: client, store: store, services: services))
+            }
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}
+
+/// A decoded response: status, headers and JSON (when the body is JSON).
+struct Reply: @unchecked Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var text: String
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) }
+    var object: [String: Any] { json as? [String: Any] ?? [:] }
+    subscript(key: String) -> Any? { object[key] }
+    var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+    var errorMessage: String? { (object["error"] as? [String: Any])?["message"] as? String }
+}
+
+struct Harness: Sendable {
+    let client: any TestClientProtocol
+    let store: Store
+    let services: AppServices
+
+    var port: Int { client.port ?? 0 }
+
+    /// Sends a request. `json` is serialized; `raw` is sent as is with `contentType`.
+    @discardableResult
+    func call(
+        _ method: HTTPRequest.Method, _ path: String, as user: Person? = nil, json: Any? = nil, raw: String? = nil,
+        contentType: String = "application/json"
+    ) async throws -> Reply {
+        var headers: HTTPFields = [:]
+        if let cookie = user?.cookie { headers[.cookie] = cookie }
+        var body: ByteBuffer? = nil
+        if let json {
+            body = ByteBuffer(data: try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]))
+            headers[.contentType] = contentType
+        } else if let raw {
+            body = ByteBuffer(string: raw)
+            headers[.contentType] = contentType
+        }
+        let response = try await client.executeRequest(uri: path, method: method, headers: headers, body: body)
+        return Reply(status: response.status, headers: response.headers, text: String(buffer: response.body))
+    }
+
+    /// Signs up a person and returns their cookie jar.
+    func signUp(_ username: String, name: String? = nil) async throws -> Person {
+        let reply = try await call(
+            .post, "/api/v1/auth/register",
+            json: ["username": username, "displayName": name ?? username.capitalized, "password": "correct horse"])
+        #expect(reply.status == .created, "\(reply.text)")
+        let cookie = try #require(reply.headers[.setCookie]).split(separator: ";").first.map(String.init)
+        return Person(id: reply["id"] as? String ?? "", username: username, cookie: cookie)
+    }
+
+    /// Makes two people friends.
+    func befriend(_ a: Person, _ b: Person) async throws {
+        let sent = try await call(.post, "/api/v1/friend-requests", as: a, json: ["userId": b.id])
+        #expect(sent.status == .created, "\(sent.text)")
+        let id = try #require(sent["id"] as? String)
+        let accepted = try await call(.post, "/api/v1/friend-requests/\(id)/accept", as: b)
+        #expect(accepted.status == .ok, "\(accepted.text)")
+    }
+
+    /// Opens the notification WebSocket as `person`; messages land in the returned inbox.
+    func openSocket(as person: Person) async throws -> LiveInbox {
+        let inbox = LiveInbox()
+        let url = "ws://127.0.0.1:\(port)/api/v1/ws"
+        var config = WebSocketClientConfiguration()
+        config.additionalHeaders[.cookie] = person.cookie ?? ""
+        let task = Task {
+            try await WebSocketClient.connect(url: url, configuration: config, logger: TestDatabase.logger) { inbound, outbound, _ in
+                await inbox.attach(outbound)
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { await inbox.receive(text) }
+                }
+            }
+        }
+        await inbox.setTask(task)
+        _ = try await inbox.next(timeout: 5) { $0["type"] as? String == "hello" }
+        return inbox
+    }
+}
+
+struct Person: Sendable {
+    var id: String
+    var username: String
+    var cookie: String?
+}
+
+/// Messages received on a test WebSocket.
+actor LiveInbox {
+    private var messages: [String] = []
+    private var outbound: WebSocketOutboundWriter?
+    private var task: Task<WebSocketCloseFrame?, any Error>?
+
+    func attach(_ writer: WebSocketOutboundWriter) { outbound = writer }
+    func setTask(_ task: Task<WebSocketCloseFrame?, any Error>) { self.task = task }
+    func receive(_ text: String) { messages.append(text) }
+
+    func send(_ json: [String: String]) async throws {
+        let data = try JSONSerialization.data(withJSONObject: json)
+        try await outbound?.write(.text(String(decoding: data, as: UTF8.self)))
+    }
+
+    /// Waits for (and consumes) the first message matching `predicate`.
+    func next(timeout seconds: Double, where predicate: ([String: Any]) -> Bool) async throws -> JSONObject {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            for (index, text) in messages.enumerated() {
+                if let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], predicate(object) {
+                    messages.remove(at: index)
+                    return JSONObject(object: object)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw InboxTimeout(seen: messages)
+    }
+
+    func close() async {
+        try? await outbound?.close(.normalClosure, reason: nil)
+        task?.cancel()
+        _ = try? await task?.value
+    }
+}
+
+struct InboxTimeout: Error, CustomStringConvertible {
+    var seen: [String]
+    var description: String { "no matching WebSocket message; saw: \(seen)" }
+}
+
+/// A decoded JSON object that may cross actor boundaries in tests.
+struct JSONObject: @unchecked Sendable {
+    let object: [String: Any]
+    subscript(key: String) -> Any? { object[key] }
+}
