@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Settings
+
+/// Flags every subcommand that needs the configuration shares.
+struct ConfigurationOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("TOML configuration file.", valueName: "FILE"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory for the database and other data (storage.data_dir).", valueName: "DIR"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Address to listen on for HTTP (http.address).", valueName: "HOST:PORT"))
+    var http: String?
+
+    @Option(name: .long, help: ArgumentHelp("PostgreSQL URL; empty for SQLite (storage.database_url).", valueName: "URL"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("Origin people reach Parley at, e.g. https://meet.example.org (http.public_url).", valueName: "URL"))
+    var publicURL: String?
+
+    @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (log.level).", valueName: "LEVEL"))
+    var logLevel: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Any setting by its TOML key, e.g. --set meetings.ring_seconds=30. Repeatable.", valueName: "KEY=VALUE"))
+    var settings: [String] = []
+
+    /// File < environment < flags.
+    func load() throws -> ParleyConfiguration {
+        var overrides: [String: String] = [:]
+        for setting in settings {
+            guard let eq = setting.firstIndex(of: "=") else {
+                throw ValidationError("--set takes KEY=VALUE, for example --set log.level=debug")
+            }
+            overrides[String(setting[..<eq])] = String(setting[setting.index(after: eq)...])
+        }
+        if let dataDir { overrides["storage.data_dir"] = dataDir }
+        if let http { overrides["http.address"] = http }
+        if let databaseURL { overrides["storage.database_url"] = databaseURL }
+        if let publicURL { overrides["http.public_url"] = publicURL }
+        if let logLevel { overrides["log.level"] = logLevel }
+        var text: String? = nil
+        if let config {
+            do {
+                text = try String(contentsOfFile: config, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read the configuration file \(config): \(error.localizedDescription)")
+            }
+        }
+        do {
+            return try ParleyConfiguration.load(
+                fileText: text, fileName: config ?? "configuration", environment: ProcessInfo.processInfo.environment,
+                overrides: overrides)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}

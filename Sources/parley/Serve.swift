@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Settings
+import Store
+import WebApp
+
+/// `parley serve`: runs the server until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Parley server (web app and API; media and phone gateway in later releases).")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try options.load()
+        LogSetup.bootstrap(configuration.log)
+        var logger = Logger(label: "parley")
+        logger.logLevel = Logger.Level(rawValue: configuration.log.level) ?? .info
+
+        try FileManager.default.createDirectory(
+            atPath: configuration.storage.dataDirectory, withIntermediateDirectories: true)
+        let database = try await Database.open(
+            url: configuration.storage.databaseURL, sqlitePath: configuration.sqlitePath, logger: logger)
+        logger.info(
+            "database ready",
+            metadata: ["engine": "\(database.engine.rawValue)", "path": "\(database.engine == .sqlite ? configuration.sqlitePath : "(url)")"])
+        do {
+            let app = try await ParleyServer.makeApplication(
+                configuration: configuration, store: Store(database: database), logger: logger)
+            logger.info("Parley is listening", metadata: ["url": "http://\(configuration.http.address)", "public": "\(configuration.publicOrigin)"])
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}
+
+/// `parley config`: shows the effective configuration, or checks a file.
+struct ConfigCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Check a configuration and print the settings Parley would use (secrets hidden).")
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let c = try options.load()
+        let database = c.storage.databaseURL.isEmpty ? "sqlite:\(c.sqlitePath)" : "postgres (URL set, hidden)"
+        print("""
+            http.address = \(c.http.address)
+            http.public_url = \(c.publicOrigin)
+            http.secure_cookies = \(c.http.secureCookies)
+            storage.data_dir = \(c.storage.dataDirectory)
+            storage.database = \(database)
+            accounts.allow_signup = \(c.accounts.allowSignup)
+            accounts.bcrypt_cost = \(c.accounts.bcryptCost)
+            meetings.default_reminder_minutes = \(c.meetings.defaultReminderMinutes)
+            log.level = \(c.log.level)
+            log.format = \(c.log.format)
+            """)
+    }
+}
