@@ -1,0 +1,63 @@
+# Parley — the two commands a newcomer needs:
+#   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
+#   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
+#
+# Other targets: build, release, unit, browser, fuzz, bench-api, clean.
+
+SWIFT        ?= swift
+HTTP         ?= 127.0.0.1:8080
+DATA_DIR     ?= ./data
+VENV         ?= .venv
+PYTHON       := $(VENV)/bin/python
+PG_PORT      ?= 55432
+
+# Debian packages: to run (tzdata for time zones) and to test (a browser, a database, tools).
+RUN_PACKAGES  := tzdata ca-certificates
+TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux
+
+.PHONY: run test build release unit browser fuzz bench-api clean deps-run deps-test postgres-start postgres-stop
+
+run: deps-run build
+	@mkdir -p $(DATA_DIR)
+	.build/debug/parley serve --http $(HTTP) --data-dir $(DATA_DIR)
+
+test: deps-test build
+	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build --parallel
+	$(MAKE) --no-print-directory browser
+
+build:
+	@scripts/check-swift.sh
+	$(SWIFT) build --build-tests
+
+release:
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley
+
+unit: build
+	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build --parallel
+
+# Browser tests: headless Chromium and Parley in a private network namespace
+# that has only a loopback interface (see ../shared/TESTING.md).
+browser: $(PYTHON)
+	scripts/in-private-netns.sh $(PYTHON) -m pytest -q Tests/Browser
+
+fuzz:
+	scripts/fuzz.sh
+
+bench-api: $(PYTHON) build
+	scripts/in-private-netns.sh $(PYTHON) Benchmarks/api_bench.py
+
+deps-run:
+	@scripts/install-packages.sh $(RUN_PACKAGES)
+
+deps-test:
+	@scripts/install-packages.sh $(TEST_PACKAGES)
+	@$(MAKE) --no-print-directory $(PYTHON)
+
+$(PYTHON): Tests/Browser/requirements.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r Tests/Browser/requirements.txt
+	@touch $(PYTHON)
+
+clean:
+	rm -rf .build $(VENV)
