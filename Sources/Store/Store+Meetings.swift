@@ -98,6 +98,17 @@ extension Store {
         }
     }
 
+    /// Invitees of many meetings at once, by meeting id, in invitation order.
+    public func inviteeIds(meetingIds: [String]) async throws -> [String: [String]] {
+        guard !meetingIds.isEmpty else { return [:] }
+        struct Row: Decodable { var meetingId: String; var userId: String }
+        let rows = try await database.read { db in
+            try await db.select().columns("meeting_id", "user_id").from("meeting_invitees")
+                .where("meeting_id", .in, Array(Set(meetingIds))).orderBy("invited_at").records(Row.self)
+        }
+        return Dictionary(grouping: rows, by: \.meetingId).mapValues { $0.map(\.userId) }
+    }
+
     public func isInvited(meetingId: String, userId: String) async throws -> Bool {
         try await database.read { db in
             try await db.select().column("user_id").from("meeting_invitees").where("meeting_id", .equal, meetingId)

@@ -109,6 +109,7 @@ struct StoreTests {
             #expect(second.code == "ddd-eeee-fff" && second.dialInCode == "9876543210")
             #expect(try await store.meeting(dialInCode: "9876543210")?.id == "m2")
             #expect(try await store.inviteeIds(meetingId: "m1") == [guest.id])
+            #expect(try await store.inviteeIds(meetingIds: ["m1", "m2"]) == ["m1": [guest.id]])
             #expect(try await store.meetings(visibleTo: guest.id).map(\.id) == ["m1"])
             #expect(Set(try await store.scheduledMeetings(for: host.id, overlappingFrom: now, to: now + 1000).map(\.id)) == ["m1", "m2"])
 

@@ -35,26 +35,38 @@ struct CalendarController {
         guard (20...128).contains(token.count), let user = try await store.user(calendarToken: token) else {
             throw APIError.notFound("The calendar feed")
         }
-        var events: [CalendarEvent] = []
-        for meeting in try await store.meetings(visibleTo: user.id) where meeting.kind == MeetingRecord.scheduled {
-            if let event = try await event(for: meeting) { events.append(event) }
+        let meetings = try await store.meetings(visibleTo: user.id).filter { $0.kind == MeetingRecord.scheduled }
+        let ids = meetings.map(\.id)
+        let overrides = try await store.overrides(meetingIds: ids)
+        let invitees = try await store.inviteeIds(meetingIds: ids)
+        let people = Dictionary(
+            uniqueKeysWithValues: try await store.users(ids: meetings.map(\.hostId) + invitees.values.flatMap { $0 })
+                .map { ($0.id, $0) })
+        let events = meetings.compactMap {
+            event(for: $0, overrides: overrides[$0.id] ?? [], inviteeIds: invitees[$0.id] ?? [], people: people)
         }
         let text = ICalendarWriter.calendar(name: "Parley — \(user.displayName)", events: events, now: Date())
         return Self.calendarResponse(text, headers: [:])
     }
 
     private func event(for meeting: MeetingRecord) async throws -> CalendarEvent? {
-        let overrides = try await store.overrides(meetingId: meeting.id)
-        guard let series = MeetingSchedule.series(meeting, overrides: overrides) else { return nil }
         let inviteeIds = try await store.inviteeIds(meetingId: meeting.id)
         let people = Dictionary(
             uniqueKeysWithValues: try await store.users(ids: inviteeIds + [meeting.hostId]).map { ($0.id, $0) })
+        return event(
+            for: meeting, overrides: try await store.overrides(meetingId: meeting.id), inviteeIds: inviteeIds, people: people)
+    }
+
+    private func event(
+        for meeting: MeetingRecord, overrides: [OccurrenceOverrideRecord], inviteeIds: [String], people: [String: UserRecord]
+    ) -> CalendarEvent? {
+        guard let series = MeetingSchedule.series(meeting, overrides: overrides) else { return nil }
         let joinURL = "\(services.origin)/m/\(meeting.code)"
         var description = meeting.description
         if !description.isEmpty { description += "\n\n" }
         description += "Join: \(joinURL)\nDial-in code: \(meeting.dialInCode)"
         if meeting.passcode != nil { description += " (a passcode is required; ask the host)" }
-        let host = host(of: meeting, people)
+        let host = people[meeting.hostId]
         return CalendarEvent(
             uid: "\(meeting.id)@parley", series: series, title: meeting.title, description: description, url: joinURL,
             location: joinURL, organizer: host.map { CalendarPerson(name: $0.displayName, email: nil) },
@@ -62,8 +74,6 @@ struct CalendarController {
             sequence: meeting.sequence, createdAt: Timestamp.date(meeting.createdAt),
             updatedAt: Timestamp.date(meeting.updatedAt), isCancelled: meeting.cancelledAt != nil)
     }
-
-    private func host(of meeting: MeetingRecord, _ people: [String: UserRecord]) -> UserRecord? { people[meeting.hostId] }
 
     static func calendarResponse(_ text: String, headers: HTTPFields) -> Response {
         var headers = headers

@@ -47,18 +47,17 @@ struct MeetingController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let meetings = try await store.meetings(visibleTo: user.id)
-        var responses: [MeetingResponse] = []
-        let overrides = try await store.overrides(meetingIds: meetings.map(\.id))
-        var users: [String: UserRecord] = [user.id: user]
-        for meeting in meetings {
-            let inviteeIds = try await store.inviteeIds(meetingId: meeting.id)
-            let missing = ([meeting.hostId] + inviteeIds).filter { users[$0] == nil }
-            for u in try await store.users(ids: missing) { users[u.id] = u }
-            guard let host = users[meeting.hostId] else { continue }
-            responses.append(
-                MeetingResponse(
-                    meeting, host: host, invitees: inviteeIds.compactMap { users[$0] },
-                    overrides: overrides[meeting.id] ?? [], viewerId: user.id, origin: services.origin))
+        let ids = meetings.map(\.id)
+        let overrides = try await store.overrides(meetingIds: ids)
+        let invitees = try await store.inviteeIds(meetingIds: ids)
+        let people = Dictionary(
+            uniqueKeysWithValues: try await store.users(ids: meetings.map(\.hostId) + invitees.values.flatMap { $0 })
+                .map { ($0.id, $0) })
+        let responses = meetings.compactMap { meeting -> MeetingResponse? in
+            guard let host = people[meeting.hostId] else { return nil }
+            return MeetingResponse(
+                meeting, host: host, invitees: (invitees[meeting.id] ?? []).compactMap { people[$0] },
+                overrides: overrides[meeting.id] ?? [], viewerId: user.id, origin: services.origin)
         }
         struct Body: Encodable { var meetings: [MeetingResponse] }
         return try .json(Body(meetings: responses))
