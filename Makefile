@@ -22,7 +22,7 @@ run: deps-run build
 	.build/debug/parley serve --http $(HTTP) --data-dir $(DATA_DIR)
 
 test: deps-test build
-	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build --parallel
+	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory browser
 
 build:
@@ -34,7 +34,7 @@ release:
 	$(SWIFT) build -c release --product parley
 
 unit: build
-	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build --parallel
+	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build
 
 # Browser tests: headless Chromium and Parley in a private network namespace
 # that has only a loopback interface (see ../shared/TESTING.md).

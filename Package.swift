@@ -88,6 +88,7 @@ let package = Package(
 
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
+        .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreTests",
             dependencies: [

@@ -26,7 +26,7 @@ struct ConfigurationOptions: ParsableArguments {
     var settings: [String] = []
 
     /// File < environment < flags.
-    func load() throws -> ParleyConfiguration {
+    func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ParleyConfiguration {
         var overrides: [String: String] = [:]
         for setting in settings {
             guard let eq = setting.firstIndex(of: "=") else {
@@ -49,7 +49,7 @@ struct ConfigurationOptions: ParsableArguments {
         }
         do {
             return try ParleyConfiguration.load(
-                fileText: text, fileName: config ?? "configuration", environment: ProcessInfo.processInfo.environment,
+                fileText: text, fileName: config ?? "configuration", environment: environment,
                 overrides: overrides)
         } catch {
             throw ValidationError(error.message)
