@@ -7,7 +7,7 @@ struct Parley: AsyncParsableCommand {
         commandName: "parley",
         abstract: "Parley: self-hosted meetings in the browser and on the phone.",
         discussion: """
-            Settings come from the TOML file given with --config (Config/parley.toml documents
+            Settings come from the TOML file given with --config (Config/parley.toml documents \
             every key), then PARLEY_* environment variables, then flags; later sources win.
             """,
         subcommands: [Serve.self, ConfigCommand.self],
