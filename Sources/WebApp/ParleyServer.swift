@@ -55,6 +55,7 @@ public enum ParleyServer {
     static func makeRouter(services: AppServices) throws -> Router<AppRequestContext> {
         let router = Router(context: AppRequestContext.self)
         router.middlewares.add(MetricsMiddleware(metrics: services.metrics))
+        router.middlewares.add(SecurityHeadersMiddleware())
         router.middlewares.add(ErrorMiddleware())
         if let publicDirectory = SystemController.publicDirectory {
             router.middlewares.add(

@@ -110,6 +110,12 @@ struct BadInputTests {
             #expect(page.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(try await app.call(.get, "/friends").status == .ok)
             #expect(try await app.call(.get, "/assets/missing.js").status == .notFound)
+            // Security headers on pages, API answers and errors alike.
+            for reply in [page, health, try await app.call(.get, "/api/v1/me")] {
+                #expect(reply.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
+                #expect(reply.headers[.xContentTypeOptions] == "nosniff")
+                #expect(reply.headers[.init("Referrer-Policy")!] == "no-referrer")
+            }
         }
     }
 }
