@@ -20,7 +20,11 @@ public enum ParleyServer {
         let router = try makeRouter(services: services)
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(maxFrameSize: 1 << 16)),
+            // Pings every 20 s: a browser that vanished without closing (laptop lid
+            // shut, network gone) is dropped, so its friends see it go offline.
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(20)), validateUTF8: true)),
             configuration: .init(
                 address: .hostname(configuration.http.address.host, port: configuration.http.address.port),
                 serverName: "Parley"),
