@@ -119,6 +119,15 @@ struct FriendAPITests {
             #expect(occurrences.map { $0["start"] as? String } == ["2027-06-07T05:00:00Z", "2027-06-14T05:00:00Z"])
             #expect(occurrences.first?["role"] as? String == "invitee")
             #expect(try await app.call(.get, "/api/v1/meetings/\(id)", as: ben)["role"] as? String == "invitee")
+            // Ben stays invited when the friendship ends and Ann edits the meeting with the same list.
+            _ = try await app.call(.delete, "/api/v1/friends/\(ben.id)", as: ann)
+            let edited = try await app.call(.patch, "/api/v1/meetings/\(id)", as: ann, json: ["title": "Plan v2", "inviteeIds": [ben.id]])
+            #expect(edited.status == .ok, "\(edited.text)")
+            #expect((edited["invitees"] as? [[String: Any]])?.count == 1)
+            let removed = try await app.call(.patch, "/api/v1/meetings/\(id)", as: ann, json: ["inviteeIds": [String]()])
+            #expect((removed["invitees"] as? [Any])?.isEmpty == true)
+            // Once removed, a non-friend cannot be added back.
+            #expect(try await app.call(.patch, "/api/v1/meetings/\(id)", as: ann, json: ["inviteeIds": [ben.id]]).status == .unprocessableContent)
         }
     }
 

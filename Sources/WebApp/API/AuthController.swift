@@ -47,7 +47,7 @@ struct AuthController {
         guard input.password.count >= 8 else {
             throw APIError.validation("password", "A password needs at least 8 characters.")
         }
-        guard input.password.utf8.count <= 72 * 2, input.password.count <= 128 else {
+        guard input.password.count <= 128 else {
             throw APIError.validation("password", "A password can be at most 128 characters.")
         }
         let hash = try await hashPassword(input.password)

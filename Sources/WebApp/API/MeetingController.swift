@@ -77,7 +77,12 @@ struct MeetingController {
         try apply(input, to: &meeting, creating: false)
         var inviteeIds: [String]? = nil
         if input.has(.inviteeIds) {
-            inviteeIds = try await validInvitees(input.inviteeIds ?? [], host: user).map(\.id)
+            // People already invited may stay even if the friendship ended since.
+            let current = Set(try await store.inviteeIds(meetingId: meeting.id))
+            let requested = Set((input.inviteeIds ?? []).map { $0.lowercased() })
+            let kept = requested.intersection(current)
+            let added = try await validInvitees(Array(requested.subtracting(current)), host: user)
+            inviteeIds = Array(kept) + added.map(\.id)
         }
         // Overrides whose slot the new schedule no longer has are dropped.
         let overrides = try await store.overrides(meetingId: meeting.id)
