@@ -1,0 +1,444 @@
+"""Fixtures for Parley's end-to-end browser tests.
+
+- `parley`: one Parley server per test module (SQLite in a temp dir, fast
+  bcrypt, a reminder scan every second), its base URL in `parley.url`.
+- `browser`: one headless Chromium per session (Playwright, sync API) with fake
+  camera and microphone, launched as ../shared/TESTING.md describes.
+- `people`: opens pages, one browser context (own cookies) per person, and on
+  failure saves a screenshot of every open page and the server log tail.
+- `api_user`: an account driven through the HTTP API only (requests).
+
+Run with `make browser` (inside a network namespace with only loopback).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import requests
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
+
+REPO = Path(__file__).resolve().parents[2]
+PARLEY_BIN = REPO / ".build/debug/parley"
+CHROMIUM = os.environ.get("PARLEY_TEST_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("PARLEY_TEST_ARTIFACTS", "/tmp/parley-browser-artifacts"))
+
+PASSWORD = "correct horse battery"
+
+# Default timeout for auto-waiting assertions (ms). Generous: the machine has
+# 2 cores and runs a server plus several Chromium pages.
+expect.set_options(timeout=10_000)
+
+# Our flags (see TESTING.md). The --disable-features list is merged with
+# Playwright's own default list at launch, since Chromium honours only the
+# last --disable-features switch.
+CHROMIUM_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--allow-loopback-in-peer-connection",
+    "--autoplay-policy=no-user-gesture-required",
+]
+OUR_DISABLED_FEATURES = ["WebRtcHideLocalIpsWithMdns", "WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+
+
+# ---------------------------------------------------------------------------
+# Parley server
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class ParleyServer:
+    url: str
+    log_path: Path
+    process: subprocess.Popen
+
+    def api(self, path: str) -> str:
+        return f"{self.url}/api/v1{path}"
+
+    def log_tail(self, lines: int = 80) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as err:
+            return f"(no log: {err})"
+        return "\n".join(text.splitlines()[-lines:])
+
+
+@pytest.fixture(scope="module")
+def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ParleyServer]:
+    if not PARLEY_BIN.exists():
+        pytest.fail(f"{PARLEY_BIN} is missing: build it first (`swift build`)")
+    data_dir = tmp_path_factory.mktemp("parley-data")
+    log_path = data_dir / "parley.log"
+    port = free_port()
+    address = f"127.0.0.1:{port}"
+    cmd = [
+        str(PARLEY_BIN), "serve",
+        "--data-dir", str(data_dir),
+        "--http", address,
+        "--set", "accounts.bcrypt_cost=4",
+        "--set", "meetings.reminder_scan_seconds=1",
+        "--set", "meetings.ring_seconds=20",
+    ]
+    log = open(log_path, "wb")
+    # A build that is relinking the binary makes exec fail with ETXTBSY for a
+    # moment; wait for it rather than fail.
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
+            break
+        except OSError as err:
+            if err.errno != errno.ETXTBSY or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    server = ParleyServer(url=f"http://{address}", log_path=log_path, process=proc)
+    deadline = time.monotonic() + 30
+    while True:
+        if proc.poll() is not None:
+            log.close()
+            pytest.fail(f"parley exited with {proc.returncode} while starting:\n{server.log_tail()}")
+        try:
+            r = requests.get(f"{server.url}/healthz", timeout=1)
+            if r.status_code == 200 and r.json().get("status") == "ok":
+                break
+        except (requests.RequestException, ValueError):
+            pass
+        if time.monotonic() > deadline:
+            _stop(proc)
+            log.close()
+            pytest.fail(f"parley did not answer /healthz within 30 s:\n{server.log_tail()}")
+        time.sleep(0.1)
+    try:
+        yield server
+    finally:
+        code = _stop(proc)
+        log.close()
+        if code not in (0, -signal.SIGTERM):
+            print(f"\nparley exited with {code}; log tail:\n{server.log_tail()}")
+
+
+def _stop(proc: subprocess.Popen) -> int | None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+    return proc.returncode
+
+
+# ---------------------------------------------------------------------------
+# Chromium
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    out, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            out.append(child)
+            stack.append(child)
+    return out
+
+
+def _browser_command_lines() -> dict[int, list[str]]:
+    """Command lines (by pid) of the Chromium browser processes started by this test process."""
+    lines = {}
+    for pid in _descendants(os.getpid()):
+        try:
+            raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        argv = [a.decode(errors="replace") for a in raw.split(b"\0") if a]
+        if argv and "chrom" in Path(argv[0]).name and "--type=" not in " ".join(argv):
+            lines[pid] = argv
+    return lines
+
+
+def _feature_switches(argv: list[str]) -> list[str]:
+    return [a for a in argv if a.startswith("--disable-features=")]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as pw:
+        # Learn Playwright's default --disable-features switch from a probe
+        # launch, then replace it with one merged list.
+        probe = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
+        probed = _browser_command_lines()
+        defaults = [s for argv in probed.values() for s in _feature_switches(argv)]
+        probe.close()
+        default_features: list[str] = []
+        for switch in defaults:
+            for name in switch.split("=", 1)[1].split(","):
+                if name and name not in default_features:
+                    default_features.append(name)
+        merged = default_features + [f for f in OUR_DISABLED_FEATURES if f not in default_features]
+        b = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS + ["--disable-features=" + ",".join(merged)],
+            ignore_default_args=sorted(set(defaults)),
+        )
+        lines = {pid: argv for pid, argv in _browser_command_lines().items() if pid not in probed}
+        assert lines, "could not find the Chromium browser process"
+        for argv in lines.values():
+            switches = _feature_switches(argv)
+            assert len(switches) == 1, f"expected one --disable-features switch, got {switches} in {argv}"
+            for name in OUR_DISABLED_FEATURES:
+                assert name in switches[0].split("=", 1)[1].split(","), switches[0]
+        yield b
+        b.close()
+
+
+# ---------------------------------------------------------------------------
+# People: one browser context per person
+
+
+def unique(prefix: str) -> str:
+    """A username nobody else in this server has (usernames are [a-z0-9_.-])."""
+    return f"{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class Person:
+    """A person with their own browser context (cookies) and page."""
+
+    name: str
+    context: BrowserContext
+    page: Page
+    base_url: str
+    console_errors: list[str] = field(default_factory=list)
+    username: str | None = None
+    display_name: str | None = None
+    user: dict | None = None
+
+    def unexpected_errors(self) -> list[str]:
+        """Console errors and uncaught exceptions, minus the designed 401 of GET /me when signed out."""
+        return [e for e in self.console_errors if not expected_console_error(e)]
+
+    def goto(self, path: str) -> Page:
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def api(self, method: str, path: str, body: Any = None, expect_status: int | None = None):
+        """Call /api/v1 with this person's cookies. Returns the parsed JSON (or None)."""
+        kwargs: dict[str, Any] = {"method": method, "fail_on_status_code": False}
+        if body is not None:
+            kwargs["data"] = body
+            kwargs["headers"] = {"Content-Type": "application/json"}
+        resp = self.context.request.fetch(f"{self.base_url}/api/v1{path}", **kwargs)
+        if expect_status is not None:
+            assert resp.status == expect_status, f"{method} {path} → {resp.status}: {resp.text()}"
+        elif not resp.ok:
+            raise AssertionError(f"{method} {path} → {resp.status}: {resp.text()}")
+        if resp.status == 204 or not resp.body():
+            return None
+        ctype = resp.headers.get("content-type", "")
+        return resp.json() if "json" in ctype else resp.text()
+
+    def sign_up_via_ui(self, display_name: str | None = None) -> dict:
+        """Sign up through /signup with the "Sign up" button; lands on the home page."""
+        self.username = unique(self.name.lower())
+        self.display_name = display_name or f"{self.name} Tester"
+        page = self.goto("/signup")
+        page.get_by_label("Username").fill(self.username)
+        page.get_by_label("Display name").fill(self.display_name)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign up").click()
+        first = self.display_name.split()[0]
+        expect(page.get_by_role("heading", level=1, name=re.compile(rf", {re.escape(first)}$"))).to_be_visible()
+        self.user = self.api("GET", "/me")
+        assert self.user["username"] == self.username, self.user
+        return self.user
+
+    def register_via_api(self, username: str | None = None, display_name: str | None = None) -> dict:
+        """Sign up without the UI (sets the session cookie in this context)."""
+        self.username = username or unique(self.name.lower())
+        self.display_name = display_name or f"{self.name} Tester"
+        self.user = self.api("POST", "/auth/register", {
+            "username": self.username, "displayName": self.display_name, "password": PASSWORD,
+        }, expect_status=201)
+        return self.user
+
+
+class People:
+    """Factory for `Person`s; closes their contexts and, on failure, records evidence."""
+
+    def __init__(self, browser: Browser, server: ParleyServer):
+        self.browser = browser
+        self.server = server
+        self.people: list[Person] = []
+
+    def new(self, name: str, *, viewport: dict | None = None, timezone_id: str = "UTC",
+            open_page: bool = True) -> Person:
+        context = self.browser.new_context(
+            viewport=viewport or {"width": 1280, "height": 800},
+            locale="en-US",
+            timezone_id=timezone_id,
+            accept_downloads=True,
+        )
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        person = Person(name=name, context=context, page=page, base_url=self.server.url)
+        page.on("console", lambda msg, p=person: _record_console(p, msg))
+        page.on("pageerror", lambda err, p=person: p.console_errors.append(f"pageerror: {err}"))
+        self.people.append(person)
+        return person
+
+    def save_evidence(self, directory: Path) -> list[str]:
+        saved = []
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        for i, person in enumerate(self.people):
+            for j, page in enumerate(person.context.pages):
+                if page.is_closed():
+                    continue
+                path = directory / f"{i:02d}-{person.name}-{j}.png"
+                try:
+                    page.screenshot(path=str(path), full_page=True, timeout=5_000)
+                    saved.append(f"{path}  ({page.url})")
+                except Exception as err:  # noqa: BLE001 - evidence is best effort
+                    saved.append(f"{path}: screenshot failed: {err}")
+        return saved
+
+    def close(self) -> None:
+        for person in self.people:
+            try:
+                person.context.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def expected_console_error(text: str) -> bool:
+    # A signed-out page asks GET /api/v1/me, which answers 401; Chromium logs
+    # every 4xx resource load as a console error. That is the designed check
+    # for "am I signed in?", not a fault.
+    return "status of 401" in text and "/api/v1/me:" in text
+
+
+def _record_console(person: Person, msg: ConsoleMessage) -> None:
+    if msg.type == "error":
+        loc = msg.location or {}
+        person.console_errors.append(f"console.error: {msg.text} ({loc.get('url', '')}:{loc.get('lineNumber', '')})")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+    if report.failed and report.when in ("setup", "call"):
+        server = item.funcargs.get("parley") if hasattr(item, "funcargs") else None
+        if isinstance(server, ParleyServer):
+            report.sections.append(("parley log (tail)", server.log_tail()))
+        people = item.funcargs.get("people") if hasattr(item, "funcargs") else None
+        if isinstance(people, People):
+            directory = ARTIFACTS / item.nodeid.replace("/", "_").replace("::", "__")
+            saved = people.save_evidence(directory)
+            errors = [f"{p.name}: {e}" for p in people.people for e in p.console_errors]
+            text = "screenshots:\n  " + "\n  ".join(saved or ["(none)"])
+            if errors:
+                text += "\nbrowser console errors:\n  " + "\n  ".join(errors)
+            text += "\npages:\n  " + "\n  ".join(
+                f"{p.name}: {pg.url}" for p in people.people for pg in p.context.pages if not pg.is_closed())
+            report.sections.append(("browser evidence", text))
+
+
+@pytest.fixture
+def people(browser: Browser, parley: ParleyServer) -> Iterator[People]:
+    factory = People(browser, parley)
+    yield factory
+    factory.close()
+
+
+# ---------------------------------------------------------------------------
+# Accounts driven through the API only
+
+
+@dataclass
+class ApiUser:
+    server: ParleyServer
+    session: requests.Session
+    username: str
+    display_name: str
+    user: dict
+
+    @property
+    def id(self) -> str:
+        return self.user["id"]
+
+    def call(self, method: str, path: str, body: Any = None, expect_status: int | None = None):
+        resp = self.session.request(method, self.server.api(path), json=body, timeout=10)
+        if expect_status is not None:
+            assert resp.status_code == expect_status, f"{method} {path} → {resp.status_code}: {resp.text}"
+        else:
+            assert resp.ok, f"{method} {path} → {resp.status_code}: {resp.text}"
+        if resp.status_code == 204 or not resp.content:
+            return None
+        return resp.json() if "json" in resp.headers.get("content-type", "") else resp.text
+
+
+@pytest.fixture
+def api_user(parley: ParleyServer):
+    """Factory: api_user("carol") registers a new account through the API."""
+
+    def make(name: str, display_name: str | None = None) -> ApiUser:
+        s = requests.Session()
+        username = unique(name.lower())
+        display = display_name or f"{name} Api"
+        r = s.post(parley.api("/auth/register"), json={
+            "username": username, "displayName": display, "password": PASSWORD,
+        }, timeout=10)
+        assert r.status_code == 201, r.text
+        return ApiUser(server=parley, session=s, username=username, display_name=display, user=r.json())
+
+    return make
+
+
+def make_friends(a, b) -> None:
+    """Make two accounts friends through the API (Person or ApiUser)."""
+    a_id = a.user["id"]
+    b_id = b.user["id"]
+    call_a = a.call if isinstance(a, ApiUser) else a.api
+    call_b = b.call if isinstance(b, ApiUser) else b.api
+    call_a("POST", "/friend-requests", {"userId": b_id}, expect_status=201)
+    fr = call_b("POST", "/friend-requests", {"userId": a_id}, expect_status=200)
+    assert fr["status"] == "accepted", fr
