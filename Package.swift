@@ -89,18 +89,22 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),
+        // Fresh SQLite and PostgreSQL databases for tests (shared by the test targets).
+        .target(
+            name: "StoreTesting",
+            dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/StoreTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "StoreTests",
-            dependencies: [
-                "Store", .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
+            dependencies: ["Store", "StoreTesting", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WebAppTests",
             dependencies: [
-                "WebApp", "Store", "Scheduling", "Settings",
+                "WebApp", "Store", "StoreTesting", "Scheduling", "Settings",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -88,3 +88,21 @@ public final class Database: Sendable {
         await task?.value
     }
 }
+
+extension SQLDatabase {
+    /// Runs `body` between BEGIN and COMMIT on this (single-session)
+    /// database, rolling back if it throws.
+    func inTransaction<R: Sendable>(
+        begin: String = "BEGIN", _ body: @Sendable (any SQLDatabase) async throws -> R
+    ) async throws -> R {
+        try await raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(self)
+            try await raw("COMMIT").run()
+            return result
+        } catch {
+            try? await raw("ROLLBACK").run()
+            throw error
+        }
+    }
+}

@@ -40,17 +40,9 @@ struct SQLiteBackend: Database.Backend {
 
     func withTransaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
         let db = connection.sql(queryLogLevel: .trace)
-        return try await lock.withLock {
-            try await db.raw("BEGIN IMMEDIATE").run()
-            do {
-                let result = try await body(db)
-                try await db.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await db.raw("ROLLBACK").run()
-                throw error
-            }
-        }
+        // IMMEDIATE takes the write lock up front, so a transaction never
+        // fails half-way on a lock upgrade.
+        return try await lock.withLock { try await db.inTransaction(begin: "BEGIN IMMEDIATE", body) }
     }
 
     func run() async throws {}

@@ -76,7 +76,7 @@ extension Store {
             try await db.select().columns("friend_id", "since").from("friendships").where("user_id", .equal, userId)
                 .records(Row.self)
         }
-        let users = Dictionary(uniqueKeysWithValues: try await users(ids: rows.map(\.friendId)).map { ($0.id, $0) })
+        let users = try await usersById(rows.map(\.friendId))
         return rows.compactMap { row in users[row.friendId].map { ($0, row.since) } }
             .sorted { $0.user.displayName.lowercased() < $1.user.displayName.lowercased() }
     }

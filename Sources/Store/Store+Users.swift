@@ -48,6 +48,11 @@ extension Store {
         }
     }
 
+    /// ``users(ids:)`` keyed by id.
+    public func usersById(_ ids: [String]) async throws -> [String: UserRecord] {
+        Dictionary(uniqueKeysWithValues: try await users(ids: ids).map { ($0.id, $0) })
+    }
+
     public func updateDisplayName(userId: String, displayName: String) async throws -> UserRecord {
         try await database.transaction { db in
             try await db.update("users").set("display_name", to: displayName).set("updated_at", to: Timestamp.now)

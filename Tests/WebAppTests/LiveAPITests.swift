@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Store
+import StoreTesting
 import Testing
 @testable import WebApp
 

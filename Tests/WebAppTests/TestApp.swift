@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import Settings
 import Store
+import StoreTesting
 import Testing
 @testable import WebApp
 

@@ -39,9 +39,7 @@ struct CalendarController {
         let ids = meetings.map(\.id)
         let overrides = try await store.overrides(meetingIds: ids)
         let invitees = try await store.inviteeIds(meetingIds: ids)
-        let people = Dictionary(
-            uniqueKeysWithValues: try await store.users(ids: meetings.map(\.hostId) + invitees.values.flatMap { $0 })
-                .map { ($0.id, $0) })
+        let people = try await store.usersById(meetings.map(\.hostId) + invitees.values.flatMap { $0 })
         let events = meetings.compactMap {
             event(for: $0, overrides: overrides[$0.id] ?? [], inviteeIds: invitees[$0.id] ?? [], people: people)
         }
@@ -51,8 +49,7 @@ struct CalendarController {
 
     private func event(for meeting: MeetingRecord) async throws -> CalendarEvent? {
         let inviteeIds = try await store.inviteeIds(meetingId: meeting.id)
-        let people = Dictionary(
-            uniqueKeysWithValues: try await store.users(ids: inviteeIds + [meeting.hostId]).map { ($0.id, $0) })
+        let people = try await store.usersById(inviteeIds + [meeting.hostId])
         return event(
             for: meeting, overrides: try await store.overrides(meetingId: meeting.id), inviteeIds: inviteeIds, people: people)
     }

@@ -87,7 +87,7 @@ struct CallController {
     /// Sends the call's new state to both sides' open tabs.
     @discardableResult
     private func broadcast(_ call: CallRecord) async throws -> CallResponse {
-        let people = Dictionary(uniqueKeysWithValues: try await store.users(ids: [call.callerId, call.calleeId]).map { ($0.id, $0) })
+        let people = try await store.usersById([call.callerId, call.calleeId])
         guard let caller = people[call.callerId], let callee = people[call.calleeId],
             let meeting = try await store.meeting(id: call.meetingId)
         else { throw APIError.notFound("The call") }

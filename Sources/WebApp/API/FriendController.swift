@@ -204,8 +204,7 @@ struct FriendController {
     }
 
     private func people(for requests: [FriendRequestRecord]) async throws -> [String: UserRecord] {
-        Dictionary(
-            uniqueKeysWithValues: try await store.users(ids: requests.flatMap { [$0.fromId, $0.toId] }).map { ($0.id, $0) })
+        try await store.usersById(requests.flatMap { [$0.fromId, $0.toId] })
     }
 
     private func render(_ request: FriendRequestRecord, _ people: [String: UserRecord]) -> FriendRequestResponse? {

@@ -22,8 +22,7 @@ extension MeetingController {
         let meetings = try await store.scheduledMeetings(
             for: user.id, overlappingFrom: Timestamp.milliseconds(from), to: Timestamp.milliseconds(to))
         let overrides = try await store.overrides(meetingIds: meetings.map(\.id))
-        let hosts = Dictionary(
-            uniqueKeysWithValues: try await store.users(ids: meetings.map(\.hostId)).map { ($0.id, $0) })
+        let hosts = try await store.usersById(meetings.map(\.hostId))
         var result: [OccurrenceResponse] = []
         for meeting in meetings {
             guard let series = MeetingSchedule.series(meeting, overrides: overrides[meeting.id] ?? []),

@@ -50,9 +50,7 @@ struct MeetingController {
         let ids = meetings.map(\.id)
         let overrides = try await store.overrides(meetingIds: ids)
         let invitees = try await store.inviteeIds(meetingIds: ids)
-        let people = Dictionary(
-            uniqueKeysWithValues: try await store.users(ids: meetings.map(\.hostId) + invitees.values.flatMap { $0 })
-                .map { ($0.id, $0) })
+        let people = try await store.usersById(meetings.map(\.hostId) + invitees.values.flatMap { $0 })
         let responses = meetings.compactMap { meeting -> MeetingResponse? in
             guard let host = people[meeting.hostId] else { return nil }
             return MeetingResponse(
@@ -165,8 +163,7 @@ struct MeetingController {
 
     func response(for meeting: MeetingRecord, viewer: UserRecord) async throws -> MeetingResponse {
         let inviteeIds = try await store.inviteeIds(meetingId: meeting.id)
-        let people = try await store.users(ids: inviteeIds + [meeting.hostId])
-        let byId = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0) })
+        let byId = try await store.usersById(inviteeIds + [meeting.hostId])
         guard let host = byId[meeting.hostId] else { throw APIError.notFound("The meeting") }
         return MeetingResponse(
             meeting, host: host, invitees: inviteeIds.compactMap { byId[$0] },

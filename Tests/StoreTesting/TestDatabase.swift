@@ -1,13 +1,12 @@
 import Foundation
 import Logging
-import PostgresNIO
-@testable import Store
+import Store
 
 /// A fresh, empty, migrated database for one test: an SQLite file in a
 /// temporary directory, or a new database on the PostgreSQL server named by
 /// `PARLEY_TEST_POSTGRES_URL` (which `make test` starts).
-enum TestDatabase {
-    static var logger: Logger {
+public enum TestDatabase {
+    public static var logger: Logger {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         return logger
@@ -15,7 +14,7 @@ enum TestDatabase {
 
     /// Engines to run store tests on: SQLite always; PostgreSQL when a server
     /// is configured. In CI a missing server is an error, not a skip.
-    static var engines: [Database.Engine] {
+    public static var engines: [Database.Engine] {
         if postgresURL != nil { return [.sqlite, .postgres] }
         if ProcessInfo.processInfo.environment["CI"] != nil {
             fatalError("PARLEY_TEST_POSTGRES_URL is not set: run the tests with `make test`")
@@ -23,9 +22,9 @@ enum TestDatabase {
         return [.sqlite]
     }
 
-    static var postgresURL: String? { ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_URL"] }
+    public static var postgresURL: String? { ProcessInfo.processInfo.environment["PARLEY_TEST_POSTGRES_URL"] }
 
-    static func open(_ engine: Database.Engine) async throws -> Database {
+    public static func open(_ engine: Database.Engine) async throws -> Database {
         switch engine {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)")
@@ -44,7 +43,7 @@ enum TestDatabase {
     }
 
     /// Runs `body` with a fresh store and closes it afterwards.
-    static func withStore<R>(_ engine: Database.Engine, _ body: (Store) async throws -> R) async throws -> R {
+    public static func withStore<R>(_ engine: Database.Engine, _ body: (Store) async throws -> R) async throws -> R {
         let database = try await open(engine)
         do {
             let result = try await body(Store(database: database))
