@@ -227,23 +227,43 @@ private struct RRULEParser {
             throw formatError
         }
         let date = LocalDate(year: year, month: month, day: day)
-        if let problem = date.fieldProblem {
+        // A UTC UNTIL may sit one year past the supported range: the end of
+        // 31 December 2200 in New York is 1 January 2201 in UTC, and
+        // `rruleValue` writes exactly that. Such a value is checked after it is
+        // converted to the series' local date. Clamping keeps leap-year rules
+        // (1899, 1900, 2200 and 2201 are all common years).
+        let years = LocalDate.supportedYears
+        let nearYear = min(max(year, years.lowerBound - 1), years.upperBound + 1)
+        let checkable = LocalDate(year: min(max(year, years.lowerBound), years.upperBound), month: month, day: day)
+        let outOfRange = !years.contains(year)
+        if let problem = (year == nearYear ? checkable : date).fieldProblem {
             throw fail("UNTIL=\(value) is not a valid date: \(problem).")
         }
-        if scanner.isAtEnd { return date }
+        let rangeError = fail("UNTIL=\(value) is not a valid date: \(date.fieldProblem ?? "out of range").")
+        if scanner.isAtEnd {
+            if outOfRange { throw rangeError }
+            return date
+        }
         guard scanner.skip(UInt8(ascii: "T")), let hour = scanner.digits(2), let minute = scanner.digits(2),
               let second = scanner.digits(2)
         else { throw formatError }
-        let time = LocalDateTime(date, hour: hour, minute: minute, second: second)
-        if let problem = time.fieldProblem {
+        if let problem = LocalDateTime(checkable, hour: hour, minute: minute, second: second).fieldProblem {
             throw fail("UNTIL=\(value) is not a valid date and time: \(problem).")
         }
-        if scanner.isAtEnd { return date } // floating: already local
+        let time = LocalDateTime(date, hour: hour, minute: minute, second: second)
+        if scanner.isAtEnd {  // floating: already local
+            if outOfRange { throw rangeError }
+            return date
+        }
         guard scanner.skip(UInt8(ascii: "Z")), scanner.isAtEnd else { throw formatError }
         guard let timeZone else {
             throw fail("UNTIL=\(value) is in UTC; the series' time zone is needed to know which local day it ends on (parse with RecurrenceRule(parsing:timeZone:)).")
         }
         let instant = Date(timeIntervalSince1970: TimeInterval(time.wallSeconds))
-        return LocalDateTime(instant, in: timeZone).date
+        let local = LocalDateTime(instant, in: timeZone).date
+        if let problem = local.fieldProblem {
+            throw fail("UNTIL=\(value) ends on \(local) in \(timeZone.identifier), which is not supported: \(problem).")
+        }
+        return local
     }
 }

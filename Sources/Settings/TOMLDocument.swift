@@ -34,9 +34,11 @@ public struct TOMLDocument: Sendable, Equatable {
 
     public init(parsing text: String) throws(TOMLError) {
         var table = ""
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // Split the bytes, not the Characters: "\r\n" is one Character in Swift,
+        // so a CRLF file would otherwise look like a single line.
+        for (index, rawLine) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let lineNumber = index + 1
-            var scanner = Scanner(Array(rawLine.utf8), line: lineNumber)
+            var scanner = Scanner(Array(rawLine), line: lineNumber)
             scanner.skipSpaces()
             if scanner.atEndOrComment { continue }
             if scanner.peek == UInt8(ascii: "[") {

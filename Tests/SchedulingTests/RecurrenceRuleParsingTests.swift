@@ -27,6 +27,21 @@ struct RecurrenceRuleParsingTests {
         #expect(try RecurrenceRule(parsing: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,WE;WKST=SU").byWeekday == [.MO, .WE])
     }
 
+    @Test("an UNTIL at the end of the supported years survives the round trip through UTC",
+          arguments: ["America/New_York", "Europe/Moscow", "Pacific/Kiritimati", "Pacific/Pago_Pago"])
+    func untilAtTheEdge(zone: String) throws {
+        // Found by FuzzRecurrenceRule: the end of 2200-12-31 west of UTC is 2201 in UTC.
+        let tz = try #require(TimeZone(identifier: zone))
+        let rule = RecurrenceRule(frequency: .daily, interval: 1, byWeekday: [], monthlyBy: .dayOfMonth,
+                                  end: .until(LocalDate(year: 2200, month: 12, day: 31)))
+        let text = rule.rruleValue(start: LocalDateTime(year: 2200, month: 12, day: 1, hour: 9), zone: tz)
+        let parsed = try RecurrenceRule(parsing: text, timeZone: tz)
+        #expect(parsed.end == .until(LocalDate(year: 2200, month: 12, day: 31)), "\(text)")
+        // A date-only or floating UNTIL outside the range is still refused.
+        #expect(throws: SchedulingError.self) { try RecurrenceRule(parsing: "FREQ=DAILY;UNTIL=22010101", timeZone: tz) }
+        #expect(throws: SchedulingError.self) { try RecurrenceRule(parsing: "FREQ=DAILY;UNTIL=22020101T000000Z", timeZone: tz) }
+    }
+
     @Test("UNTIL as a UTC date-time becomes the local date in the series' zone")
     func untilUTC() throws {
         let end = LocalDate(year: 2027, month: 1, day: 31)

@@ -106,6 +106,13 @@ struct SettingsTests {
         #expect(doc.values["t.u.g"] == .integer(3))
     }
 
+    @Test("files with Windows line endings parse")
+    func crlf() throws {
+        let c = try ParleyConfiguration.load(fileText: "[log]\r\nlevel = \"debug\"\r\n[http]\r\naddress = \"127.0.0.1:9\"\r\n", environment: [:])
+        #expect(c.log.level == "debug")
+        #expect(c.http.address.port == 9)
+    }
+
     @Test("the TOML parser survives arbitrary bytes")
     func tomlJunk() {
         var rng = SystemRandomNumberGenerator()

@@ -153,6 +153,18 @@ struct MeetingAPITests {
         }
     }
 
+    @Test("a series ending on the last supported day keeps its recurrence")
+    func untilAtTheEdge() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signUp("ann")
+            let r = try await app.call(
+                .post, "/api/v1/meetings", as: ann,
+                json: ["start": "2200-12-01T09:00", "timeZone": "America/New_York", "recurrence": ["frequency": "daily", "until": "2200-12-31"]])
+            #expect(r.status == .created)
+            #expect((r["recurrence"] as? [String: Any])?["until"] as? String == "2200-12-31", "\(r.text)")
+        }
+    }
+
     @Test("a failed edit leaves the meeting exactly as it was")
     func failedEditChangesNothing() async throws {
         try await TestApp.run { app in

@@ -63,7 +63,13 @@ extension MeetingController {
                 // Keep the name as given: Foundation reports "UTC" as "GMT".
                 meeting.timeZone = zoneText
                 meeting.durationMinutes = duration
-                meeting.rrule = rule.map { $0.rruleValue(start: start, zone: zone) }
+                let rrule = rule.map { $0.rruleValue(start: start, zone: zone) }
+                // What is stored must read back: never store a rule that would
+                // later be dropped as unreadable (the series would turn one-off).
+                if let rrule, (try? RecurrenceRule(parsing: rrule, timeZone: zone)) == nil {
+                    throw APIError.validation("recurrence", "This repeat rule cannot be saved; try an earlier end date.")
+                }
+                meeting.rrule = rrule
                 let bounds = MeetingSchedule.bounds(series)
                 meeting.firstStart = bounds.firstStart
                 meeting.lastEnd = bounds.lastEnd
