@@ -1,0 +1,38 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// libFuzzer targets for Parley's parsers (DESIGN.md: "each has a fuzz target").
+//
+// A package of its own so the main build never needs the sanitizer flags. The
+// parser targets compile Parley's real sources: SwiftPM refuses target paths
+// outside the package root, so Sources/Scheduling and Sources/Settings here are
+// symlinks to ../../Sources/<Target>.
+//
+// Build and run with scripts/fuzz.sh; by hand (from this directory):
+//   swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --product FuzzTOML
+//   .build/debug/FuzzTOML -max_total_time=60 Corpus/FuzzTOML
+
+/// The main package's settings, so the sources compile exactly as they do there.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar"]
+
+let package = Package(
+    name: "parley-fuzz",
+    platforms: [.macOS(.v14)],
+    products: fuzzers.map { .executable(name: $0, targets: [$0]) },
+    targets: [
+        .target(name: "Scheduling", path: "Sources/Scheduling", swiftSettings: swiftSettings),
+        .target(name: "Settings", path: "Sources/Settings", swiftSettings: swiftSettings),
+        .target(name: "CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
+    ] + fuzzers.map { name in
+        .executableTarget(
+            name: name,
+            dependencies: ["FuzzSupport", name == "FuzzTOML" ? "Settings" : "Scheduling"],
+            swiftSettings: swiftSettings
+        )
+    }
+)
