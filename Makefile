@@ -9,13 +9,14 @@ HTTP         ?= 127.0.0.1:8080
 DATA_DIR     ?= ./data
 VENV         ?= .venv
 PYTHON       := $(VENV)/bin/python
+VENV_CONTRACT ?= .venv-contract
 PG_PORT      ?= 55432
 
 # Debian packages: to run (tzdata for time zones) and to test (a browser, a database, tools).
 RUN_PACKAGES  := tzdata ca-certificates
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux
 
-.PHONY: run test build release unit browser fuzz bench-api clean deps-run deps-test postgres-start postgres-stop
+.PHONY: run test build release unit browser contract fuzz bench-api clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -24,6 +25,7 @@ run: deps-run build
 test: deps-test build
 	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build
 	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory contract
 
 build:
 	@scripts/check-swift.sh
@@ -41,6 +43,16 @@ unit: build
 browser: $(PYTHON)
 	scripts/in-private-netns.sh $(PYTHON) -m pytest -q Tests/Browser
 
+# API contract test: schemathesis drives every operation of the OpenAPI document
+# against a Parley (built binary) in the same kind of private network namespace.
+contract: $(VENV_CONTRACT)/bin/python
+	scripts/in-private-netns.sh $(VENV_CONTRACT)/bin/python -m pytest -q Tests/Contract
+
+$(VENV_CONTRACT)/bin/python: Tests/Contract/requirements.txt
+	python3 -m venv $(VENV_CONTRACT)
+	$(VENV_CONTRACT)/bin/pip install --quiet --disable-pip-version-check -r Tests/Contract/requirements.txt
+	@touch $(VENV_CONTRACT)/bin/python
+
 fuzz:
 	scripts/fuzz.sh
 
@@ -52,7 +64,7 @@ deps-run:
 
 deps-test:
 	@scripts/install-packages.sh $(TEST_PACKAGES)
-	@$(MAKE) --no-print-directory $(PYTHON)
+	@$(MAKE) --no-print-directory $(PYTHON) $(VENV_CONTRACT)/bin/python
 
 $(PYTHON): Tests/Browser/requirements.txt
 	python3 -m venv $(VENV)
@@ -60,4 +72,4 @@ $(PYTHON): Tests/Browser/requirements.txt
 	@touch $(PYTHON)
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) $(VENV_CONTRACT) Fuzz/.build
