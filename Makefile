@@ -56,8 +56,18 @@ $(VENV_CONTRACT)/bin/python: Tests/Contract/requirements.txt
 fuzz:
 	scripts/fuzz.sh
 
-bench-api: $(PYTHON) build
-	scripts/in-private-netns.sh $(PYTHON) Benchmarks/api_bench.py
+# API benchmark on a release build (its own scratch folder), SQLite then PostgreSQL.
+bench-api: .venv-bench/bin/python
+	@scripts/install-packages.sh wrk postgresql
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley --scratch-path .build-release
+	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/api_bench.py --engine sqlite
+	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/api_bench.py --engine postgres
+
+.venv-bench/bin/python: Benchmarks/requirements.txt
+	python3 -m venv .venv-bench
+	.venv-bench/bin/pip install --quiet --disable-pip-version-check -r Benchmarks/requirements.txt
+	@touch .venv-bench/bin/python
 
 deps-run:
 	@scripts/install-packages.sh $(RUN_PACKAGES)
@@ -72,4 +82,4 @@ $(PYTHON): Tests/Browser/requirements.txt
 	@touch $(PYTHON)
 
 clean:
-	rm -rf .build $(VENV) $(VENV_CONTRACT) Fuzz/.build
+	rm -rf .build .build-release $(VENV) $(VENV_CONTRACT) .venv-bench Fuzz/.build
