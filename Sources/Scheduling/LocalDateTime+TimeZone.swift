@@ -15,6 +15,11 @@ extension LocalDateTime {
 
     /// The wall time in `zone` at `date`, truncated to whole seconds. Instants
     /// outside years 1…9999 (or not finite) are clamped into that range.
+    /// The wall time of `date` in UTC, without a time-zone lookup.
+    public init(utc date: Date) {
+        self.init(wallSeconds: LocalDateTime.epochSeconds(date))
+    }
+
     public init(_ date: Date, in zone: TimeZone) {
         let seconds = LocalDateTime.epochSeconds(date)
         let offset = zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds)))

@@ -1,4 +1,5 @@
 import Foundation
+import Scheduling
 
 /// Input checks shared by the API handlers. Each throws a 422 naming the field.
 enum Validation {
@@ -44,19 +45,7 @@ enum Instant {
     /// `YYYY-MM-DDTHH:MM:SSZ`, by integer arithmetic: Foundation's ISO 8601
     /// format style costs microseconds per call, and an agenda has hundreds.
     static func string(_ date: Date) -> String {
-        let total = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
-        let secondOfDay = total - days * 86_400
-        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let t = LocalDateTime(utc: date)
         var bytes = [UInt8]()
         bytes.reserveCapacity(20)
         func put(_ value: Int, width: Int) {
@@ -68,12 +57,12 @@ enum Instant {
             }
             bytes += digits
         }
-        put(year, width: 4); bytes.append(UInt8(ascii: "-"))
-        put(month, width: 2); bytes.append(UInt8(ascii: "-"))
-        put(day, width: 2); bytes.append(UInt8(ascii: "T"))
-        put(secondOfDay / 3600, width: 2); bytes.append(UInt8(ascii: ":"))
-        put(secondOfDay % 3600 / 60, width: 2); bytes.append(UInt8(ascii: ":"))
-        put(secondOfDay % 60, width: 2); bytes.append(UInt8(ascii: "Z"))
+        put(t.year, width: 4); bytes.append(UInt8(ascii: "-"))
+        put(t.month, width: 2); bytes.append(UInt8(ascii: "-"))
+        put(t.day, width: 2); bytes.append(UInt8(ascii: "T"))
+        put(t.hour, width: 2); bytes.append(UInt8(ascii: ":"))
+        put(t.minute, width: 2); bytes.append(UInt8(ascii: ":"))
+        put(t.second, width: 2); bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
     }
 
