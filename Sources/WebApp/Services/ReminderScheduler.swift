@@ -26,7 +26,8 @@ struct ReminderScheduler: Service {
                 try? await services.store.purgeExpiredSessions()
                 lastHousekeeping = ContinuousClock.now
             }
-            try? await Task.sleep(for: interval)
+            // Wake at once on graceful shutdown rather than finishing the nap.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
