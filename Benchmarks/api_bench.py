@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import datetime as dt
 import json
 import os
@@ -496,6 +497,7 @@ def main() -> None:
         print("api_bench: WARNING: a debug build; its figures say little about production speed", file=sys.stderr)
 
     work = Path(tempfile.mkdtemp(prefix="parley-bench."))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     server = Server(binary, args.port, work, args.bcrypt_cost, database_url, args.set)
     info = {
         "engine": args.engine, "binary": str(binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary),
@@ -635,7 +637,6 @@ def main() -> None:
     print_report(info, rows, presence, proc)
     if args.json:
         args.json.write_text(json.dumps({"info": info, "http": rows, "presence": presence, "process": proc}, indent=2))
-    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
