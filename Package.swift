@@ -38,6 +38,21 @@ let package = Package(
         // Typed configuration: TOML file < environment < flags.
         .target(name: "Settings", swiftSettings: swiftSettings),
 
+        // System libraries (DESIGN.md "C shims"): module maps plus static inline wrappers.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+
+        // The SFU's DTLS-SRTP, ICE-lite, transports and routing (DESIGN.md "SFU").
+        .target(
+            name: "SFU",
+            dependencies: [
+                "COpenSSL", "CSRTP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            exclude: ["ICE"],
+            swiftSettings: swiftSettings
+        ),
+
         // Persistence: one SQL code path over SQLite (default) and PostgreSQL.
         .target(
             name: "Store",
@@ -86,6 +101,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .testTarget(name: "SFUTests", dependencies: ["SFU"], swiftSettings: swiftSettings),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),

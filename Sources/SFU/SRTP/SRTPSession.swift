@@ -1,0 +1,100 @@
+import CSRTP
+import Synchronization
+
+/// One direction of SRTP/SRTCP (RFC 3711, RFC 7714) over libsrtp2, working in
+/// place on the packet's own bytes: no copy on the forwarding path.
+///
+/// A transport holds two: `inbound` unprotects what the browser sends,
+/// `outbound` protects what Parley sends. Not thread-safe; owned by one
+/// transport on the media event loop.
+public final class SRTPSession {
+    /// Bytes a protected packet can grow by: the auth tag (10 for
+    /// AES-CM/SHA1-80, 16 for GCM) plus SRTCP's 4-byte index.
+    public static let maximumOverhead = 16 + 4 + 4
+
+    public enum Direction: Sendable { case inbound, outbound }
+
+    public let profile: SRTPProfile
+    private var session: srtp_t?
+
+    /// `keyAndSalt` is the master key followed by the master salt.
+    public init(profile: SRTPProfile, keyAndSalt: [UInt8], direction: Direction) throws(SRTPError) {
+        try SRTPSession.initializeLibrary()
+        guard keyAndSalt.count == profile.keyLength + profile.saltLength else { throw .badKeyLength }
+        let libraryProfile: Int32 = profile == .aeadAes128Gcm
+            ? Int32(PARLEY_SRTP_AEAD_AES_128_GCM.rawValue) : Int32(PARLEY_SRTP_AES128_CM_SHA1_80.rawValue)
+        // libsrtp reads the key during srtp_create and keeps its own copy.
+        var key = keyAndSalt + [UInt8](repeating: 0, count: 32)
+        var created: srtp_t?
+        let status = parley_srtp_create(&created, libraryProfile, &key, direction == .inbound ? 1 : 0)
+        for i in key.indices { key[i] = 0 }
+        guard status == srtp_err_status_ok, let created else { throw .library(Int(status.rawValue)) }
+        self.profile = profile
+        self.session = created
+    }
+
+    deinit { if let session { srtp_dealloc(session) } }
+
+    /// Decrypts and authenticates an SRTP packet in place; returns the RTP length.
+    public func unprotectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        var len = Int32(length)
+        let status = srtp_unprotect(session, packet.baseAddress, &len)
+        guard status == srtp_err_status_ok else { throw SRTPError(status) }
+        return Int(len)
+    }
+
+    /// Encrypts an RTP packet in place; `packet` must have `maximumOverhead`
+    /// spare bytes after `length`. Returns the SRTP length.
+    public func protectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard packet.count >= length + SRTPSession.maximumOverhead else { throw .noRoom }
+        var len = Int32(length)
+        let status = srtp_protect(session, packet.baseAddress, &len)
+        guard status == srtp_err_status_ok else { throw SRTPError(status) }
+        return Int(len)
+    }
+
+    /// Decrypts and authenticates an SRTCP packet in place; returns the RTCP length.
+    public func unprotectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        var len = Int32(length)
+        let status = srtp_unprotect_rtcp(session, packet.baseAddress, &len)
+        guard status == srtp_err_status_ok else { throw SRTPError(status) }
+        return Int(len)
+    }
+
+    /// Encrypts an RTCP compound packet in place (same room rule as `protectRTP`).
+    public func protectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard packet.count >= length + SRTPSession.maximumOverhead else { throw .noRoom }
+        var len = Int32(length)
+        let status = srtp_protect_rtcp(session, packet.baseAddress, &len)
+        guard status == srtp_err_status_ok else { throw SRTPError(status) }
+        return Int(len)
+    }
+
+    private static let initialized = Mutex<Bool>(false)
+
+    private static func initializeLibrary() throws(SRTPError) {
+        let ok = initialized.withLock { done -> Bool in
+            if done { return true }
+            done = srtp_init() == srtp_err_status_ok
+            return done
+        }
+        if !ok { throw .library(-1) }
+    }
+}
+
+/// Why libsrtp refused a packet.
+public enum SRTPError: Error, Equatable, Sendable {
+    case authenticationFailed
+    case replay
+    case badKeyLength
+    case noRoom
+    case library(Int)
+
+    init(_ status: srtp_err_status_t) {
+        switch status {
+        case srtp_err_status_auth_fail: self = .authenticationFailed
+        case srtp_err_status_replay_fail, srtp_err_status_replay_old: self = .replay
+        default: self = .library(Int(status.rawValue))
+        }
+    }
+}
