@@ -42,14 +42,29 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
 
+        // RTP/RTCP packets, RFC 4733 events, sequence arithmetic: pure values, no I/O.
+        .target(name: "RTP", swiftSettings: swiftSettings),
+
+        // SDP model, parser and writer; WebRTC offer/answer for the SFU.
+        .target(name: "SDP", swiftSettings: swiftSettings),
+
         // The SFU's DTLS-SRTP, ICE-lite, transports and routing (DESIGN.md "SFU").
         .target(
             name: "SFU",
             dependencies: [
-                "COpenSSL", "CSRTP",
+                "COpenSSL", "CSRTP", "RTP", "SDP",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["ICE"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Live meetings: participants, roles, lobby, host controls, chat; one SFU router per room.
+        .target(
+            name: "Rooms",
+            dependencies: ["SFU", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -74,7 +89,7 @@ let package = Package(
         .target(
             name: "WebApp",
             dependencies: [
-                "Scheduling", "Store", "Settings",
+                "Scheduling", "Store", "Settings", "SFU", "Rooms",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -101,7 +116,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "SFUTests", dependencies: ["SFU"], swiftSettings: swiftSettings),
+        .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: swiftSettings),
+        .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: swiftSettings),
+        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "SDP"], swiftSettings: swiftSettings),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),

@@ -17,21 +17,40 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar"]
+let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP"]
+
+/// The parser target each fuzzer feeds; "Scheduling" when not listed.
+let parserTarget: [String: String] = [
+    "FuzzTOML": "Settings",
+    "FuzzSTUN": "ICE",
+    "FuzzRTP": "RTP",
+    "FuzzRTCP": "RTP",
+    "FuzzSDP": "SDP",
+]
 
 let package = Package(
     name: "parley-fuzz",
     platforms: [.macOS(.v14)],
     products: fuzzers.map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
     targets: [
         .target(name: "Scheduling", path: "Sources/Scheduling", swiftSettings: swiftSettings),
         .target(name: "Settings", path: "Sources/Settings", swiftSettings: swiftSettings),
+        // Sources/ICE -> ../../Sources/SFU/ICE: STUN and ICE-lite, which need only Crypto.
+        .target(name: "ICE", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+                path: "Sources/ICE", swiftSettings: swiftSettings),
+        // Sources/RTP -> ../../Sources/RTP: RTP/RTCP packets, no dependencies.
+        .target(name: "RTP", path: "Sources/RTP", swiftSettings: swiftSettings),
+        // Sources/SDP -> ../../Sources/SDP: session descriptions and WebRTC offer/answer, Foundation only.
+        .target(name: "SDP", path: "Sources/SDP", swiftSettings: swiftSettings),
         .target(name: "CLibFuzzer"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
     ] + fuzzers.map { name in
         .executableTarget(
             name: name,
-            dependencies: ["FuzzSupport", name == "FuzzTOML" ? "Settings" : "Scheduling"],
+            dependencies: ["FuzzSupport", .target(name: parserTarget[name] ?? "Scheduling")],
             swiftSettings: swiftSettings
         )
     }

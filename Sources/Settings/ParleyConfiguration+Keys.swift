@@ -48,6 +48,25 @@ extension ParleyConfiguration {
         Key(name: "meetings.ring_seconds") { c, v throws(ConfigurationError) in
             c.meetings.ringSeconds = try int(v, 5...600)
         },
+        Key(name: "media.address") { c, v throws(ConfigurationError) in c.media.address = try HostAndPort(parsing: v) },
+        Key(name: "media.public_address") { c, v throws(ConfigurationError) in
+            c.media.publicAddress = v.trimmingCharacters(in: .whitespaces)
+        },
+        Key(name: "media.prefer_h264") { c, v throws(ConfigurationError) in c.media.preferH264 = try bool(v) },
+        Key(name: "media.room_capacity") { c, v throws(ConfigurationError) in
+            c.media.roomCapacity = try int(v, 2...1000)
+        },
+        Key(name: "turn.urls") { c, v throws(ConfigurationError) in
+            let urls = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for u in urls where !(u.hasPrefix("turn:") || u.hasPrefix("turns:") || u.hasPrefix("stun:")) {
+                throw ConfigurationError(message: "'\(u)' must start with turn:, turns: or stun:")
+            }
+            c.turn.urls = urls
+        },
+        Key(name: "turn.secret") { c, v throws(ConfigurationError) in c.turn.secret = v },
+        Key(name: "turn.credential_seconds") { c, v throws(ConfigurationError) in
+            c.turn.credentialSeconds = try int(v, 60...604_800)
+        },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(v.lowercased()) else {

@@ -50,6 +50,26 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var ringSeconds = 45
     }
 
+    public struct Media: Sendable, Equatable {
+        /// The one UDP port for all WebRTC media of this node (ICE, DTLS, SRTP; RFC 7983).
+        public var address = HostAndPort(host: "127.0.0.1", port: 40000)
+        /// The address browsers are told to send media to; empty: the media host.
+        public var publicAddress = ""
+        /// Prefer H.264 to VP8 when a browser offers both.
+        public var preferH264 = false
+        /// Most people in one meeting.
+        public var roomCapacity = 100
+    }
+
+    public struct TURN: Sendable, Equatable {
+        /// TURN server URLs given to browsers, e.g. "turn:turn.example.org:3478?transport=udp".
+        public var urls: [String] = []
+        /// The secret shared with coturn (`static-auth-secret`) for time-limited credentials.
+        public var secret = ""
+        /// How long issued TURN credentials stay valid, in seconds.
+        public var credentialSeconds = 3600
+    }
+
     public struct Log: Sendable, Equatable {
         /// trace, debug, info, notice, warning, error, critical
         public var level = "info"
@@ -61,6 +81,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var storage = Storage()
     public var accounts = Accounts()
     public var meetings = Meetings()
+    public var media = Media()
+    public var turn = TURN()
     public var log = Log()
 
     public init() {}

@@ -134,7 +134,11 @@ struct Migrator {
             )
             """,
             "CREATE TABLE server_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        ]
+        ],
+        // 2: live meetings — a lobby where the host admits people.
+        [
+            "ALTER TABLE meetings ADD COLUMN lobby_enabled BOOLEAN NOT NULL DEFAULT FALSE",
+        ],
     ]
 
     struct AppliedStep: Decodable { var version: Int }

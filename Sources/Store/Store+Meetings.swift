@@ -54,6 +54,7 @@ extension Store {
                 .set("duration_minutes", to: meeting.durationMinutes).set("rrule", to: meeting.rrule)
                 .set("first_start", to: meeting.firstStart).set("last_end", to: meeting.lastEnd)
                 .set("passcode", to: meeting.passcode).set("require_sign_in", to: meeting.requireSignIn)
+                .set("lobby_enabled", to: meeting.lobbyEnabled)
                 .set("is_private", to: meeting.isPrivate).set("reminder_minutes", to: meeting.reminderMinutes)
                 .set("sequence", to: meeting.sequence).set("cancelled_at", to: meeting.cancelledAt)
                 .set("kind", to: meeting.kind).set("updated_at", to: meeting.updatedAt)

@@ -5,6 +5,8 @@ import HummingbirdBcrypt
 import HummingbirdWebSocket
 import Logging
 import NIOPosix
+import Rooms
+import SFU
 import ServiceLifecycle
 import Settings
 import Store
@@ -28,7 +30,8 @@ public enum ParleyServer {
             configuration: .init(
                 address: .hostname(configuration.http.address.host, port: configuration.http.address.port),
                 serverName: "Parley"),
-            services: [ReminderScheduler(services: services), LiveHubCloser(hub: services.hub)],
+            services: [ReminderScheduler(services: services), LiveHubCloser(hub: services.hub),
+                       MediaShutdown(media: services.media, rooms: services.rooms)],
             logger: logger)
     }
 
@@ -44,6 +47,16 @@ public enum ParleyServer {
             Bcrypt.hash(UUID().uuidString, cost: cost)
         }
         let accounts = configuration.accounts
+        let mediaSettings = configuration.media
+        let media = try MediaNode(
+            configuration: MediaConfiguration(
+                host: mediaSettings.address.host, port: mediaSettings.address.port,
+                publicAddress: mediaSettings.publicAddress.isEmpty ? nil : mediaSettings.publicAddress,
+                preferH264: mediaSettings.preferH264),
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        try await media.start()
+        let rooms = RoomRegistry(media: media, capacity: mediaSettings.roomCapacity, logger: logger)
+        await rooms.start()
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),
@@ -52,7 +65,7 @@ public enum ParleyServer {
                 window: TimeInterval(accounts.failureWindowSeconds)),
             passcodeLimiter: SignInRateLimiter(
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
-            metrics: metrics, logger: logger, joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
+            metrics: metrics, media: media, rooms: rooms, logger: logger, joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
             dummyPasswordHash: dummyHash)
     }
 
@@ -77,6 +90,7 @@ public enum ParleyServer {
         CallController(services: services).addRoutes(to: router)
         NotificationController(services: services).addRoutes(to: router)
         LiveSocket(hub: services.hub, store: services.store, metrics: services.metrics).addRoutes(to: router)
+        SignalingSocket(services: services, rooms: services.rooms).addRoutes(to: router)
         try SystemController(services: services).addRoutes(to: router)
         return router
     }
@@ -90,5 +104,17 @@ struct LiveHubCloser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await hub.closeAll()
+    }
+}
+
+/// Ends live meetings and closes the media port when the server shuts down.
+struct MediaShutdown: Service {
+    let media: MediaNode
+    let rooms: RoomRegistry
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await rooms.shutdown()
+        await media.stop()
     }
 }

@@ -19,6 +19,12 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Origin people reach Parley at, e.g. https://meet.example.org (http.public_url).", valueName: "URL"))
     var publicURL: String?
 
+    @Option(name: .long, help: ArgumentHelp("The UDP port for all WebRTC media (media.address).", valueName: "HOST:PORT"))
+    var media: String?
+
+    @Option(name: .long, help: ArgumentHelp("The address browsers send media to, e.g. this machine's public IP (media.public_address).", valueName: "IP"))
+    var publicAddress: String?
+
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (log.level).", valueName: "LEVEL"))
     var logLevel: String?
 
@@ -39,6 +45,8 @@ struct ConfigurationOptions: ParsableArguments {
         if let databaseURL { overrides["storage.database_url"] = databaseURL }
         if let publicURL { overrides["http.public_url"] = publicURL }
         if let logLevel { overrides["log.level"] = logLevel }
+        if let media { overrides["media.address"] = media }
+        if let publicAddress { overrides["media.public_address"] = publicAddress }
         var text: String? = nil
         if let config {
             do {

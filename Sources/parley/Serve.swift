@@ -9,7 +9,7 @@ import WebApp
 /// `parley serve`: runs the server until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the Parley server (web app and API; media and phone gateway in later releases).")
+        abstract: "Run the Parley server: web app, API and the WebRTC media node (the phone gateway comes in a later release).")
 
     @OptionGroup var options: ConfigurationOptions
 
@@ -59,6 +59,10 @@ struct ConfigCommand: AsyncParsableCommand {
             accounts.allow_signup = \(c.accounts.allowSignup)
             accounts.bcrypt_cost = \(c.accounts.bcryptCost)
             meetings.default_reminder_minutes = \(c.meetings.defaultReminderMinutes)
+            media.address = \(c.media.address)
+            media.public_address = \(c.media.publicAddress.isEmpty ? c.media.address.host : c.media.publicAddress)
+            turn.urls = \(c.turn.urls.joined(separator: ", "))
+            turn.secret = \(c.turn.secret.isEmpty ? "(none)" : "(set, hidden)")
             log.level = \(c.log.level)
             log.format = \(c.log.format)
             """)

@@ -15,6 +15,8 @@ import Testing
 struct TestApp {
     static func configuration() -> ParleyConfiguration {
         var c = ParleyConfiguration()
+        // Many test servers run at once: each media port is ephemeral.
+        c.media.address = HostAndPort(host: "127.0.0.1", port: 0)
         c.http.address = HostAndPort(host: "127.0.0.1", port: 0)
         c.http.publicURL = "http://parley.test"
         c.accounts.bcryptCost = 4  // fast hashing in tests; production uses 12

@@ -18,6 +18,8 @@ public struct MeetingRecord: Codable, Sendable, Equatable {
     public var lastEnd: Int?
     public var passcode: String?
     public var requireSignIn: Bool
+    /// People other than the host wait in a lobby until a host admits them.
+    public var lobbyEnabled: Bool
     public var isPrivate: Bool
     public var reminderMinutes: Int
     public var sequence: Int
@@ -32,7 +34,7 @@ public struct MeetingRecord: Codable, Sendable, Equatable {
         id: String, code: String, dialInCode: String, hostId: String, kind: String, title: String,
         description: String, startLocal: String? = nil, timeZone: String? = nil, durationMinutes: Int? = nil,
         rrule: String? = nil, firstStart: Int? = nil, lastEnd: Int? = nil, passcode: String? = nil,
-        requireSignIn: Bool = false, isPrivate: Bool = true, reminderMinutes: Int = 10, sequence: Int = 0,
+        requireSignIn: Bool = false, lobbyEnabled: Bool = false, isPrivate: Bool = true, reminderMinutes: Int = 10, sequence: Int = 0,
         cancelledAt: Int? = nil, createdAt: Int, updatedAt: Int
     ) {
         self.id = id
@@ -50,6 +52,7 @@ public struct MeetingRecord: Codable, Sendable, Equatable {
         self.lastEnd = lastEnd
         self.passcode = passcode
         self.requireSignIn = requireSignIn
+        self.lobbyEnabled = lobbyEnabled
         self.isPrivate = isPrivate
         self.reminderMinutes = reminderMinutes
         self.sequence = sequence

@@ -52,7 +52,7 @@ struct JoinController {
         return try .json(
             JoinInfo(
                 code: meeting.code, title: meeting.title, host: UserSummary(host), requireSignIn: meeting.requireSignIn,
-                hasPasscode: meeting.passcode != nil, isLobbyEnabled: false))
+                hasPasscode: meeting.passcode != nil, isLobbyEnabled: meeting.lobbyEnabled))
     }
 
     @Sendable func join(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -16,6 +16,8 @@ public actor LiveHub {
     }
 
     private var connections: [String: [UUID: Connection]] = [:]
+    /// How many live rooms each user is in (a room's signaling drives this).
+    private var inRooms: [String: Int] = [:]
     private let store: Store
     private let logger: Logger
 
@@ -55,7 +57,22 @@ public actor LiveHub {
         await announceIfChanged(userId: userId, from: before)
     }
 
+    /// The user joined a live room (their room's signaling socket says so).
+    func roomEntered(userId: String) async {
+        let before = presence(of: userId)
+        inRooms[userId, default: 0] += 1
+        await announceIfChanged(userId: userId, from: before)
+    }
+
+    func roomLeft(userId: String) async {
+        let before = presence(of: userId)
+        let n = (inRooms[userId] ?? 1) - 1
+        inRooms[userId] = n > 0 ? n : nil
+        await announceIfChanged(userId: userId, from: before)
+    }
+
     func presence(of userId: String) -> Presence {
+        if inRooms[userId] != nil { return .inMeeting }
         guard let tabs = connections[userId], !tabs.isEmpty else { return .offline }
         return tabs.values.contains { $0.meetingCode != nil } ? .inMeeting : .online
     }

@@ -14,12 +14,13 @@ struct MeetingInput: Decodable {
     var inviteeIds: [String]?
     var passcode: String?
     var requireSignIn: Bool?
+    var lobbyEnabled: Bool?
     var isPrivate: Bool?
     var reminderMinutes: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case title, description, start, timeZone, durationMinutes, recurrence, inviteeIds, passcode, requireSignIn,
-            isPrivate, reminderMinutes
+            lobbyEnabled, isPrivate, reminderMinutes
     }
 
     init(from decoder: any Decoder) throws {
@@ -34,6 +35,7 @@ struct MeetingInput: Decodable {
         inviteeIds = try c.decodeIfPresent([String].self, forKey: .inviteeIds)
         passcode = try c.decodeIfPresent(String.self, forKey: .passcode)
         requireSignIn = try c.decodeIfPresent(Bool.self, forKey: .requireSignIn)
+        lobbyEnabled = try c.decodeIfPresent(Bool.self, forKey: .lobbyEnabled)
         isPrivate = try c.decodeIfPresent(Bool.self, forKey: .isPrivate)
         reminderMinutes = try c.decodeIfPresent(Int.self, forKey: .reminderMinutes)
     }

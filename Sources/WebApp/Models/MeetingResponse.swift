@@ -21,6 +21,7 @@ struct MeetingResponse: Encodable {
     var hasPasscode: Bool
     @NullEncoded var passcode: String?
     var requireSignIn: Bool
+    var lobbyEnabled: Bool
     var isPrivate: Bool
     var reminderMinutes: Int
     var cancelledOccurrences: [String]
@@ -55,6 +56,7 @@ struct MeetingResponse: Encodable {
         let isHost = viewerId == meeting.hostId
         passcode = isHost ? meeting.passcode : nil
         requireSignIn = meeting.requireSignIn
+        lobbyEnabled = meeting.lobbyEnabled
         isPrivate = meeting.isPrivate
         reminderMinutes = meeting.reminderMinutes
         cancelledOccurrences = overrides.filter(\.isCancelled).map { Instant.string($0.originalStart) }

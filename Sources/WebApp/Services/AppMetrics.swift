@@ -23,6 +23,10 @@ public struct AppMetrics: Sendable {
             help: "Time to answer an HTTP request.")
     }
 
+    var signalingErrors: Counter {
+        registry.makeCounter(name: "parley_signaling_errors_total", labels: [], help: "Malformed or refused signaling messages.")
+    }
+
     var signUps: Counter { registry.makeCounter(name: "parley_signups_total", labels: [], help: "Accounts created.") }
 
     func signIns(result: String) -> Counter {

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import Rooms
+import SFU
 import Settings
 import Store
 
@@ -14,6 +16,10 @@ struct AppServices: Sendable {
     /// Wrong meeting passcodes, per meeting and per address.
     let passcodeLimiter: SignInRateLimiter
     let metrics: AppMetrics
+    /// The WebRTC media plane of this node.
+    let media: MediaNode
+    /// Live meetings.
+    let rooms: RoomRegistry
     let logger: Logger
     /// Key for the short-lived join tokens handed to people entering a meeting.
     let joinTokenKey: Data

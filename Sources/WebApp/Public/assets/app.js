@@ -183,8 +183,7 @@ window.addEventListener('parley:unauthenticated', () => {
 async function signOut(button) {
   button.disabled = true;
   try {
-    // Leave any meeting first so friends stop seeing "In a meeting".
-    live.leaveMeeting();
+    // Leave any meeting first (the meeting page's cleanup leaves the room).
     teardown();
     await api.postEmpty('/auth/logout', { quiet: true });
   } catch (err) {
@@ -269,9 +268,5 @@ async function boot() {
   if (session.me) startSession(session.me);
   await render({ initial: true });
 }
-
-window.addEventListener('beforeunload', () => {
-  live.leaveMeeting();
-});
 
 boot();

@@ -19,7 +19,6 @@ class Live extends EventTarget {
     this.retryTimer = null;
     this.pingTimer = null;
     this.lastMessageAt = 0;
-    this.meetingCode = null; // re-announced after a reconnect
     this.status = 'closed';
     window.addEventListener('online', () => this.kick());
     document.addEventListener('visibilitychange', () => {
@@ -36,7 +35,6 @@ class Live extends EventTarget {
 
   stop() {
     this.wanted = false;
-    this.meetingCode = null;
     clearTimeout(this.retryTimer);
     clearInterval(this.pingTimer);
     if (this.ws) {
@@ -69,18 +67,6 @@ class Live extends EventTarget {
     }
   }
 
-  /** Tell the server we are in a meeting (drives "In a meeting" presence). */
-  enterMeeting(code) {
-    this.meetingCode = code;
-    this.send({ type: 'meeting.enter', code });
-  }
-
-  leaveMeeting() {
-    if (this.meetingCode === null) return;
-    this.meetingCode = null;
-    this.send({ type: 'meeting.leave' });
-  }
-
   setStatus(status) {
     if (this.status === status) return;
     this.status = status;
@@ -105,7 +91,6 @@ class Live extends EventTarget {
       this.attempt = 0;
       this.lastMessageAt = Date.now();
       this.setStatus('open');
-      if (this.meetingCode) this.send({ type: 'meeting.enter', code: this.meetingCode });
       clearInterval(this.pingTimer);
       this.pingTimer = setInterval(() => {
         if (Date.now() - this.lastMessageAt > SILENCE_LIMIT_MS) {

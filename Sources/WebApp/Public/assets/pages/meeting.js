@@ -1,15 +1,16 @@
 // /m/{code} — the meeting page: pre-join screen (camera preview, microphone
-// level, device choice, name and passcode), then a placeholder room view until
-// the live-room (media) feature lands.
+// level, device choice, name and passcode), then the meeting room
+// (room/room.js), which takes over the chosen camera and microphone.
 
 import { api, seg, isAbort } from '../api.js';
-import { h, icon, spinner, emptyState, withBusy, setAlert, avatar, copyText, nextId, srOnly } from '../dom.js';
+import { h, icon, spinner, emptyState, withBusy, setAlert, avatar, nextId, srOnly } from '../dom.js';
 import { field, select, markInvalid, clearInvalid } from '../components/forms.js';
-import { toast, toastOk, toastError } from '../components/toast.js';
+import { toastError } from '../components/toast.js';
 import { LocalMedia } from '../components/media.js';
 import { live } from '../live.js';
 import { session, ui } from '../state.js';
 import { toDate } from '../components/time.js';
+import { Room } from '../room/room.js';
 
 const CALL_STALE_MS = 90_000;
 
@@ -42,7 +43,7 @@ export default async function meetingPage(root, ctx) {
     return;
   }
 
-  let joined = null; // the join result once in the room
+  let room = null; // the Room once joined
 
   // --- Outgoing call banner (the caller arrives here after "Call") ---------
   let call = ctx.state && ctx.state.call ? ctx.state.call : null;
@@ -98,8 +99,8 @@ export default async function meetingPage(root, ctx) {
   let meterRaf = 0;
   ctx.onCleanup(() => {
     cancelAnimationFrame(meterRaf);
+    if (room) room.destroy(); // leaves the meeting when navigating away
     media.stop();
-    if (joined && me) live.leaveMeeting();
   });
 
   const page = h('div', { class: 'meeting-page' });
@@ -255,9 +256,7 @@ export default async function meetingPage(root, ctx) {
         try {
           const res = await api.post(`/join/${seg(code)}`, body);
           if (!me && displayName) localStorage.setItem('parley.guestName', displayName);
-          joined = res;
-          if (me) live.enterMeeting(res.code || code);
-          renderRoom();
+          renderRoom(res, displayName);
         } catch (err) {
           if (err.code === 'sign_in_required') {
             media.stop();
@@ -301,60 +300,37 @@ export default async function meetingPage(root, ctx) {
     media.start().then(() => { syncNote(); refreshDevices(); });
   }
 
-  function renderRoom() {
-    const name = joined.displayName || (me ? me.displayName : 'You');
-    ctx.setTitle(joined.title || info.title || 'Meeting');
+  function renderRoom(res, typedName) {
     cancelAnimationFrame(meterRaf);
-    const self = tile({ name: `${name} (You)` });
-    const { mic, cam } = toggles();
-    const leaveBtn = h('button', { type: 'button', class: 'btn btn-danger btn-lg leave-btn' }, icon('phone', 18), 'Leave');
-    leaveBtn.addEventListener('click', () => leave());
-    const copyBtn = h('button', { type: 'button', class: 'btn btn-sm' }, icon('copy', 16), 'Copy invite link');
-    copyBtn.addEventListener('click', async () => {
-      const url = `${location.origin}/m/${encodeURIComponent(code)}`;
-      if (await copyText(url)) toastOk('Invite link copied.');
-      else toast({ message: url });
+    const title = res.title || info.title;
+    ctx.setTitle(title || 'Meeting');
+    const host = h('div', { class: 'room-host' });
+    page.replaceChildren(callBanner, host);
+    room = new Room({
+      root: host,
+      token: res.joinToken,
+      media,
+      displayName: res.displayName || typedName || (me ? me.displayName : 'You'),
+      title,
+      code: res.code || code,
+      signedIn: !!me,
+      onRejoin: () => {
+        if (room) room.destroy();
+        room = null;
+        media = new LocalMedia();
+        ctx.setTitle(info.title || 'Meeting');
+        renderPrejoin();
+      },
+      onEnd: () => {
+        // Leaving while the call still rings hangs it up.
+        if (call && callStatus === 'ringing') {
+          api.del(`/calls/${seg(call.id)}`).catch(() => {});
+          callStatus = 'cancelled';
+          renderCallBanner();
+        }
+      },
     });
-    const roleText = { host: 'Host', participant: 'Participant', guest: 'Guest' }[joined.role] || joined.role;
-    page.replaceChildren(
-      callBanner,
-      h('div', { class: 'room' },
-        h('header', { class: 'room-head' },
-          h('div', null,
-            h('p', { class: 'kicker' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), 'Connected'),
-            h('h1', { class: 'page-title' }, `You're in ${joined.title || info.title}`)),
-          h('div', { class: 'row' }, roleText ? h('span', { class: 'pill' }, roleText) : null, copyBtn)),
-        h('div', { class: 'room-stage' },
-          self.el,
-          h('aside', { class: 'card room-note' },
-            h('div', { class: 'room-note-icon' }, icon('users', 22)),
-            h('h2', null, 'The room is ready'),
-            h('p', { class: 'muted' }, 'You have joined the meeting. Video and audio from other participants arrive with the live-room feature; for now you can check how you look and sound here.'),
-            h('p', { class: 'muted small' }, 'Share the invite link so others can join.'))),
-        h('div', { class: 'room-controls', role: 'toolbar', 'aria-label': 'Meeting controls' }, mic, cam, leaveBtn)));
-    leaveBtn.focus();
-  }
-
-  function leave() {
-    if (me) live.leaveMeeting();
-    cancelAnimationFrame(meterRaf);
-    media.stop();
-    if (call && callStatus === 'ringing') {
-      api.del(`/calls/${seg(call.id)}`).catch(() => {});
-      callStatus = 'cancelled';
-      renderCallBanner();
-    }
-    const title = joined ? joined.title : info.title;
-    joined = null;
-    const rejoin = h('button', { type: 'button', class: 'btn btn-primary' }, 'Rejoin');
-    rejoin.addEventListener('click', () => { media = new LocalMedia(); renderPrejoin(); });
-    page.replaceChildren(h('div', { class: 'container narrow' },
-      h('div', { class: 'card left-card' },
-        h('div', { class: 'empty-icon' }, icon('door', 28)),
-        h('h1', { class: 'page-title' }, 'You left the meeting'),
-        h('p', { class: 'muted' }, title || ''),
-        h('div', { class: 'row center' }, rejoin, me ? h('a', { class: 'btn', href: '/' }, 'Back to your agenda') : null))));
-    rejoin.focus();
+    room.start();
   }
 }
 

@@ -1,0 +1,41 @@
+import SFU
+
+/// A participant's live state inside a room (owned by the `Room` actor).
+struct Participant {
+    let id: String
+    var displayName: String
+    var role: ParticipantRole
+    let userId: String?
+    let connection: any ParticipantConnection
+    var handRaised = false
+    /// In the lobby, not yet admitted: no media, sees nothing of the room.
+    var waiting = false
+
+    var publishTransportID: String?
+    var subscribeTransportID: String?
+    /// Producer id → what it is.
+    var producers: [String: (source: MediaSource, kind: String, muted: Bool)] = [:]
+    /// A subscribe offer is out and not yet answered: the next waits (no glare).
+    var subscribeInFlight = false
+    /// The wanted subscriptions changed while an offer was out.
+    var subscribeDirty = false
+    /// The tracks of the last offer: mid → producer id.
+    var offeredTracks: [SubscribedTrackInfo] = []
+
+    func producerID(for source: MediaSource) -> String? {
+        producers.first { $0.value.source == source }?.key
+    }
+
+    var summary: ParticipantSummary {
+        let mic = producers.values.first { $0.source == .microphone }
+        let camera = producers.values.first { $0.source == .camera }
+        return ParticipantSummary(
+            id: id, displayName: displayName, role: role, userId: userId,
+            audioMuted: mic.map(\.muted) ?? true,
+            videoMuted: camera.map(\.muted) ?? true,
+            handRaised: handRaised,
+            screenSharing: producers.values.contains { $0.source == .screen && !$0.muted },
+            producers: producers.map { ProducerSummary(id: $0.key, source: $0.value.source.rawValue, kind: $0.value.kind, muted: $0.value.muted) }
+                .sorted { $0.source < $1.source })
+    }
+}

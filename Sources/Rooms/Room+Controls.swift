@@ -1,0 +1,107 @@
+import Foundation
+import SFU
+
+extension Room {
+    /// A chat message to everyone; kept for late joiners.
+    public func sendChat(_ id: String, text: String) throws(RoomError) {
+        guard let p = participants[id], !p.waiting else { throw .notInRoom }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= 2000 else {
+            throw RoomError("bad_request", "A chat message has 1 to 2000 characters.")
+        }
+        let message = ChatMessage(id: UUID().uuidString.lowercased(), participantId: id, displayName: p.displayName,
+                                  text: trimmed, sentAt: Date().formatted(.iso8601))
+        chat.append(message)
+        if chat.count > 1000 { chat.removeFirst(chat.count - 1000) }
+        broadcast(.chat(message))
+    }
+
+    public func raiseHand(_ id: String, raised: Bool) throws(RoomError) {
+        guard participants[id].map({ !$0.waiting }) == true else { throw .notInRoom }
+        participants[id]?.handRaised = raised
+        broadcastUpdate(of: id)
+    }
+
+    func requireModerator(_ id: String) throws(RoomError) -> Participant {
+        guard let p = participants[id], !p.waiting else { throw .notInRoom }
+        guard p.role.isModerator else { throw .forbidden }
+        return p
+    }
+
+    /// A host or co-host mutes someone's microphone: forwarding stops at once;
+    /// the person is told and may unmute themselves (as in Meet and Jitsi).
+    public func hostMute(by id: String, target: String) async throws(RoomError) {
+        _ = try requireModerator(id)
+        guard let t = participants[target], !t.waiting else { throw .noSuchParticipant }
+        guard let mic = t.producerID(for: .microphone) else { return }
+        participants[target]?.producers[mic]?.muted = true
+        await media.setPaused(producerID: mic, routerID: info.meetingId, paused: true)
+        t.connection.deliver(.mutedByHost(source: MediaSource.microphone.rawValue))
+        broadcastUpdate(of: target)
+    }
+
+    /// Removes someone: their transports close at once, so their media stops.
+    public func hostRemove(by id: String, target: String) async throws(RoomError) {
+        let moderator = try requireModerator(id)
+        guard let t = participants[target] else { throw .noSuchParticipant }
+        guard t.role != .host || moderator.role == .host else {
+            throw RoomError("forbidden", "A co-host cannot remove the host.")
+        }
+        t.connection.deliver(.removed(reason: "removed"))
+        t.connection.close()
+        await leave(target, reason: "removed")
+    }
+
+    public func setLocked(by id: String, locked: Bool) throws(RoomError) {
+        _ = try requireModerator(id)
+        info.locked = locked
+        broadcast(.roomUpdated(info))
+    }
+
+    /// Admits or denies someone waiting in the lobby.
+    public func admit(by id: String, target: String, admit: Bool) async throws(RoomError) {
+        _ = try requireModerator(id)
+        guard let t = participants[target], t.waiting else { throw .noSuchParticipant }
+        if admit {
+            try await self.admit(target)
+        } else {
+            participants[target] = nil
+            order.removeAll { $0 == target }
+            t.connection.deliver(.lobbyDenied)
+            t.connection.close()
+        }
+        broadcastLobby()
+    }
+
+    /// The host names or unnames a co-host.
+    public func setCohost(by id: String, target: String, cohost: Bool) throws(RoomError) {
+        guard let p = participants[id], !p.waiting else { throw .notInRoom }
+        guard p.role == .host else { throw RoomError("forbidden", "Only the host can name co-hosts.") }
+        guard let t = participants[target], !t.waiting, t.role != .host, t.role != .phone || !cohost else { throw .noSuchParticipant }
+        participants[target]?.role = cohost ? .cohost : (t.userId == nil ? .guest : .participant)
+        broadcastUpdate(of: target)
+        if cohost { participants[target]?.connection.deliver(.lobbyUpdated(lobbyEntries)) }
+    }
+
+    /// Ends the meeting for everyone.
+    public func end(by id: String) async throws(RoomError) {
+        _ = try requireModerator(id)
+        await endForAll()
+    }
+
+    /// Ends the meeting (a host's command, or the server shutting down).
+    public func endForAll() async {
+        guard !ended else { return }
+        ended = true
+        for p in participants.values {
+            p.connection.deliver(.ended)
+            p.connection.close()
+        }
+        participants.removeAll()
+        order.removeAll()
+        producerOwners.removeAll()
+        await media.closeRouter(info.meetingId)
+        logger.info("meeting ended for all")
+        onEmpty(info.meetingId)
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import SFU
+
+/// A live meeting: who is in it, its lobby, chat and host controls, and its
+/// SFU router (the router's id is the meeting id). Browsers, phone callers
+/// and the recorder join it the same way, through `join`.
+public actor Room {
+    public internal(set) var info: RoomInfo
+    let media: MediaNode
+    let logger: Logger
+    /// Participants in join order, waiting ones included.
+    var participants: [String: Participant] = [:]
+    var order: [String] = []
+    var chat: [ChatMessage] = []
+    var ended = false
+    /// Producer id → participant id.
+    var producerOwners: [String: String] = [:]
+    var activeSpeaker: String?
+    /// Most participants a room admits (media cost grows with the square).
+    public let capacity: Int
+    /// Called when the last participant left or the meeting ended.
+    let onEmpty: @Sendable (String) -> Void
+
+    public init(info: RoomInfo, media: MediaNode, capacity: Int = 100, logger: Logger, onEmpty: @escaping @Sendable (String) -> Void) {
+        self.info = info
+        self.media = media
+        self.capacity = capacity
+        var logger = logger
+        logger[metadataKey: "room"] = "\(info.meetingId)"
+        self.logger = logger
+        self.onEmpty = onEmpty
+    }
+
+    /// Everyone admitted (not waiting in the lobby).
+    var present: [Participant] { order.compactMap { participants[$0] }.filter { !$0.waiting } }
+    var moderators: [Participant] { present.filter { $0.role.isModerator } }
+
+    public var participantCount: Int { present.count }
+    public var isEnded: Bool { ended }
+
+    /// Joins a participant. Returns their id; they get `joined` (or
+    /// `lobby.waiting` first when the meeting has a lobby).
+    public func join(_ request: JoinRequest, connection: any ParticipantConnection) async throws(RoomError) -> String {
+        guard !ended else { throw .ended }
+        let isModerator = request.role.isModerator
+        if info.locked && !isModerator { throw .locked }
+        guard present.count < capacity else { throw .full }
+        let id = "p-" + UUID().uuidString.lowercased().prefix(12)
+        var participant = Participant(id: id, displayName: request.displayName, role: request.role,
+                                      userId: request.userId, connection: connection)
+        if info.lobbyEnabled && request.lobbyApplies && !isModerator && !moderators.isEmpty {
+            participant.waiting = true
+            participants[id] = participant
+            order.append(id)
+            connection.deliver(.lobbyWaiting)
+            broadcastLobby()
+            logger.info("participant waits in the lobby", metadata: ["participant": "\(id)"])
+            return id
+        }
+        participants[id] = participant
+        order.append(id)
+        try await admit(id)
+        return id
+    }
+
+    /// Creates the participant's transports and tells everyone.
+    func admit(_ id: String) async throws(RoomError) {
+        guard var p = participants[id] else { throw .noSuchParticipant }
+        p.waiting = false
+        do {
+            let publish = try await media.createTransport(routerID: info.meetingId, publish: true)
+            let subscribe = try await media.createTransport(routerID: info.meetingId, publish: false)
+            p.publishTransportID = publish.id
+            p.subscribeTransportID = subscribe.id
+        } catch {
+            participants[id] = nil
+            order.removeAll { $0 == id }
+            throw RoomError("media_unavailable", "The media server could not take you in: \(error)")
+        }
+        // The participant may have left while the transports were made.
+        guard participants[id] != nil else {
+            await closeTransports(of: p)
+            throw .notInRoom
+        }
+        participants[id] = p
+        logger.info("participant joined", metadata: ["participant": "\(id)", "role": "\(p.role.rawValue)"])
+        p.connection.deliver(.joined(JoinedState(
+            participantId: id, role: p.role, room: info,
+            participants: present.map(\.summary), chat: chat,
+            lobby: p.role.isModerator ? lobbyEntries : [])))
+        broadcast(.participantJoined(p.summary), except: id)
+        if let speaker = activeSpeaker { p.connection.deliver(.activeSpeaker(participantId: speaker)) }
+        // A moderator arriving sees who waits.
+        if p.role.isModerator, !lobbyEntries.isEmpty { p.connection.deliver(.lobbyUpdated(lobbyEntries)) }
+        await syncSubscriptions(of: id)
+    }
+
+    /// Removes a participant (left, removed, disconnected) and their media.
+    public func leave(_ id: String, reason: String = "left") async {
+        guard let p = participants.removeValue(forKey: id) else { return }
+        order.removeAll { $0 == id }
+        for producerID in p.producers.keys { producerOwners[producerID] = nil }
+        if activeSpeaker == id { activeSpeaker = nil }
+        await closeTransports(of: p)
+        if p.waiting {
+            broadcastLobby()
+        } else {
+            logger.info("participant left", metadata: ["participant": "\(id)", "reason": "\(reason)"])
+            broadcast(.participantLeft(participantId: id, reason: reason))
+            // Their producers are gone from the router: others' offers shrink.
+            for other in present { await syncSubscriptions(of: other.id) }
+        }
+        if present.isEmpty && !ended {
+            // Nobody left to let anyone in: the lobby empties too.
+            for w in participants.values where w.waiting {
+                w.connection.deliver(.lobbyDenied)
+                w.connection.close()
+            }
+            participants.removeAll()
+            order.removeAll()
+            await media.closeRouter(info.meetingId)
+            onEmpty(info.meetingId)
+        }
+    }
+
+    func closeTransports(of p: Participant) async {
+        if let t = p.publishTransportID { await media.closeTransport(t) }
+        if let t = p.subscribeTransportID { await media.closeTransport(t) }
+    }
+
+    /// Sends an event to everyone admitted, optionally but one.
+    func broadcast(_ event: RoomEvent, except: String? = nil) {
+        for p in present where p.id != except { p.connection.deliver(event) }
+    }
+
+    func broadcastUpdate(of id: String) {
+        guard let p = participants[id], !p.waiting else { return }
+        broadcast(.participantUpdated(p.summary))
+    }
+
+    var lobbyEntries: [LobbyEntry] {
+        order.compactMap { participants[$0] }.filter(\.waiting).map { LobbyEntry(participantId: $0.id, displayName: $0.displayName) }
+    }
+
+    func broadcastLobby() {
+        let entries = lobbyEntries
+        for m in moderators { m.connection.deliver(.lobbyUpdated(entries)) }
+    }
+
+    /// Handles what the media plane reports about this room.
+    public func handle(_ event: MediaEvent) async {
+        switch event {
+        case .transportClosed(_, let transportID, let reason):
+            // A browser that vanished (ICE consent expired) leaves the room.
+            guard let p = participants.values.first(where: { $0.publishTransportID == transportID || $0.subscribeTransportID == transportID }) else { return }
+            if reason == "disconnected" || reason == "dtls" {
+                p.connection.deliver(.removed(reason: "disconnected"))
+                p.connection.close()
+                await leave(p.id, reason: "disconnected")
+            }
+        case .activeSpeaker(_, let producerID):
+            let speaker = producerID.flatMap { producerOwners[$0] }
+            guard speaker != activeSpeaker, let speaker else { return }
+            activeSpeaker = speaker
+            broadcast(.activeSpeaker(participantId: speaker))
+        case .transportConnected:
+            break
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import SFU
+
+/// The live rooms of this node, by meeting id, and the dispatch of media
+/// events to them.
+public actor RoomRegistry {
+    public let media: MediaNode
+    let logger: Logger
+    private var rooms: [String: Room] = [:]
+    /// Meetings a host ended recently: guests may not restart them for a while.
+    private var endedAt: [String: Date] = [:]
+    private var eventTask: Task<Void, Never>?
+    public static let endedGracePeriod: TimeInterval = 300
+
+    /// Most participants per room.
+    let capacity: Int
+
+    public init(media: MediaNode, capacity: Int = 100, logger: Logger) {
+        self.media = media
+        self.capacity = capacity
+        self.logger = logger
+    }
+
+    /// Starts routing media events to rooms (until the media node stops).
+    public func start() {
+        guard eventTask == nil else { return }
+        let events = media.events
+        eventTask = Task { [weak self] in
+            for await event in events {
+                guard let self else { return }
+                await self.dispatch(event)
+            }
+        }
+    }
+
+    private func dispatch(_ event: MediaEvent) async {
+        let routerID: String
+        switch event {
+        case .transportConnected(let r, _), .transportClosed(let r, _, _), .activeSpeaker(let r, _): routerID = r
+        }
+        await rooms[routerID]?.handle(event)
+    }
+
+    /// The live room of a meeting, made on first use. A meeting a host ended
+    /// in the last five minutes can be restarted only by a moderator.
+    public func room(for info: RoomInfo, joiningAs role: ParticipantRole) throws(RoomError) -> Room {
+        if let room = rooms[info.meetingId] { return room }
+        if let ended = endedAt[info.meetingId], Date().timeIntervalSince(ended) < Self.endedGracePeriod, !role.isModerator {
+            throw .ended
+        }
+        endedAt[info.meetingId] = nil
+        let room = Room(info: info, media: media, capacity: capacity, logger: logger) { [weak self] id in
+            Task { await self?.roomEmptied(id) }
+        }
+        rooms[info.meetingId] = room
+        return room
+    }
+
+    public func existingRoom(_ meetingID: String) -> Room? { rooms[meetingID] }
+
+    private func roomEmptied(_ id: String) async {
+        guard let room = rooms[id] else { return }
+        if await room.isEnded { endedAt[id] = Date() }
+        // Someone may have joined between the room emptying and now.
+        let ended = await room.isEnded
+        let count = await room.participantCount
+        if ended || count == 0 { rooms[id] = nil }
+    }
+
+    public var count: Int { rooms.count }
+
+    /// Ends every room (server shutdown).
+    public func shutdown() async {
+        for room in rooms.values { await room.endForAll() }
+        rooms.removeAll()
+        eventTask?.cancel()
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+/// The room as the protocol's `room` object shows it.
+public struct RoomInfo: Sendable, Codable, Equatable {
+    public var meetingId: String
+    public var code: String
+    public var title: String
+    public var locked: Bool
+    public var lobbyEnabled: Bool
+
+    public init(meetingId: String, code: String, title: String, locked: Bool, lobbyEnabled: Bool) {
+        self.meetingId = meetingId
+        self.code = code
+        self.title = title
+        self.locked = locked
+        self.lobbyEnabled = lobbyEnabled
+    }
+}
+
+/// One published track of a participant.
+public struct ProducerSummary: Sendable, Codable, Equatable {
+    public var id: String
+    public var source: String
+    public var kind: String
+    public var muted: Bool
+}
+
+/// A participant as everyone else sees them.
+public struct ParticipantSummary: Sendable, Codable, Equatable {
+    public var id: String
+    public var displayName: String
+    public var role: ParticipantRole
+    public var userId: String?
+    public var audioMuted: Bool
+    public var videoMuted: Bool
+    public var handRaised: Bool
+    public var screenSharing: Bool
+    public var producers: [ProducerSummary]
+}
+
+/// A chat message, kept for the room's lifetime.
+public struct ChatMessage: Sendable, Codable, Equatable {
+    public var id: String
+    public var participantId: String
+    public var displayName: String
+    public var text: String
+    /// ISO 8601, UTC.
+    public var sentAt: String
+}
+
+/// Someone waiting in the lobby.
+public struct LobbyEntry: Sendable, Codable, Equatable {
+    public var participantId: String
+    public var displayName: String
+}
+
+/// A track in a subscribe offer: whose it is.
+public struct SubscribedTrackInfo: Sendable, Codable, Equatable {
+    public var mid: String
+    public var producerId: String
+    public var participantId: String
+    public var source: String
+}
+
+/// What `joined` carries.
+public struct JoinedState: Sendable, Equatable {
+    public var participantId: String
+    public var role: ParticipantRole
+    public var room: RoomInfo
+    public var participants: [ParticipantSummary]
+    public var chat: [ChatMessage]
+    public var lobby: [LobbyEntry]
+}

@@ -1,0 +1,14 @@
+/// A snapshot of the media plane, for /metrics and the benchmark.
+public struct MediaStatistics: Sendable, Equatable {
+    public var routers = 0
+    public var transports = 0
+    public var connectedTransports = 0
+    public var producers = 0
+    public var consumers = 0
+    public var packetsReceived = 0
+    public var packetsForwarded = 0
+    public var packetsDropped = 0
+    public var keyframeRequests = 0
+    public var nacksReceived = 0
+    public var retransmissions = 0
+}

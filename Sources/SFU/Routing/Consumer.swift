@@ -1,0 +1,167 @@
+import NIOCore
+import RTP
+import SDP
+
+/// An outgoing copy of a producer for one subscriber (mediasoup's word).
+///
+/// Forwarding rewrites each packet for the subscriber: its own SSRC, a
+/// continuous sequence number and timestamp across simulcast layer switches
+/// and pauses, and the subscriber's header extension ids. For video it
+/// switches layers only on a keyframe of the new layer, so the picture never
+/// freezes on a missing reference.
+final class Consumer {
+    let id: String
+    /// Strong: a closed producer stays readable until the subscriber's next offer drops this consumer.
+    let producer: Producer
+    weak var transport: WebRTCTransport?
+    let ssrc: UInt32
+    let mid: String
+    /// Producer's extension id → subscriber's id (others are blanked).
+    var extensionMap: RTPExtensionIDMap
+    /// The subscriber accepted this m-line and its transport is up.
+    var active = false
+    /// The layer being forwarded, nil until the first keyframe (video) or packet.
+    private(set) var currentLayer: Int?
+    /// The layer wanted (tile size and bandwidth); nil = send nothing (tile hidden).
+    var targetLayer: Int?
+    /// Largest picture the subscriber shows this video at (from `layers.prefer`).
+    var preferredSize: (width: Int, height: Int) = (.max, .max)
+
+    // Rewriting state.
+    private var sequenceDelta: Int64 = 0
+    private var timestampDelta: UInt32 = 0
+    private var lastOutSequence: Int64
+    private var lastOutTimestamp: UInt32
+    private var lastSentAt: NIODeadline?
+    private var pictureIDDelta: UInt16 = 0
+    private var lastOutPictureID: UInt16?
+    private var tl0Delta: UInt8 = 0
+    private var lastOutTL0: UInt8?
+
+    /// What was sent under each outgoing sequence number, for NACKs.
+    private var historyLayer = [UInt8](repeating: 0, count: PacketCache.capacity)
+    private var historyIn = [UInt16](repeating: 0, count: PacketCache.capacity)
+    private var historyOut = [UInt16](repeating: 0, count: PacketCache.capacity)
+    private var historyTimestampDelta = [UInt32](repeating: 0, count: PacketCache.capacity)
+    private var historyValid = [Bool](repeating: false, count: PacketCache.capacity)
+
+    private(set) var packetsSent = 0
+    private(set) var retransmissions = 0
+
+    init(id: String, producer: Producer, transport: WebRTCTransport, ssrc: UInt32, mid: String, extensionMap: RTPExtensionIDMap) {
+        self.id = id
+        self.producer = producer
+        self.transport = transport
+        self.ssrc = ssrc
+        self.mid = mid
+        self.extensionMap = extensionMap
+        self.lastOutSequence = Int64.random(in: 0..<0x4000)
+        self.lastOutTimestamp = UInt32.random(in: 0..<0x1000_0000)
+        self.targetLayer = producer.layers.count - 1
+    }
+
+    /// Called by the producer for every packet while not paused.
+    func forward(_ packet: ByteBuffer, bytes: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
+                 extendedSequence: Int64, keyframe: Bool, now: NIODeadline) {
+        guard active, let transport, transport.canSendMedia else { return }
+        guard let target = targetLayer else { return }
+        if currentLayer != layer {
+            let switchable = producer.kind == .audio || (keyframe && layer == target)
+            guard switchable else {
+                // Waiting for the target layer's keyframe: ask for one.
+                if layer == target || currentLayer == nil { producer.requestKeyframe(layer: target, now: now) }
+                return
+            }
+            rebase(onto: layer, extendedSequence: extendedSequence, timestamp: header.timestamp, bytes: bytes, header: header, now: now)
+        } else if target != layer, producer.kind == .video {
+            // Keep sending the current layer until the target's keyframe comes.
+            producer.requestKeyframe(layer: target, now: now)
+        }
+        let outSequence = extendedSequence + sequenceDelta
+        guard outSequence > lastOutSequence - 1000 else { return }  // very old packet from before a switch
+        if outSequence > lastOutSequence { lastOutSequence = outSequence }
+        let outTimestamp = header.timestamp &+ timestampDelta
+        if outSequence == lastOutSequence { lastOutTimestamp = outTimestamp; lastSentAt = now }
+        send(bytes: bytes, header: header, sequence: UInt16(truncatingIfNeeded: outSequence), timestamp: outTimestamp, retransmission: false)
+        let slot = Int(UInt16(truncatingIfNeeded: outSequence)) % PacketCache.capacity
+        historyLayer[slot] = UInt8(layer)
+        historyIn[slot] = header.sequenceNumber
+        historyOut[slot] = UInt16(truncatingIfNeeded: outSequence)
+        historyTimestampDelta[slot] = timestampDelta
+        historyValid[slot] = true
+    }
+
+    /// Starts forwarding `layer` from this packet on, continuing our own
+    /// sequence and timestamp lines (so the receiver sees one stream).
+    private func rebase(onto layer: Int, extendedSequence: Int64, timestamp: UInt32, bytes: UnsafeRawBufferPointer, header: RTPHeader, now: NIODeadline) {
+        sequenceDelta = lastOutSequence + 1 - extendedSequence
+        let clockRate = UInt64(producer.codec.clockRate)
+        var elapsedTicks: UInt32 = 1
+        if let last = lastSentAt {
+            let ns = UInt64(max(0, (now - last).nanoseconds))
+            elapsedTicks = UInt32(truncatingIfNeeded: max(1, ns * clockRate / 1_000_000_000))
+        }
+        timestampDelta = (lastOutTimestamp &+ elapsedTicks) &- timestamp
+        if producer.isVP8, let d = try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange(packetLength: bytes.count)])) {
+            if let pid = d.pictureID { pictureIDDelta = (lastOutPictureID.map { $0 &+ 1 } ?? pid) &- pid }
+            if let tl0 = d.tl0PicIdx { tl0Delta = (lastOutTL0.map { $0 &+ 1 } ?? tl0) &- tl0 }
+        }
+        currentLayer = layer
+    }
+
+    /// Answers a NACK (RFC 4585 §6.2.1) from the producer's packet cache.
+    func retransmit(sequences: [UInt16]) {
+        guard active, let transport, transport.canSendMedia else { return }
+        for s in sequences {
+            let slot = Int(s) % PacketCache.capacity
+            guard historyValid[slot], historyOut[slot] == s else { continue }
+            let layerIndex = Int(historyLayer[slot])
+            guard producer.layers.indices.contains(layerIndex),
+                  let packet = producer.layers[layerIndex].cache.packet(sequence: historyIn[slot]) else { continue }
+            packet.withUnsafeReadableBytes { bytes in
+                guard let header = try? RTPHeader(parsing: bytes) else { return }
+                send(bytes: bytes, header: header, sequence: s, timestamp: header.timestamp &+ historyTimestampDelta[slot], retransmission: true)
+            }
+            retransmissions += 1
+        }
+    }
+
+    /// Asks the producer for a keyframe of the layer being sent (the
+    /// subscriber sent PLI/FIR, or just joined).
+    func requestKeyframe(now: NIODeadline) {
+        producer.requestKeyframe(layer: currentLayer ?? targetLayer ?? 0, now: now)
+    }
+
+    /// Makes the next packet start a new run (after a pause or resume).
+    func resetLayer() { currentLayer = nil }
+
+    private func send(bytes: UnsafeRawBufferPointer, header: RTPHeader, sequence: UInt16, timestamp: UInt32, retransmission: Bool) {
+        guard let transport else { return }
+        let map = extensionMap
+        let vp8 = producer.isVP8
+        let pidDelta = pictureIDDelta, tl0D = tl0Delta
+        var outPictureID: UInt16?
+        var outTL0: UInt8?
+        transport.sendRTP(copying: bytes) { p in
+            RTPHeaderWriter.setSSRC(ssrc, in: p)
+            RTPHeaderWriter.setSequenceNumber(sequence, in: p)
+            RTPHeaderWriter.setTimestamp(timestamp, in: p)
+            RTPHeaderWriter.remapExtensionIDs(in: p, header: header, map: map)
+            if vp8 {
+                let range = header.payloadRange(packetLength: p.count)
+                let payload = UnsafeMutableRawBufferPointer(rebasing: p[range])
+                if let d = try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(payload)),
+                   d.pictureID != nil || d.tl0PicIdx != nil {
+                    outPictureID = d.pictureID.map { ($0 &+ pidDelta) & (d.pictureIDIs15Bit ? 0x7FFF : 0x7F) }
+                    outTL0 = d.tl0PicIdx.map { $0 &+ tl0D }
+                    VP8PayloadDescriptor.rewrite(pictureID: outPictureID, tl0PicIdx: outTL0, in: payload, descriptor: d)
+                }
+            }
+        }
+        if !retransmission {
+            packetsSent += 1
+            if let outPictureID { lastOutPictureID = outPictureID }
+            if let outTL0 { lastOutTL0 = outTL0 }
+        }
+    }
+}

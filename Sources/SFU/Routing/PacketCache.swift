@@ -1,0 +1,34 @@
+import NIOCore
+
+/// Recently received packets of one RTP stream, kept to answer NACKs
+/// (RFC 4585 §6.2.1) without asking the publisher again.
+///
+/// A ring indexed by sequence number: storing a packet retains its buffer
+/// (no copy) and evicts whatever held the slot 1024 packets ago.
+struct PacketCache {
+    static let capacity = 1024
+
+    private var packets: [ByteBuffer?]
+    private var sequences: [UInt16]
+
+    init() {
+        packets = Array(repeating: nil, count: Self.capacity)
+        sequences = Array(repeating: 0, count: Self.capacity)
+    }
+
+    mutating func store(_ packet: ByteBuffer, sequence: UInt16) {
+        let slot = Int(sequence) % Self.capacity
+        packets[slot] = packet
+        sequences[slot] = sequence
+    }
+
+    func packet(sequence: UInt16) -> ByteBuffer? {
+        let slot = Int(sequence) % Self.capacity
+        guard sequences[slot] == sequence else { return nil }
+        return packets[slot]
+    }
+
+    mutating func removeAll() {
+        for i in packets.indices { packets[i] = nil }
+    }
+}

@@ -1,0 +1,110 @@
+import NIOCore
+import RTP
+import SDP
+
+/// An incoming track: what one participant publishes from one source
+/// (mediasoup's vocabulary). It keeps the recent packets of each layer for
+/// retransmissions and fans each packet out to its consumers.
+final class Producer {
+    let id: String
+    let source: MediaSource
+    let kind: MediaKind
+    let codec: RTPCodecParameters
+    let rtxPayloadType: UInt8?
+    let mid: String
+    /// The publishing transport (owns this producer; weak to avoid a cycle).
+    weak var transport: WebRTCTransport?
+    weak var router: Router?
+    let layers: [ProducerLayer]
+    var consumers: [Consumer] = []
+    /// Paused by its owner (muted) or a host: nothing is forwarded.
+    var paused = false
+    let isVP8: Bool
+    let isH264: Bool
+
+    /// Audio level (RFC 6464) of the current speaker-detection window.
+    var levelSum = 0
+    var levelCount = 0
+
+    init(id: String, source: MediaSource, track: PublishedTrack, router: Router, transport: WebRTCTransport) {
+        self.id = id
+        self.source = source
+        self.kind = track.kind
+        self.codec = track.codec
+        self.rtxPayloadType = track.rtxPayloadType
+        self.mid = track.mid
+        self.router = router
+        self.transport = transport
+        let name = track.codec.name.uppercased()
+        self.isVP8 = name == "VP8"
+        self.isH264 = name == "H264"
+        if track.rids.isEmpty {
+            layers = [ProducerLayer(index: 0, rid: nil, ssrc: track.ssrc, rtxSSRC: track.rtxSSRC)]
+        } else {
+            layers = Producer.orderedRIDs(track.rids).enumerated().map { ProducerLayer(index: $0.offset, rid: $0.element, ssrc: nil, rtxSSRC: nil) }
+        }
+    }
+
+    /// Simulcast layers lowest first. Parley's client names them q, h, f
+    /// (quarter, half, full), as most WebRTC apps do; other names keep the
+    /// order of `a=simulcast`, which the client lists lowest first.
+    static func orderedRIDs(_ rids: [String]) -> [String] {
+        let rank = ["q": 0, "l": 0, "low": 0, "h": 1, "m": 1, "mid": 1, "f": 2, "high": 2, "full": 2]
+        guard rids.allSatisfy({ rank[$0.lowercased()] != nil }) else { return rids }
+        return rids.sorted { rank[$0.lowercased()]! < rank[$1.lowercased()]! }
+    }
+
+    func layer(rid: String) -> ProducerLayer? { layers.first { $0.rid == rid } }
+
+    /// Whether a packet's payload starts a keyframe (RFC 7741 §4.3, RFC 6184).
+    func isKeyframe(_ bytes: UnsafeRawBufferPointer, header: RTPHeader) -> (keyframe: Bool, width: Int, height: Int) {
+        guard kind == .video else { return (false, 0, 0) }
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange(packetLength: bytes.count)])
+        if isVP8 {
+            guard let d = try? VP8PayloadDescriptor(parsing: payload), d.isKeyframe else { return (false, 0, 0) }
+            return (true, Int(d.width ?? 0), Int(d.height ?? 0))
+        }
+        if isH264 { return (H264Payload.isKeyframe(payload), 0, 0) }
+        return (false, 0, 0)
+    }
+
+    /// One packet of `layer`, already decrypted, header parsed.
+    func receive(_ packet: ByteBuffer, bytes: UnsafeRawBufferPointer, header: RTPHeader, layer: ProducerLayer,
+                 extendedSequence: Int64, audioLevelID: UInt8?, now: NIODeadline) {
+        layer.lastPacketAt = now
+        layer.countBytes(bytes.count, now: now)
+        var keyframe = false
+        if kind == .video {
+            layer.cache.store(packet, sequence: header.sequenceNumber)
+            let k = isKeyframe(bytes, header: header)
+            if k.keyframe {
+                keyframe = true
+                layer.lastKeyframeAt = now
+                if k.width > 0 { layer.width = k.width; layer.height = k.height }
+            }
+        } else if let id = audioLevelID, let range = header.extensionElement(id: id, in: bytes),
+                  let level = AudioLevel(element: UnsafeRawBufferPointer(rebasing: bytes[range])) {
+            if !paused {
+                levelSum += Int(level.level)
+                levelCount += 1
+            }
+        }
+        guard !paused else { return }
+        for consumer in consumers {
+            consumer.forward(packet, bytes: bytes, header: header, layer: layer.index,
+                             extendedSequence: extendedSequence, keyframe: keyframe, now: now)
+        }
+    }
+
+    /// Asks the publisher for a keyframe on `layer`, at most every 500 ms
+    /// (RFC 4585 §6.3.1 PLI; throttled so many consumers joining at once cost
+    /// one keyframe, not one each).
+    func requestKeyframe(layer index: Int, now: NIODeadline) {
+        guard kind == .video, layers.indices.contains(index) else { return }
+        let layer = layers[index]
+        if let last = layer.lastKeyframeRequestAt, now - last < .milliseconds(500) { return }
+        guard let ssrc = layer.ssrc else { return }
+        layer.lastKeyframeRequestAt = now
+        transport?.sendPictureLossIndication(mediaSSRC: ssrc)
+    }
+}

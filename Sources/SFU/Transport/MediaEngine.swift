@@ -1,0 +1,202 @@
+import Logging
+import NIOCore
+import SDP
+
+/// The media plane of one node, confined to one event loop: the UDP port's
+/// demultiplexer (RFC 7983), the transports, routers and timers. Public
+/// callers go through `MediaNode`, which hops onto the loop.
+final class MediaEngine {
+    let eventLoop: any EventLoop
+    var channel: (any Channel)?
+    let allocator = ByteBufferAllocator()
+    let dtlsContext: DTLSContext
+    let localFingerprint: Fingerprint
+    var candidates: [Candidate]
+    var capabilities: MediaCapabilities
+    let metrics: MediaMetrics
+    let logger: Logger
+    let events: AsyncStream<MediaEvent>.Continuation
+
+    var routers: [String: Router] = [:]
+    var transports: [String: WebRTCTransport] = [:]
+    private var transportsByUfrag: [String: WebRTCTransport] = [:]
+    private var transportsByAddress: [SocketAddress: WebRTCTransport] = [:]
+    private var lastLayerChoice: NIODeadline = .now()
+    private var lastSpeakerDetection: NIODeadline = .now()
+    private var idCounter = 0
+
+    init(eventLoop: any EventLoop, dtlsContext: DTLSContext, configuration: MediaConfiguration,
+         logger: Logger, events: AsyncStream<MediaEvent>.Continuation) {
+        self.eventLoop = eventLoop
+        self.dtlsContext = dtlsContext
+        let fp = dtlsContext.certificate.sha256Fingerprint
+        self.localFingerprint = Fingerprint(algorithm: "sha-256", value: fp)!
+        self.candidates = []
+        var capabilities = MediaCapabilities.parley
+        capabilities.preferH264 = configuration.preferH264
+        self.capabilities = capabilities
+        self.logger = logger
+        self.metrics = MediaMetrics(logger: logger)
+        self.events = events
+    }
+
+    func makeID(_ prefix: String) -> String {
+        idCounter += 1
+        return prefix + "-" + String(idCounter, radix: 36) + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    }
+
+    // MARK: - The port
+
+    /// One datagram from the port, demultiplexed by its first byte
+    /// (RFC 7983 §7): 0–3 STUN, 20–63 DTLS, 128–191 RTP/RTCP.
+    func receive(_ buffer: inout ByteBuffer, from address: SocketAddress) {
+        metrics.packetsReceived += 1
+        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
+            metrics.droppedPackets(kind: "udp", reason: "empty"); return
+        }
+        let now = NIODeadline.now()
+        switch first {
+        case 0...3:
+            buffer.withUnsafeReadableBytes { bytes in
+                guard STUNMessage.looksLikeSTUN(bytes) else {
+                    metrics.droppedPackets(kind: "stun", reason: "malformed"); return
+                }
+                if let transport = transportsByAddress[address] {
+                    transport.receiveSTUN(bytes, from: address, now: now)
+                } else if let ufrag = STUNMessage.localUsernameFragment(bytes), let transport = transportsByUfrag[ufrag] {
+                    transport.receiveSTUN(bytes, from: address, now: now)
+                } else {
+                    metrics.droppedPackets(kind: "stun", reason: "unknown_peer")
+                }
+            }
+        case 20...63:
+            guard let transport = transportsByAddress[address] else {
+                metrics.droppedPackets(kind: "dtls", reason: "unknown_peer"); return
+            }
+            buffer.withUnsafeReadableBytes { transport.receiveDTLS($0) }
+        case 128...191:
+            guard let transport = transportsByAddress[address] else {
+                metrics.droppedPackets(kind: "rtp", reason: "unknown_peer"); return
+            }
+            // RFC 5761 §4: RTCP packet types 192–223 in the second byte.
+            let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self) ?? 0
+            if (192...223).contains(second) {
+                transport.receiveRTCP(&buffer, now: now)
+            } else {
+                transport.receiveRTP(&buffer, now: now)
+            }
+        default:
+            metrics.droppedPackets(kind: "udp", reason: "unknown_protocol")
+        }
+    }
+
+    func send(_ bytes: [UInt8], to address: SocketAddress) {
+        var buffer = allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        send(buffer, to: address)
+    }
+
+    func send(_ buffer: ByteBuffer, to address: SocketAddress) {
+        channel?.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
+    }
+
+    func flush() { channel?.flush() }
+
+    // MARK: - Transports
+
+    func createTransport(routerID: String, role: WebRTCTransport.Role) throws(MediaError) -> WebRTCTransport {
+        let router: Router
+        if let r = routers[routerID] { router = r } else {
+            router = Router(id: routerID)
+            routers[routerID] = router
+        }
+        let dtls: DTLSSession
+        do { dtls = try DTLSSession(context: dtlsContext, role: .server) } catch { throw .negotiation("DTLS: \(error)") }
+        let transport = WebRTCTransport(id: makeID("t"), role: role, engine: self, router: router, dtls: dtls, logger: logger)
+        transports[transport.id] = transport
+        transportsByUfrag[transport.ice.localUfrag] = transport
+        router.transports[transport.id] = transport
+        return transport
+    }
+
+    /// ICE chose (or moved to) `address` for `transport`.
+    func bind(_ address: SocketAddress, to transport: WebRTCTransport) {
+        if let old = transport.remoteAddress, transportsByAddress[old] === transport {
+            transportsByAddress[old] = nil
+        }
+        transportsByAddress[address] = transport
+    }
+
+    func transportConnected(_ transport: WebRTCTransport) {
+        events.yield(.transportConnected(routerID: transport.router.id, transportID: transport.id))
+        let now = NIODeadline.now()
+        for consumer in transport.consumersByMid.values where consumer.active {
+            consumer.resetLayer()
+            consumer.requestKeyframe(now: now)
+        }
+    }
+
+    func close(_ transport: WebRTCTransport, reason: String) {
+        guard transports.removeValue(forKey: transport.id) != nil else { return }
+        for d in transport.close() { if let a = transport.remoteAddress { send(d, to: a) } }
+        transportsByUfrag[transport.ice.localUfrag] = nil
+        if let a = transport.remoteAddress, transportsByAddress[a] === transport { transportsByAddress[a] = nil }
+        for producer in transport.producersByMid.values {
+            transport.router.remove(producerID: producer.id)
+            transport.router.speakerDetector.forget(producer.id)
+        }
+        transport.producersByMid.removeAll()
+        transport.ssrcTable.removeAll()
+        transport.stopAllConsumers()
+        transport.router.transports[transport.id] = nil
+        flush()
+        logger.debug("transport closed", metadata: ["transport": "\(transport.id)", "reason": "\(reason)"])
+        events.yield(.transportClosed(routerID: transport.router.id, transportID: transport.id, reason: reason))
+    }
+
+    func subscriptionsChanged(_ transport: WebRTCTransport) {}
+
+    func closeRouter(_ id: String) {
+        guard let router = routers[id] else { return }
+        for transport in router.transports.values { close(transport, reason: "room_closed") }
+        routers[id] = nil
+    }
+
+    // MARK: - Timers
+
+    /// Every 20 ms: ICE consent, DTLS retransmissions, feedback and reports,
+    /// and twice a second layer choice and speaker detection.
+    func tick() {
+        let now = NIODeadline.now()
+        for transport in Array(transports.values) { transport.tick(now: now) }
+        if now - lastLayerChoice >= .milliseconds(500) {
+            lastLayerChoice = now
+            for transport in transports.values { transport.chooseLayers(now: now) }
+        }
+        if now - lastSpeakerDetection >= .milliseconds(300) {
+            lastSpeakerDetection = now
+            for router in routers.values {
+                if let change = router.detectActiveSpeaker(now: now) {
+                    events.yield(.activeSpeaker(routerID: router.id, producerID: change))
+                }
+            }
+        }
+        flush()
+    }
+
+    var statistics: MediaStatistics {
+        var s = MediaStatistics()
+        s.routers = routers.count
+        s.transports = transports.count
+        s.connectedTransports = transports.values.filter(\.canSendMedia).count
+        s.producers = routers.values.reduce(0) { $0 + $1.producers.count }
+        s.consumers = transports.values.reduce(0) { $0 + $1.consumersByMid.values.filter(\.active).count }
+        s.packetsReceived = metrics.packetsReceived
+        s.packetsForwarded = metrics.forwardedPackets
+        s.packetsDropped = metrics.droppedTotal
+        s.keyframeRequests = metrics.keyframeRequests
+        s.nacksReceived = metrics.nacksReceived
+        s.retransmissions = transports.values.reduce(0) { $0 + $1.consumersByMid.values.reduce(0) { $0 + $1.retransmissions } }
+        return s
+    }
+}

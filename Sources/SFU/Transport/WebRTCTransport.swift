@@ -1,0 +1,352 @@
+import Logging
+import NIOCore
+import RTP
+import SDP
+
+/// One browser peer connection (publish or subscribe): its ICE-lite agent,
+/// DTLS session, SRTP contexts, and the producers or consumers it carries.
+///
+/// Confined to the media event loop; the protocol logic lives in the state
+/// machines it holds (`ICELiteAgent`, `DTLSSession`), this class wires them
+/// to the port.
+final class WebRTCTransport {
+    enum Role: String, Sendable { case publish, subscribe }
+
+    let id: String
+    let role: Role
+    unowned let engine: MediaEngine
+    unowned let router: Router
+    var ice: ICELiteAgent
+    let dtls: DTLSSession
+    private(set) var srtpIn: SRTPSession?
+    private(set) var srtpOut: SRTPSession?
+    /// The browser's address, once ICE selected it.
+    var remoteAddress: SocketAddress?
+    private(set) var closed = false
+    let logger: Logger
+    /// The SSRC Parley uses as sender of the RTCP feedback on this transport.
+    let feedbackSSRC = UInt32.random(in: 1...UInt32.max)
+
+    // Publish side.
+    var producersByMid: [String: Producer] = [:]
+    /// Incoming SSRC → where it goes (learned from SDP or from the MID/RID header extensions).
+    var ssrcTable: [UInt32: (producer: Producer, layer: ProducerLayer, isRTX: Bool)] = [:]
+    var extensionIDs = PublishExtensionIDs()
+    var feedback = TransportFeedbackRecorder()
+    var publishAnswer: String?
+
+    // Subscribe side.
+    var slots: [SubscribeSlot] = []
+    var consumersByMid: [String: Consumer] = [:]
+    var consumersBySSRC: [UInt32: Consumer] = [:]
+    /// The subscriber's receive estimate from REMB, bits per second.
+    var estimatedBitrate: Int?
+    /// Worst loss fraction (0–255, RFC 3550 §6.4.1) in the subscriber's last receiver reports.
+    var reportedLoss: UInt8 = 0
+    var sessionVersion: UInt64 = 1
+    let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
+    var remoteCredentialsKnown = false
+
+    private var lastFeedbackAt: NIODeadline?
+    private var lastReportAt: NIODeadline?
+
+    var canSendMedia: Bool { !closed && srtpOut != nil && remoteAddress != nil }
+
+    init(id: String, role: Role, engine: MediaEngine, router: Router, dtls: DTLSSession, logger: Logger) {
+        self.id = id
+        self.role = role
+        self.engine = engine
+        self.router = router
+        self.dtls = dtls
+        let credentials = ICELiteAgent.randomCredentials()
+        self.ice = ICELiteAgent(localUfrag: credentials.ufrag, localPassword: credentials.password)
+        var logger = logger
+        logger[metadataKey: "transport"] = "\(id)"
+        logger[metadataKey: "role"] = "\(role.rawValue)"
+        self.logger = logger
+    }
+
+    /// What Parley puts in its own SDP for this transport.
+    var transportParameters: TransportParameters {
+        TransportParameters(
+            iceUfrag: ice.localUfrag, icePassword: ice.localPassword,
+            fingerprint: engine.localFingerprint,
+            candidates: engine.candidates)
+    }
+
+    // MARK: - Receiving
+
+    func receiveSTUN(_ bytes: UnsafeRawBufferPointer, from address: SocketAddress, now: NIODeadline) {
+        guard let source = STUNAddress(socketAddress: address) else { return }
+        let outcome = ice.handle(bytes, from: source, now: ContinuousClock.now)
+        if let response = outcome.response {
+            engine.send(response, to: address)
+        }
+        for event in outcome.events {
+            switch event {
+            case .selected:
+                if remoteAddress != address {
+                    logger.debug("ICE selected \(address)")
+                    engine.bind(address, to: self)
+                    remoteAddress = address
+                }
+            case .consentRefreshed:
+                // Browsers start DTLS as soon as a check succeeds, before
+                // nominating (RFC 8445 §8.1.1 regular nomination): use the
+                // first validated address until one is selected.
+                if remoteAddress == nil {
+                    engine.bind(address, to: self)
+                    remoteAddress = address
+                }
+            case .rejected(let reason):
+                engine.metrics.droppedPackets(kind: "stun", reason: reason.label)
+            }
+        }
+    }
+
+    func receiveDTLS(_ bytes: UnsafeRawBufferPointer) {
+        let outcome = dtls.receive(bytes)
+        sendDTLS(outcome.datagrams)
+        if let event = outcome.event { handle(event) }
+    }
+
+    func handle(_ event: DTLSSession.Event) {
+        switch event {
+        case .connected(let keys):
+            do {
+                srtpIn = try SRTPSession(profile: keys.profile, keyAndSalt: keys.remoteKeyAndSalt, direction: .inbound)
+                srtpOut = try SRTPSession(profile: keys.profile, keyAndSalt: keys.localKeyAndSalt, direction: .outbound)
+                logger.info("DTLS connected", metadata: ["srtp": "\(keys.profile)"])
+                engine.transportConnected(self)
+            } catch {
+                logger.error("SRTP set-up failed: \(error)")
+                engine.close(self, reason: "srtp")
+            }
+        case .failed(let error):
+            logger.warning("DTLS failed: \(error)")
+            engine.metrics.droppedPackets(kind: "dtls", reason: "handshake")
+            engine.close(self, reason: "dtls")
+        case .closed:
+            engine.close(self, reason: "closed")
+        }
+    }
+
+    func sendDTLS(_ datagrams: [[UInt8]]) {
+        guard let address = remoteAddress else { return }
+        for d in datagrams { engine.send(d, to: address) }
+    }
+
+    /// An SRTP packet from the browser: decrypted in place, then routed.
+    func receiveRTP(_ packet: inout ByteBuffer, now: NIODeadline) {
+        guard let srtpIn else { return }
+        let length: Int
+        do {
+            length = try packet.withUnsafeMutableReadableBytes { try srtpIn.unprotectRTP($0, length: $0.count) }
+        } catch {
+            engine.metrics.droppedPackets(kind: "srtp", reason: "\(error)")
+            return
+        }
+        packet.moveWriterIndex(to: packet.readerIndex + length)
+        guard role == .publish else { return }
+        let buffer = packet
+        buffer.withUnsafeReadableBytes { bytes in
+            let header: RTPHeader
+            do { header = try RTPHeader(parsing: bytes) } catch {
+                engine.metrics.droppedPackets(kind: "rtp", reason: "\(error)")
+                return
+            }
+            if let id = extensionIDs.transportWideCC, let range = header.extensionElement(id: id, in: bytes), range.count >= 2 {
+                let seq = UInt16(bytes[range.lowerBound]) << 8 | UInt16(bytes[range.lowerBound + 1])
+                feedback.record(sequence: seq, arrivalMicros: Int64(now.uptimeNanoseconds / 1000))
+            }
+            guard let route = self.route(header, bytes: bytes) else {
+                engine.metrics.droppedPackets(kind: "rtp", reason: "unknown_ssrc")
+                return
+            }
+            if route.isRTX {
+                receiveRetransmission(buffer, bytes: bytes, header: header, producer: route.producer, layer: route.layer, now: now)
+                return
+            }
+            let extended = route.layer.statistics.record(sequence: header.sequenceNumber, timestamp: header.timestamp,
+                                                         clockRate: route.producer.codec.clockRate, arrival: now, size: bytes.count)
+            route.producer.receive(buffer, bytes: bytes, header: header, layer: route.layer, extendedSequence: extended,
+                                   audioLevelID: extensionIDs.audioLevel, now: now)
+        }
+    }
+
+    /// RFC 4588 §4: an RTX packet carries the original sequence number in
+    /// its first two payload bytes; rebuild the original and treat it as such.
+    private func receiveRetransmission(_ packet: ByteBuffer, bytes: UnsafeRawBufferPointer, header: RTPHeader,
+                                       producer: Producer, layer: ProducerLayer, now: NIODeadline) {
+        let payload = header.payloadRange(packetLength: bytes.count)
+        guard payload.count > 2, let ssrc = layer.ssrc else { return }
+        let original = UInt16(bytes[payload.lowerBound]) << 8 | UInt16(bytes[payload.lowerBound + 1])
+        var rebuilt = engine.allocator.buffer(capacity: bytes.count)
+        rebuilt.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<payload.lowerBound]))
+        rebuilt.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[(payload.lowerBound + 2)..<bytes.count]))
+        rebuilt.withUnsafeMutableReadableBytes { p in
+            RTPHeaderWriter.setSSRC(ssrc, in: p)
+            RTPHeaderWriter.setSequenceNumber(original, in: p)
+            RTPHeaderWriter.setPayloadType(producer.codec.payloadType, in: p)
+        }
+        // Padding-only RTX probes (bandwidth probing) carry no media.
+        if header.hasPadding && payload.count - header.paddingLength <= 2 { return }
+        rebuilt.withUnsafeReadableBytes { rb in
+            guard let h = try? RTPHeader(parsing: rb) else { return }
+            let extended = layer.statistics.record(sequence: h.sequenceNumber, timestamp: h.timestamp,
+                                                   clockRate: producer.codec.clockRate, arrival: now, size: rb.count)
+            producer.receive(rebuilt, bytes: rb, header: h, layer: layer, extendedSequence: extended,
+                             audioLevelID: extensionIDs.audioLevel, now: now)
+        }
+    }
+
+    /// Finds the producer and layer of a packet: by SSRC, else by the MID and
+    /// RID header extensions (RFC 8843 §9.2, RFC 8852), learning the SSRC.
+    private func route(_ header: RTPHeader, bytes: UnsafeRawBufferPointer) -> (producer: Producer, layer: ProducerLayer, isRTX: Bool)? {
+        if let known = ssrcTable[header.ssrc] { return known }
+        guard let midID = extensionIDs.mid, let midRange = header.extensionElement(id: midID, in: bytes) else { return nil }
+        let mid = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[midRange]), as: UTF8.self)
+        guard let producer = producersByMid[mid] else { return nil }
+        var layer = producer.layers[0]
+        var isRTX = producer.rtxPayloadType == header.payloadType
+        if producer.layers.count > 1 {
+            let ridRange = extensionIDs.rid.flatMap { header.extensionElement(id: $0, in: bytes) }
+            let repairedRange = extensionIDs.repairedRID.flatMap { header.extensionElement(id: $0, in: bytes) }
+            guard let range = ridRange ?? repairedRange else { return nil }
+            let rid = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            guard let l = producer.layer(rid: rid) else { return nil }
+            layer = l
+            if ridRange == nil { isRTX = true }
+        }
+        if isRTX { layer.rtxSSRC = header.ssrc } else { layer.ssrc = header.ssrc }
+        let entry = (producer, layer, isRTX)
+        ssrcTable[header.ssrc] = entry
+        return entry
+    }
+
+    // MARK: - Sending
+
+    /// Copies `bytes` into a new buffer with room for the SRTP tag, lets
+    /// `rewrite` change it in place, protects it in place and sends it.
+    func sendRTP(copying bytes: UnsafeRawBufferPointer, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
+        guard let srtpOut, let address = remoteAddress, !closed else { return }
+        var out = engine.allocator.buffer(capacity: bytes.count + SRTPSession.maximumOverhead)
+        out.writeBytes(bytes)
+        out.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)
+        let length: Int
+        do {
+            length = try out.withUnsafeMutableReadableBytes { p in
+                rewrite(UnsafeMutableRawBufferPointer(rebasing: p[0..<bytes.count]))
+                return try srtpOut.protectRTP(p, length: bytes.count)
+            }
+        } catch {
+            engine.metrics.droppedPackets(kind: "srtp_out", reason: "\(error)")
+            return
+        }
+        out.moveWriterIndex(to: out.readerIndex + length)
+        engine.send(out, to: address)
+        engine.metrics.forwardedPackets += 1
+    }
+
+    /// Protects and sends one compound RTCP packet.
+    func sendRTCP(_ compound: [UInt8]) {
+        guard let srtpOut, let address = remoteAddress, !closed, !compound.isEmpty else { return }
+        var out = engine.allocator.buffer(capacity: compound.count + SRTPSession.maximumOverhead)
+        out.writeBytes(compound)
+        out.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)
+        do {
+            let length = try out.withUnsafeMutableReadableBytes { try srtpOut.protectRTCP($0, length: compound.count) }
+            out.moveWriterIndex(to: out.readerIndex + length)
+            engine.send(out, to: address)
+        } catch {
+            engine.metrics.droppedPackets(kind: "srtcp_out", reason: "\(error)")
+        }
+    }
+
+    func sendPictureLossIndication(mediaSSRC: UInt32) {
+        var bytes: [UInt8] = []
+        PictureLossIndication(senderSSRC: feedbackSSRC, mediaSSRC: mediaSSRC).append(to: &bytes)
+        sendRTCP(bytes)
+        engine.metrics.keyframeRequests += 1
+    }
+
+    // MARK: - Timers
+
+    /// Called every few tens of milliseconds by the engine.
+    func tick(now: NIODeadline) {
+        if ice.tick(now: ContinuousClock.now) {
+            logger.info("ICE consent expired")
+            engine.close(self, reason: "disconnected")
+            return
+        }
+        if dtls.state == .handshaking, let ms = dtls.timeoutMilliseconds, ms == 0 {
+            let outcome = dtls.handleTimeout()
+            sendDTLS(outcome.datagrams)
+            if let event = outcome.event { handle(event) }
+        }
+        guard canSendMedia else { return }
+        // Transport-wide feedback every 50 ms keeps the browser's congestion
+        // controller informed without flooding it.
+        if role == .publish, feedback.hasPending, lastFeedbackAt.map({ now - $0 >= .milliseconds(50) }) ?? true {
+            lastFeedbackAt = now
+            let mediaSSRC = ssrcTable.keys.first ?? 0
+            if let fb = feedback.makeFeedback(senderSSRC: feedbackSSRC, mediaSSRC: mediaSSRC) {
+                var bytes: [UInt8] = []
+                fb.append(to: &bytes)
+                sendRTCP(bytes)
+            }
+        }
+        if lastReportAt.map({ now - $0 >= .seconds(1) }) ?? true {
+            lastReportAt = now
+            sendReports(now: now)
+        }
+    }
+
+    func close() -> [[UInt8]] {
+        closed = true
+        return dtls.close().datagrams
+    }
+
+    func consumerClosed(_ consumer: Consumer) {
+        consumersBySSRC[consumer.ssrc] = nil
+        // The slot stays (mids are stable); the next offer marks it inactive.
+        engine.subscriptionsChanged(self)
+    }
+}
+
+/// Header extension ids the publisher negotiated (same for all m-lines of a BUNDLE).
+struct PublishExtensionIDs {
+    var mid: UInt8?
+    var rid: UInt8?
+    var repairedRID: UInt8?
+    var audioLevel: UInt8?
+    var transportWideCC: UInt8?
+    var absSendTime: UInt8?
+    var videoOrientation: UInt8?
+    var playoutDelay: UInt8?
+
+    static let midURI = "urn:ietf:params:rtp-hdrext:sdes:mid"
+    static let ridURI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"
+    static let repairedRIDURI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id"
+    static let audioLevelURI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+    static let transportWideCCURI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+    static let absSendTimeURI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+    static let videoOrientationURI = "urn:3gpp:video-orientation"
+    static let playoutDelayURI = "http://www.webrtc.org/experiments/rtp-hdrext/playout-delay"
+
+    mutating func learn(_ extensions: [HeaderExtension]) {
+        for e in extensions {
+            switch e.uri {
+            case Self.midURI: mid = e.id
+            case Self.ridURI: rid = e.id
+            case Self.repairedRIDURI: repairedRID = e.id
+            case Self.audioLevelURI: audioLevel = e.id
+            case Self.transportWideCCURI: transportWideCC = e.id
+            case Self.absSendTimeURI: absSendTime = e.id
+            case Self.videoOrientationURI: videoOrientation = e.id
+            case Self.playoutDelayURI: playoutDelay = e.id
+            default: break
+            }
+        }
+    }
+}

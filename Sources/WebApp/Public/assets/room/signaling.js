@@ -1,0 +1,131 @@
+// The meeting room's signaling socket (Docs/signaling.md): one WebSocket to
+// /api/v1/signal per participant. Sends `join` first, keeps the socket alive
+// with a ping every 20 s, and dispatches every server message as a DOM event
+// named after its `type` (the event's detail is the whole message).
+// Also dispatches `close` ({detail: {code, reason}}) when the server or the
+// network ends the socket (not after our own close()).
+
+const PING_EVERY_MS = 20_000;
+const SILENCE_LIMIT_MS = 65_000;
+const CONNECT_TIMEOUT_MS = 15_000;
+
+export class Signaling extends EventTarget {
+  constructor(url = defaultUrl()) {
+    super();
+    this.url = url;
+    this.ws = null;
+    this.pingTimer = null;
+    this.lastMessageAt = 0;
+    this.closedByUs = false;
+    this.closed = false;
+  }
+
+  /** Open the socket and send `join`. Resolves once the join was sent. */
+  connect(token) {
+    return new Promise((resolve, reject) => {
+      let ws;
+      try {
+        ws = new WebSocket(this.url);
+      } catch (err) {
+        reject(err);
+        return;
+      }
+      this.ws = ws;
+      let opened = false;
+      const timer = setTimeout(() => {
+        if (opened) return;
+        try { ws.close(); } catch { /* ignore */ }
+        reject(new Error('Parley could not be reached. Check your connection and try again.'));
+      }, CONNECT_TIMEOUT_MS);
+
+      ws.addEventListener('open', () => {
+        opened = true;
+        clearTimeout(timer);
+        this.lastMessageAt = Date.now();
+        this.send('join', { token });
+        this.startPing();
+        resolve();
+      });
+
+      ws.addEventListener('message', (ev) => {
+        if (this.ws !== ws) return;
+        this.lastMessageAt = Date.now();
+        let msg;
+        try { msg = JSON.parse(ev.data); } catch { return; }
+        if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
+        if (msg.type === 'pong') return;
+        this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
+      });
+
+      ws.addEventListener('close', (ev) => {
+        clearTimeout(timer);
+        if (!opened) {
+          reject(new Error('Parley could not be reached. Check your connection and try again.'));
+        }
+        if (this.ws !== ws) return;
+        this.stopPing();
+        this.ws = null;
+        this.closed = true;
+        // Only a close we did not ask for gets here (close() forgets the socket first).
+        this.dispatchEvent(new CustomEvent('close', { detail: { code: ev.code, reason: ev.reason } }));
+      });
+      // 'error' is always followed by 'close'.
+    });
+  }
+
+  get isOpen() {
+    return !!this.ws && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** send('chat.send', {text}) → true when handed to the socket. */
+  send(type, fields = {}) {
+    if (!this.isOpen) return false;
+    try {
+      this.ws.send(JSON.stringify({ type, ...fields }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Listen for one message type; returns a function that stops listening. */
+  on(type, fn) {
+    const handler = (ev) => fn(ev.detail);
+    this.addEventListener(type, handler);
+    return () => this.removeEventListener(type, handler);
+  }
+
+  startPing() {
+    this.stopPing();
+    this.pingTimer = setInterval(() => {
+      if (Date.now() - this.lastMessageAt > SILENCE_LIMIT_MS) {
+        // The server answers every ping; this long a silence means a dead link.
+        try { this.ws.close(4000, 'silent'); } catch { /* ignore */ }
+        return;
+      }
+      this.send('ping');
+    }, PING_EVERY_MS);
+  }
+
+  stopPing() {
+    clearInterval(this.pingTimer);
+    this.pingTimer = null;
+  }
+
+  /** Send `leave` (optional) and close cleanly (1000). */
+  close({ leave = false } = {}) {
+    this.closedByUs = true;
+    this.stopPing();
+    const ws = this.ws;
+    if (!ws) { this.closed = true; return; }
+    if (leave) this.send('leave');
+    try { ws.close(1000, leave ? 'left' : 'closed'); } catch { /* ignore */ }
+    this.ws = null;
+    this.closed = true;
+  }
+}
+
+function defaultUrl() {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/v1/signal`;
+}

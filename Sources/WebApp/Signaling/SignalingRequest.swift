@@ -1,0 +1,24 @@
+/// One client → server message of the signaling protocol (Docs/signaling.md).
+/// Every field but `type` is optional here; each handler checks what it needs.
+struct SignalingRequest: Decodable {
+    struct Track: Decodable {
+        var mid: String
+        var source: String
+    }
+
+    var type: String
+    var token: String?
+    var sdp: String?
+    var tracks: [Track]?
+    var source: String?
+    var muted: Bool?
+    var producerId: String?
+    var width: Int?
+    var height: Int?
+    var text: String?
+    var raised: Bool?
+    var participantId: String?
+    var locked: Bool?
+    var admit: Bool?
+    var cohost: Bool?
+}
