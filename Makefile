@@ -12,9 +12,10 @@ PYTHON       := $(VENV)/bin/python
 VENV_CONTRACT ?= .venv-contract
 PG_PORT      ?= 55432
 
-# Debian packages: to run (tzdata for time zones) and to test (a browser, a database, tools).
-RUN_PACKAGES  := tzdata ca-certificates
-TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux
+# Debian packages: to build and run (OpenSSL and libsrtp2 for DTLS-SRTP, tzdata for
+# time zones) and to test (a browser, a database, a TURN server, tools).
+RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev
+TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn
 
 .PHONY: run test build release unit browser contract fuzz bench-api clean deps-run deps-test
 

@@ -73,54 +73,67 @@ public struct TransportFeedback: Sendable, Equatable {
         referenceTime = Int32(bitPattern: bytes.bigEndianUInt24(at: start + 12) << 8) >> 8
         feedbackPacketCount = bytes[start + 15]
 
-        // Packet chunks until every packet has a status symbol.
-        var symbols: [UInt8] = []
-        symbols.reserveCapacity(statusCount)
+        // Packet chunks until every packet has a status symbol (0 = not received).
+        var symbols = [UInt8](repeating: 0, count: statusCount)
+        var filled = 0
         var offset = start + 16
-        while symbols.count < statusCount {
+        while filled < statusCount {
             guard offset + 2 <= end else { throw .badFeedback }
             let chunk = bytes.bigEndianUInt16(at: offset)
             offset += 2
-            let remaining = statusCount - symbols.count
+            let remaining = statusCount - filled
             if chunk & 0x8000 == 0 {
                 // §3.1.3 run length chunk: T=0 | S (2 bits) | run length (13 bits).
                 let symbol = UInt8(truncatingIfNeeded: chunk >> 13) & 0x03
                 let run = min(Int(chunk & 0x1FFF), remaining)
-                symbols.append(contentsOf: repeatElement(symbol, count: run))
+                if symbol != 0 {
+                    for index in filled..<filled + run { symbols[index] = symbol }
+                }
+                filled += run
             } else if chunk & 0x4000 == 0 {
                 // §3.1.4 status vector chunk, S=0: 14 one-bit symbols.
                 for index in 0..<min(14, remaining) {
-                    symbols.append(UInt8(truncatingIfNeeded: chunk >> (13 - index)) & 0x01)
+                    symbols[filled + index] = UInt8(truncatingIfNeeded: chunk >> (13 - index)) & 0x01
                 }
+                filled += min(14, remaining)
             } else {
                 // S=1: 7 two-bit symbols.
                 for index in 0..<min(7, remaining) {
-                    symbols.append(UInt8(truncatingIfNeeded: chunk >> (12 - 2 * index)) & 0x03)
+                    symbols[filled + index] = UInt8(truncatingIfNeeded: chunk >> (12 - 2 * index)) & 0x03
                 }
+                filled += min(7, remaining)
             }
         }
 
-        // Receive deltas, one per received packet.
-        packets = []
-        packets.reserveCapacity(statusCount)
-        for (index, symbol) in symbols.enumerated() {
-            let sequence = baseSequence &+ UInt16(truncatingIfNeeded: index)
-            switch symbol {
-            case 0:
-                packets.append((sequence, nil))
-            case 1:
-                guard offset + 1 <= end else { throw .badFeedback }
-                packets.append((sequence, Int64(bytes[offset]) * Self.deltaUnitMicros))
-                offset += 1
-            case 2:
-                guard offset + 2 <= end else { throw .badFeedback }
-                let ticks = Int16(bitPattern: bytes.bigEndianUInt16(at: offset))
-                packets.append((sequence, Int64(ticks) * Self.deltaUnitMicros))
-                offset += 2
-            default:
-                throw .badFeedback // 11 is reserved
+        // Receive deltas, one per received packet. Built in place: a packet may
+        // describe 65535 statuses, and appending one by one costs several times more.
+        let base = baseSequence
+        var failed = false
+        packets = symbols.withUnsafeBufferPointer { symbols in
+            [(sequence: UInt16, receivedDeltaMicros: Int64?)](unsafeUninitializedCapacity: statusCount) { buffer, count in
+                for index in 0..<statusCount {
+                    let sequence = base &+ UInt16(truncatingIfNeeded: index)
+                    let delta: Int64?
+                    switch symbols[index] {
+                    case 0:
+                        delta = nil
+                    case 1 where offset + 1 <= end:
+                        delta = Int64(bytes[offset]) * Self.deltaUnitMicros
+                        offset += 1
+                    case 2 where offset + 2 <= end:
+                        delta = Int64(Int16(bitPattern: bytes.bigEndianUInt16(at: offset))) * Self.deltaUnitMicros
+                        offset += 2
+                    default:
+                        // 11 is reserved, or the deltas end early.
+                        failed = true
+                        return
+                    }
+                    buffer.initializeElement(at: index, to: (sequence, delta))
+                    count = index + 1
+                }
             }
         }
+        if failed { throw .badFeedback }
     }
 
     public static func == (lhs: TransportFeedback, rhs: TransportFeedback) -> Bool {

@@ -53,6 +53,16 @@ extension Room {
         }
     }
 
+    /// The browser could not apply our last subscribe offer. Nothing is
+    /// retried blindly (the same offer would fail again); the next change in
+    /// the room sends a fresh one.
+    public func subscribeFailed(_ id: String, message: String) {
+        guard participants[id] != nil else { return }
+        logger.warning("a browser refused a subscribe offer", metadata: ["participant": "\(id)", "reason": "\(message.prefix(200))"])
+        participants[id]?.subscribeInFlight = false
+        participants[id]?.subscribeDirty = false
+    }
+
     /// Brings a participant's subscribe connection in line with the room:
     /// everyone else's producers. One offer at a time (Docs/signaling.md).
     func syncSubscriptions(of id: String) async {

@@ -1,4 +1,7 @@
 /// The kind of an RTP m-line Parley forwards.
 public enum MediaKind: String, Sendable, Hashable, CaseIterable {
-    case audio, video
+    /// `m=audio`.
+    case audio
+    /// `m=video`.
+    case video
 }

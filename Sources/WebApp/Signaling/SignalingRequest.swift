@@ -21,4 +21,5 @@ struct SignalingRequest: Decodable {
     var locked: Bool?
     var admit: Bool?
     var cohost: Bool?
+    var message: String?
 }

@@ -121,6 +121,8 @@ actor SignalingSession {
             continuation.yield(SignalingMessage.text("publish.answer", A(sdp: answer)))
         case "subscribe.answer":
             try await room.subscribeAnswer(id, sdp: try need(r.sdp, "sdp"))
+        case "subscribe.failed":
+            await room.subscribeFailed(id, message: r.message ?? "")
         case "track.mute":
             guard let source = MediaSource(rawValue: try need(r.source, "source")) else {
                 throw RoomError("bad_request", "Unknown source.")

@@ -54,6 +54,8 @@ export class Subscriber extends EventTarget {
           if (this.pc.signalingState === 'have-remote-offer') {
             try { await this.pc.setRemoteDescription({ type: 'rollback' }); } catch { /* ignore */ }
           }
+          // Tell Parley, so it does not wait for an answer that never comes.
+          this.signaling.send('subscribe.failed', { message: String(err && err.message || err).slice(0, 300) });
           this.dispatchEvent(new CustomEvent('error', { detail: err }));
         }
       }
