@@ -118,7 +118,16 @@ let package = Package(
 
         .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: swiftSettings),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: swiftSettings),
-        .testTarget(name: "SFUTests", dependencies: ["SFU", "RTP", "SDP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SFUTests",
+            dependencies: [
+                "SFU", "RTP", "SDP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),

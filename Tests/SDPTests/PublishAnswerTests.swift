@@ -214,6 +214,20 @@ struct PublishAnswerTests {
         #expect(result.tracks.map(\.mid) == ["0"])
     }
 
+    @Test("A sendrecv offer is answered recvonly; a bundle-only m-line with port 0 is accepted on the bundle port")
+    func sendrecvAndBundleOnly() throws {
+        let text = Fixtures.chromeAudioVideo
+            .replacingOccurrences(of: "a=sendonly\r\na=msid:\(Fixtures.stream) \(Fixtures.micTrack)",
+                                  with: "a=sendrecv\r\na=msid:\(Fixtures.stream) \(Fixtures.micTrack)")
+            .replacingOccurrences(of: "m=video 9 ", with: "m=video 0 ")
+            .replacingOccurrences(of: "a=mid:1\r\n", with: "a=mid:1\r\na=bundle-only\r\n")
+        let result = try answer(text)
+        #expect(result.answer.media[0].direction == .recvonly)
+        #expect(result.answer.media[1].port == 40000)
+        #expect(!result.answer.media[1].hasAttribute("bundle-only"))
+        #expect(result.tracks.map(\.mid) == ["0", "1"])
+    }
+
     @Test("Rejected when: outside BUNDLE, no rtcp-mux, no common codec, plain RTP/AVP, or port 0 in the offer")
     func rejections() throws {
         let base = Fixtures.chromeAudioVideo
