@@ -128,6 +128,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "RoomsTests",
+            dependencies: ["Rooms", "SFU", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),

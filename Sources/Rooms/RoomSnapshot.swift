@@ -52,6 +52,11 @@ public struct ChatMessage: Sendable, Codable, Equatable {
 public struct LobbyEntry: Sendable, Codable, Equatable {
     public var participantId: String
     public var displayName: String
+
+    public init(participantId: String, displayName: String) {
+        self.participantId = participantId
+        self.displayName = displayName
+    }
 }
 
 /// A track in a subscribe offer: whose it is.
