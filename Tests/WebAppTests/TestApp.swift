@@ -131,6 +131,34 @@ struct Harness: Sendable {
     }
 }
 
+extension Harness {
+    /// Opens the signaling WebSocket (no cookie needed: the join token decides).
+    func openSignal() async throws -> LiveInbox {
+        let inbox = LiveInbox()
+        let url = "ws://127.0.0.1:\(port)/api/v1/signal"
+        let task = Task {
+            try await WebSocketClient.connect(url: url, logger: TestDatabase.logger) { inbound, outbound, _ in
+                await inbox.attach(outbound)
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { await inbox.receive(text) }
+                }
+                await inbox.markClosed()
+            }
+        }
+        await inbox.setTask(task)
+        // The upgrade completes asynchronously: wait until we can send.
+        for _ in 0..<250 where !(await inbox.isAttached) { try await Task.sleep(for: .milliseconds(20)) }
+        return inbox
+    }
+
+    /// A join token for `person` (or a guest named `guest`) in the meeting with `code`.
+    func joinToken(code: String, as person: Person? = nil, guest: String? = nil) async throws -> String {
+        let reply = try await call(.post, "/api/v1/join/\(code)", as: person, json: guest.map { ["displayName": $0] } ?? [:])
+        #expect(reply.status == .ok, "\(reply.text)")
+        return try #require(reply["joinToken"] as? String)
+    }
+}
+
 struct Person: Sendable {
     var id: String
     var username: String
@@ -146,6 +174,29 @@ actor LiveInbox {
     func attach(_ writer: WebSocketOutboundWriter) { outbound = writer }
     func setTask(_ task: Task<WebSocketCloseFrame?, any Error>) { self.task = task }
     func receive(_ text: String) { messages.append(text) }
+    private(set) var closed = false
+    var isAttached: Bool { outbound != nil }
+    func markClosed() { closed = true }
+
+    /// Sends any JSON value or raw text.
+    func sendRaw(_ text: String) async throws {
+        try await outbound?.write(.text(text))
+    }
+
+    func sendJSON(_ object: [String: Any]) async throws {
+        let data = try JSONSerialization.data(withJSONObject: object)
+        try await outbound?.write(.text(String(decoding: data, as: UTF8.self)))
+    }
+
+    /// Waits until the server closed the socket.
+    func waitClosed(timeout seconds: Double) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if closed { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return closed
+    }
 
     func send(_ json: [String: String]) async throws {
         let data = try JSONSerialization.data(withJSONObject: json)
