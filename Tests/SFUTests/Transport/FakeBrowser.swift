@@ -117,11 +117,11 @@ func rtpPacket(pt: UInt8, seq: UInt16, ts: UInt32, ssrc: UInt32, marker: Bool = 
 
 /// A VP8 payload (RFC 7741): descriptor with a 15-bit picture id, then a
 /// keyframe or interframe header.
-func vp8Payload(pictureID: UInt16, keyframe: Bool, size: Int = 200) -> [UInt8] {
+func vp8Payload(pictureID: UInt16, keyframe: Bool, size: Int = 200, width: UInt16 = 640, height: UInt16 = 480) -> [UInt8] {
     var p: [UInt8] = [0x90, 0x80, 0x80 | UInt8(pictureID >> 8 & 0x7F), UInt8(pictureID & 0xFF)]
     if keyframe {
-        // Frame tag (P=0), start code, 640x480.
-        p += [0x50, 0x42, 0x00, 0x9D, 0x01, 0x2A, 0x80, 0x02, 0xE0, 0x01]
+        // Frame tag (P=0), start code, width and height (little-endian, RFC 6386 §9.1).
+        p += [0x50, 0x42, 0x00, 0x9D, 0x01, 0x2A, UInt8(width & 0xFF), UInt8(width >> 8), UInt8(height & 0xFF), UInt8(height >> 8)]
     } else {
         p += [0x51, 0x42, 0x00]
     }
@@ -151,6 +151,22 @@ func publishOffer(peer: FakePeer, audioSSRC: UInt32, videoSSRC: UInt32) -> Strin
         "a=rtcp-fb:96 goog-remb", "a=rtcp-fb:96 transport-cc", "a=rtcp-fb:96 ccm fir", "a=rtcp-fb:96 nack",
         "a=rtcp-fb:96 nack pli",
         "a=ssrc:\(videoSSRC) cname:fake", "a=ssrc:\(videoSSRC) msid:stream cam",
+    ]
+    return lines.joined(separator: "\r\n") + "\r\n"
+}
+
+/// A camera with three simulcast layers signalled by RID (RFC 8853), no SSRCs.
+func simulcastOffer(peer: FakePeer) -> String {
+    let lines = [
+        "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
+        "m=video 9 UDP/TLS/RTP/SAVPF 96", "c=IN IP4 0.0.0.0",
+        "a=ice-ufrag:\(peer.ufrag)", "a=ice-pwd:\(peer.password)",
+        "a=fingerprint:sha-256 \(peer.fingerprint)", "a=setup:actpass", "a=mid:0",
+        "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+        "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+        "a=sendonly", "a=msid:stream cam", "a=rtcp-mux", "a=rtcp-rsize", "a=rtpmap:96 VP8/90000",
+        "a=rtcp-fb:96 nack", "a=rtcp-fb:96 nack pli",
+        "a=rid:q send", "a=rid:h send", "a=rid:f send", "a=simulcast:send q;h;f",
     ]
     return lines.joined(separator: "\r\n") + "\r\n"
 }

@@ -1,0 +1,94 @@
+import NIOCore
+import RTP
+import SDP
+import Testing
+@testable import SFU
+
+/// A subscriber gets one simulcast layer at a time, chosen by its tile size,
+/// and moves to another only on that layer's keyframe, with no gap or jump
+/// in its sequence numbers.
+@Suite struct SimulcastTests {
+    @Test func switchesLayersOnKeyframesKeepingOneContinuousStream() throws {
+        let h = try MediaEngineTests.Harness()
+        h.publish = try h.engine.createTransport(routerID: "room", role: .publish)
+        let result = try h.publish.applyPublishOffer(simulcastOffer(peer: h.alice), sources: ["0": .camera], makeID: { "cam" })
+        let answer = try SessionDescription(parsing: result.answer)
+        #expect(answer.media[0].simulcast?.recv.count == 3)
+        try h.alice.connect(to: h.engine, channel: h.channel, serverUfrag: answer.media[0].iceUfrag!,
+                            serverPassword: answer.media[0].icePassword!, serverFingerprint: h.engine.localFingerprint.value)
+        h.subscribe = try h.engine.createTransport(routerID: "room", role: .subscribe)
+        let producer = try #require(h.publish.producersByMid["0"])
+        let update = try #require(h.subscribe.updateSubscriptions(to: [producer], makeID: { "c" }))
+        try h.subscribe.applySubscribeAnswer(try subscribeAnswer(to: update.offer, peer: h.bob), now: .now())
+        let offer = try SessionDescription(parsing: update.offer)
+        try h.bob.connect(to: h.engine, channel: h.channel, serverUfrag: offer.media[0].iceUfrag!,
+                          serverPassword: offer.media[0].icePassword!, serverFingerprint: h.engine.localFingerprint.value)
+
+        let sizes: [(UInt16, UInt16)] = [(320, 180), (640, 360), (1280, 720)]
+        let ssrcs: [UInt32] = [0xA0, 0xB0, 0xC0]
+        let rids = ["q", "h", "f"]
+        var seq: [UInt16] = [100, 5000, 30000]
+        var ts: UInt32 = 90_000
+        var picture: UInt16 = 1
+        /// One frame (two packets) on every layer; keyframes on `keyLayers`.
+        func frame(keyLayers: Set<Int>) throws {
+            for layer in 0..<3 {
+                for part in 0..<2 {
+                    let key = keyLayers.contains(layer) && part == 0
+                    let payload = part == 0
+                        ? vp8Payload(pictureID: picture, keyframe: key, width: sizes[layer].0, height: sizes[layer].1)
+                        : [0x80, 0x80, 0x80 | UInt8(picture >> 8), UInt8(picture & 0xFF)] + [UInt8](repeating: 0x5A, count: 100)
+                    try h.alice.sendRTP(rtpPacket(pt: 96, seq: seq[layer], ts: ts, ssrc: ssrcs[layer], marker: part == 1,
+                                                  extensions: [(4, Array("0".utf8)), (10, Array(rids[layer].utf8))],
+                                                  payload: payload), to: h.engine)
+                    seq[layer] &+= 1
+                }
+            }
+            ts &+= 3000
+            picture &+= 1
+        }
+
+        // Keyframes everywhere: the consumer takes the top layer (no size known yet).
+        try frame(keyLayers: [0, 1, 2])
+        var got = try h.bobRTP()
+        #expect(got.count == 2)
+        #expect(got.first.map { keyframeWidth($0.bytes) } == 1280)   // the top layer's keyframe
+        #expect(producer.layers.map(\.height) == [180, 360, 720])
+        var last = try #require(got.last)
+
+        // The tile shrinks to 320x180: the target drops to layer 0 but
+        // nothing changes until layer 0's keyframe arrives.
+        let consumer = try #require(h.subscribe.consumersByMid.values.first)
+        consumer.preferredSize = (320, 180)
+        h.subscribe.chooseLayers(now: .now())
+        #expect(consumer.targetLayer == 0)
+        try frame(keyLayers: [])
+        got = try h.bobRTP()
+        #expect(got.count == 2)   // still the top layer
+        #expect(got[0].header.sequenceNumber == last.header.sequenceNumber &+ 1)
+        last = got[1]
+        try frame(keyLayers: [0])
+        got = try h.bobRTP()
+        #expect(got.count == 2)   // now layer 0, from its keyframe on
+        #expect(keyframeWidth(got[0].bytes) == 320)
+        #expect(got[0].header.sequenceNumber == last.header.sequenceNumber &+ 1)
+        #expect(got[0].header.timestamp &- last.header.timestamp < 90_000)   // no jump backwards or far ahead
+        #expect(got.allSatisfy { $0.header.ssrc == consumer.ssrc })
+        // The MID and RID of the publisher are not passed on (blanked as padding).
+        let view = got[0].bytes
+        view.withUnsafeBytes { b in
+            let header = try! RTPHeader(parsing: b)
+            #expect(header.extensionElement(id: 4, in: b) == nil && header.extensionElement(id: 10, in: b) == nil)
+        }
+    }
+}
+
+/// The width in a forwarded VP8 keyframe's header (RFC 6386 §9.1), nil for other packets.
+func keyframeWidth(_ packet: [UInt8]) -> Int? {
+    packet.withUnsafeBytes { b -> Int? in
+        guard let header = try? RTPHeader(parsing: b) else { return nil }
+        let payload = UnsafeRawBufferPointer(rebasing: b[header.payloadRange(packetLength: b.count)])
+        guard let d = try? VP8PayloadDescriptor(parsing: payload), d.isKeyframe else { return nil }
+        return d.width.map(Int.init)
+    }
+}
