@@ -137,7 +137,7 @@ public final class DTLSSession {
             } else {
                 let err = SSL_get_error(ssl, r)
                 if err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE {
-                    fail(&outcome, .handshakeFailed(DTLSError.lastOpenSSLError()))
+                    fail(&outcome, .handshakeFailed(DTLSError.lastOpenSSLError(sslError: err)))
                 }
             }
         }

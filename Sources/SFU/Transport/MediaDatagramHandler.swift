@@ -27,6 +27,7 @@ final class MediaDatagramHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // ICMP port-unreachable and similar surface here; one peer's trouble
         // must not close the node's only port.
-        engine.metrics.droppedPackets(kind: "socket", reason: "\(error)")
+        engine.logger.debug("media socket error", metadata: ["error": "\(error)"])
+        engine.metrics.droppedPackets(kind: "socket", reason: "error")
     }
 }

@@ -57,6 +57,7 @@ extension WebRTCTransport {
             return
         }
         remoteCredentialsKnown = true
+        credentialsAt = .now()
         ice.remoteUfrag = ufrag
         ice.remotePassword = password
         if let event = dtls.setRemoteFingerprint(algorithm: fingerprint.algorithm, bytes: fingerprint.bytes) {

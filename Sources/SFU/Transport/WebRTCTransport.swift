@@ -47,6 +47,11 @@ final class WebRTCTransport {
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
     var remoteCredentialsKnown = false
 
+    /// When the browser's ICE credentials arrived (its offer or answer);
+    /// a transport that gets no valid check within `connectTimeout` after
+    /// that is given up (the browser went away before connecting).
+    var credentialsAt: NIODeadline?
+    static let connectTimeout = TimeAmount.seconds(30)
     private var lastFeedbackAt: NIODeadline?
     private var lastReportAt: NIODeadline?
 
@@ -275,7 +280,13 @@ final class WebRTCTransport {
     /// Called every few tens of milliseconds by the engine.
     func tick(now: NIODeadline) {
         if ice.tick(now: ContinuousClock.now) {
+            // RFC 7675 §5.1: no consent for 30 s — the browser is gone.
             logger.info("ICE consent expired")
+            engine.close(self, reason: "disconnected")
+            return
+        }
+        if remoteAddress == nil, let since = credentialsAt, now - since > Self.connectTimeout {
+            logger.info("no ICE check arrived in time")
             engine.close(self, reason: "disconnected")
             return
         }

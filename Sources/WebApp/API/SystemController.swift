@@ -26,9 +26,10 @@ struct SystemController {
             try Response.json(["status": "ok"])
         }
         router.get("/metrics") { _, _ in
-            Response(
+            let media = await MediaMetricsText.render(services.media)
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: services.metrics.render())))
+                body: .init(byteBuffer: ByteBuffer(string: services.metrics.render() + media)))
         }
         let openAPI = openAPIDocument
         router.get("/api/openapi.json") { _, _ in

@@ -3,6 +3,7 @@ import Logging
 import Rooms
 import SFU
 import Store
+import Synchronization
 
 /// One participant's signaling: waits for `join`, then turns each request
 /// into a room call. Requests are handled one at a time, in order.
@@ -11,6 +12,9 @@ actor SignalingSession {
     let rooms: RoomRegistry
     let continuation: AsyncStream<String>.Continuation
     var logger: Logger
+    /// The logger at creation, readable without hopping onto the actor.
+    nonisolated let baseLogger: Logger
+    private nonisolated let refusals = Atomic<Int>(0)
     private var room: Room?
     private var participantID: String?
     private var userID: String?
@@ -21,11 +25,21 @@ actor SignalingSession {
         self.rooms = rooms
         self.continuation = continuation
         self.logger = logger
+        self.baseLogger = logger
     }
 
     nonisolated func reject(_ code: String, _ message: String, requestType: String? = nil) {
         continuation.yield(SignalingMessage.error(code, message, requestType: requestType))
         services.metrics.signalingErrors.increment()
+        // A log line for the first few refusals of a socket, then every
+        // hundredth, so a misbehaving client cannot flood the log.
+        let n = refusals.add(1, ordering: .relaxed).newValue
+        if n <= 5 || n % 100 == 0 {
+            baseLogger.notice("signaling message refused", metadata: [
+                "code": "\(code)", "type": "\(requestType?.prefix(40) ?? "-")", "reason": "\(message.prefix(200))",
+                "refusals": "\(n)",
+            ])
+        }
     }
 
     func handle(_ text: String) async {

@@ -1,0 +1,32 @@
+import SFU
+
+/// The media plane's counters in Prometheus text format. They are read from
+/// the media event loop at scrape time (the packet path keeps plain integers,
+/// no shared counters), so they are rendered here rather than registered.
+enum MediaMetricsText {
+    static func render(_ media: MediaNode) async -> String {
+        let s = await media.statistics()
+        let dropped = await media.droppedPackets()
+        var out = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ value: Int) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
+        }
+        metric("parley_media_rooms", "gauge", "Rooms with media on this node.", s.routers)
+        metric("parley_media_transports", "gauge", "WebRTC transports (two per browser).", s.transports)
+        metric("parley_media_transports_connected", "gauge", "Transports with ICE and DTLS up.", s.connectedTransports)
+        metric("parley_media_producers", "gauge", "Incoming tracks.", s.producers)
+        metric("parley_media_consumers", "gauge", "Outgoing copies of tracks.", s.consumers)
+        metric("parley_media_packets_received_total", "counter", "UDP datagrams received on the media port.", s.packetsReceived)
+        metric("parley_media_packets_forwarded_total", "counter", "RTP packets sent to subscribers.", s.packetsForwarded)
+        metric("parley_media_keyframe_requests_total", "counter", "PLIs sent to publishers.", s.keyframeRequests)
+        metric("parley_media_nacks_received_total", "counter", "NACKs received from subscribers.", s.nacksReceived)
+        metric("parley_media_retransmissions_total", "counter", "Packets resent from the cache.", s.retransmissions)
+        out += "# HELP parley_media_dropped_packets_total Malformed or unexpected packets dropped, by protocol and reason.\n"
+        out += "# TYPE parley_media_dropped_packets_total counter\n"
+        for (key, count) in dropped.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "/", maxSplits: 1).map { $0.replacingOccurrences(of: "\"", with: "'") }
+            out += "parley_media_dropped_packets_total{kind=\"\(parts[0])\",reason=\"\(parts.count > 1 ? parts[1] : "")\"} \(count)\n"
+        }
+        return out
+    }
+}
