@@ -150,6 +150,7 @@ class Server:
         self.args = [
             str(binary), "serve",
             "--http", f"127.0.0.1:{port}",
+            "--media", "127.0.0.1:0",
             "--data-dir", str(data_dir / "data"),
             "--set", f"accounts.bcrypt_cost={bcrypt_cost}",
         ]

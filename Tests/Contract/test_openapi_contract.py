@@ -115,6 +115,7 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         str(PARLEY_BIN), "serve",
         "--data-dir", str(data_dir),
         "--http", address,
+        "--media", "127.0.0.1:0",
         "--set", "accounts.bcrypt_cost=4",
         # Keep the seeded calls ringing for the whole run, so that nothing
         # changes by itself while a request is checked for side effects.
