@@ -128,8 +128,8 @@ final class Consumer {
 
     /// Asks the producer for a keyframe of the layer being sent (the
     /// subscriber sent PLI/FIR, or just joined).
-    func requestKeyframe(now: NIODeadline) {
-        producer.requestKeyframe(layer: currentLayer ?? targetLayer ?? 0, now: now)
+    func requestKeyframe(now: NIODeadline, urgent: Bool = false) {
+        producer.requestKeyframe(layer: currentLayer ?? targetLayer ?? 0, now: now, urgent: urgent)
     }
 
     /// Makes the next packet start a new run (after a pause or resume).

@@ -99,10 +99,14 @@ final class Producer {
     /// Asks the publisher for a keyframe on `layer`, at most every 500 ms
     /// (RFC 4585 §6.3.1 PLI; throttled so many consumers joining at once cost
     /// one keyframe, not one each).
-    func requestKeyframe(layer index: Int, now: NIODeadline) {
+    /// `urgent` (a subscriber's transport just came up: the keyframe sent for
+    /// an earlier request may have gone out before it could receive) shortens
+    /// the throttle to 100 ms.
+    func requestKeyframe(layer index: Int, now: NIODeadline, urgent: Bool = false) {
         guard kind == .video, layers.indices.contains(index) else { return }
         let layer = layers[index]
-        if let last = layer.lastKeyframeRequestAt, now - last < .milliseconds(500) { return }
+        let interval: TimeAmount = urgent ? .milliseconds(100) : .milliseconds(500)
+        if let last = layer.lastKeyframeRequestAt, now - last < interval { return }
         guard let ssrc = layer.ssrc else { return }
         layer.lastKeyframeRequestAt = now
         transport?.sendPictureLossIndication(mediaSSRC: ssrc)

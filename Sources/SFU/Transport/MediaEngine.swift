@@ -132,7 +132,7 @@ final class MediaEngine {
         let now = NIODeadline.now()
         for consumer in transport.consumersByMid.values where consumer.active {
             consumer.resetLayer()
-            consumer.requestKeyframe(now: now)
+            consumer.requestKeyframe(now: now, urgent: true)
         }
     }
 

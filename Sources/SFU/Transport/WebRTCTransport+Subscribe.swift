@@ -73,7 +73,9 @@ extension WebRTCTransport {
             if accepted && !consumer.active {
                 consumer.active = true
                 consumer.resetLayer()
-                consumer.requestKeyframe(now: now)
+                // Before DTLS is up nothing reaches the subscriber; the
+                // request then goes out when the transport connects.
+                if canSendMedia { consumer.requestKeyframe(now: now, urgent: true) }
             } else if !accepted {
                 consumer.active = false
             }
