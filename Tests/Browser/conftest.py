@@ -1,9 +1,12 @@
 """Fixtures for Parley's end-to-end browser tests.
 
 - `parley`: one Parley server per test module (SQLite in a temp dir, fast
-  bcrypt, a reminder scan every second), its base URL in `parley.url`.
+  bcrypt, a reminder scan every second, WebRTC media on an ephemeral UDP
+  port of 127.0.0.1), its base URL in `parley.url`.
 - `browser`: one headless Chromium per session (Playwright, sync API) with fake
   camera and microphone, launched as ../shared/TESTING.md describes.
+- `media_browser("red" | "green" | "blue")`: a Chromium per module whose fake
+  camera shows a solid colour and whose microphone plays a sine (`fake_media`).
 - `people`: opens pages, one browser context (own cookies) per person, and on
   failure saves a screenshot of every open page and the server log tail.
 - `api_user`: an account driven through the HTTP API only (requests).
@@ -30,6 +33,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, expect, sync_playwright
 
+from fake_media import FakeMedia, make_fake_media
+
 REPO = Path(__file__).resolve().parents[2]
 PARLEY_BIN = REPO / ".build/debug/parley"
 CHROMIUM = os.environ.get("PARLEY_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -39,7 +44,8 @@ PASSWORD = "correct horse battery"
 
 # Default timeout for auto-waiting assertions (ms). Generous: the machine has
 # 2 cores and runs a server plus several Chromium pages.
-expect.set_options(timeout=10_000)
+EXPECT_TIMEOUT_MS = 10_000
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 # Our flags (see TESTING.md). The --disable-features list is merged with
 # Playwright's own default list at launch, since Chromium honours only the
@@ -102,6 +108,8 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ParleyServer]:
         str(PARLEY_BIN), "serve",
         "--data-dir", str(data_dir),
         "--http", address,
+        # Media on an ephemeral UDP port; Parley advertises the port it bound.
+        "--media", "127.0.0.1:0",
         "--set", "accounts.bcrypt_cost=4",
         "--set", "meetings.reminder_scan_seconds=1",
         "--set", "meetings.ring_seconds=20",
@@ -196,8 +204,34 @@ def _feature_switches(argv: list[str]) -> list[str]:
     return [a for a in argv if a.startswith("--disable-features=")]
 
 
+@dataclass
+class ChromiumLauncher:
+    """Launches headless Chromium processes with our flags and one merged --disable-features list."""
+
+    pw: Any
+    args: list[str]
+    ignore_default_args: list[str]
+
+    def launch(self, extra_args: list[str] | None = None) -> Browser:
+        before = set(_browser_command_lines())
+        b = self.pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=self.args + list(extra_args or []),
+            ignore_default_args=self.ignore_default_args,
+        )
+        lines = {pid: argv for pid, argv in _browser_command_lines().items() if pid not in before}
+        assert lines, "could not find the Chromium browser process"
+        for argv in lines.values():
+            switches = _feature_switches(argv)
+            assert len(switches) == 1, f"expected one --disable-features switch, got {switches} in {argv}"
+            for name in OUR_DISABLED_FEATURES:
+                assert name in switches[0].split("=", 1)[1].split(","), switches[0]
+        return b
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+def chromium() -> Iterator[ChromiumLauncher]:
     with sync_playwright() as pw:
         # Learn Playwright's default --disable-features switch from a probe
         # launch, then replace it with one merged list.
@@ -211,20 +245,45 @@ def browser() -> Iterator[Browser]:
                 if name and name not in default_features:
                     default_features.append(name)
         merged = default_features + [f for f in OUR_DISABLED_FEATURES if f not in default_features]
-        b = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
+        yield ChromiumLauncher(
+            pw=pw,
             args=CHROMIUM_ARGS + ["--disable-features=" + ",".join(merged)],
             ignore_default_args=sorted(set(defaults)),
         )
-        lines = {pid: argv for pid, argv in _browser_command_lines().items() if pid not in probed}
-        assert lines, "could not find the Chromium browser process"
-        for argv in lines.values():
-            switches = _feature_switches(argv)
-            assert len(switches) == 1, f"expected one --disable-features switch, got {switches} in {argv}"
-            for name in OUR_DISABLED_FEATURES:
-                assert name in switches[0].split("=", 1)[1].split(","), switches[0]
-        yield b
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: ChromiumLauncher) -> Iterator[Browser]:
+    """Chromium with the default fake camera (test pattern) and microphone (beeps)."""
+    b = chromium.launch()
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def fake_media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, FakeMedia]:
+    """Solid-colour camera clips and sine microphones: "red" (440 Hz), "green" (700 Hz), "blue" (1100 Hz)."""
+    return make_fake_media(tmp_path_factory.mktemp("fake-media"))
+
+
+@pytest.fixture(scope="module")
+def media_browser(chromium: ChromiumLauncher, fake_media: dict[str, FakeMedia]) -> Iterator[Any]:
+    """Factory: media_browser("red") → a Chromium whose camera shows that colour and whose
+    microphone plays that tone (one browser process per pair of files; started once per
+    module and closed after it, so idle browsers do not weigh on later modules)."""
+    browsers: dict[str, Browser] = {}
+
+    def get(name: str) -> Browser:
+        if name not in browsers:
+            m = fake_media[name]
+            browsers[name] = chromium.launch([
+                f"--use-file-for-fake-video-capture={m.video}",
+                f"--use-file-for-fake-audio-capture={m.audio}",
+            ])
+        return browsers[name]
+
+    yield get
+    for b in browsers.values():
         b.close()
 
 
@@ -308,8 +367,9 @@ class People:
         self.people: list[Person] = []
 
     def new(self, name: str, *, viewport: dict | None = None, timezone_id: str = "UTC",
-            open_page: bool = True) -> Person:
-        context = self.browser.new_context(
+            open_page: bool = True, browser: Browser | None = None) -> Person:
+        """A person in a new context of `browser` (default: the shared fake-device Chromium)."""
+        context = (browser or self.browser).new_context(
             viewport=viewport or {"width": 1280, "height": 800},
             locale="en-US",
             timezone_id=timezone_id,
@@ -360,6 +420,17 @@ def _record_console(person: Person, msg: ConsoleMessage) -> None:
         person.console_errors.append(f"console.error: {msg.text} ({loc.get('url', '')}:{loc.get('lineNumber', '')})")
 
 
+def _people_of(item: pytest.Item) -> "People | None":
+    """The People of a test: the `people` fixture, or a fixture object that has one in `.people`."""
+    for value in getattr(item, "funcargs", {}).values():
+        if isinstance(value, People):
+            return value
+        inner = getattr(value, "people", None)
+        if isinstance(inner, People):
+            return inner
+    return None
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
     outcome = yield
@@ -369,8 +440,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         server = item.funcargs.get("parley") if hasattr(item, "funcargs") else None
         if isinstance(server, ParleyServer):
             report.sections.append(("parley log (tail)", server.log_tail()))
-        people = item.funcargs.get("people") if hasattr(item, "funcargs") else None
-        if isinstance(people, People):
+        people = _people_of(item)
+        if people is not None:
             directory = ARTIFACTS / item.nodeid.replace("/", "_").replace("::", "__")
             saved = people.save_evidence(directory)
             errors = [f"{p.name}: {e}" for p in people.people for e in p.console_errors]
@@ -380,6 +451,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             text += "\npages:\n  " + "\n  ".join(
                 f"{p.name}: {pg.url}" for p in people.people for pg in p.context.pages if not pg.is_closed())
             report.sections.append(("browser evidence", text))
+
+
+@pytest.fixture(scope="module")
+def slow_expect() -> Iterator[None]:
+    """Live-media modules: 20 s auto-waiting assertions (three Chromiums with real
+    media share 2 cores), back to the default after the module."""
+    expect.set_options(timeout=2 * EXPECT_TIMEOUT_MS)
+    yield
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 @pytest.fixture

@@ -54,6 +54,11 @@ def test_guest_joins_with_passcode(people, api_user):
     expect(page.get_by_text("Guest", exact=True)).to_be_visible()  # the role pill
     expect(page.get_by_role("toolbar", name="Meeting controls").get_by_role("button", name="Leave")).to_be_visible()
     page.wait_for_function(VIDEO_PLAYING_JS, timeout=10_000)
+    # In the live room for real: joined over the signaling socket, and the
+    # camera and microphone reach Parley's SFU (the publish connection is up).
+    expect(page.locator(".room-root")).to_have_attribute("data-state", "joined")
+    page.wait_for_function("() => window.parleyRoom && window.parleyRoom.publishPC"
+                           " && window.parleyRoom.publishPC.connectionState === 'connected'", timeout=30_000)
 
     # Guests have no session: nothing was signed in on the way.
     me = guest.context.request.get(f"{guest.base_url}/api/v1/me", fail_on_status_code=False)

@@ -49,9 +49,10 @@ def test_presence_updates_live_on_friends_page(people):
     ap.goto(f"{alice.base_url}/m/{meeting['code']}")
     expect(ap.get_by_role("heading", level=1, name="Presence check")).to_be_visible()
     expect(presence).to_have_text("Online")
-    # …joins: in a meeting…
+    # …joins the live room (its signaling socket makes her in_meeting)…
     ap.get_by_role("button", name="Join", exact=True).click()
     expect(ap.get_by_role("heading", level=1, name="You're in Presence check")).to_be_visible()
+    expect(ap.locator(".room-root")).to_have_attribute("data-state", "joined")
     expect(presence).to_have_text("In a meeting")
     # …leaves: online again.
     ap.get_by_role("button", name="Leave").click()

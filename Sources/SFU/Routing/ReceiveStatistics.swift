@@ -36,6 +36,10 @@ struct ReceiveStatistics {
         return extended
     }
 
+    /// The extended sequence number of a packet without counting it (for
+    /// retransmissions: counting them would make the reported loss negative).
+    func extendedSequence(_ sequence: UInt16) -> Int64 { unwrapper.peek(sequence) }
+
     /// A report block for this stream, advancing the "since last report" counters.
     mutating func reportBlock(ssrc: UInt32, now: NIODeadline) -> ReportBlock? {
         guard let base = baseSequence else { return nil }

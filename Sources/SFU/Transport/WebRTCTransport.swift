@@ -198,8 +198,7 @@ final class WebRTCTransport {
         if header.hasPadding && payload.count - header.paddingLength <= 2 { return }
         rebuilt.withUnsafeReadableBytes { rb in
             guard let h = try? RTPHeader(parsing: rb) else { return }
-            let extended = layer.statistics.record(sequence: h.sequenceNumber, timestamp: h.timestamp,
-                                                   clockRate: producer.codec.clockRate, arrival: now, size: rb.count)
+            let extended = layer.statistics.extendedSequence(h.sequenceNumber)
             producer.receive(rebuilt, bytes: rb, header: h, layer: layer, extendedSequence: extended,
                              audioLevelID: extensionIDs.audioLevel, now: now)
         }

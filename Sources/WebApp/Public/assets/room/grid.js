@@ -91,7 +91,9 @@ export class Grid {
   removeTile(tile) {
     if (!tile) return;
     clearTimeout(tile.timer);
-    if (tile.producerId && tile.sent && (tile.sent.w || tile.sent.h)) this.onPrefer(tile.producerId, 0, 0);
+    // No "0×0" size report: a tile goes only when its video went away (the
+    // person left, the share ended), so Parley no longer has that producer and
+    // would refuse the report.
     this.resizeObserver.unobserve(tile.el);
     this.intersectionObserver.unobserve(tile.el);
     this.detachTrackEvents(tile);
@@ -154,7 +156,8 @@ export class Grid {
     }
     tile.video.classList.toggle('mirror', !!mirror);
     if (tile.producerId !== producerId) {
-      if (tile.producerId && tile.sent && (tile.sent.w || tile.sent.h)) this.onPrefer(tile.producerId, 0, 0);
+      // The previous producer left this subscription (each tile shows the one
+      // producer the latest subscribe.offer maps to it): nothing to report for it.
       tile.producerId = producerId;
       tile.sent = null;
       this.schedulePrefer(tile, 0);

@@ -523,6 +523,12 @@ export class Room extends EventTarget {
       this.publisher.failPending(new Error(m.message || 'Parley refused the media offer.'));
       return; // the caller shows it
     }
+    if (m.requestType === 'layers.prefer') {
+      // A size report that crossed the video's end (the producer is gone):
+      // nothing the person did or can fix, so no toast.
+      console.debug('layers.prefer refused:', m.message);
+      return;
+    }
     toast({ message: m.message || 'Something went wrong.', tone: 'error', timeout: 8000 });
   }
 
