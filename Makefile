@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, release, unit, browser, fuzz, bench-api, clean.
+# Other targets: build, release, unit, browser, fuzz, bench-api, bench-media, clean.
 
 SWIFT        ?= swift
 HTTP         ?= 127.0.0.1:8080
@@ -17,7 +17,7 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn
 
-.PHONY: run test build release unit browser contract fuzz bench-api clean deps-run deps-test
+.PHONY: run test build release unit browser contract fuzz bench-api bench-media clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -64,6 +64,14 @@ bench-api: .venv-bench/bin/python
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/api_bench.py --engine sqlite
 	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/api_bench.py --engine postgres
+
+# Media benchmark on a release build: join time through the meeting page and the
+# SFU's CPU and memory per forwarded stream, with headless Chromium (Playwright from .venv).
+bench-media: $(PYTHON)
+	@scripts/install-packages.sh chromium
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley --scratch-path .build-release
+	scripts/in-private-netns.sh $(PYTHON) Benchmarks/media_bench.py
 
 .venv-bench/bin/python: Benchmarks/requirements.txt
 	python3 -m venv .venv-bench

@@ -17,7 +17,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP"]
+let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP", "FuzzDTLS"]
 
 /// The parser target each fuzzer feeds; "Scheduling" when not listed.
 let parserTarget: [String: String] = [
@@ -26,6 +26,12 @@ let parserTarget: [String: String] = [
     "FuzzRTP": "RTP",
     "FuzzRTCP": "RTP",
     "FuzzSDP": "SDP",
+    "FuzzDTLS": "DTLS",
+]
+
+/// Further targets a fuzzer needs (CFuzzFeatures: coverage from uninstrumented system libraries).
+let extraDependencies: [String: [Target.Dependency]] = [
+    "FuzzDTLS": ["CFuzzFeatures"],
 ]
 
 let package = Package(
@@ -45,12 +51,17 @@ let package = Package(
         .target(name: "RTP", path: "Sources/RTP", swiftSettings: swiftSettings),
         // Sources/SDP -> ../../Sources/SDP: session descriptions and WebRTC offer/answer, Foundation only.
         .target(name: "SDP", path: "Sources/SDP", swiftSettings: swiftSettings),
+        // Sources/COpenSSL -> ../../Sources/COpenSSL (the shim over the system's OpenSSL 3), and
+        // Sources/DTLS -> ../../Sources/SFU/DTLS: DTLSSession and its context, which need only COpenSSL.
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
+        .target(name: "DTLS", dependencies: ["COpenSSL"], path: "Sources/DTLS", swiftSettings: swiftSettings),
         .target(name: "CLibFuzzer"),
+        .target(name: "CFuzzFeatures"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),
     ] + fuzzers.map { name in
         .executableTarget(
             name: name,
-            dependencies: ["FuzzSupport", .target(name: parserTarget[name] ?? "Scheduling")],
+            dependencies: ["FuzzSupport", .target(name: parserTarget[name] ?? "Scheduling")] + (extraDependencies[name] ?? []),
             swiftSettings: swiftSettings
         )
     }
