@@ -77,7 +77,7 @@ window.rawJoin = async function (token, opts) {
   const wantAudio = opts.audio !== false, wantVideo = opts.video !== false;
   if (!wantAudio && !wantVideo) return true;
   const stream = await navigator.mediaDevices.getUserMedia({
-    audio: wantAudio, video: wantVideo ? { width: 640, height: 480 } : false,
+    audio: wantAudio, video: wantVideo ? { width: opts.width || 640, height: opts.height || 480 } : false,
   });
   const tracks = [];
   if (wantAudio) {
@@ -108,15 +108,15 @@ window.rawStats = async function () {
     s.forEach((r) => { if (r.type === 'transport' && r.selectedCandidatePairId) selectedId = r.selectedCandidatePairId; });
     s.forEach((r) => {
       if (r.type === 'inbound-rtp') {
-        out.in.push({ kind: r.kind, mid: r.mid, framesDecoded: r.framesDecoded || 0, packets: r.packetsReceived || 0, bytes: r.bytesReceived || 0 });
+        out.in.push({ kind: r.kind, mid: r.mid, framesDecoded: r.framesDecoded || 0, packets: r.packetsReceived || 0, bytes: r.bytesReceived || 0, width: r.frameWidth || 0, height: r.frameHeight || 0 });
       }
       if (r.type === 'outbound-rtp') {
-        out.out.push({ kind: r.kind, rid: r.rid, packets: r.packetsSent || 0, bytes: r.bytesSent || 0 });
+        out.out.push({ kind: r.kind, rid: r.rid, packets: r.packetsSent || 0, bytes: r.bytesSent || 0, width: r.frameWidth || 0 });
       }
       if (r.type === 'candidate-pair' && r.id === selectedId) {
         const local = s.get(r.localCandidateId) || {}, remote = s.get(r.remoteCandidateId) || {};
         out.pairs.push({
-          pc: name, state: r.state,
+          pc: name, state: r.state, availableOutgoingBitrate: r.availableOutgoingBitrate || 0,
           local: { type: local.candidateType, address: local.address, port: local.port, protocol: local.protocol, relayProtocol: local.relayProtocol },
           remote: { type: remote.candidateType, address: remote.address, port: remote.port },
         });
