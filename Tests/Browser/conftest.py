@@ -97,7 +97,8 @@ class ParleyServer:
 
 
 @pytest.fixture(scope="module")
-def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ParleyServer]:
+def parley(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[ParleyServer]:
+    """A test module may set `PARLEY_ARGS = [...]` for extra `parley serve` flags."""
     if not PARLEY_BIN.exists():
         pytest.fail(f"{PARLEY_BIN} is missing: build it first (`swift build`)")
     data_dir = tmp_path_factory.mktemp("parley-data")
@@ -113,6 +114,7 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ParleyServer]:
         "--set", "accounts.bcrypt_cost=4",
         "--set", "meetings.reminder_scan_seconds=1",
         "--set", "meetings.ring_seconds=20",
+        *getattr(request.module, "PARLEY_ARGS", []),
     ]
     log = open(log_path, "wb")
     # A build that is relinking the binary makes exec fail with ETXTBSY for a
