@@ -49,13 +49,30 @@ struct CommandLineTests {
         }
     }
 
+    @Test("media and TURN settings: flags win, bad values are explained")
+    func media() throws {
+        let c = try ConfigurationOptions.parse([
+            "--media", "0.0.0.0:41000", "--public-address", "203.0.113.7",
+            "--set", "turn.urls=turn:t.example.org:3478?transport=udp, turns:t.example.org:5349",
+            "--set", "turn.secret=s",
+        ]).load(environment: ["PARLEY_MEDIA_ADDRESS": "127.0.0.1:1", "PARLEY_MEDIA_PREFER_H264": "true"])
+        #expect(c.media.address.description == "0.0.0.0:41000")
+        #expect(c.media.publicAddress == "203.0.113.7")
+        #expect(c.media.preferH264)
+        #expect(c.turn.urls == ["turn:t.example.org:3478?transport=udp", "turns:t.example.org:5349"])
+        #expect(throws: (any Error).self) { try ConfigurationOptions.parse(["--media", "nope"]).load(environment: [:]) }
+        #expect(throws: (any Error).self) {
+            try ConfigurationOptions.parse(["--set", "turn.urls=http://not-turn"]).load(environment: [:])
+        }
+    }
+
     @Test("--help names every subcommand")
     func help() {
         let help = Parley.helpMessage()
         #expect(help.contains("serve"))
         #expect(help.contains("config"))
         let serveHelp = Parley.helpMessage(for: Serve.self)
-        for flag in ["--config", "--data-dir", "--http", "--database-url", "--public-url", "--set"] {
+        for flag in ["--config", "--data-dir", "--http", "--database-url", "--public-url", "--media", "--public-address", "--set"] {
             #expect(serveHelp.contains(flag), "\(flag)")
         }
     }

@@ -204,6 +204,24 @@ import Testing
         #expect(try h.bobRTP().count == 1)
     }
 
+    @Test func aBrowserThatStopsSendingChecksIsDisconnected() async throws {
+        let h = try Harness()
+        try h.connect()
+        // RFC 7675: consent lapses without checks; 30 s in production.
+        h.publish.ice.consentTimeout = .milliseconds(20)
+        try await Task.sleep(for: .milliseconds(60))
+        h.engine.tick()
+        #expect(h.engine.transports[h.publish.id] == nil)
+        #expect(h.engine.routers["room"]?.producers.isEmpty == true)
+        var closed: MediaEvent?
+        for await event in h.events {
+            if case .transportClosed = event { closed = event; break }
+        }
+        #expect(closed == .transportClosed(routerID: "room", transportID: h.publish.id, reason: "disconnected"))
+        // The subscriber, which keeps checking, stays.
+        #expect(h.engine.transports[h.subscribe.id] != nil)
+    }
+
     @Test func pausedProducersForwardNothingAndClosingATransportClosesItsProducers() throws {
         let h = try Harness()
         try h.connect()
