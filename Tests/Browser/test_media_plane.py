@@ -2,7 +2,8 @@
 
 - Bandwidth feedback: Parley's transport-wide congestion feedback lets a
   publisher's estimate climb past 1 Mb/s (the browser starts at ~300 kb/s and
-  stays low without feedback).
+  stays low without feedback); the publisher's sender reports reach the
+  subscriber, translated.
 - Simulcast: a camera published in three layers reaches a subscriber in the
   layer that fits the size the subscriber asks for (`layers.prefer`), and the
   switch does not freeze the picture.
@@ -72,6 +73,16 @@ def test_publisher_bandwidth_estimate_climbs_past_one_megabit(browser, parley):
             return aob if aob > 1_000_000 else None
         aob = _poll(estimate, 40, "availableOutgoingBitrate > 1 Mb/s on the publish connection")
         print(f"availableOutgoingBitrate reached {aob / 1e6:.2f} Mb/s")
+        # Parley passes the publisher's sender reports on, translated: the
+        # subscriber's browser builds remote-outbound-rtp stats from them (and
+        # uses them to lip-sync audio with video).
+        remote_outbound = """async () => {
+            const s = await rawSub.getStats(); const out = [];
+            s.forEach(r => { if (r.type === 'remote-outbound-rtp') out.push({kind: r.kind, packetsSent: r.packetsSent}); });
+            return out; }"""
+        reports = _poll(lambda: [r for r in subscriber.evaluate(remote_outbound) if r["kind"] == "video" and r["packetsSent"] > 0],
+                        20, "a sender report reaching the subscriber")
+        assert reports
     finally:
         for c in contexts:
             c.close()

@@ -132,6 +132,22 @@ final class Consumer {
         producer.requestKeyframe(layer: currentLayer ?? targetLayer ?? 0, now: now, urgent: urgent)
     }
 
+    /// Octets of payload sent, for our sender reports (RFC 3550 §6.4.1).
+    private(set) var octetsSent = 0
+
+    /// The publisher's sender report for `layer`, translated to this
+    /// consumer's SSRC and timestamp line (RFC 3550 §6.4.1, §7.2: a
+    /// translator passes SRs on with its own mapping). Browsers need an SR per
+    /// stream to synchronise audio and video of one person; without it each
+    /// plays on its own clock. Nil when this consumer is not forwarding that layer.
+    func translatedSenderReport(_ report: SenderReport, layer: Int) -> SenderReport? {
+        guard active, currentLayer == layer else { return nil }
+        return SenderReport(ssrc: ssrc, ntpTimestamp: report.ntpTimestamp,
+                            rtpTimestamp: report.rtpTimestamp &+ timestampDelta,
+                            packetCount: UInt32(truncatingIfNeeded: packetsSent),
+                            octetCount: UInt32(truncatingIfNeeded: octetsSent), reportBlocks: [])
+    }
+
     /// Makes the next packet start a new run (after a pause or resume).
     func resetLayer() { currentLayer = nil }
 
@@ -160,6 +176,7 @@ final class Consumer {
         }
         if !retransmission {
             packetsSent += 1
+            octetsSent += max(0, bytes.count - header.payloadOffset)
             if let outPictureID { lastOutPictureID = outPictureID }
             if let outTL0 { lastOutTL0 = outTL0 }
         }

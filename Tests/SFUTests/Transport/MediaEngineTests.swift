@@ -185,6 +185,30 @@ import Testing
         #expect(block.cumulativeLost == 1)
     }
 
+    @Test func senderReportsReachSubscribersInTheirOwnTimestampLine() throws {
+        let h = try Harness()
+        try h.connect()
+        for i in 0..<3 {
+            try h.alice.sendRTP(rtpPacket(pt: 111, seq: UInt16(10 + i), ts: 48_000 + UInt32(960 * i), ssrc: h.audioSSRC,
+                                          payload: [UInt8](repeating: 1, count: 50)), to: h.engine)
+        }
+        let forwarded = try h.bobRTP()
+        let delta = forwarded[0].header.timestamp &- 48_000
+        var sr: [UInt8] = []
+        SenderReport(ssrc: h.audioSSRC, ntpTimestamp: 0xE000_0000_8000_0000, rtpTimestamp: 50_000,
+                     packetCount: 3, octetCount: 150, reportBlocks: []).append(to: &sr)
+        try h.alice.sendRTCP(sr, to: h.engine)
+        h.bob.inbox = []
+        _ = try drain(h.channel, peers: [h.alice, h.bob])
+        let reports = try h.bob.inbox.filter { (192...223).contains($0[1]) }.map { try h.bob.open($0) }
+            .compactMap { b in b.withUnsafeBytes { try? SenderReport(parsing: $0) } }
+        let report = try #require(reports.first)
+        #expect(report.ssrc == h.consumerAudioSSRC)
+        #expect(report.ntpTimestamp == 0xE000_0000_8000_0000)
+        #expect(report.rtpTimestamp == 50_000 &+ delta)
+        #expect(report.packetCount == 3 && report.octetCount == 150)
+    }
+
     @Test func junkAndStrangersAreDroppedAndCounted() throws {
         let h = try Harness()
         try h.connect()
