@@ -28,6 +28,12 @@ public final class MediaNode: Sendable {
         public var removed: [String]
     }
 
+    /// A thread of its own for the media plane, apart from NIO's shared
+    /// loops that serve HTTP, WebSockets and the database: a burst of API
+    /// work must not delay packets (or ICE consent checks) on the media port.
+    /// Like NIO's singletons it lives as long as the process.
+    public static let dedicatedEventLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+
     public let configuration: MediaConfiguration
     public let events: AsyncStream<MediaEvent>
     private let engine: EventLoopConfined<MediaEngine>

@@ -53,7 +53,7 @@ public enum ParleyServer {
                 host: mediaSettings.address.host, port: mediaSettings.address.port,
                 publicAddress: mediaSettings.publicAddress.isEmpty ? nil : mediaSettings.publicAddress,
                 preferH264: mediaSettings.preferH264),
-            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+            eventLoop: MediaNode.dedicatedEventLoop, logger: logger)
         try await media.start()
         let rooms = RoomRegistry(media: media, capacity: mediaSettings.roomCapacity, logger: logger)
         await rooms.start()
