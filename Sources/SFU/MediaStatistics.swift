@@ -10,5 +10,6 @@ public struct MediaStatistics: Sendable, Equatable {
     public var packetsDropped = 0
     public var keyframeRequests = 0
     public var nacksReceived = 0
+    public var nacksSent = 0
     public var retransmissions = 0
 }

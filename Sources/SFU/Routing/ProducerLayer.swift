@@ -11,6 +11,7 @@ final class ProducerLayer {
     var rtxSSRC: UInt32?
     var cache = PacketCache()
     var statistics = ReceiveStatistics()
+    var lossRecovery = LossRecovery()
     var lastPacketAt: NIODeadline?
     var lastKeyframeAt: NIODeadline?
     var lastKeyframeRequestAt: NIODeadline?

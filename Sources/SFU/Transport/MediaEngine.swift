@@ -196,6 +196,7 @@ final class MediaEngine {
         s.packetsDropped = metrics.droppedTotal
         s.keyframeRequests = metrics.keyframeRequests
         s.nacksReceived = metrics.nacksReceived
+        s.nacksSent = metrics.nacksSent
         s.retransmissions = transports.values.reduce(0) { $0 + $1.consumersByMid.values.reduce(0) { $0 + $1.retransmissions } }
         return s
     }

@@ -8,6 +8,7 @@ final class MediaMetrics {
     var forwardedPackets = 0
     var keyframeRequests = 0
     var nacksReceived = 0
+    var nacksSent = 0
     /// Dropped packets by "kind/reason" (e.g. "rtp/tooShort", "stun/unknown_peer").
     private(set) var dropped: [String: Int] = [:]
     private var lastLogged: [String: NIODeadline] = [:]

@@ -172,8 +172,17 @@ final class WebRTCTransport {
                 receiveRetransmission(buffer, bytes: bytes, header: header, producer: route.producer, layer: route.layer, now: now)
                 return
             }
+            let hadBase = route.layer.statistics.baseSequence != nil
+            let previousHighest = route.layer.statistics.highestSequence
             let extended = route.layer.statistics.record(sequence: header.sequenceNumber, timestamp: header.timestamp,
                                                          clockRate: route.producer.codec.clockRate, arrival: now, size: bytes.count)
+            if route.producer.kind == .video {
+                route.layer.lossRecovery.received(extended)
+                if hadBase, let lost = route.layer.lossRecovery.gap(from: previousHighest, to: extended, now: now),
+                   let ssrc = route.layer.ssrc {
+                    sendNACK(mediaSSRC: ssrc, sequences: lost)
+                }
+            }
             route.producer.receive(buffer, bytes: bytes, header: header, layer: route.layer, extendedSequence: extended,
                                    audioLevelID: extensionIDs.audioLevel, now: now)
         }
@@ -199,6 +208,7 @@ final class WebRTCTransport {
         rebuilt.withUnsafeReadableBytes { rb in
             guard let h = try? RTPHeader(parsing: rb) else { return }
             let extended = layer.statistics.extendedSequence(h.sequenceNumber)
+            layer.lossRecovery.received(extended)
             producer.receive(rebuilt, bytes: rb, header: h, layer: layer, extendedSequence: extended,
                              audioLevelID: extensionIDs.audioLevel, now: now)
         }
@@ -267,6 +277,17 @@ final class WebRTCTransport {
         }
     }
 
+    /// Asks the publisher to resend packets lost on the way in (RFC 4585
+    /// §6.2.1); the browser answers with RTX (RFC 4588), which fills the
+    /// cache and reaches subscribers like any packet.
+    func sendNACK(mediaSSRC: UInt32, sequences: [UInt16]) {
+        guard !sequences.isEmpty else { return }
+        var bytes: [UInt8] = []
+        GenericNACK(senderSSRC: feedbackSSRC, mediaSSRC: mediaSSRC, lostSequenceNumbers: sequences).append(to: &bytes)
+        sendRTCP(bytes)
+        engine.metrics.nacksSent += 1
+    }
+
     func sendPictureLossIndication(mediaSSRC: UInt32) {
         var bytes: [UInt8] = []
         PictureLossIndication(senderSSRC: feedbackSSRC, mediaSSRC: mediaSSRC).append(to: &bytes)
@@ -304,6 +325,11 @@ final class WebRTCTransport {
                 var bytes: [UInt8] = []
                 fb.append(to: &bytes)
                 sendRTCP(bytes)
+            }
+        }
+        if role == .publish {
+            for (ssrc, route) in ssrcTable where !route.isRTX && route.producer.kind == .video {
+                sendNACK(mediaSSRC: ssrc, sequences: route.layer.lossRecovery.retries(now: now))
             }
         }
         if lastReportAt.map({ now - $0 >= .seconds(1) }) ?? true {

@@ -20,6 +20,7 @@ enum MediaMetricsText {
         metric("parley_media_packets_forwarded_total", "counter", "RTP packets sent to subscribers.", s.packetsForwarded)
         metric("parley_media_keyframe_requests_total", "counter", "PLIs sent to publishers.", s.keyframeRequests)
         metric("parley_media_nacks_received_total", "counter", "NACKs received from subscribers.", s.nacksReceived)
+        metric("parley_media_nacks_sent_total", "counter", "NACKs sent to publishers for packets lost on the way in.", s.nacksSent)
         metric("parley_media_retransmissions_total", "counter", "Packets resent from the cache.", s.retransmissions)
         out += "# HELP parley_media_dropped_packets_total Malformed or unexpected packets dropped, by protocol and reason.\n"
         out += "# TYPE parley_media_dropped_packets_total counter\n"

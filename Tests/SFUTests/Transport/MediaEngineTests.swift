@@ -209,6 +209,29 @@ import Testing
         #expect(report.packetCount == 3 && report.octetCount == 150)
     }
 
+    @Test func packetsLostOnTheWayInAreAskedForAndTheRetransmissionForwarded() throws {
+        let h = try Harness()
+        try h.connect()
+        // Alice's keyframe, then 11 and 12 lost, then 13.
+        try h.alice.sendRTP(rtpPacket(pt: 96, seq: 10, ts: 0, ssrc: h.videoSSRC, payload: vp8Payload(pictureID: 1, keyframe: true)), to: h.engine)
+        try h.alice.sendRTP(rtpPacket(pt: 96, seq: 13, ts: 6000, ssrc: h.videoSSRC, payload: vp8Payload(pictureID: 3, keyframe: false)), to: h.engine)
+        h.alice.inbox = []
+        let before = try h.bobRTP()   // drains for both peers
+        #expect(before.count == 2)
+        let nacks = try h.alice.inbox.filter { (192...223).contains($0[1]) }.map { try h.alice.open($0) }
+            .compactMap { b in b.withUnsafeBytes { try? GenericNACK(parsing: $0) } }
+        #expect(nacks.first?.mediaSSRC == h.videoSSRC)
+        #expect(nacks.first?.lostSequenceNumbers == [11, 12])
+        // The browser resends 11 (here on the original SSRC); it is forwarded
+        // into its place in Bob's sequence, and no longer asked for.
+        try h.alice.sendRTP(rtpPacket(pt: 96, seq: 11, ts: 3000, ssrc: h.videoSSRC, payload: vp8Payload(pictureID: 2, keyframe: false)), to: h.engine)
+        let filled = try h.bobRTP()
+        #expect(filled.count == 1)
+        #expect(filled.first?.header.sequenceNumber == before[0].header.sequenceNumber &+ 1)
+        let layer = try #require(h.publish.producersByMid["1"]?.layers[0])
+        #expect(layer.lossRecovery.pendingCount == 1)   // only 12 is still missing
+    }
+
     @Test func junkAndStrangersAreDroppedAndCounted() throws {
         let h = try Harness()
         try h.connect()
