@@ -6,6 +6,7 @@
 
 SWIFT        ?= swift
 HTTP         ?= 127.0.0.1:8080
+MEDIA        ?= 127.0.0.1:40000
 DATA_DIR     ?= ./data
 VENV         ?= .venv
 PYTHON       := $(VENV)/bin/python
@@ -21,7 +22,7 @@ TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
-	.build/debug/parley serve --http $(HTTP) --data-dir $(DATA_DIR)
+	.build/debug/parley serve --http $(HTTP) --media $(MEDIA) --data-dir $(DATA_DIR) $(if $(PUBLIC_ADDRESS),--public-address $(PUBLIC_ADDRESS))
 
 test: deps-test build
 	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build

@@ -55,12 +55,23 @@ struct ConfigurationOptions: ParsableArguments {
                 throw ValidationError("cannot read the configuration file \(config): \(error.localizedDescription)")
             }
         }
+        let loaded: ParleyConfiguration
         do {
-            return try ParleyConfiguration.load(
+            loaded = try ParleyConfiguration.load(
                 fileText: text, fileName: config ?? "configuration", environment: environment,
                 overrides: overrides)
         } catch {
             throw ValidationError(error.message)
         }
+        // Browsers cannot send media to a wildcard address: listening on every
+        // interface needs the address to advertise (ICE-lite has no other way
+        // to learn it).
+        let host = loaded.media.address.host
+        if loaded.media.publicAddress.isEmpty && (host == "0.0.0.0" || host == "::" || host == "[::]") {
+            throw ValidationError(
+                "media.address \(loaded.media.address) listens on every interface, so set media.public_address "
+                    + "(--public-address) to the IP browsers should send media to, e.g. this machine's public address")
+        }
+        return loaded
     }
 }

@@ -61,6 +61,10 @@ struct CommandLineTests {
         #expect(c.media.preferH264)
         #expect(c.turn.urls == ["turn:t.example.org:3478?transport=udp", "turns:t.example.org:5349"])
         #expect(throws: (any Error).self) { try ConfigurationOptions.parse(["--media", "nope"]).load(environment: [:]) }
+        // Listening on every interface needs an address to advertise.
+        #expect(throws: (any Error).self) { try ConfigurationOptions.parse(["--media", "0.0.0.0:40000"]).load(environment: [:]) }
+        #expect(try ConfigurationOptions.parse(["--media", "0.0.0.0:40000", "--public-address", "192.0.2.1"]).load(environment: [:])
+            .media.publicAddress == "192.0.2.1")
         #expect(throws: (any Error).self) {
             try ConfigurationOptions.parse(["--set", "turn.urls=http://not-turn"]).load(environment: [:])
         }
