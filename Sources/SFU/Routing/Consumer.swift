@@ -60,9 +60,10 @@ final class Consumer {
         self.targetLayer = producer.layers.count - 1
     }
 
-    /// Called by the producer for every packet while not paused.
+    /// Called by the producer for every packet while not paused; `vp8` is
+    /// the packet's descriptor, parsed once by the producer for all consumers.
     func forward(_ packet: ByteBuffer, bytes: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
-                 extendedSequence: Int64, keyframe: Bool, now: NIODeadline) {
+                 extendedSequence: Int64, keyframe: Bool, vp8: VP8PayloadDescriptor?, now: NIODeadline) {
         guard active, let transport, transport.canSendMedia else { return }
         guard let target = targetLayer else { return }
         if currentLayer != layer {
@@ -72,7 +73,7 @@ final class Consumer {
                 if layer == target || currentLayer == nil { producer.requestKeyframe(layer: target, now: now) }
                 return
             }
-            rebase(onto: layer, extendedSequence: extendedSequence, timestamp: header.timestamp, bytes: bytes, header: header, now: now)
+            rebase(onto: layer, extendedSequence: extendedSequence, timestamp: header.timestamp, vp8: vp8, now: now)
         } else if target != layer, producer.kind == .video {
             // Keep sending the current layer until the target's keyframe comes.
             producer.requestKeyframe(layer: target, now: now)
@@ -82,7 +83,7 @@ final class Consumer {
         if outSequence > lastOutSequence { lastOutSequence = outSequence }
         let outTimestamp = header.timestamp &+ timestampDelta
         if outSequence == lastOutSequence { lastOutTimestamp = outTimestamp; lastSentAt = now }
-        send(bytes: bytes, header: header, sequence: UInt16(truncatingIfNeeded: outSequence), timestamp: outTimestamp, retransmission: false)
+        send(bytes: bytes, header: header, vp8: vp8, sequence: UInt16(truncatingIfNeeded: outSequence), timestamp: outTimestamp, retransmission: false)
         let slot = Int(UInt16(truncatingIfNeeded: outSequence)) % PacketCache.capacity
         historyLayer[slot] = UInt8(layer)
         historyIn[slot] = header.sequenceNumber
@@ -93,7 +94,7 @@ final class Consumer {
 
     /// Starts forwarding `layer` from this packet on, continuing our own
     /// sequence and timestamp lines (so the receiver sees one stream).
-    private func rebase(onto layer: Int, extendedSequence: Int64, timestamp: UInt32, bytes: UnsafeRawBufferPointer, header: RTPHeader, now: NIODeadline) {
+    private func rebase(onto layer: Int, extendedSequence: Int64, timestamp: UInt32, vp8: VP8PayloadDescriptor?, now: NIODeadline) {
         sequenceDelta = lastOutSequence + 1 - extendedSequence
         let clockRate = UInt64(producer.codec.clockRate)
         var elapsedTicks: UInt32 = 1
@@ -102,7 +103,7 @@ final class Consumer {
             elapsedTicks = UInt32(truncatingIfNeeded: max(1, ns * clockRate / 1_000_000_000))
         }
         timestampDelta = (lastOutTimestamp &+ elapsedTicks) &- timestamp
-        if producer.isVP8, let d = try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange(packetLength: bytes.count)])) {
+        if let d = vp8 {
             if let pid = d.pictureID { pictureIDDelta = (lastOutPictureID.map { $0 &+ 1 } ?? pid) &- pid }
             if let tl0 = d.tl0PicIdx { tl0Delta = (lastOutTL0.map { $0 &+ 1 } ?? tl0) &- tl0 }
         }
@@ -120,7 +121,9 @@ final class Consumer {
                   let packet = producer.layers[layerIndex].cache.packet(sequence: historyIn[slot]) else { continue }
             packet.withUnsafeReadableBytes { bytes in
                 guard let header = try? RTPHeader(parsing: bytes) else { return }
-                send(bytes: bytes, header: header, sequence: s, timestamp: header.timestamp &+ historyTimestampDelta[slot], retransmission: true)
+                let vp8 = producer.inspect(bytes, header: header).vp8
+                send(bytes: bytes, header: header, vp8: vp8, sequence: s,
+                     timestamp: header.timestamp &+ historyTimestampDelta[slot], retransmission: true)
             }
             retransmissions += 1
         }
@@ -151,27 +154,22 @@ final class Consumer {
     /// Makes the next packet start a new run (after a pause or resume).
     func resetLayer() { currentLayer = nil }
 
-    private func send(bytes: UnsafeRawBufferPointer, header: RTPHeader, sequence: UInt16, timestamp: UInt32, retransmission: Bool) {
+    private func send(bytes: UnsafeRawBufferPointer, header: RTPHeader, vp8: VP8PayloadDescriptor?, sequence: UInt16,
+                      timestamp: UInt32, retransmission: Bool) {
         guard let transport else { return }
         let map = extensionMap
-        let vp8 = producer.isVP8
-        let pidDelta = pictureIDDelta, tl0D = tl0Delta
-        var outPictureID: UInt16?
-        var outTL0: UInt8?
+        // The copy has the original's layout, so the descriptor parsed from
+        // the original tells where to rewrite picture ids.
+        let outPictureID = vp8?.pictureID.map { ($0 &+ pictureIDDelta) & (vp8!.pictureIDIs15Bit ? 0x7FFF : 0x7F) }
+        let outTL0 = vp8?.tl0PicIdx.map { $0 &+ tl0Delta }
         transport.sendRTP(copying: bytes) { p in
             RTPHeaderWriter.setSSRC(ssrc, in: p)
             RTPHeaderWriter.setSequenceNumber(sequence, in: p)
             RTPHeaderWriter.setTimestamp(timestamp, in: p)
             RTPHeaderWriter.remapExtensionIDs(in: p, header: header, map: map)
-            if vp8 {
-                let range = header.payloadRange(packetLength: p.count)
-                let payload = UnsafeMutableRawBufferPointer(rebasing: p[range])
-                if let d = try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(payload)),
-                   d.pictureID != nil || d.tl0PicIdx != nil {
-                    outPictureID = d.pictureID.map { ($0 &+ pidDelta) & (d.pictureIDIs15Bit ? 0x7FFF : 0x7F) }
-                    outTL0 = d.tl0PicIdx.map { $0 &+ tl0D }
-                    VP8PayloadDescriptor.rewrite(pictureID: outPictureID, tl0PicIdx: outTL0, in: payload, descriptor: d)
-                }
+            if let d = vp8, outPictureID != nil || outTL0 != nil {
+                let payload = UnsafeMutableRawBufferPointer(rebasing: p[header.payloadRange(packetLength: p.count)])
+                VP8PayloadDescriptor.rewrite(pictureID: outPictureID, tl0PicIdx: outTL0, in: payload, descriptor: d)
             }
         }
         if !retransmission {

@@ -56,16 +56,17 @@ final class Producer {
 
     func layer(rid: String) -> ProducerLayer? { layers.first { $0.rid == rid } }
 
-    /// Whether a packet's payload starts a keyframe (RFC 7741 §4.3, RFC 6184).
-    func isKeyframe(_ bytes: UnsafeRawBufferPointer, header: RTPHeader) -> (keyframe: Bool, width: Int, height: Int) {
-        guard kind == .video else { return (false, 0, 0) }
+    /// What a video payload says: its VP8 descriptor (parsed here once per
+    /// packet, then shared by every consumer) and whether it starts a
+    /// keyframe (RFC 7741 §4.3, RFC 6184).
+    func inspect(_ bytes: UnsafeRawBufferPointer, header: RTPHeader) -> (vp8: VP8PayloadDescriptor?, keyframe: Bool) {
+        guard kind == .video else { return (nil, false) }
         let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange(packetLength: bytes.count)])
         if isVP8 {
-            guard let d = try? VP8PayloadDescriptor(parsing: payload), d.isKeyframe else { return (false, 0, 0) }
-            return (true, Int(d.width ?? 0), Int(d.height ?? 0))
+            let d = try? VP8PayloadDescriptor(parsing: payload)
+            return (d, d?.isKeyframe ?? false)
         }
-        if isH264 { return (H264Payload.isKeyframe(payload), 0, 0) }
-        return (false, 0, 0)
+        return (nil, isH264 && H264Payload.isKeyframe(payload))
     }
 
     /// One packet of `layer`, already decrypted, header parsed.
@@ -73,14 +74,13 @@ final class Producer {
                  extendedSequence: Int64, audioLevelID: UInt8?, now: NIODeadline) {
         layer.lastPacketAt = now
         layer.countBytes(bytes.count, now: now)
-        var keyframe = false
+        var picture: (vp8: VP8PayloadDescriptor?, keyframe: Bool) = (nil, false)
         if kind == .video {
             layer.cache.store(packet, sequence: header.sequenceNumber)
-            let k = isKeyframe(bytes, header: header)
-            if k.keyframe {
-                keyframe = true
+            picture = inspect(bytes, header: header)
+            if picture.keyframe {
                 layer.lastKeyframeAt = now
-                if k.width > 0 { layer.width = k.width; layer.height = k.height }
+                if let d = picture.vp8, let w = d.width, let h = d.height, w > 0 { layer.width = Int(w); layer.height = Int(h) }
             }
         } else if let id = audioLevelID, let range = header.extensionElement(id: id, in: bytes),
                   let level = AudioLevel(element: UnsafeRawBufferPointer(rebasing: bytes[range])) {
@@ -92,7 +92,7 @@ final class Producer {
         guard !paused else { return }
         for consumer in consumers {
             consumer.forward(packet, bytes: bytes, header: header, layer: layer.index,
-                             extendedSequence: extendedSequence, keyframe: keyframe, now: now)
+                             extendedSequence: extendedSequence, keyframe: picture.keyframe, vp8: picture.vp8, now: now)
         }
     }
 

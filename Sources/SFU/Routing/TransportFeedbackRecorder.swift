@@ -22,7 +22,6 @@ struct TransportFeedbackRecorder {
         // A runaway gap (a restart, a bogus packet) would make one huge
         // feedback; start again from what we have.
         if let next = nextSequence, s - next > 8192 {
-            nextSequence = arrivals.keys.min()
             arrivals = arrivals.filter { $0.key >= s - 1024 }
             nextSequence = arrivals.keys.min()
         }
@@ -30,7 +29,7 @@ struct TransportFeedbackRecorder {
 
     /// Builds the feedback for everything recorded since the last one.
     mutating func makeFeedback(senderSSRC: UInt32, mediaSSRC: UInt32) -> TransportFeedback? {
-        guard let first = nextSequence, let last = arrivals.keys.max(), let firstArrival = arrivals.values.min() else { return nil }
+        guard let first = nextSequence, let last = arrivals.keys.max() else { return nil }
         // The reference time is the arrival of the first received packet,
         // rounded down to 64 ms (§3.1: "reference time" in multiples of 64 ms).
         let firstReceived = (first...last).first { arrivals[$0] != nil }!
@@ -46,7 +45,6 @@ struct TransportFeedbackRecorder {
                 packets.append((UInt16(truncatingIfNeeded: s), nil))
             }
         }
-        _ = firstArrival
         arrivals.removeAll(keepingCapacity: true)
         nextSequence = last + 1
         defer { feedbackCount &+= 1 }

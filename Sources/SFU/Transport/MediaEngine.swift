@@ -154,8 +154,6 @@ final class MediaEngine {
         events.yield(.transportClosed(routerID: transport.router.id, transportID: transport.id, reason: reason))
     }
 
-    func subscriptionsChanged(_ transport: WebRTCTransport) {}
-
     func closeRouter(_ id: String) {
         guard let router = routers[id] else { return }
         for transport in router.transports.values { close(transport, reason: "room_closed") }

@@ -345,8 +345,7 @@ final class WebRTCTransport {
 
     func consumerClosed(_ consumer: Consumer) {
         consumersBySSRC[consumer.ssrc] = nil
-        // The slot stays (mids are stable); the next offer marks it inactive.
-        engine.subscriptionsChanged(self)
+        // The slot stays (mids are stable); the room's next offer marks it inactive.
     }
 }
 
