@@ -16,6 +16,7 @@ Run with `make browser` (inside a network namespace with only loopback).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -96,12 +97,12 @@ class ParleyServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-@pytest.fixture(scope="module")
-def parley(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[ParleyServer]:
-    """A test module may set `PARLEY_ARGS = [...]` for extra `parley serve` flags."""
+@contextlib.contextmanager
+def running_parley(data_dir: Path, extra_args: list[str] = ()) -> Iterator[ParleyServer]:
+    """A `parley serve` (SQLite in `data_dir`, fast bcrypt, ephemeral media port)
+    that answers /healthz, stopped with SIGTERM on exit; `extra_args` are more flags."""
     if not PARLEY_BIN.exists():
         pytest.fail(f"{PARLEY_BIN} is missing: build it first (`swift build`)")
-    data_dir = tmp_path_factory.mktemp("parley-data")
     log_path = data_dir / "parley.log"
     port = free_port()
     address = f"127.0.0.1:{port}"
@@ -112,9 +113,7 @@ def parley(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         # Media on an ephemeral UDP port; Parley advertises the port it bound.
         "--media", "127.0.0.1:0",
         "--set", "accounts.bcrypt_cost=4",
-        "--set", "meetings.reminder_scan_seconds=1",
-        "--set", "meetings.ring_seconds=20",
-        *getattr(request.module, "PARLEY_ARGS", []),
+        *extra_args,
     ]
     log = open(log_path, "wb")
     # A build that is relinking the binary makes exec fail with ETXTBSY for a
@@ -152,6 +151,17 @@ def parley(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequ
         log.close()
         if code not in (0, -signal.SIGTERM):
             print(f"\nparley exited with {code}; log tail:\n{server.log_tail()}")
+
+
+@pytest.fixture(scope="module")
+def parley(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[ParleyServer]:
+    """One server per test module; a module may set `PARLEY_ARGS = [...]` for extra flags."""
+    with running_parley(tmp_path_factory.mktemp("parley-data"), [
+        "--set", "meetings.reminder_scan_seconds=1",
+        "--set", "meetings.ring_seconds=20",
+        *getattr(request.module, "PARLEY_ARGS", []),
+    ]) as server:
+        yield server
 
 
 def _stop(proc: subprocess.Popen) -> int | None:

@@ -19,14 +19,11 @@ Run inside the private network namespace like the other browser tests
 from __future__ import annotations
 
 import base64
-import errno
 import hashlib
 import hmac
-import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -37,7 +34,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from conftest import PARLEY_BIN, PASSWORD, free_port, unique
+from conftest import PASSWORD, ParleyServer, _stop, free_port, running_parley, unique
 
 pytestmark = pytest.mark.skipif(
     shutil.which("turnserver") is None,
@@ -135,80 +132,14 @@ def coturn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coturn]:
 # Parley with TURN configured
 
 
-@dataclass
-class TurnParley:
-    url: str
-    log_path: Path
-    process: subprocess.Popen
-
-    def api(self, path: str) -> str:
-        return f"{self.url}/api/v1{path}"
-
-    def log_tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError as err:
-            return f"(no log: {err})"
-
-
 @pytest.fixture(scope="module")
-def turn_parley(coturn: Coturn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TurnParley]:
-    if not PARLEY_BIN.exists():
-        pytest.fail(f"{PARLEY_BIN} is missing: build it first (`swift build`)")
-    data_dir = tmp_path_factory.mktemp("parley-turn")
-    log_path = data_dir / "parley.log"
-    address = f"127.0.0.1:{free_port()}"
-    cmd = [
-        str(PARLEY_BIN), "serve",
-        "--data-dir", str(data_dir),
-        "--http", address,
-        "--media", "127.0.0.1:0",
-        "--set", "accounts.bcrypt_cost=4",
+def turn_parley(coturn: Coturn, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ParleyServer]:
+    with running_parley(tmp_path_factory.mktemp("parley-turn"), [
         "--set", f"turn.urls={coturn.url}",
         "--set", f"turn.secret={coturn.secret}",
         "--set", f"turn.credential_seconds={CREDENTIAL_SECONDS}",
-    ]
-    log = open(log_path, "wb")
-    deadline = time.monotonic() + 120
-    while True:  # a relinking build makes exec fail with ETXTBSY for a moment
-        try:
-            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
-            break
-        except OSError as err:
-            if err.errno != errno.ETXTBSY or time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-    server = TurnParley(url=f"http://{address}", log_path=log_path, process=proc)
-    deadline = time.monotonic() + 30
-    while True:
-        if proc.poll() is not None:
-            log.close()
-            pytest.fail(f"parley exited with {proc.returncode} while starting:\n{server.log_tail()}")
-        try:
-            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
-                break
-        except requests.RequestException:
-            pass
-        if time.monotonic() > deadline:
-            _stop(proc)
-            log.close()
-            pytest.fail(f"parley did not answer /healthz within 30 s:\n{server.log_tail()}")
-        time.sleep(0.1)
-    try:
+    ]) as server:
         yield server
-    finally:
-        _stop(proc)
-        log.close()
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------------
@@ -220,7 +151,7 @@ def turn_password(secret: str, username: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()).decode()
 
 
-def meeting_with_tokens(server: TurnParley, guests: int) -> tuple[dict, str, list[str], dict]:
+def meeting_with_tokens(server: ParleyServer, guests: int) -> tuple[dict, str, list[str], dict]:
     """A signed-up host, a meeting, the host's join token and `guests` guest tokens."""
     s = requests.Session()
     r = s.post(server.api("/auth/register"), json={
@@ -241,7 +172,7 @@ def meeting_with_tokens(server: TurnParley, guests: int) -> tuple[dict, str, lis
     return meeting, host_token, tokens, host
 
 
-def raw_page(browser, server: TurnParley):
+def raw_page(browser, server: ParleyServer):
     context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.goto(server.url + "/healthz")
