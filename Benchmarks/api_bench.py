@@ -28,7 +28,6 @@ import atexit
 import datetime as dt
 import json
 import os
-import platform
 import re
 import resource
 import shutil
@@ -41,8 +40,9 @@ import time
 import uuid
 from pathlib import Path
 
+from host import busy_percent, default_binary, machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib
+
 REPO = Path(__file__).resolve().parent.parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -51,38 +51,6 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 def fail(message: str) -> "NoReturn":  # type: ignore[name-defined]
     print(f"api_bench: {message}", file=sys.stderr)
     sys.exit(2)
-
-
-def default_binary() -> Path:
-    release = REPO / ".build-release" / "release" / "parley"
-    return release if release.exists() else REPO / ".build" / "debug" / "parley"
-
-
-def only_loopback() -> bool:
-    """True when this network namespace has no interface but lo."""
-    # /proc/self/net follows this process's namespace (/sys/class/net follows the sysfs mount).
-    try:
-        with open("/proc/self/net/dev") as f:
-            names = {line.split(":", 1)[0].strip() for line in f.readlines()[2:]}
-        return names <= {"lo"}
-    except OSError:
-        return False
-
-
-def proc_cpu_seconds(pid: int) -> float:
-    """utime + stime of one process, in seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    # After the ")" the fields start at #3 (state); utime is #14, stime #15.
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def proc_status_kib(pid: int, key: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
 
 
 def postgres_cpu_seconds() -> float:
@@ -99,42 +67,6 @@ def postgres_cpu_seconds() -> float:
         except OSError:
             continue
     return total
-
-
-def machine_description() -> dict:
-    model = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem = "?"
-    try:
-        with open("/proc/meminfo") as f:
-            kib = int(f.readline().split()[1])
-            mem = f"{kib / 1048576:.1f} GiB"
-    except (OSError, ValueError, IndexError):
-        pass
-    load = " ".join(open("/proc/loadavg").read().split()[:3])
-    return {"nproc": os.cpu_count(), "cpu": model, "memory": mem, "kernel": platform.release(), "loadavg": load,
-            "busy_pct": busy_percent(1.0)}
-
-
-def machine_busy_seconds() -> float:
-    """CPU seconds the whole machine has spent busy (all cores, all processes) since boot."""
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:8]]
-    return (sum(v) - v[3] - v[4]) / CLK_TCK
-
-
-def busy_percent(seconds: float) -> float:
-    """CPU use of the whole machine over `seconds`, 100 = every core busy (others' work skews the figures)."""
-    b0 = machine_busy_seconds()
-    time.sleep(seconds)
-    return 100 * (machine_busy_seconds() - b0) / seconds / (os.cpu_count() or 1)
 
 
 # --------------------------------------------------------------------------- server

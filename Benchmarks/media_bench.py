@@ -39,7 +39,6 @@ import atexit
 import datetime as dt
 import json
 import os
-import platform
 import re
 import shutil
 import signal
@@ -51,8 +50,10 @@ import time
 import uuid
 from pathlib import Path
 
+from host import busy_percent, default_binary, machine_busy_seconds, only_loopback, proc_cpu_seconds, proc_status_kib
+from host import machine_description as host_description
+
 REPO = Path(__file__).resolve().parent.parent
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 RAW_CLIENT = REPO / "Tests" / "Browser" / "rawclient.js"
 CHROMIUM = os.environ.get("PARLEY_TEST_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "bench-password-1"
@@ -120,36 +121,6 @@ def note(message: str) -> None:
     print(f"media_bench: {message}", file=sys.stderr, flush=True)
 
 
-def default_binary() -> Path:
-    release = REPO / ".build-release" / "release" / "parley"
-    return release if release.exists() else REPO / ".build" / "debug" / "parley"
-
-
-def only_loopback() -> bool:
-    """True when this network namespace has no interface but lo."""
-    try:
-        with open("/proc/self/net/dev") as f:
-            names = {line.split(":", 1)[0].strip() for line in f.readlines()[2:]}
-        return names <= {"lo"}
-    except OSError:
-        return False
-
-
-def proc_cpu_seconds(pid: int) -> float:
-    """utime + stime of one process (all its threads), in seconds."""
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def proc_status_kib(pid: int, key: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])
-    return 0
-
-
 def descendants(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
@@ -178,13 +149,6 @@ def chromium_pids() -> list[int]:
         except OSError:
             pass
     return out
-
-
-def busy_percent(seconds: float) -> float:
-    """CPU use of the whole machine over `seconds`, 100 = every core busy."""
-    b0 = machine_busy_seconds()
-    time.sleep(seconds)
-    return 100 * (machine_busy_seconds() - b0) / seconds / (os.cpu_count() or 1)
 
 
 def wait_for_quiet(limit_pct: float, patience: float) -> float:
@@ -218,26 +182,9 @@ def tree_rss_mib(pids: list[int]) -> float:
     return total / 1024
 
 
-def machine_busy_seconds() -> float:
-    with open("/proc/stat") as f:
-        v = [int(x) for x in f.readline().split()[1:8]]
-    return (sum(v) - v[3] - v[4]) / CLK_TCK
-
-
 def machine_description() -> dict:
-    model = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    with open("/proc/meminfo") as f:
-        mem = f"{int(f.readline().split()[1]) / 1048576:.1f} GiB"
-    busy = busy_percent(1.0)
-    load = " ".join(open("/proc/loadavg").read().split()[:3])
     chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout.strip()
-    return {"nproc": os.cpu_count(), "cpu": model, "memory": mem, "kernel": platform.release(), "loadavg": load,
-            "busy_pct": busy, "chromium": chromium}
+    return {**host_description(), "chromium": chromium}
 
 
 # --------------------------------------------------------------------------- server
