@@ -178,14 +178,14 @@ actor LiveInbox {
     var isAttached: Bool { outbound != nil }
     func markClosed() { closed = true }
 
-    /// Sends any JSON value or raw text.
+    /// Sends raw text (for malformed-input tests).
     func sendRaw(_ text: String) async throws {
         try await outbound?.write(.text(text))
     }
 
     func sendJSON(_ object: [String: Any]) async throws {
         let data = try JSONSerialization.data(withJSONObject: object)
-        try await outbound?.write(.text(String(decoding: data, as: UTF8.self)))
+        try await sendRaw(String(decoding: data, as: UTF8.self))
     }
 
     /// Waits until the server closed the socket.
@@ -199,8 +199,7 @@ actor LiveInbox {
     }
 
     func send(_ json: [String: String]) async throws {
-        let data = try JSONSerialization.data(withJSONObject: json)
-        try await outbound?.write(.text(String(decoding: data, as: UTF8.self)))
+        try await sendJSON(json)
     }
 
     /// Waits for (and consumes) the first message matching `predicate`.
