@@ -7,6 +7,7 @@ struct Participant {
     var role: ParticipantRole
     let userId: String?
     let connection: any ParticipantConnection
+    let media: JoinMedia
     var handRaised = false
     /// In the lobby, not yet admitted: no media, sees nothing of the room.
     var waiting = false

@@ -48,7 +48,7 @@ public actor Room {
         guard present.count < capacity else { throw .full }
         let id = "p-" + UUID().uuidString.lowercased().prefix(12)
         var participant = Participant(id: id, displayName: request.displayName, role: request.role,
-                                      userId: request.userId, connection: connection)
+                                      userId: request.userId, connection: connection, media: request.media)
         if info.lobbyEnabled && request.lobbyApplies && !isModerator && !moderators.isEmpty {
             participant.waiting = true
             participants[id] = participant
@@ -68,15 +68,21 @@ public actor Room {
     func admit(_ id: String) async throws(RoomError) {
         guard var p = participants[id] else { throw .noSuchParticipant }
         p.waiting = false
-        do {
-            let publish = try await media.createTransport(routerID: info.meetingId, publish: true)
-            let subscribe = try await media.createTransport(routerID: info.meetingId, publish: false)
-            p.publishTransportID = publish.id
-            p.subscribeTransportID = subscribe.id
-        } catch {
-            participants[id] = nil
-            order.removeAll { $0 == id }
-            throw RoomError("media_unavailable", "The media server could not take you in: \(error)")
+        switch p.media {
+        case .local(let transportID):
+            // The gateway or recorder made its transport; it consumes what it needs itself.
+            p.publishTransportID = transportID
+        case .webRTC:
+            do {
+                let publish = try await media.createTransport(routerID: info.meetingId, publish: true)
+                let subscribe = try await media.createTransport(routerID: info.meetingId, publish: false)
+                p.publishTransportID = publish.id
+                p.subscribeTransportID = subscribe.id
+            } catch {
+                participants[id] = nil
+                order.removeAll { $0 == id }
+                throw RoomError("media_unavailable", "The media server could not take you in: \(error)")
+            }
         }
         // The participant may have left while the transports were made.
         guard participants[id] != nil else {

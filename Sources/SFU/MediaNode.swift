@@ -36,8 +36,8 @@ public final class MediaNode: Sendable {
 
     public let configuration: MediaConfiguration
     public let events: AsyncStream<MediaEvent>
-    private let engine: EventLoopConfined<MediaEngine>
-    private let eventLoop: any EventLoop
+    let engine: EventLoopConfined<MediaEngine>
+    let eventLoop: any EventLoop
     private let logger: Logger
 
     public init(configuration: MediaConfiguration, eventLoop: any EventLoop, logger: Logger) throws {
@@ -187,6 +187,7 @@ public final class MediaNode: Sendable {
         _ = try? await eventLoop.submit {
             let e = engine.value
             if let t = e.transports[id] { e.close(t, reason: "closed") }
+            if let t = e.localTransports[id] { e.close(t, reason: "closed") }
         }.get()
     }
 

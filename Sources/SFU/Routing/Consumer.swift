@@ -13,7 +13,7 @@ final class Consumer {
     let id: String
     /// Strong: a closed producer stays readable until the subscriber's next offer drops this consumer.
     let producer: Producer
-    weak var transport: WebRTCTransport?
+    weak var transport: (any MediaTransport)?
     let ssrc: UInt32
     let mid: String
     /// Producer's extension id → subscriber's id (others are blanked).
@@ -48,7 +48,7 @@ final class Consumer {
     private(set) var packetsSent = 0
     private(set) var retransmissions = 0
 
-    init(id: String, producer: Producer, transport: WebRTCTransport, ssrc: UInt32, mid: String, extensionMap: RTPExtensionIDMap) {
+    init(id: String, producer: Producer, transport: any MediaTransport, ssrc: UInt32, mid: String, extensionMap: RTPExtensionIDMap) {
         self.id = id
         self.producer = producer
         self.transport = transport

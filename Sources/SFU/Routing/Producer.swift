@@ -13,7 +13,7 @@ final class Producer {
     let rtxPayloadType: UInt8?
     let mid: String
     /// The publishing transport (owns this producer; weak to avoid a cycle).
-    weak var transport: WebRTCTransport?
+    weak var transport: (any MediaTransport)?
     weak var router: Router?
     let layers: [ProducerLayer]
     var consumers: [Consumer] = []
@@ -26,7 +26,7 @@ final class Producer {
     var levelSum = 0
     var levelCount = 0
 
-    init(id: String, source: MediaSource, track: PublishedTrack, router: Router, transport: WebRTCTransport) {
+    init(id: String, source: MediaSource, track: PublishedTrack, router: Router, transport: any MediaTransport) {
         self.id = id
         self.source = source
         self.kind = track.kind

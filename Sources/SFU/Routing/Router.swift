@@ -6,6 +6,8 @@ final class Router {
     let id: String
     var producers: [String: Producer] = [:]
     var transports: [String: WebRTCTransport] = [:]
+    /// In-process participants' transports (phone gateway, recorder).
+    var localTransports: [String: LocalTransport] = [:]
     var speakerDetector = ActiveSpeakerDetector()
 
     init(id: String) { self.id = id }

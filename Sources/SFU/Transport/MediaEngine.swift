@@ -19,6 +19,7 @@ final class MediaEngine {
 
     var routers: [String: Router] = [:]
     var transports: [String: WebRTCTransport] = [:]
+    var localTransports: [String: LocalTransport] = [:]
     private var transportsByUfrag: [String: WebRTCTransport] = [:]
     private var transportsByAddress: [SocketAddress: WebRTCTransport] = [:]
     private var lastLayerChoice: NIODeadline = .now()
@@ -104,12 +105,15 @@ final class MediaEngine {
 
     // MARK: - Transports
 
+    func router(_ routerID: String) -> Router {
+        if let r = routers[routerID] { return r }
+        let router = Router(id: routerID)
+        routers[routerID] = router
+        return router
+    }
+
     func createTransport(routerID: String, role: WebRTCTransport.Role) throws(MediaError) -> WebRTCTransport {
-        let router: Router
-        if let r = routers[routerID] { router = r } else {
-            router = Router(id: routerID)
-            routers[routerID] = router
-        }
+        let router = router(routerID)
         let dtls: DTLSSession
         do { dtls = try DTLSSession(context: dtlsContext, role: .server) } catch { throw .negotiation("DTLS: \(error)") }
         let transport = WebRTCTransport(id: makeID("t"), role: role, engine: self, router: router, dtls: dtls, logger: logger)
@@ -154,9 +158,25 @@ final class MediaEngine {
         events.yield(.transportClosed(routerID: transport.router.id, transportID: transport.id, reason: reason))
     }
 
+    func createLocalTransport(routerID: String, sink: @escaping LocalMediaSink) -> LocalTransport {
+        let router = router(routerID)
+        let transport = LocalTransport(id: makeID("lt"), engine: self, router: router, sink: sink)
+        localTransports[transport.id] = transport
+        router.localTransports[transport.id] = transport
+        return transport
+    }
+
+    func close(_ transport: LocalTransport, reason: String) {
+        guard localTransports.removeValue(forKey: transport.id) != nil else { return }
+        transport.close()
+        transport.router.localTransports[transport.id] = nil
+        events.yield(.transportClosed(routerID: transport.router.id, transportID: transport.id, reason: reason))
+    }
+
     func closeRouter(_ id: String) {
         guard let router = routers[id] else { return }
         for transport in router.transports.values { close(transport, reason: "room_closed") }
+        for transport in router.localTransports.values { close(transport, reason: "room_closed") }
         routers[id] = nil
     }
 

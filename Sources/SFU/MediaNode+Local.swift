@@ -1,0 +1,63 @@
+import NIOCore
+import SDP
+
+/// In-process participants (the phone gateway, the recorder): a transport
+/// with no ICE, DTLS or SRTP, fed and read inside the process.
+extension MediaNode {
+    /// Makes a local transport in a room's router; `sink` gets what its
+    /// consumers send, on the media event loop.
+    public func createLocalTransport(routerID: String, sink: @escaping LocalMediaSink) async throws -> LocalTransportHandle {
+        let engine = self.engine
+        let id = try await eventLoop.submit { engine.value.createLocalTransport(routerID: routerID, sink: sink).id }.get()
+        return LocalTransportHandle(id: id, routerID: routerID, engine: engine)
+    }
+
+    /// Adds a producer to a local transport; feed it with `LocalTransportHandle.send`.
+    public func produceLocal(transportID: String, source: MediaSource, codec: RTPCodecParameters) async throws -> ProducerInfo {
+        let engine = self.engine
+        return try await eventLoop.submit { () throws -> ProducerInfo in
+            let e = engine.value
+            guard let t = e.localTransports[transportID] else { throw MediaError.unknownTransport }
+            let p = t.produce(id: e.makeID("pr"), source: source, codec: codec)
+            return ProducerInfo(id: p.id, mid: p.mid, source: source, kind: p.kind.rawValue, simulcastLayers: 1)
+        }.get()
+    }
+
+    /// Makes a local transport consume exactly these producers (of its router).
+    @discardableResult
+    public func subscribeLocal(transportID: String, producerIDs: [String]) async throws -> [LocalSubscription] {
+        let engine = self.engine
+        return try await eventLoop.submit { () throws -> [LocalSubscription] in
+            let e = engine.value
+            guard let t = e.localTransports[transportID] else { throw MediaError.unknownTransport }
+            let producers = producerIDs.compactMap { t.router.producers[$0] }
+            let result = t.updateSubscriptions(to: producers, makeID: { e.makeID("c") })
+            e.flush()
+            return result
+        }.get()
+    }
+}
+
+/// A local transport as its owner holds it: sending packets into the room
+/// without waiting, from any thread.
+public struct LocalTransportHandle: Sendable {
+    public let id: String
+    public let routerID: String
+    let engine: EventLoopConfined<MediaEngine>
+
+    /// Hands RTP packets of this transport's producers to the room, in order,
+    /// with one hop onto the media loop for the whole batch.
+    public func send(_ packets: [(producerID: String, packet: ByteBuffer)]) {
+        guard !packets.isEmpty else { return }
+        let engine = self.engine
+        let id = self.id
+        let deliver = {
+            let e = engine.value
+            guard let t = e.localTransports[id] else { return }
+            let now = NIODeadline.now()
+            for p in packets { t.receive(producerID: p.producerID, packet: p.packet, now: now) }
+            e.flush()
+        }
+        if engine.eventLoop.inEventLoop { deliver() } else { engine.eventLoop.execute(deliver) }
+    }
+}
