@@ -103,6 +103,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The SIP/RTP phone gateway: calls in and out, dialplans, the prompt,
+        // and the bridge between phones' RTP and rooms (DESIGN.md "Gateway").
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Rooms", "SFU", "SDP", "RTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "parley",
             dependencies: [
@@ -131,6 +144,11 @@ let package = Package(
         .testTarget(
             name: "RoomsTests",
             dependencies: ["Rooms", "SFU", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),

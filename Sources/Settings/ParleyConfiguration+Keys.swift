@@ -67,6 +67,50 @@ extension ParleyConfiguration {
         Key(name: "turn.credential_seconds") { c, v throws(ConfigurationError) in
             c.turn.credentialSeconds = try int(v, 60...604_800)
         },
+        Key(name: "sip.address") { c, v throws(ConfigurationError) in
+            let t = v.trimmingCharacters(in: .whitespaces)
+            c.sip.address = t.isEmpty || t == "off" ? nil : try HostAndPort(parsing: t)
+        },
+        Key(name: "sip.public_address") { c, v throws(ConfigurationError) in
+            c.sip.publicAddress = v.trimmingCharacters(in: .whitespaces)
+        },
+        Key(name: "sip.rtp_ports") { c, v throws(ConfigurationError) in
+            let parts = v.split(separator: "-").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard parts.count == 2, let low = parts[0], let high = parts[1], 1024 <= low, low <= high, high <= 65535 else {
+                throw ConfigurationError(message: "'\(v)' is not a port range like 41000-41999 (ports 1024 to 65535)")
+            }
+            c.sip.rtpPorts = low...high
+        },
+        Key(name: "sip.dialplan") { c, v throws(ConfigurationError) in c.sip.dialplan = try nonEmpty(v) },
+        Key(name: "sip.codecs") { c, v throws(ConfigurationError) in
+            let known = ["opus", "g722", "pcmu", "pcma"]
+            let codecs = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }
+            for codec in codecs where !known.contains(codec) {
+                throw ConfigurationError(message: "'\(codec)' is not a phone codec Parley speaks (\(known.joined(separator: ", ")))")
+            }
+            guard !codecs.isEmpty else { throw ConfigurationError(message: "name at least one codec") }
+            c.sip.codecs = codecs
+        },
+        Key(name: "sip.max_calls") { c, v throws(ConfigurationError) in c.sip.maxCalls = try int(v, 1...10_000) },
+        Key(name: "sip.invites_per_minute") { c, v throws(ConfigurationError) in c.sip.invitesPerMinute = try int(v, 1...10_000) },
+        Key(name: "sip.rtp_timeout_seconds") { c, v throws(ConfigurationError) in c.sip.rtpTimeoutSeconds = try int(v, 5...3600) },
+        Key(name: "sip.session_expires_seconds") { c, v throws(ConfigurationError) in
+            // RFC 4028 §4: Min-SE is at least 90 seconds.
+            c.sip.sessionExpiresSeconds = try int(v, 90...86_400)
+        },
+        Key(name: "sip.mask_caller_numbers") { c, v throws(ConfigurationError) in c.sip.maskCallerNumbers = try bool(v) },
+        Key(name: "trunk.uri") { c, v throws(ConfigurationError) in
+            let t = v.trimmingCharacters(in: .whitespaces)
+            guard t.isEmpty || t.hasPrefix("sip:") || t.hasPrefix("sips:") else {
+                throw ConfigurationError(message: "'\(v)' must start with sip: or sips:")
+            }
+            c.trunk.uri = t
+        },
+        Key(name: "trunk.username") { c, v throws(ConfigurationError) in c.trunk.username = v },
+        Key(name: "trunk.password") { c, v throws(ConfigurationError) in c.trunk.password = v },
+        Key(name: "trunk.register") { c, v throws(ConfigurationError) in c.trunk.register = try bool(v) },
+        Key(name: "trunk.register_seconds") { c, v throws(ConfigurationError) in c.trunk.registerSeconds = try int(v, 60...86_400) },
+        Key(name: "trunk.caller_id") { c, v throws(ConfigurationError) in c.trunk.callerID = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(v.lowercased()) else {

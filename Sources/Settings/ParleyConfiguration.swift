@@ -70,6 +70,45 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var credentialSeconds = 3600
     }
 
+    /// The SIP/RTP phone gateway.
+    public struct SIP: Sendable, Equatable {
+        /// Where SIP listens, on UDP and TCP; nil: the gateway is off.
+        public var address: HostAndPort? = HostAndPort(host: "127.0.0.1", port: 5060)
+        /// The address phones send RTP to (SDP c= line); empty: the media public address, else the SIP host.
+        public var publicAddress = ""
+        /// The UDP ports for phones' RTP, one per call.
+        public var rtpPorts = 41000...41999
+        /// The dialplan file (relative to the working directory).
+        public var dialplan = "Dialplans/default.dialplan"
+        /// Codecs offered to phones, most preferred first.
+        public var codecs = ["opus", "g722", "pcmu", "pcma"]
+        /// Most concurrent calls; past it INVITEs get 503 with Retry-After.
+        public var maxCalls = 200
+        /// Most INVITEs one source address may send per minute.
+        public var invitesPerMinute = 30
+        /// A call that sends no RTP for this long is hung up, in seconds.
+        public var rtpTimeoutSeconds = 30
+        /// RFC 4028 session interval asked of phones, in seconds.
+        public var sessionExpiresSeconds = 1800
+        /// Show callers' numbers with all but the last digits masked.
+        public var maskCallerNumbers = true
+    }
+
+    /// A SIP trunk or PBX: dial-out goes through it; Parley may register to it.
+    public struct Trunk: Sendable, Equatable {
+        /// The trunk's SIP URI, e.g. "sip:sip.example.net"; empty: no trunk.
+        public var uri = ""
+        /// Digest user name and password for REGISTER and INVITE challenges.
+        public var username = ""
+        public var password = ""
+        /// Register to the trunk so calls to its number (DID) ring into Parley.
+        public var register = false
+        /// Registration lifetime asked for, in seconds.
+        public var registerSeconds = 600
+        /// The caller id Parley presents on dial-out, e.g. "+15551234567".
+        public var callerID = ""
+    }
+
     public struct Log: Sendable, Equatable {
         /// trace, debug, info, notice, warning, error, critical
         public var level = "info"
@@ -83,6 +122,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var meetings = Meetings()
     public var media = Media()
     public var turn = TURN()
+    public var sip = SIP()
+    public var trunk = Trunk()
     public var log = Log()
 
     public init() {}

@@ -25,6 +25,9 @@ struct ConfigurationOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The address browsers send media to, e.g. this machine's public IP (media.public_address).", valueName: "IP"))
     var publicAddress: String?
 
+    @Option(name: .long, help: ArgumentHelp("Where the phone gateway listens for SIP on UDP and TCP, or \"off\" (sip.address).", valueName: "HOST:PORT"))
+    var sip: String?
+
     @Option(name: .long, help: ArgumentHelp("trace, debug, info, notice, warning, error or critical (log.level).", valueName: "LEVEL"))
     var logLevel: String?
 
@@ -47,6 +50,7 @@ struct ConfigurationOptions: ParsableArguments {
         if let logLevel { overrides["log.level"] = logLevel }
         if let media { overrides["media.address"] = media }
         if let publicAddress { overrides["media.public_address"] = publicAddress }
+        if let sip { overrides["sip.address"] = sip }
         var text: String? = nil
         if let config {
             do {
