@@ -41,6 +41,15 @@ let package = Package(
         // System libraries (DESIGN.md "C shims"): module maps plus static inline wrappers.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
+
+        // Voice for the phone gateway: G.711, G.722, Opus, resampling, jitter
+        // buffer, concealment, N-1 mixing, DTMF, tones and prompts. No I/O.
+        .target(name: "Audio", dependencies: ["COpus", "CSpanDSP"], swiftSettings: swiftSettings),
+        // Prints what the audio path costs per 20 ms frame (release build).
+        .executableTarget(name: "AudioBench", dependencies: ["Audio"], path: "Benchmarks/AudioBench", swiftSettings: swiftSettings),
 
         // RTP/RTCP packets, RFC 4733 events, sequence arithmetic: pure values, no I/O.
         .target(name: "RTP", swiftSettings: swiftSettings),
@@ -108,7 +117,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Rooms", "SFU", "SDP", "RTP",
+                "Rooms", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "WebApp", "Store", "Settings",
+                "WebApp", "Store", "Settings", "Gateway", "Rooms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -148,9 +157,11 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),

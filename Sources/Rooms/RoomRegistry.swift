@@ -5,7 +5,7 @@ import SFU
 /// The live rooms of this node, by meeting id, and the dispatch of media
 /// events to them.
 public actor RoomRegistry {
-    public let media: MediaNode
+    public nonisolated let media: MediaNode
     let logger: Logger
     private var rooms: [String: Room] = [:]
     /// Meetings a host ended recently: guests may not restart them for a while.

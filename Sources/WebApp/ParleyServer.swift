@@ -15,10 +15,14 @@ import Store
 /// background services, from a configuration and an open store.
 public enum ParleyServer {
     /// The application, ready to `runService()` (or to drive in tests).
+    /// `frontDoors` adds services that share the live rooms (the phone
+    /// gateway, wired by the executable so the web app never imports it).
     public static func makeApplication(
-        configuration: ParleyConfiguration, store: Store, metrics: AppMetrics = AppMetrics(), logger: Logger
+        configuration: ParleyConfiguration, store: Store, metrics: AppMetrics = AppMetrics(), logger: Logger,
+        frontDoors: (RoomRegistry) async throws -> [any Service] = { _ in [] }
     ) async throws -> some ApplicationProtocol {
         let services = try await makeServices(configuration: configuration, store: store, metrics: metrics, logger: logger)
+        let extra = try await frontDoors(services.rooms)
         let router = try makeRouter(services: services)
         return Application(
             router: router,
@@ -31,7 +35,7 @@ public enum ParleyServer {
                 address: .hostname(configuration.http.address.host, port: configuration.http.address.port),
                 serverName: "Parley"),
             services: [ReminderScheduler(services: services), LiveHubCloser(hub: services.hub),
-                       MediaShutdown(media: services.media, rooms: services.rooms)],
+                       MediaShutdown(media: services.media, rooms: services.rooms)] + extra,
             logger: logger)
     }
 

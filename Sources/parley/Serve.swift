@@ -9,7 +9,7 @@ import WebApp
 /// `parley serve`: runs the server until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the Parley server: web app, API and the WebRTC media node (the phone gateway comes in a later release).")
+        abstract: "Run the Parley server: web app, API, the WebRTC media node and the SIP phone gateway.")
 
     @OptionGroup var options: ConfigurationOptions
 
@@ -27,8 +27,13 @@ struct Serve: AsyncParsableCommand {
             "database ready",
             metadata: ["engine": "\(database.engine.rawValue)", "path": "\(database.engine == .sqlite ? configuration.sqlitePath : "(url)")"])
         do {
+            let store = Store(database: database)
             let app = try await ParleyServer.makeApplication(
-                configuration: configuration, store: Store(database: database), logger: logger)
+                configuration: configuration, store: store, logger: logger,
+                frontDoors: { rooms in
+                    guard let gateway = try await GatewayService.make(configuration: configuration, rooms: rooms, store: store, logger: logger) else { return [] }
+                    return [gateway]
+                })
             logger.info("Parley is listening", metadata: ["url": "http://\(configuration.http.address)", "public": "\(configuration.publicOrigin)"])
             try await app.runService()
         } catch {
@@ -63,6 +68,10 @@ struct ConfigCommand: AsyncParsableCommand {
             media.public_address = \(c.media.publicAddress.isEmpty ? c.media.address.host : c.media.publicAddress)
             turn.urls = \(c.turn.urls.joined(separator: ", "))
             turn.secret = \(c.turn.secret.isEmpty ? "(none)" : "(set, hidden)")
+            sip.address = \(c.sip.address.map { "\($0)" } ?? "off")
+            sip.rtp_ports = \(c.sip.rtpPorts.lowerBound)-\(c.sip.rtpPorts.upperBound)
+            sip.dialplan = \(c.sip.dialplan)
+            trunk.uri = \(c.trunk.uri.isEmpty ? "(none)" : c.trunk.uri)
             log.level = \(c.log.level)
             log.format = \(c.log.format)
             """)

@@ -1,0 +1,93 @@
+// Prints nanoseconds per 20 ms frame for the gateway's two hot paths, so the
+// integrator can estimate calls per core. Run on demand:
+//   swift run AudioBench            (debug: pessimistic)
+//   swift run -c release AudioBench (representative)
+import Audio
+import Foundation
+
+let frames = 2_000
+let tone = (0..<(960 * 50)).map { Int16(8_000 * sin(2 * Double.pi * 440 * Double($0) / 48_000)) }
+func frame(_ i: Int) -> UnsafeBufferPointer<Int16> {
+    tone.withUnsafeBufferPointer { UnsafeBufferPointer(rebasing: $0[(i % 50) * 960..<(i % 50 + 1) * 960]) }
+}
+
+func measure(_ name: String, _ body: (Int) throws -> Void) rethrows {
+    for i in 0..<50 { try body(i) }  // warm-up
+    let start = ContinuousClock.now
+    for i in 0..<frames { try body(i) }
+    let elapsed = ContinuousClock.now - start
+    let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+    let perFrame = ns / Double(frames)
+    // 50 frames per second per direction; one core = 1e9 ns per second.
+    print(String(format: "%-58@ %9.0f ns/frame  (%5.1f %% of a core per stream)", name as NSString, perFrame, perFrame * 50 / 1e7))
+}
+
+// Prepare inputs: PCMU payloads and Opus packets of the tone.
+let pcmuPayloads: [[UInt8]] = try {
+    let e = try PhoneEncoder(codec: .pcmu)
+    return try (0..<50).map { try e.encode(Array(frame($0))) }
+}()
+let opusPackets: [[UInt8]] = try {
+    let e = try OpusEncoder()
+    return try (0..<50).map { try e.encode(Array(frame($0))) }
+}()
+
+var pcm = [Int16](repeating: 0, count: OpusDecoder.maxFrameSamples)
+var packet = [UInt8](repeating: 0, count: 1_500)
+var mixed = [Int16](repeating: 0, count: 960)
+
+// Phone → room: G.711 decode + 8→48 kHz resample (PhoneDecoder) + Opus encode.
+do {
+    let decoder = try PhoneDecoder(codec: .pcmu)
+    let encoder = try OpusEncoder()
+    try measure("phone→room: PCMU decode + resample 8k→48k + Opus encode") { i in
+        let n = try pcmuPayloads[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+        _ = try pcm.withUnsafeBufferPointer { p in
+            try packet.withUnsafeMutableBufferPointer { try encoder.encode(UnsafeBufferPointer(rebasing: p[0..<n]), into: $0) }
+        }
+    }
+}
+
+// Room → phone: Opus decode + N-1 mix (one add + one subtract) + 48→8 kHz + G.711 encode.
+do {
+    let decoder = try OpusDecoder()
+    let encoder = try PhoneEncoder(codec: .pcmu)
+    let mixer = AudioMixer()
+    try measure("room→phone: Opus decode + mix + resample 48k→8k + PCMU encode") { i in
+        let n = try opusPackets[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+        mixer.reset()
+        pcm.withUnsafeBufferPointer { mixer.add(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        mixed.withUnsafeMutableBufferPointer { mixer.mix(excluding: nil, into: $0) }
+        _ = try mixed.withUnsafeBufferPointer { m in try packet.withUnsafeMutableBufferPointer { try encoder.encode(m, into: $0) } }
+    }
+}
+
+// Components, for finer estimates.
+do {
+    let up = try Resampler(from: 8_000, to: 48_000)
+    let down = try Resampler(from: 48_000, to: 8_000)
+    let narrow = [Int16](repeating: 100, count: 160)
+    measure("  resample 8k→48k") { _ in
+        _ = narrow.withUnsafeBufferPointer { n in pcm.withUnsafeMutableBufferPointer { up.process(n, into: $0) } }
+    }
+    var out = [Int16](repeating: 0, count: 160)
+    measure("  resample 48k→8k") { i in
+        _ = out.withUnsafeMutableBufferPointer { down.process(frame(i), into: $0) }
+    }
+    let opusEncoder = try OpusEncoder()
+    try measure("  Opus encode (32 kb/s, complexity 5)") { i in
+        _ = try packet.withUnsafeMutableBufferPointer { try opusEncoder.encode(frame(i), into: $0) }
+    }
+    let opusDecoder = try OpusDecoder()
+    try measure("  Opus decode") { i in
+        _ = try opusPackets[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try opusDecoder.decode(p, into: $0) } }
+    }
+    let mixer = AudioMixer()
+    measure("  mix: add one input + one N-1 output") { i in
+        mixer.reset()
+        mixer.add(frame(i))
+        mixed.withUnsafeMutableBufferPointer { mixer.mix(excluding: frame(i + 1), into: $0) }
+    }
+    let detector = try DTMFDetector()
+    measure("  DTMF detect (48 kHz frame, includes 48k→8k)") { i in _ = detector.process(frame(i)) }
+}

@@ -1,0 +1,173 @@
+extension JitterBuffer {
+    /// Adds an arriving packet.
+    /// - Parameters:
+    ///   - ssrc: the packet's SSRC; a change resyncs. Pass nil to ignore.
+    ///   - arrivalNanoseconds: a monotonic arrival time, for the jitter estimate.
+    public mutating func insert(sequenceNumber seq: UInt16, timestamp: UInt32, ssrc: UInt32? = nil,
+                                payload: [UInt8], arrivalNanoseconds: UInt64) {
+        statistics.received += 1
+        updateJitter(timestamp: timestamp, arrivalNanoseconds: arrivalNanoseconds)
+        let packet = Packet(sequenceNumber: seq, timestamp: timestamp, payload: payload)
+        let capacity = configuration.capacity
+        if !started || (ssrc != nil && self.ssrc != nil && ssrc != self.ssrc) {
+            resync(with: packet, ssrc: ssrc, counted: started)
+            return
+        }
+        let d = Self.distance(seq, nextSeq)
+        if d >= capacity || d < -capacity {
+            // Not reordering but a new sequence space (stream restart).
+            resync(with: packet, ssrc: ssrc ?? self.ssrc, counted: true)
+            return
+        }
+        if d < 0 {
+            statistics.late += 1
+            grow()
+            return
+        }
+        let i = index(seq)
+        if slots[i]?.sequenceNumber == seq {
+            statistics.duplicates += 1
+            return
+        }
+        if d == 0 && playing && emptyPulls > 0 {
+            // A pull already found this slot empty: the packet was late, not lost.
+            grow()
+        }
+        slots[i] = packet
+        statistics.depth += 1
+        if Self.distance(seq, highestSeq) > 0 || statistics.depth == 1 { highestSeq = seq }
+        if !playing && waitRemaining == nil { waitRemaining = statistics.targetFrames }
+    }
+
+    /// Returns what to play for the next 20 ms tick.
+    public mutating func pull() -> Output {
+        guard started else { return .silence }
+        if !playing {
+            guard let wait = waitRemaining, statistics.depth > 0 else { return .silence }
+            if wait > 0 {
+                waitRemaining = wait - 1
+                return .silence
+            }
+            startPlayout()
+        }
+        adapt()
+        let i = index(nextSeq)
+        if let packet = slots[i], packet.sequenceNumber == nextSeq {
+            take(i)
+            emptyPulls = 0
+            return .frame(packet)
+        }
+        if statistics.depth > 0 {
+            // A later packet is here, so this one is lost (or hopelessly late).
+            let seq = nextSeq
+            statistics.lost += 1
+            nextSeq &+= 1
+            emptyPulls = 0
+            let j = index(nextSeq)
+            let next = slots[j].flatMap { $0.sequenceNumber == nextSeq ? $0 : nil }
+            return .lost(sequenceNumber: seq, next: next)
+        }
+        // Empty: a late packet, or the end of a talk spurt. Hold the playout point
+        // for a late packet; after three empty ticks assume silence and re-buffer.
+        statistics.underruns += 1
+        emptyPulls += 1
+        if emptyPulls >= 3 {
+            playing = false
+            waitRemaining = nil
+            emptyPulls = 0
+            return .silence
+        }
+        return .lost(sequenceNumber: nextSeq, next: nil)
+    }
+
+    /// Drops everything and waits for a new stream (e.g. after a re-INVITE).
+    public mutating func reset() {
+        for i in slots.indices { slots[i] = nil }
+        started = false
+        playing = false
+        waitRemaining = nil
+        ssrc = nil
+        emptyPulls = 0
+        overTargetPulls = 0
+        lastTransit = nil
+        statistics.depth = 0
+    }
+
+    private mutating func resync(with packet: Packet, ssrc: UInt32?, counted: Bool) {
+        reset()
+        if counted { statistics.resyncs += 1 }
+        started = true
+        self.ssrc = ssrc
+        nextSeq = packet.sequenceNumber
+        highestSeq = packet.sequenceNumber
+        slots[index(packet.sequenceNumber)] = packet
+        statistics.depth = 1
+        waitRemaining = statistics.targetFrames
+    }
+
+    /// Starts a talk spurt at the oldest buffered packet; slots skipped over were
+    /// never received in time and count as lost.
+    private mutating func startPlayout() {
+        playing = true
+        emptyPulls = 0
+        overTargetPulls = 0
+        for step in 0..<configuration.capacity {
+            let seq = nextSeq &+ UInt16(truncatingIfNeeded: step)
+            if let p = slots[index(seq)], p.sequenceNumber == seq {
+                nextSeq = seq
+                return
+            }
+            // Mid-stream gaps only; a fresh start has the first packet at nextSeq.
+            statistics.lost += 1
+        }
+    }
+
+    private mutating func take(_ i: Int) {
+        slots[i] = nil
+        statistics.depth -= 1
+        nextSeq &+= 1
+    }
+
+    private mutating func grow() {
+        statistics.targetFrames = min(statistics.targetFrames + 1, configuration.maxFrames)
+        pullsSinceLate = 0
+    }
+
+    /// Slow shrink of the target and trimming of excess depth.
+    private mutating func adapt() {
+        pullsSinceLate += 1
+        if pullsSinceLate >= configuration.shrinkAfterPulls {
+            pullsSinceLate = 0
+            statistics.targetFrames = max(statistics.targetFrames - 1, configuration.minFrames)
+        }
+        let span = Self.distance(highestSeq, nextSeq) + 1
+        if statistics.depth > 0 && span > statistics.targetFrames + 1 {
+            overTargetPulls += 1
+            if overTargetPulls >= configuration.trimAfterPulls {
+                overTargetPulls = 0
+                let i = index(nextSeq)
+                if slots[i]?.sequenceNumber == nextSeq {
+                    take(i)
+                } else {
+                    nextSeq &+= 1
+                }
+                statistics.discarded += 1
+            }
+        } else {
+            overTargetPulls = 0
+        }
+    }
+
+    /// RFC 3550 §6.4.1 / §A.8: J += (|D| − J) / 16, in RTP clock units.
+    private mutating func updateJitter(timestamp: UInt32, arrivalNanoseconds: UInt64) {
+        let arrival = Double(arrivalNanoseconds) * Double(configuration.clockRate) / 1e9
+        let transit = arrival - Double(timestamp)
+        if let last = lastTransit {
+            var d = abs(transit - last)
+            // A timestamp wrap or a new spurt after a long gap is not jitter.
+            if d > Double(configuration.clockRate) { d = statistics.jitter }
+            statistics.jitter += (d - statistics.jitter) / 16
+        }
+        lastTransit = transit
+    }
+}

@@ -1,0 +1,80 @@
+import COpus
+
+/// A libopus encoder for the VoIP application at 48 kHz, 20 ms frames.
+///
+/// Inband FEC is on by default (RFC 6716 §2.1.7 LBRR), so a receiver can rebuild a
+/// lost frame from the next packet; `expectedLossPercent` tells the encoder how
+/// much redundancy to spend.
+public final class OpusEncoder {
+    /// Input channels (1 = mono, 2 = interleaved stereo).
+    public let channels: Int
+    private let encoder: OpaquePointer
+
+    /// Opus's largest packet (RFC 6716 §3.4: 1275 bytes per frame, one frame here).
+    public static let maxPacketBytes = 1_275
+
+    /// Creates an encoder.
+    /// - Parameters:
+    ///   - channels: 1 for mono input, 2 for interleaved stereo input.
+    ///   - bitrate: target bits per second (e.g. 32 000 for wideband speech).
+    ///   - complexity: 0...10; 5 is a good trade-off for a server encoding many calls.
+    ///   - inbandFEC: emit LBRR data for the previous frame.
+    ///   - expectedLossPercent: 0...100, steers FEC.
+    ///   - dtx: discontinuous transmission during silence.
+    public init(channels: Int = 1, bitrate: Int = 32_000, complexity: Int = 5,
+                inbandFEC: Bool = true, expectedLossPercent: Int = 5, dtx: Bool = false) throws(AudioError) {
+        guard channels == 1 || channels == 2 else { throw .invalidLength(expected: 1, actual: channels) }
+        var error: Int32 = OPUS_OK
+        guard let enc = opus_encoder_create(48_000, Int32(channels), OPUS_APPLICATION_VOIP, &error), error == OPUS_OK else {
+            throw .opus(code: error)
+        }
+        self.channels = channels
+        encoder = enc
+        parley_opus_set_signal(enc, OPUS_SIGNAL_VOICE)
+        try check(parley_opus_set_bitrate(enc, Int32(bitrate)))
+        try check(parley_opus_set_complexity(enc, Int32(complexity)))
+        try check(parley_opus_set_inband_fec(enc, inbandFEC ? 1 : 0))
+        try check(parley_opus_set_packet_loss_perc(enc, Int32(expectedLossPercent)))
+        try check(parley_opus_set_dtx(enc, dtx ? 1 : 0))
+    }
+
+    deinit { opus_encoder_destroy(encoder) }
+
+    private func check(_ code: Int32) throws(AudioError) {
+        if code != OPUS_OK { throw .opus(code: code) }
+    }
+
+    /// Changes the target bitrate (bits per second), e.g. on REMB feedback.
+    public func setBitrate(_ bitsPerSecond: Int) throws(AudioError) {
+        try check(parley_opus_set_bitrate(encoder, Int32(bitsPerSecond)))
+    }
+
+    /// Changes the expected packet loss (0...100 %), e.g. from RTCP receiver reports.
+    public func setExpectedLoss(percent: Int) throws(AudioError) {
+        try check(parley_opus_set_packet_loss_perc(encoder, Int32(max(0, min(100, percent)))))
+    }
+
+    /// Encodes one frame (960 samples per channel for 20 ms, interleaved if stereo)
+    /// into `output` (at least `maxPacketBytes`); returns the packet length.
+    public func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) throws(AudioError) -> Int {
+        guard let src = pcm.baseAddress, let dst = output.baseAddress else { throw .invalidLength(expected: 960, actual: 0) }
+        let frameSize = pcm.count / channels
+        // Opus accepts 2.5, 5, 10, 20, 40 or 60 ms at 48 kHz (RFC 6716 §2.1.4).
+        guard [120, 240, 480, 960, 1920, 2880].contains(frameSize), frameSize * channels == pcm.count else {
+            throw .invalidLength(expected: 960 * channels, actual: pcm.count)
+        }
+        let n = opus_encode(encoder, src, Int32(frameSize), dst, Int32(output.count))
+        if n < 0 { throw .opus(code: n) }
+        return Int(n)
+    }
+
+    /// Convenience: encodes an array into a new packet (allocates).
+    public func encode(_ pcm: [Int16]) throws(AudioError) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Self.maxPacketBytes)
+        let n = try pcm.withUnsafeBufferPointer { (src) throws(AudioError) -> Int in
+            try out.withUnsafeMutableBufferPointer { (dst) throws(AudioError) -> Int in try encode(src, into: dst) }
+        }
+        out.removeLast(out.count - n)
+        return out
+    }
+}

@@ -1,0 +1,175 @@
+import Audio
+import NIOCore
+import RTP
+import SDP
+import SFU
+
+extension PhoneCall {
+    /// Takes a (re-)negotiated media description: codec, keys, where to send.
+    func apply(_ negotiated: PhoneMedia) throws {
+        let codecChanged = media?.codec != negotiated.codec
+        let keysChanged = media?.srtp != negotiated.srtp
+        media = negotiated
+        if codecChanged {
+            guard let codec = VoiceCodec(rawValue: negotiated.codec.rawValue) else { throw AudioError.invalidPayload }
+            decoder = try PhoneDecoder(codec: codec)
+            encoder = try PhoneEncoder(codec: codec)
+            jitter = JitterBuffer(configuration: .init(clockRate: codec.rtpClockRate))
+        }
+        if keysChanged {
+            if let srtp = negotiated.srtp {
+                srtpIn = try SRTPSession(profile: .aes128CmSha1_80, keyAndSalt: srtp.remoteKey, direction: .inbound)
+                srtpOut = try SRTPSession(profile: .aes128CmSha1_80, keyAndSalt: srtp.localKey, direction: .outbound)
+            } else {
+                srtpIn = nil
+                srtpOut = nil
+            }
+        }
+        if let address = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: Int(negotiated.remotePort)),
+           negotiated.remotePort != 0, !(negotiated.remoteAddress == "0.0.0.0") {
+            if !latched || remote?.ipAddress != address.ipAddress { remote = address; latched = false }
+        }
+        if inbandDTMF == nil { inbandDTMF = try? DTMFDetector() }
+    }
+
+    /// One datagram on the call's RTP port. Returns keys pressed (RFC 4733),
+    /// or a drop reason for the metrics.
+    func receiveRTP(_ packet: ByteBuffer, from address: SocketAddress, now: NIODeadline) -> (keys: [Character], dropped: String?) {
+        guard let media else { return ([], "no_media") }
+        // RFC 3550 §8.2 leaves source checks to the receiver: accept the
+        // address the SDP named, or the SIP peer's host (NAT), nothing else.
+        let host = address.ipAddress ?? ""
+        let expected = remote
+        guard host == expected?.ipAddress || host == signalingHost else { return ([], "unexpected_source") }
+        if !latched, address != expected {
+            remote = address
+        }
+        latched = true
+        var packet = packet
+        if let srtpIn {
+            do {
+                let length = try packet.withUnsafeMutableReadableBytes { try srtpIn.unprotectRTP($0, length: $0.count) }
+                packet.moveWriterIndex(to: packet.readerIndex + length)
+            } catch {
+                return ([], "srtp")
+            }
+        }
+        return packet.withUnsafeReadableBytes { bytes -> (keys: [Character], dropped: String?) in
+            guard let header = try? RTPHeader(parsing: bytes) else { return ([], "malformed") }
+            if (192...223).contains(bytes[1]) { return ([], nil) }  // RTCP on the RTP port (rtcp-mux): ignored
+            lastRTPAt = now
+            let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange(packetLength: bytes.count)])
+            if let pt = media.telephoneEventReceivePayloadType, header.payloadType == pt {
+                sawTelephoneEvents = true
+                if let key = dtmf.receive(payload: payload, timestamp: header.timestamp) { return ([key], nil) }
+                return ([], nil)
+            }
+            guard header.payloadType == media.receivePayloadType else { return ([], "payload_type") }
+            guard !payload.isEmpty else { return ([], "empty") }
+            jitter.insert(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc,
+                          payload: Array(payload), arrivalNanoseconds: now.uptimeNanoseconds)
+            return ([], nil)
+        }
+    }
+
+    /// Every 20 ms: the caller's next frame into `input`. Returns keys heard
+    /// in-band (only while the phone has not used RFC 4733 events, so a key is
+    /// never counted twice).
+    func pullInput() -> [Character] {
+        hasInput = false
+        guard let decoder else { return [] }
+        let samples: Int
+        do {
+            switch jitter.pull() {
+            case .frame(let packet):
+                samples = try packet.payload.withUnsafeBufferPointer { p in
+                    try input.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
+                }
+            case .lost(_, let next):
+                if let next, decoder.codec == .opus {
+                    samples = try next.payload.withUnsafeBufferPointer { p in
+                        try input.withUnsafeMutableBufferPointer { try decoder.recover(next: p, into: $0) }
+                    }
+                } else {
+                    samples = try input.withUnsafeMutableBufferPointer { try decoder.conceal(into: $0) }
+                }
+            case .silence:
+                level = 127
+                return []
+            }
+        } catch {
+            level = 127
+            return []
+        }
+        guard samples >= AudioFormat.frameSamples else { return [] }
+        hasInput = true
+        level = input.withUnsafeBufferPointer { AudioLevel.level(of: $0) }
+        guard !sawTelephoneEvents, let detector = inbandDTMF else { return [] }
+        return Array(input.withUnsafeBufferPointer { detector.process($0) })
+    }
+
+    /// The caller's voice for the room: the input frame in Opus, in an RTP
+    /// packet with the RFC 6464 level the room's speaker detection reads.
+    func roomPacket(allocator: ByteBufferAllocator) -> ByteBuffer? {
+        guard stage == .inRoom, hasInput, !muted, producerID != nil else { return nil }
+        let length: Int
+        do {
+            length = try input.withUnsafeBufferPointer { pcm in
+                try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
+            }
+        } catch { return nil }
+        var buffer = allocator.buffer(capacity: 20 + length)
+        RTPPacketWriting.write(into: &buffer, payloadType: GatewayEngine.roomOpus.payloadType, sequence: roomSequence,
+                               timestamp: roomTimestamp, ssrc: roomSSRC,
+                               audioLevel: AudioLevel(voiceActivity: level < 50, level: level))
+        opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        roomSequence &+= 1
+        roomTimestamp &+= UInt32(AudioFormat.frameSamples)
+        return buffer
+    }
+
+    /// Every 20 ms: what the caller hears (the room's mix for them, or a
+    /// prompt, which speaks over the room) encoded and sent.
+    func sendOutput(mix: UnsafeBufferPointer<Int16>?, allocator: ByteBufferAllocator) {
+        guard let encoder, let channel, let remote, stage != .answering || player.isPlaying else { return }
+        output.withUnsafeMutableBufferPointer { out in
+            if let mix { _ = out.initialize(fromContentsOf: mix) } else { out.update(repeating: 0) }
+            var prompt = [Int16](repeating: 0, count: AudioFormat.frameSamples)
+            let playing = prompt.withUnsafeMutableBufferPointer { player.nextFrame(into: $0) }
+            if playing {
+                // The room ducks 12 dB under a prompt or tone.
+                for i in 0..<out.count { out[i] = AudioMixer.limit(Int32(out[i]) / 4 + Int32(prompt[i])) }
+            }
+        }
+        let codec = encoder.codec
+        defer {
+            outSequence &+= 1
+            outTimestamp &+= UInt32(codec.rtpTimestampsPerFrame)
+        }
+        // On hold (the phone said sendonly or inactive) it wants nothing from us.
+        guard let media, media.remoteDirection.receives else { return }
+        let length: Int
+        do {
+            length = try output.withUnsafeBufferPointer { pcm in
+                try payloadScratch.withUnsafeMutableBufferPointer { try encoder.encode(pcm, into: $0) }
+            }
+        } catch { return }
+        var buffer = allocator.buffer(capacity: 12 + length + 16)
+        RTPPacketWriting.write(into: &buffer, payloadType: media.parameters.payloadType, sequence: outSequence,
+                               timestamp: outTimestamp, ssrc: outSSRC, audioLevel: nil)
+        payloadScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        if let srtpOut {
+            let plain = buffer.readableBytes
+            buffer.writeRepeatingByte(0, count: 16)
+            guard let protected = try? buffer.withUnsafeMutableReadableBytes({ try srtpOut.protectRTP($0, length: plain) }) else { return }
+            buffer.moveWriterIndex(to: buffer.readerIndex + protected)
+        }
+        channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+
+    /// Queues a prompt or tone; `replacing` stops what plays first.
+    func play(_ clip: [Int16], replacing: Bool = false) {
+        if replacing { player.stop() }
+        player.enqueue(clip)
+    }
+}

@@ -1,0 +1,62 @@
+import NIOCore
+
+/// What the phone gateway needs to run, built by the executable from
+/// `[sip]` and `[trunk]` settings.
+public struct GatewayConfiguration: Sendable {
+    /// Where SIP listens (UDP and TCP).
+    public var sipHost: String
+    public var sipPort: Int
+    /// Where phones' RTP sockets bind, and the address put in SDP.
+    public var rtpHost: String
+    public var advertisedAddress: String
+    /// Ports for phones' RTP (one per call; even ports, RFC 3550 §11).
+    public var rtpPorts: ClosedRange<Int>
+    /// Port 0 in `rtpPorts` lets the system choose (tests).
+    public var codecs: [String]
+    public var maxCalls: Int
+    public var invitesPerMinute: Int
+    public var rtpTimeout: TimeAmount
+    public var sessionExpires: Int
+    public var maskCallerNumbers: Bool
+    /// Directory of the prompt WAV files.
+    public var promptsDirectory: String
+    public var trunk: TrunkConfiguration?
+
+    public init(sipHost: String, sipPort: Int, rtpHost: String, advertisedAddress: String, rtpPorts: ClosedRange<Int>,
+                codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 200, invitesPerMinute: Int = 30,
+                rtpTimeout: TimeAmount = .seconds(30), sessionExpires: Int = 1800, maskCallerNumbers: Bool = true,
+                promptsDirectory: String = "Prompts", trunk: TrunkConfiguration? = nil) {
+        self.sipHost = sipHost
+        self.sipPort = sipPort
+        self.rtpHost = rtpHost
+        self.advertisedAddress = advertisedAddress
+        self.rtpPorts = rtpPorts
+        self.codecs = codecs
+        self.maxCalls = maxCalls
+        self.invitesPerMinute = invitesPerMinute
+        self.rtpTimeout = rtpTimeout
+        self.sessionExpires = sessionExpires
+        self.maskCallerNumbers = maskCallerNumbers
+        self.promptsDirectory = promptsDirectory
+        self.trunk = trunk
+    }
+}
+
+/// A SIP trunk or PBX for dial-out and registration.
+public struct TrunkConfiguration: Sendable, Equatable {
+    public var uri: String
+    public var username: String
+    public var password: String
+    public var register: Bool
+    public var registerSeconds: Int
+    public var callerID: String
+
+    public init(uri: String, username: String, password: String, register: Bool, registerSeconds: Int, callerID: String) {
+        self.uri = uri
+        self.username = username
+        self.password = password
+        self.register = register
+        self.registerSeconds = registerSeconds
+        self.callerID = callerID
+    }
+}

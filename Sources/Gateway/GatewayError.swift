@@ -1,0 +1,20 @@
+/// Why the gateway could not start or place a call.
+public enum GatewayError: Error, Sendable, CustomStringConvertible {
+    case promptMissing(path: String, reason: String)
+    case noRTPPort(range: ClosedRange<Int>)
+    case noTrunk
+    case badTarget(String)
+
+    public var description: String {
+        switch self {
+        case .promptMissing(let path, let reason):
+            return "the prompt \(path) could not be read (\(reason)); run Parley from its checkout or set the prompts directory"
+        case .noRTPPort(let range):
+            return "no free RTP port in \(range.lowerBound)-\(range.upperBound); widen sip.rtp_ports or lower sip.max_calls"
+        case .noTrunk:
+            return "no SIP trunk is configured ([trunk] uri), so Parley cannot call phone numbers"
+        case .badTarget(let target):
+            return "\"\(target.prefix(60))\" is neither a SIP URI nor a phone number"
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Rooms
+import Synchronization
+import SFU
+
+/// The SIP/RTP phone gateway (DESIGN.md "Gateway"): answers calls from desk
+/// phones, softphones and trunks, routes them by the dialplan, and bridges
+/// their audio into meeting rooms. One event loop of its own carries every
+/// call's RTP and the 20 ms mixing clock; sofia-sip runs on its own thread.
+public final class PhoneGateway: Sendable {
+    public let configuration: GatewayConfiguration
+    let userAgent: SIPUserAgent
+    let eventLoop: any EventLoop
+    let engine: NIOLoopBound<GatewayEngine>
+    let metrics: GatewayMetrics
+    let logger: Logger
+    private let tasks = Mutex<[Task<Void, Never>]>([])
+
+    /// Loads the prompts and checks the dialplan: a gateway that cannot
+    /// answer properly refuses to start rather than start half-configured.
+    public init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
+                directory: any MeetingDirectory, logger: Logger) async throws {
+        var logger = logger
+        logger[metadataKey: "component"] = "gateway"
+        self.logger = logger
+        self.configuration = configuration
+        let prompts = try PromptLibrary(directory: configuration.promptsDirectory)
+        let userAgent = SIPUserAgent(
+            configuration: SIPUserAgentConfiguration(
+                host: configuration.sipHost, port: configuration.sipPort,
+                sessionExpires: configuration.sessionExpires,
+                credentials: configuration.trunk.flatMap {
+                    $0.username.isEmpty ? nil : SIPCredentials(username: $0.username, password: $0.password)
+                }),
+            logger: logger)
+        self.userAgent = userAgent
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+        self.eventLoop = loop
+        let metrics = GatewayMetrics(logger: logger)
+        self.metrics = metrics
+        self.engine = try await loop.submit {
+            let engine = GatewayEngine(configuration: configuration, eventLoop: loop, userAgent: userAgent, rooms: rooms,
+                                       directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: logger)
+            let bound = NIOLoopBound(engine, eventLoop: loop)
+            engine.bound = bound
+            return bound
+        }.get()
+    }
+
+    /// Starts SIP and the mixing clock; returns the bound SIP port.
+    @discardableResult
+    public func start() async throws -> Int {
+        try await userAgent.start()
+        let engine = self.engine
+        let events = userAgent.events
+        let loop = eventLoop
+        try await loop.submit {
+            loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in engine.value.tick() }
+        }.get()
+        let task = Task {
+            for await event in events {
+                loop.execute { engine.value.handle(event) }
+            }
+        }
+        tasks.withLock { $0.append(task) }
+        if let trunk = configuration.trunk, trunk.register {
+            userAgent.register(registrar: trunk.uri, user: trunk.username, password: trunk.password, expires: trunk.registerSeconds)
+        }
+        let port = userAgent.boundPort
+        logger.info("SIP listening", metadata: ["address": "\(configuration.sipHost):\(port)", "transports": "udp, tcp",
+                                                "rtp": "\(configuration.rtpHost) \(configuration.rtpPorts)"])
+        return port
+    }
+
+    /// Hangs up every call and stops SIP.
+    public func stop() async {
+        let engine = self.engine
+        try? await eventLoop.submit {
+            for call in Array(engine.value.calls.values) { engine.value.hangUp(call, reason: "shutdown") }
+        }.get()
+        try? await Task.sleep(for: .milliseconds(200))
+        await userAgent.stop()
+        for task in tasks.withLock({ $0 }) { task.cancel() }
+    }
+
+    /// Calls and dropped packets, for /metrics.
+    public func statistics() async -> GatewayStatistics {
+        let engine = self.engine
+        let active = (try? await eventLoop.submit { engine.value.calls.count }.get()) ?? 0
+        return GatewayStatistics(activeCalls: active, counts: metrics.counts, droppedPackets: metrics.droppedPackets)
+    }
+}
+
+/// A snapshot for /metrics.
+public struct GatewayStatistics: Sendable {
+    public var activeCalls: Int
+    public var counts: [String: Int]
+    public var droppedPackets: [String: Int]
+}

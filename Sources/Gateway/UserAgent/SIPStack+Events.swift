@@ -1,0 +1,211 @@
+import CSofiaSIP
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Translation of nua events into `SIPEvent`s (sofia thread only).
+extension SIPStack {
+    func handle(
+        event: nua_event_t, status: Int, phrase: String, handle nh: OpaquePointer?,
+        sip: UnsafePointer<sip_t>?, tags: UnsafeMutablePointer<tagi_t>?
+    ) {
+        let call = nh.flatMap { callsByHandle[$0] }
+        switch event {
+        case nua_i_invite:
+            if let call {
+                agent.emit(.reinvite(call.id, sdp: Self.body(sip)))
+            } else if let nh {
+                incomingInvite(handle: nh, sip: sip)
+            }
+        case nua_i_ack:
+            if let call { agent.emit(.acknowledged(call.id, sdp: Self.body(sip))) }
+        case nua_i_cancel:
+            // nua has answered 200 to the CANCEL and 487 to the INVITE (RFC 3261 §9.2).
+            if let call { report(call, .cancelled(call.id)) }
+        case nua_i_bye:
+            call?.endReason = "remote BYE"
+        case nua_r_bye:
+            call?.endReason = call?.endReason ?? "local BYE"
+        case nua_i_info:
+            if let call {
+                agent.emit(.info(call.id, contentType: Self.string(parley_sip_content_type(sip)), body: Self.body(sip)))
+            } else {
+                dropUnknown(handle: nh)
+            }
+        case nua_i_state:
+            if let call { callStateChanged(call, status: status, phrase: phrase, tags: tags) }
+        case nua_r_invite:
+            if let call { inviteResponse(call, status: status, phrase: phrase, sip: sip) }
+        case nua_r_register:
+            registerResponse(status: status, phrase: phrase, sip: sip)
+        case nua_r_unregister:
+            if status >= 200, let registration {
+                nua_handle_destroy(registration.handle)
+                self.registration = nil
+            }
+        case nua_i_options:
+            // Answered by the stack (200 with Allow/Accept); the handle it made is ours to free.
+            if call == nil { dropUnknown(handle: nh) }
+        case nua_i_message, nua_i_subscribe, nua_i_refer, nua_i_publish, nua_i_notify, nua_i_method,
+             nua_i_register:
+            // Outside a call we accept nothing but INVITE and OPTIONS (RFC 3261 §21.4.6).
+            if call == nil, let nua, let nh {
+                parley_nua_respond_current(nua, nh, 405, "Method Not Allowed")
+                dropUnknown(handle: nh)
+            }
+        case nua_r_get_params:
+            startupFinished(tags: tags)
+        case nua_r_shutdown:
+            if status >= 200 { su_root_break(root) }
+        case nua_i_error:
+            logger.warning("nua error", metadata: ["status": "\(status)", "phrase": "\(phrase)"])
+        default:
+            logger.trace("nua event", metadata: [
+                "event": "\(String(cString: nua_event_name(event)))", "status": "\(status)",
+            ])
+        }
+    }
+
+    private func dropUnknown(handle nh: OpaquePointer?) {
+        guard let nh, let nua, nh != nua_default(nua), callsByHandle[nh] == nil,
+              nh != registration?.handle else { return }
+        nua_handle_destroy(nh)
+    }
+
+    private func startupFinished(tags: UnsafeMutablePointer<tagi_t>?) {
+        guard let startup else { return }
+        self.startup = nil
+        let port = Int(parley_tags_contact_port(tags))
+        agent.setBoundPort(port)
+        logger.info("SIP user agent listening", metadata: ["port": "\(port)"])
+        startup.resume()
+    }
+
+    private func incomingInvite(handle nh: OpaquePointer, sip: UnsafePointer<sip_t>?) {
+        let callID = Self.string(parley_sip_call_id(sip)) ?? ""
+        let id = SIPCallID(serial: agent.nextSerial(), callID: callID)
+        let call = Call(id: id, handle: nh, outgoing: false)
+        call.callState = Int32(nua_callstate_received.rawValue)
+        add(call)
+
+        var address = [CChar](repeating: 0, count: 64)
+        var proto: Int32 = 0
+        var port: Int32 = -1
+        if let nua { port = parley_current_source(nua, &address, address.count, &proto) }
+        let via = Self.string(parley_sip_via_protocol(sip)) ?? ""
+        let transport: String = switch proto {
+        case Int32(IPPROTO_TCP): "tcp"
+        case Int32(IPPROTO_UDP): "udp"
+        default: via.split(separator: "/").last.map { $0.lowercased() } ?? "udp"
+        }
+        var uri = [CChar](repeating: 0, count: 1024)
+        let fromURI = parley_sip_from_uri(sip, &uri, uri.count) == 0 ? Self.string(uri) : ""
+        let info = IncomingCall(
+            requestURIUser: Self.string(parley_sip_request_user(sip)),
+            requestURIHost: Self.string(parley_sip_request_host(sip)),
+            fromURI: fromURI,
+            fromUser: Self.string(parley_sip_from_user(sip)),
+            fromDisplayName: Self.unquoted(Self.string(parley_sip_from_display(sip))),
+            toUser: Self.string(parley_sip_to_user(sip)),
+            remoteAddress: port >= 0 ? Self.string(address) : "",
+            remotePort: Int(max(port, 0)),
+            callID: callID,
+            transport: transport,
+            sdp: Self.body(sip),
+            userAgent: Self.string(parley_sip_user_agent(sip))
+        )
+        logger.debug("incoming INVITE", metadata: ["call": "\(id)", "from": "\(fromURI)"])
+        agent.emit(.incomingCall(id, info))
+    }
+
+    private func callStateChanged(_ call: Call, status: Int, phrase: String, tags: UnsafeMutablePointer<tagi_t>?) {
+        let state = parley_tags_callstate(tags)
+        guard state >= 0 else { return }
+        call.callState = state
+        guard state == Int32(nua_callstate_terminated.rawValue) else { return }
+        // RFC 4028 §10: an expired session timer shows up as a BYE we sent
+        // (or a 408 on our refresh); either way the call is over.
+        let reason = call.endReason ?? (status > 0 ? "\(status) \(phrase)" : phrase)
+        report(call, .ended(call.id, reason: reason))
+        remove(call)
+    }
+
+    private func inviteResponse(_ call: Call, status: Int, phrase: String, sip: UnsafePointer<sip_t>?) {
+        switch status {
+        case 180, 183:
+            agent.emit(.outgoingProgress(call.id, status: status, sdp: Self.body(sip)))
+        case 101..<200:
+            break
+        case 200..<300:
+            agent.emit(.outgoingAnswered(call.id, sdp: Self.body(sip)))
+        case 401, 407:
+            if !call.authAttempted, let credentials = agent.configuration.credentials,
+               let realm = Self.string(parley_sip_auth_realm(sip)) {
+                call.authAttempted = true
+                parley_nua_authenticate(call.handle, credentials.nuaAuth(realm: realm))
+            } else {
+                report(call, .outgoingFailed(call.id, status: status, phrase: phrase))
+            }
+        case 300...:
+            report(call, .outgoingFailed(call.id, status: status, phrase: phrase))
+        default:
+            break
+        }
+    }
+
+    private func registerResponse(status: Int, phrase: String, sip: UnsafePointer<sip_t>?) {
+        guard var registration else { return }
+        switch status {
+        case 200..<300:
+            registration.authAttempted = false
+            self.registration = registration
+            let granted = parley_sip_register_expires(sip)
+            agent.emit(.registered(expires: granted >= 0 ? Int(granted) : registration.expires))
+        case 401, 407:
+            if !registration.authAttempted, let realm = Self.string(parley_sip_auth_realm(sip)) {
+                registration.authAttempted = true
+                self.registration = registration
+                parley_nua_authenticate(registration.handle, registration.credentials.nuaAuth(realm: realm))
+            } else {
+                agent.emit(.registrationFailed(status: status, phrase: phrase))
+            }
+        case 300...:
+            agent.emit(.registrationFailed(status: status, phrase: phrase))
+        default:
+            break
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
+        pointer.map { String(cString: $0) }
+    }
+
+    static func string(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The message body as text (SDP, DTMF relay); nil when empty.
+    static func body(_ sip: UnsafePointer<sip_t>?) -> String? {
+        var length = 0
+        guard let data = parley_sip_payload(sip, &length), length > 0 else { return nil }
+        let bytes = UnsafeRawBufferPointer(start: data, count: length)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func unquoted(_ display: String?) -> String? {
+        guard var display, !display.isEmpty else { return nil }
+        if display.count >= 2, display.hasPrefix("\""), display.hasSuffix("\"") {
+            display = String(display.dropFirst().dropLast())
+                .replacingOccurrences(of: "\\\"", with: "\"")
+                .replacingOccurrences(of: "\\\\", with: "\\")
+        }
+        return display.trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,145 @@
+import CSofiaSIP
+import Logging
+
+/// The state that lives on the sofia thread: the nua agent, live call
+/// handles and the registration. Never touched from any other thread; the
+/// public `SIPUserAgent` reaches it only through `perform`.
+final class SIPStack {
+    /// One live call (one nua handle we must destroy when it terminates).
+    final class Call {
+        let id: SIPCallID
+        let handle: OpaquePointer
+        let outgoing: Bool
+        var callState: Int32 = Int32(nua_callstate_init.rawValue)
+        /// The terminal event (.cancelled / .outgoingFailed / .ended) was emitted.
+        var reported = false
+        var authAttempted = false
+        var endReason: String?
+
+        init(id: SIPCallID, handle: OpaquePointer, outgoing: Bool) {
+            self.id = id
+            self.handle = handle
+            self.outgoing = outgoing
+        }
+    }
+
+    /// Our REGISTER handle and the credentials for its challenges.
+    struct Registration {
+        let handle: OpaquePointer
+        let credentials: SIPCredentials
+        let expires: Int
+        var authAttempted = false
+    }
+
+    let agent: SIPUserAgent
+    let root: OpaquePointer
+    let wakeReadFD: Int32
+    var nua: OpaquePointer?
+    var startup: CheckedContinuation<Void, any Error>?
+    var calls: [UInt64: Call] = [:]
+    var callsByHandle: [OpaquePointer: Call] = [:]
+    var registration: Registration?
+    var shuttingDown = false
+
+    var logger: Logger { agent.logger }
+
+    init(agent: SIPUserAgent, root: OpaquePointer, wakeReadFD: Int32) {
+        self.agent = agent
+        self.root = root
+        self.wakeReadFD = wakeReadFD
+    }
+
+    func add(_ call: Call) {
+        calls[call.id.serial] = call
+        callsByHandle[call.handle] = call
+    }
+
+    /// Forgets a terminated call and releases its handle (nua hands the
+    /// handle of an incoming call to the application, which must destroy it).
+    func remove(_ call: Call) {
+        calls[call.id.serial] = nil
+        callsByHandle[call.handle] = nil
+        nua_handle_destroy(call.handle)
+    }
+
+    /// Emits the call's single terminal event, unless one was already sent.
+    func report(_ call: Call, _ event: SIPEvent) {
+        guard !call.reported else { return }
+        call.reported = true
+        agent.emit(event)
+    }
+
+    /// nua_shutdown terminates calls and registrations; nua_r_shutdown then breaks the loop.
+    func shutdown() {
+        guard !shuttingDown, let nua else { return }
+        shuttingDown = true
+        if let pending = startup {
+            startup = nil
+            pending.resume(throwing: SIPUserAgentError.startFailed("stopped during start"))
+        }
+        nua_shutdown(nua)
+    }
+}
+
+// MARK: - Actions (sofia thread)
+
+extension SIPStack {
+    func respond(serial: UInt64, status: Int, phrase: String, sdp: String?, headers: String?) {
+        guard let call = calls[serial] else {
+            logger.debug("respond to unknown call ignored", metadata: ["serial": "\(serial)"])
+            return
+        }
+        parley_nua_respond(call.handle, Int32(clamping: status), phrase, sdp, headers)
+    }
+
+    /// BYE once a dialog is confirmed (or our 2xx awaits its ACK, RFC 3261
+    /// §15), CANCEL an outgoing call still ringing (§9.1), and a final 480
+    /// for an incoming call not yet answered.
+    func hangUp(serial: UInt64) {
+        guard let call = calls[serial] else { return }
+        switch call.callState {
+        case Int32(nua_callstate_received.rawValue), Int32(nua_callstate_early.rawValue):
+            parley_nua_respond(call.handle, 480, "Temporarily Unavailable", nil, nil)
+        case Int32(nua_callstate_calling.rawValue), Int32(nua_callstate_proceeding.rawValue),
+             Int32(nua_callstate_authenticating.rawValue):
+            parley_nua_cancel(call.handle)
+        case Int32(nua_callstate_init.rawValue) where call.outgoing:
+            parley_nua_cancel(call.handle)
+        case Int32(nua_callstate_terminating.rawValue), Int32(nua_callstate_terminated.rawValue):
+            break
+        default:
+            call.endReason = call.endReason ?? "local BYE"
+            parley_nua_bye(call.handle)
+        }
+    }
+
+    func invite(id: SIPCallID, to: String, from: String, sdp: String) {
+        guard let nua, !shuttingDown else { return }
+        guard let handle = parley_nua_handle(nua, to, from, id.callID) else {
+            agent.emit(.outgoingFailed(id, status: 500, phrase: "Cannot create handle"))
+            return
+        }
+        let call = Call(id: id, handle: handle, outgoing: true)
+        add(call)
+        parley_nua_invite(handle, sdp)
+    }
+
+    func register(registrar: String, aor: String, credentials: SIPCredentials, expires: Int) {
+        guard let nua, !shuttingDown else { return }
+        if let old = registration {
+            nua_handle_destroy(old.handle)
+            registration = nil
+        }
+        guard let handle = parley_nua_handle(nua, aor, aor, nil) else {
+            agent.emit(.registrationFailed(status: 500, phrase: "Cannot create handle"))
+            return
+        }
+        registration = Registration(handle: handle, credentials: credentials, expires: expires)
+        parley_nua_register(handle, registrar, credentials.username, String(expires))
+    }
+
+    func unregister() {
+        guard let registration else { return }
+        parley_nua_unregister(registration.handle)
+    }
+}

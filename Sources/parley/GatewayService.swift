@@ -1,0 +1,44 @@
+import Foundation
+import Gateway
+import Logging
+import Rooms
+import ServiceLifecycle
+import Settings
+import Store
+
+/// Runs the phone gateway for as long as the server runs.
+struct GatewayService: Service {
+    let gateway: PhoneGateway
+
+    func run() async throws {
+        try await gateway.start()
+        try? await gracefulShutdown()
+        await gateway.stop()
+    }
+
+    /// The gateway as `[sip]` and `[trunk]` describe it, or nil when SIP is off.
+    /// A dialplan with errors stops the server here, before anything listens.
+    static func make(configuration c: ParleyConfiguration, rooms: RoomRegistry, store: Store, logger: Logger) async throws -> GatewayService? {
+        guard let address = c.sip.address else { return nil }
+        let dialplan = try Dialplan.load(path: c.sip.dialplan)
+        let advertised = !c.sip.publicAddress.isEmpty ? c.sip.publicAddress
+            : !c.media.publicAddress.isEmpty ? c.media.publicAddress : address.host
+        let wildcard = ["0.0.0.0", "::", "[::]"].contains(advertised)
+        guard !wildcard else {
+            throw ConfigurationError(message: "sip.address \(address) listens on every interface, so set sip.public_address "
+                + "(or media.public_address) to the IP phones should send RTP to")
+        }
+        let trunk: TrunkConfiguration? = c.trunk.uri.isEmpty ? nil : TrunkConfiguration(
+            uri: c.trunk.uri, username: c.trunk.username, password: c.trunk.password, register: c.trunk.register,
+            registerSeconds: c.trunk.registerSeconds, callerID: c.trunk.callerID)
+        let configuration = GatewayConfiguration(
+            sipHost: address.host, sipPort: address.port, rtpHost: address.host, advertisedAddress: advertised,
+            rtpPorts: address.port == 0 ? 0...0 : c.sip.rtpPorts, codecs: c.sip.codecs, maxCalls: c.sip.maxCalls,
+            invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
+            sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
+            promptsDirectory: "Prompts", trunk: trunk)
+        let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
+                                             directory: StoreMeetingDirectory(store: store), logger: logger)
+        return GatewayService(gateway: gateway)
+    }
+}

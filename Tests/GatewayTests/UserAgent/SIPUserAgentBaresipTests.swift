@@ -1,0 +1,82 @@
+import Foundation
+import Gateway
+import Testing
+
+/// baresip (a phone nobody on the team wrote) dials the user agent over
+/// loopback. Run the test binary inside `unshare --net` (TESTING.md).
+@Suite(.serialized, .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/baresip")))
+struct SIPUserAgentBaresipTests {
+    @Test func baresipCallIsAnsweredAndHungUp() async throws {
+        let h = try await SIPTestHarness()
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parley-baresip-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+
+        // 1 s of 8 kHz mono silence: aufile does not resample (TESTING.md).
+        let wav = directory.appendingPathComponent("tone8k.wav")
+        try Self.silentWAV(seconds: 1).write(to: wav)
+        let phonePort = try RawSIPClient(serverPort: 0).port  // a free port for baresip
+        try """
+        poll_method epoll
+        sip_listen 127.0.0.1:\(phonePort)
+        net_interface 127.0.0.1
+        audio_player alsa,null
+        audio_source aufile,\(wav.path)
+        audio_alert alsa,null
+        module_path /usr/lib/baresip/modules
+        module g711.so
+        module aufile.so
+        module_app account.so
+        module_app menu.so
+        """.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        try "<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU\n"
+            .write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
+        try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
+
+        let baresip = Process()
+        baresip.executableURL = URL(fileURLWithPath: "/usr/bin/baresip")
+        baresip.arguments = ["-4", "-f", directory.path, "-t", "15", "-e", "/dial sip:room42@127.0.0.1:\(h.port)"]
+        baresip.standardOutput = FileHandle.nullDevice
+        baresip.standardError = FileHandle.nullDevice
+        try baresip.run()
+        defer { if baresip.isRunning { baresip.terminate() } }
+
+        let incoming = try await h.incomingCall(timeout: .seconds(10))
+        let (call, info) = try #require(incoming)
+        #expect(info.requestURIUser == "room42")
+        #expect(info.fromUser == "caller")
+        #expect(info.remotePort == phonePort)
+        #expect(info.userAgent?.contains("baresip") == true)
+        let offer = try #require(info.sdp)
+        #expect(offer.contains("PCMU/8000"))
+
+        h.agent.respond(call, status: 180, phrase: "Ringing")
+        h.agent.respond(call, status: 200, phrase: "OK", sdp: testAnswer)
+        let acknowledged = try await h.waitFor(timeout: .seconds(5)) {
+            if case let .acknowledged(id, _) = $0, id == call { true } else { nil }
+        }
+        #expect(acknowledged == true)
+
+        h.agent.hangUp(call)
+        let reason = try await h.waitFor(timeout: .seconds(5)) {
+            if case let .ended(id, reason) = $0, id == call { reason } else { nil }
+        }
+        #expect(reason == "local BYE")
+        await h.shutdown()
+    }
+
+    /// A minimal PCM WAV (8 kHz, 16-bit, mono) of silence.
+    static func silentWAV(seconds: Int) -> Data {
+        let samples = 8000 * seconds
+        var data = Data()
+        func append32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        func append16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) } }
+        data.append(contentsOf: Array("RIFF".utf8)); append32(UInt32(36 + samples * 2))
+        data.append(contentsOf: Array("WAVEfmt ".utf8)); append32(16); append16(1); append16(1)
+        append32(8000); append32(16000); append16(2); append16(16)
+        data.append(contentsOf: Array("data".utf8)); append32(UInt32(samples * 2))
+        data.append(Data(count: samples * 2))
+        return data
+    }
+}
