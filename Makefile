@@ -15,8 +15,8 @@ PG_PORT      ?= 55432
 
 # Debian packages: to build and run (OpenSSL and libsrtp2 for DTLS-SRTP, tzdata for
 # time zones) and to test (a browser, a database, a TURN server, tools).
-RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev
-TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn
+RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev
+TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
 
 .PHONY: run test build release unit browser contract fuzz bench-api bench-media clean deps-run deps-test
 

@@ -20,7 +20,7 @@ struct GatewayService: Service {
     /// A dialplan with errors stops the server here, before anything listens.
     static func make(configuration c: ParleyConfiguration, rooms: RoomRegistry, store: Store, logger: Logger) async throws -> GatewayService? {
         guard let address = c.sip.address else { return nil }
-        let dialplan = try Dialplan.load(path: c.sip.dialplan)
+        let dialplan = try Dialplan.load(path: locate(c.sip.dialplan))
         let advertised = !c.sip.publicAddress.isEmpty ? c.sip.publicAddress
             : !c.media.publicAddress.isEmpty ? c.media.publicAddress : address.host
         let wildcard = ["0.0.0.0", "::", "[::]"].contains(advertised)
@@ -36,9 +36,24 @@ struct GatewayService: Service {
             rtpPorts: address.port == 0 ? 0...0 : c.sip.rtpPorts, codecs: c.sip.codecs, maxCalls: c.sip.maxCalls,
             invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
             sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
-            promptsDirectory: "Prompts", trunk: trunk)
+            promptsDirectory: locate("Prompts"), trunk: trunk)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: StoreMeetingDirectory(store: store), logger: logger)
         return GatewayService(gateway: gateway)
+    }
+
+    /// A relative path as given if it exists from the working directory, else
+    /// from the checkout the binary was built in (`.build/<config>/parley`), so
+    /// `Prompts/` and `Dialplans/` are found wherever the server is started.
+    static func locate(_ path: String) -> String {
+        let files = FileManager.default
+        guard !path.hasPrefix("/"), !files.fileExists(atPath: path) else { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(path).path
+            if files.fileExists(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return path
     }
 }

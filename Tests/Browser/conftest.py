@@ -112,6 +112,8 @@ def running_parley(data_dir: Path, extra_args: list[str] = ()) -> Iterator[Parle
         "--http", address,
         # Media on an ephemeral UDP port; Parley advertises the port it bound.
         "--media", "127.0.0.1:0",
+        # The phone gateway only where a test asks for it (a fixed SIP port per server).
+        "--sip", "off",
         "--set", "accounts.bcrypt_cost=4",
         *extra_args,
     ]

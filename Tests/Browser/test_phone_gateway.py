@@ -1,0 +1,134 @@
+"""Phone callers in meetings: real baresip phones dial Parley's SIP gateway
+while a real Chromium participant sits in the meeting.
+
+- A PCMU caller dials the meeting's dial-in code directly and plays 1 kHz:
+  the browser hears 1 kHz from the caller's tile; the browser plays 440 Hz
+  and the caller's recording holds 440 Hz but not its own 1 kHz (N-1 mix).
+- The same with an Opus caller.
+- A caller who dials the gateway's general number hears the prompt, types
+  the code with RFC 4733 digits and lands in the meeting.
+- Three wrong codes end the call.
+- The host removes a caller from the browser, and the call ends.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import People, free_port
+from phone import Phone, band_level, dominant_frequency, write_tone
+from room_helpers import SLOW, join, participant_id, poll, room_person, tone, toolbar_button
+
+pytestmark = pytest.mark.usefixtures("slow_expect")
+
+SIP_PORT = free_port()
+PARLEY_ARGS = ["--sip", f"127.0.0.1:{SIP_PORT}"]
+
+
+@pytest.fixture(scope="module")
+def meeting(slow_expect, browser, media_browser, parley):
+    """The host (red camera, 440 Hz) in a meeting; yields (people, page, meeting json)."""
+    people = People(browser, parley)
+    try:
+        host = room_person(people, "Hank", browser=media_browser("red"))
+        host.register_via_api(display_name="Hank Host")
+        m = host.api("POST", "/meetings", {"title": "Phone sync"}, expect_status=201)
+        page = join(host, m["code"])
+        yield people, page, m
+    finally:
+        people.close()
+
+
+@pytest.fixture
+def phones(tmp_path):
+    made: list[Phone] = []
+
+    def make(name: str, codec: str = "PCMU", hz: float = 1000.0, display_name: str | None = None) -> Phone:
+        rate, channels = (48000, 2) if codec.lower() == "opus" else (8000, 1)
+        # aufile plays the file once, then baresip ends the call: make it outlast the test.
+        wav = write_tone(tmp_path / f"{name}-{int(hz)}.wav", hz, rate, seconds=40, channels=channels)
+        phone = Phone(tmp_path, name, wav, codec=codec, display_name=display_name)
+        made.append(phone)
+        return phone
+
+    yield make
+    for p in made:
+        p.close()
+
+
+def uri(user: str) -> str:
+    return f"sip:{user}@127.0.0.1:{SIP_PORT}"
+
+
+def caller_tone(page, name: str) -> dict:
+    pid = participant_id(page, name)
+    return poll(f"{name}'s tone in the browser", lambda: (t := tone(page, pid)) and abs(t["hz"] - 1000) < 40 and t, timeout=SLOW)
+
+
+def heard_by(phone: Phone):
+    samples, rate = phone.heard()
+    # Skip the join prompt and chime: the last 3 seconds are the room.
+    tail = samples[-3 * rate:]
+    return tail, rate
+
+
+@pytest.mark.parametrize("codec", ["PCMU", "opus"])
+def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones, codec):
+    people, page, m = meeting
+    phone = phones(f"caller-{codec.lower()}", codec=codec, display_name=f"Desk {codec}")
+    phone.dial(uri(m["dialInCode"]))
+    phone.wait_event("CALL_ESTABLISHED")
+    # The caller is a participant with a phone tile; the browser hears 1 kHz from it.
+    t = caller_tone(page, f"Desk {codec}")
+    assert t["rmsDb"] > -50, t
+    time.sleep(4)  # the room's 440 Hz reaches the phone's recording
+    phone.hang_up()
+    phone.wait_event("CALL_CLOSED")
+    tail, rate = heard_by(phone)
+    assert abs(dominant_frequency(tail, rate) - 440) < 20, "the caller does not hear the room's 440 Hz"
+    assert band_level(tail, rate, 440) > 0.3
+    # N-1: the caller never hears their own 1 kHz.
+    assert band_level(tail, rate, 1000) < 0.02, f"the caller hears themself: {band_level(tail, rate, 1000):.3f}"
+
+
+def test_a_caller_types_the_code_at_the_prompt(meeting, phones):
+    people, page, m = meeting
+    phone = phones("prompted", display_name="Prompted Pat")
+    phone.dial(uri("parley"))
+    phone.wait_event("CALL_ESTABLISHED")
+    time.sleep(1.5)  # let the welcome prompt start
+    phone.send_digits(m["dialInCode"] + "#")
+    pid = participant_id(page, "Prompted Pat")
+    assert pid
+    phone.hang_up()
+    phone.wait_event("CALL_CLOSED")
+
+
+def test_three_wrong_codes_end_the_call(meeting, phones):
+    phone = phones("wrong")
+    phone.dial(uri("parley"))
+    phone.wait_event("CALL_ESTABLISHED")
+    time.sleep(1)
+    for _ in range(3):
+        phone.send_digits("999#")
+        time.sleep(3.5)  # "That code is not valid" plays
+    closed = phone.wait_event("CALL_CLOSED", timeout=20)
+    assert closed
+
+
+def test_the_host_removes_a_caller_and_the_call_ends(meeting, phones):
+    people, page, m = meeting
+    phone = phones("removed", display_name="Remy Removed")
+    phone.dial(uri(m["dialInCode"]))
+    phone.wait_event("CALL_ESTABLISHED")
+    participant_id(page, "Remy Removed")
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    page.once("dialog", lambda d: d.accept())
+    panel.get_by_role("button", name="Remove Remy Removed", exact=True).click()
+    # The caller hears "you have been removed", then Parley hangs up.
+    phone.wait_event("CALL_CLOSED", timeout=20)
+    toolbar_button(page, "Participants").click()
