@@ -38,6 +38,31 @@ def write_tone(path: Path, freq: float, rate: int, seconds: float = 2.0, channel
     return path
 
 
+DTMF = {"1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "4": (770, 1209), "5": (770, 1336),
+        "6": (770, 1477), "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "*": (941, 1209),
+        "0": (941, 1336), "#": (941, 1477)}
+
+
+def write_dtmf_then_tone(path: Path, keys: str, lead_seconds: float = 2.0, rate: int = 8000, seconds: float = 40) -> Path:
+    """Silence, then the keys as in-band DTMF tones (ITU-T Q.23: 100 ms on, 100 ms off), then 1 kHz."""
+    parts = [np.zeros(int(rate * lead_seconds))]
+    t = np.arange(int(rate * 0.1)) / rate
+    for k in keys:
+        low, high = DTMF[k]
+        parts.append(0.25 * (np.sin(2 * np.pi * low * t) + np.sin(2 * np.pi * high * t)))
+        parts.append(np.zeros(int(rate * 0.1)))
+    rest = seconds - sum(len(p) for p in parts) / rate
+    t = np.arange(int(rate * rest)) / rate
+    parts.append(0.4 * np.sin(2 * np.pi * 1000 * t))
+    samples = (np.concatenate(parts) * 32767).astype("<i2")
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+    return path
+
+
 def dominant_frequency(samples: np.ndarray, rate: int) -> float:
     if len(samples) < rate // 10:
         return 0.0
@@ -70,7 +95,8 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
 class Phone:
     """One baresip user agent, on loopback, with its own ports and files."""
 
-    def __init__(self, directory: Path, name: str, source_wav: Path, codec: str = "PCMU", display_name: str | None = None):
+    def __init__(self, directory: Path, name: str, source_wav: Path, codec: str = "PCMU", display_name: str | None = None,
+                 account_params: str = ""):
         self.dir = directory / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.record_dir = self.dir / "heard"
@@ -78,7 +104,7 @@ class Phone:
         self.sip_port = free_port()
         self.ctrl_port = free_port()
         self.name = name
-        modules = "g711.so opus.so aufile.so sndfile.so" if codec.lower() == "opus" else "g711.so aufile.so sndfile.so"
+        modules = "g711.so g722.so opus.so srtp.so aufile.so sndfile.so"
         (self.dir / "config").write_text("\n".join([
             "poll_method epoll",
             f"sip_listen 127.0.0.1:{self.sip_port}",
@@ -98,7 +124,7 @@ class Phone:
         ]))
         shown = f'"{display_name}" ' if display_name else ""
         (self.dir / "accounts").write_text(
-            f"{shown}<sip:{name}@127.0.0.1>;regint=0;audio_codecs={codec};audio_source=aufile,{source_wav}\n")
+            f"{shown}<sip:{name}@127.0.0.1>;regint=0;audio_codecs={codec};audio_source=aufile,{source_wav}{account_params}\n")
         self.log = open(self.dir / "baresip.log", "wb")
         self.proc = subprocess.Popen([BARESIP, "-4", "-f", str(self.dir)], stdout=self.log, stderr=subprocess.STDOUT,
                                      stdin=subprocess.DEVNULL)

@@ -14,17 +14,20 @@ while a real Chromium participant sits in the meeting.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import People, free_port
-from phone import Phone, band_level, dominant_frequency, write_tone
+from phone import Phone, band_level, dominant_frequency, write_dtmf_then_tone, write_tone
 from room_helpers import SLOW, join, participant_id, poll, room_person, tone, toolbar_button
 
 pytestmark = pytest.mark.usefixtures("slow_expect")
 
 SIP_PORT = free_port()
+# What baresip's aufile needs per codec (it does not resample): rate, channels.
+RATES = {"pcmu": (8000, 1), "pcma": (8000, 1), "g722": (16000, 1), "opus": (48000, 2)}
 PARLEY_ARGS = ["--sip", f"127.0.0.1:{SIP_PORT}"]
 
 
@@ -46,11 +49,12 @@ def meeting(slow_expect, browser, media_browser, parley):
 def phones(tmp_path):
     made: list[Phone] = []
 
-    def make(name: str, codec: str = "PCMU", hz: float = 1000.0, display_name: str | None = None) -> Phone:
-        rate, channels = (48000, 2) if codec.lower() == "opus" else (8000, 1)
+    def make(name: str, codec: str = "PCMU", hz: float = 1000.0, display_name: str | None = None,
+             account_params: str = "", wav: Path | None = None) -> Phone:
+        rate, channels = RATES[codec.split("/")[0].lower()]
         # aufile plays the file once, then baresip ends the call: make it outlast the test.
-        wav = write_tone(tmp_path / f"{name}-{int(hz)}.wav", hz, rate, seconds=40, channels=channels)
-        phone = Phone(tmp_path, name, wav, codec=codec, display_name=display_name)
+        wav = wav or write_tone(tmp_path / f"{name}-{int(hz)}.wav", hz, rate, seconds=40, channels=channels)
+        phone = Phone(tmp_path, name, wav, codec=codec, display_name=display_name, account_params=account_params)
         made.append(phone)
         return phone
 
@@ -75,14 +79,20 @@ def heard_by(phone: Phone):
     return tail, rate
 
 
-@pytest.mark.parametrize("codec", ["PCMU", "opus"])
-def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones, codec):
+@pytest.mark.parametrize("codec,srtp", [("PCMU", False), ("opus", False), ("G722/16000/1", False), ("PCMA", False), ("PCMU", True)])
+def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones, codec, srtp):
     people, page, m = meeting
-    phone = phones(f"caller-{codec.lower()}", codec=codec, display_name=f"Desk {codec}")
+    # SDES-SRTP (RFC 4568) when the phone insists on it.
+    label = codec.split("/")[0]
+    label = label + (" SRTP" if srtp else "")
+    phone = phones(f"caller-{label.lower().replace(' ', '-')}", codec=codec, display_name=f"Desk {label}",
+                   account_params=";mediaenc=srtp-mand" if srtp else "")
     phone.dial(uri(m["dialInCode"]))
     phone.wait_event("CALL_ESTABLISHED")
     # The caller is a participant with a phone tile; the browser hears 1 kHz from it.
-    t = caller_tone(page, f"Desk {codec}")
+    pid = participant_id(page, f"Desk {label}")
+    expect(page.locator(f'section.tile[data-participant-id="{pid}"] .tile-phone')).to_be_visible()
+    t = caller_tone(page, f"Desk {label}")
     assert t["rmsDb"] > -50, t
     time.sleep(4)  # the room's 440 Hz reaches the phone's recording
     phone.hang_up()
@@ -132,3 +142,39 @@ def test_the_host_removes_a_caller_and_the_call_ends(meeting, phones):
     # The caller hears "you have been removed", then Parley hangs up.
     phone.wait_event("CALL_CLOSED", timeout=20)
     toolbar_button(page, "Participants").click()
+
+
+def test_in_band_dtmf_reaches_the_prompt(meeting, phones, tmp_path):
+    """A phone that sends its keys as tones in the audio (no RFC 4733 events)."""
+    people, page, m = meeting
+    wav = write_dtmf_then_tone(tmp_path / "inband.wav", m["dialInCode"] + "#", lead_seconds=3.0)
+    phone = phones("inband", display_name="Tina Tones", wav=wav)
+    phone.dial(uri("parley"))
+    phone.wait_event("CALL_ESTABLISHED")
+    assert participant_id(page, "Tina Tones")
+    phone.hang_up()
+    phone.wait_event("CALL_CLOSED")
+
+
+def test_star_six_and_the_host_mute_a_caller(meeting, phones):
+    people, page, m = meeting
+    phone = phones("muter", display_name="Mo Muter")
+    phone.dial(uri(m["dialInCode"]))
+    phone.wait_event("CALL_ESTABLISHED")
+    pid = participant_id(page, "Mo Muter")
+    mic_off = page.locator(f'section.tile[data-participant-id="{pid}"] .tile-mic')
+    expect(mic_off).to_be_hidden()
+    time.sleep(1.5)  # the joining prompt is over
+    phone.send_digits("*6")
+    expect(mic_off).to_be_visible()
+    phone.send_digits("*6")
+    expect(mic_off).to_be_hidden()
+    caller_tone(page, "Mo Muter")
+    # The host mutes the caller from the participants panel.
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    panel.get_by_role("button", name="Mute Mo Muter", exact=True).click()
+    expect(mic_off).to_be_visible()
+    toolbar_button(page, "Participants").click()
+    phone.hang_up()
+    phone.wait_event("CALL_CLOSED")

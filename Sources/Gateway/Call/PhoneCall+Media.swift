@@ -154,13 +154,13 @@ extension PhoneCall {
                 try payloadScratch.withUnsafeMutableBufferPointer { try encoder.encode(pcm, into: $0) }
             }
         } catch { return }
-        var buffer = allocator.buffer(capacity: 12 + length + 16)
+        var buffer = allocator.buffer(capacity: 12 + length + SRTPSession.maximumOverhead)
         RTPPacketWriting.write(into: &buffer, payloadType: media.parameters.payloadType, sequence: outSequence,
                                timestamp: outTimestamp, ssrc: outSSRC, audioLevel: nil)
         payloadScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         if let srtpOut {
             let plain = buffer.readableBytes
-            buffer.writeRepeatingByte(0, count: 16)
+            buffer.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)
             guard let protected = try? buffer.withUnsafeMutableReadableBytes({ try srtpOut.protectRTP($0, length: plain) }) else { return }
             buffer.moveWriterIndex(to: buffer.readerIndex + protected)
         }

@@ -1,0 +1,543 @@
+#!/usr/bin/env python3
+"""Parley phone-gateway benchmark: transcoded calls per core, the delay the gateway adds, PESQ.
+
+    scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py [--binary PATH]
+
+A benchmark, not a test: it prints figures and asserts nothing.
+  1. capacity  synthetic G.711 (PCMU) callers (Benchmarks/sipcaller.py: a minimal
+               SIP UAC and RTP paced every 20 ms on a monotonic clock; no baresip)
+               dial meetings' dial-in codes, --room-size per meeting (default 4),
+               all talking, so every caller is decoded, Opus-encoded for the room
+               and hears an N-1 mix encoded back to PCMU. The number of callers
+               steps up (--steps); each step is measured for --window s once every
+               call is up: Parley's CPU (/proc/<pid>/stat), frames received vs
+               expected at the phones, lost (sequence gaps), late (> 40 ms after
+               the frame's slot on the gateway's 20 ms RTP clock, anchored on the
+               first packets), the gateway's send interval p50/p99. "Calls per
+               core" = callers / (Parley CPU% / 100). It stops when late+lost
+               reaches 0.1% or Parley's CPU saturates.
+  2. delay     two callers in one meeting: A sends silence with a 20 ms 1 kHz burst
+               every second, B hears the mix; delay = B's arrival of the burst's
+               onset - A's send time (phone → gateway jitter buffer → 20 ms tick →
+               mix → PCMU → phone). Plus PESQ of speech phone → gateway → phone.
+  3. PESQ      espeak-ng speech (8 kHz) sent by a caller into a meeting where a
+               headless Chromium guest (the real meeting page) records the
+               caller's <audio> element at 48 kHz with an AudioContext; aligned,
+               resampled to 8 kHz (sox), scored with pesq(8000, ref, deg, 'nb') at
+               0% and at 3% random loss (the caller drops 3% before sending).
+
+Parley and every client run on this machine (2 cores here): the load generator's
+own CPU and how late its sender ran are printed beside Parley's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+import wave
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from host import machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib  # noqa: E402
+from sipcaller import Caller, Pacer, SipEndpoint, cpu_seconds_self, frames_of, ulaw_decode  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-password-1"
+SENTENCES = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
+             "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. "
+             "Rice is often served in round bowls.")
+
+
+def note(message: str) -> None:
+    print(f"gateway_bench: {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- server and meetings
+
+class Parley:
+    def __init__(self, binary: Path, work: Path, settings: list[str]):
+        self.http_port, self.sip_port = free_port(), free_port()
+        self.base = f"http://127.0.0.1:{self.http_port}"
+        self.log_path = work / "parley.log"
+        self.args = [str(binary), "serve", "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(work / "data"),
+                     "--media", "127.0.0.1:0", "--sip", f"127.0.0.1:{self.sip_port}",
+                     "--set", "accounts.bcrypt_cost=4", "--set", "sip.invites_per_minute=10000",
+                     "--set", "sip.max_calls=2000", "--set", "sip.rtp_ports=20000-29999",
+                     "--set", f"sip.dialplan={REPO / 'Dialplans' / 'default.dialplan'}"]
+        for s in settings:
+            self.args += ["--set", s]
+
+    def start(self) -> None:
+        import requests
+        self.log = open(self.log_path, "wb")
+        # cwd = the checkout, so Prompts/ is found next to it.
+        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     cwd=REPO)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                sys.exit(f"parley exited with {self.proc.returncode}:\n{self.log_path.read_text()[-3000:]}")
+            try:
+                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.1)
+        else:
+            self.stop()
+            sys.exit("parley did not answer /healthz within 60 s")
+        self.http = requests.Session()
+        r = self.http.post(f"{self.base}/api/v1/auth/register", json={
+            "username": f"gwbench_{uuid.uuid4().hex[:8]}", "displayName": "Bench Host", "password": PASSWORD}, timeout=10)
+        r.raise_for_status()
+
+    def meeting(self, title: str) -> dict:
+        r = self.http.post(f"{self.base}/api/v1/meetings", json={"title": title}, timeout=10)
+        r.raise_for_status()
+        return r.json()
+
+    def cpu(self) -> float:
+        return proc_cpu_seconds(self.proc.pid)
+
+    def rss_mib(self) -> float:
+        return proc_status_kib(self.proc.pid, "VmRSS") / 1024
+
+    def udp_drops(self) -> int:
+        inodes = set()
+        for fd in os.listdir(f"/proc/{self.proc.pid}/fd"):
+            try:
+                t = os.readlink(f"/proc/{self.proc.pid}/fd/{fd}")
+            except OSError:
+                continue
+            if t.startswith("socket:["):
+                inodes.add(t[8:-1])
+        drops = 0
+        for line in Path("/proc/net/udp").read_text().splitlines()[1:]:
+            f = line.split()
+            if len(f) > 12 and f[9] in inodes:
+                drops += int(f[-1])
+        return drops
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def all_udp_drops() -> int:
+    """Receive-buffer drops of every UDP socket in this namespace (Parley's and the callers')."""
+    return sum(int(line.split()[-1]) for line in Path("/proc/net/udp").read_text().splitlines()[1:] if line.strip())
+
+
+# --------------------------------------------------------------------------- audio helpers
+
+def tone(hz: float, seconds: float, amplitude: float = 0.25, rate: int = 8000) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * 32767 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as w:
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        if w.getnchannels() > 1:
+            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype(np.int16)
+        return data, w.getframerate()
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype("<i2").tobytes())
+
+
+def resample(samples: np.ndarray, rate: int, to: int, work: Path) -> np.ndarray:
+    """High-quality rate change through sox (Debian's sox, as the phone tests use)."""
+    src, dst = work / f"rs-{uuid.uuid4().hex[:6]}-in.wav", work / f"rs-{uuid.uuid4().hex[:6]}-out.wav"
+    write_wav(src, samples, rate)
+    subprocess.run(["sox", str(src), "-r", str(to), str(dst)], check=True)
+    return read_wav(dst)[0]
+
+
+def speech_8k(work: Path) -> np.ndarray:
+    raw = work / "speech-raw.wav"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(raw), SENTENCES], check=True, capture_output=True)
+    s, rate = read_wav(raw)
+    s = resample(s, rate, 8000, work).astype(np.float64)
+    s = s / (np.max(np.abs(s)) or 1) * 0.5 * 32767  # about -6 dBFS peaks (-20 dBFS-ish speech)
+    return s.astype(np.int16)
+
+
+def align(ref: np.ndarray, deg: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """The stretch of `deg` that lines up with `ref` (FFT cross-correlation); (aligned, lag in s)."""
+    n = 1 << int(math.ceil(math.log2(len(ref) + len(deg))))
+    corr = np.fft.irfft(np.fft.rfft(deg.astype(np.float64), n) * np.conj(np.fft.rfft(ref.astype(np.float64), n)), n)
+    lag = int(np.argmax(corr[: len(deg)]))
+    out = deg[lag:lag + len(ref)]
+    if len(out) < len(ref):
+        out = np.concatenate([out, np.zeros(len(ref) - len(out), dtype=deg.dtype)])
+    return out, lag / rate
+
+
+def pesq_nb(ref8k: np.ndarray, deg8k: np.ndarray) -> float:
+    from pesq import pesq
+    return float(pesq(8000, ref8k.astype(np.float32) / 32768, deg8k.astype(np.float32) / 32768, "nb"))
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else float("nan")
+
+
+# --------------------------------------------------------------------------- the callers' event loop
+
+class Phones:
+    """The synthetic phones' asyncio loop on its own thread (the main thread drives
+    Playwright and sleeps through measurement windows)."""
+
+    def __init__(self, sip_port: int):
+        import threading
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="phones", daemon=True)
+        self.thread.start()
+        self.sip = SipEndpoint(("127.0.0.1", sip_port))
+        self.pacer = Pacer()
+        self.run(self.sip.open())
+        self.pacer_task = asyncio.run_coroutine_threadsafe(self.pacer.run(), self.loop)
+
+    def run(self, coro, timeout: float | None = None):
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
+
+    def caller(self, user: str, code: str, name: str, payloads: list[bytes]) -> Caller:
+        c = Caller(self.sip, user, code, name)
+        c.payloads = payloads
+        return c
+
+    def dial(self, callers: list[Caller], concurrency: int = 16) -> list[str]:
+        async def go() -> list[str]:
+            sem, errors = asyncio.Semaphore(concurrency), []
+
+            async def one(c: Caller) -> None:
+                async with sem:
+                    try:
+                        await c.call()
+                        self.pacer.callers.append(c)
+                    except Exception as err:  # noqa: BLE001 - counted and reported, not fatal
+                        errors.append(str(err))
+            await asyncio.gather(*(one(c) for c in callers))
+            return errors
+        return self.run(go())
+
+    def hang_up(self, callers: list[Caller]) -> None:
+        async def go() -> None:
+            self.pacer.callers = [c for c in self.pacer.callers if c not in callers]
+            await asyncio.gather(*(c.hang_up() for c in callers))
+        self.run(go())
+
+    def start_at_next_frame(self, caller: Caller, lead: int = 2) -> int:
+        """payloads[0] goes out at pacer frame now + lead; returns that frame."""
+        caller.k0 = self.pacer.k + lead
+        return caller.k0
+
+    def close(self) -> None:
+        self.pacer.running = False
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(5)
+
+
+# --------------------------------------------------------------------------- phase 1: capacity
+
+def talker(i: int) -> list[bytes]:
+    """A caller's voice: its own pitch with a 4 Hz syllable rhythm, 1 s looped."""
+    t = np.arange(8000) / 8000
+    sig = 0.3 * 32767 * np.sin(2 * np.pi * (300 + 7 * i) * t) * (0.55 + 0.45 * np.sin(2 * np.pi * 4 * t))
+    return frames_of(sig.astype(np.int16))
+
+
+def capacity(parley: Parley, phones: Phones, args) -> tuple[list[dict], int | None]:
+    callers: list[Caller] = []
+    meetings: list[dict] = []
+    rows: list[dict] = []
+    best = None
+    print(f"\n== 1. Capacity: PCMU callers, {args.room_size} per meeting, all talking, {args.window:.0f} s per step ==")
+    head = (f"{'callers':>7} {'rooms':>5} {'parley CPU%':>11} {'calls/core':>10} {'rx frames':>10} {'expected':>9} "
+            f"{'lost%':>7} {'late%':>7} {'gap p50':>7} {'gap p99':>7} {'gen CPU%':>8} {'gen late':>8} "
+            f"{'udp drops':>9} {'RSS MiB':>7} {'machine%':>8}")
+    print(head + "\n" + "-" * len(head), flush=True)
+    for n in [int(s) for s in args.steps.split(",")]:
+        fresh = []
+        while len(callers) < n:
+            i = len(callers)
+            if i // args.room_size >= len(meetings):
+                meetings.append(parley.meeting(f"Gateway bench {len(meetings) + 1}"))
+            c = phones.caller(f"bench{i}", meetings[i // args.room_size]["dialInCode"], f"Bench Caller {i}", talker(i))
+            callers.append(c)
+            fresh.append(c)
+        started = time.monotonic()
+        errors = phones.dial(fresh, args.dial_concurrency)
+        if errors:
+            note(f"{len(errors)} of {len(fresh)} calls failed to connect, e.g. {errors[0]}")
+        note(f"{n - len(errors)} new calls up in {time.monotonic() - started:.1f} s; settling {args.settle:.0f} s")
+        time.sleep(args.settle)  # the join prompt and chimes play, jitter buffers fill
+        active = [c for c in phones.pacer.callers if not c.ended_by_gateway]
+        phones.loop.call_soon_threadsafe(lambda: [c.reset_stats() for c in active])
+        time.sleep(0.1)
+        late0, ticks0 = phones.pacer.own_late, phones.pacer.ticks
+        cpu0, own0, busy0, drops0, t0 = parley.cpu(), cpu_seconds_self(), machine_busy_seconds(), all_udp_drops(), time.monotonic()
+        time.sleep(args.window)
+        cpu1, own1, busy1, drops1, t1 = parley.cpu(), cpu_seconds_self(), machine_busy_seconds(), all_udp_drops(), time.monotonic()
+        span = t1 - t0
+        alive = [c for c in active if not c.ended_by_gateway]
+        stats = [c.stats() for c in alive]
+        rx, lost, late = (sum(s[k] for s in stats) for k in ("rx", "lost", "late"))
+        expected = int(len(alive) * (span + 0.1) / 0.020)
+        gaps = np.concatenate([np.asarray(c.gaps) for c in alive]) if alive else np.zeros(0)
+        cpu_pct = 100 * (cpu1 - cpu0) / span
+        row = {
+            "callers": len(alive), "rooms": math.ceil(len(alive) / args.room_size), "parley_cpu_pct": cpu_pct,
+            "calls_per_core": len(alive) / (cpu_pct / 100) if cpu_pct > 0 else float("inf"),
+            "rx": rx, "expected": expected, "lost_pct": 100 * lost / max(1, rx + lost), "late_pct": 100 * late / max(1, rx),
+            "short_pct": 100 * max(0, expected - rx) / max(1, expected),
+            "gap_p50_ms": 1000 * pct(gaps, 50), "gap_p99_ms": 1000 * pct(gaps, 99),
+            "gen_cpu_pct": 100 * (own1 - own0) / span, "gen_late_ticks": phones.pacer.own_late - late0,
+            "gen_ticks": phones.pacer.ticks - ticks0, "udp_drops": drops1 - drops0, "rss_mib": parley.rss_mib(),
+            "machine_pct": 100 * (busy1 - busy0) / span / (os.cpu_count() or 1), "dial_errors": len(errors),
+            "hung_up_by_gateway": sum(1 for c in callers if c.ended_by_gateway),
+        }
+        rows.append(row)
+        print(f"{row['callers']:>7} {row['rooms']:>5} {cpu_pct:>11.1f} {row['calls_per_core']:>10.0f} {rx:>10} "
+              f"{expected:>9} {row['lost_pct']:>7.3f} {row['late_pct']:>7.3f} {row['gap_p50_ms']:>7.1f} "
+              f"{row['gap_p99_ms']:>7.1f} {row['gen_cpu_pct']:>8.0f} {row['gen_late_ticks']:>8} {row['udp_drops']:>9} "
+              f"{row['rss_mib']:>7.0f} {row['machine_pct']:>8.0f}", flush=True)
+        bad = row["lost_pct"] + row["late_pct"] >= 0.1 or row["callers"] < n
+        if not bad:
+            best = row["callers"]
+        else:
+            note(f"step {n}: late+lost {row['lost_pct'] + row['late_pct']:.3f}%, {row['callers']} of {n} calls up: stopping")
+            break
+        if cpu_pct > 90 * (os.cpu_count() or 1) or row["machine_pct"] > 97:
+            note(f"step {n}: CPU saturated (parley {cpu_pct:.0f}%, machine {row['machine_pct']:.0f}%): stopping")
+            break
+    phones.hang_up(callers)
+    return rows, best
+
+
+# --------------------------------------------------------------------------- phase 2: delay, phone → phone PESQ
+
+def record(phones: Phones, listener: Caller, seconds: float) -> list[tuple[float, int, int, bytes]]:
+    phones.loop.call_soon_threadsafe(setattr, listener, "recording", [])
+    time.sleep(seconds)
+    rec = listener.recording or []
+    phones.loop.call_soon_threadsafe(setattr, listener, "recording", None)
+    return list(rec)
+
+
+def delay_and_p2p(parley: Parley, phones: Phones, speech: np.ndarray, args) -> dict:
+    m = parley.meeting("Gateway delay")
+    silence = frames_of(np.zeros(160, dtype=np.int16))
+    a = phones.caller("delayA", m["dialInCode"], "Delay A", frames_of(tone(1000, 0.020, amplitude=0.5)) + silence * 49)
+    b = phones.caller("delayB", m["dialInCode"], "Delay B", silence)
+    errors = phones.dial([a, b], 2)
+    if errors:
+        return {"error": errors[0]}
+    time.sleep(args.settle + 2)  # the join prompt and the other's chime are over
+    k0 = phones.start_at_next_frame(a)
+    t_k0 = phones.pacer.t0  # frame k is due at t0 + k*20 ms; the pacer sends it then (its lateness is counted)
+    rec = record(phones, b, args.bursts + 1.0)
+    delays, packet_delays, quiet_since = [], [], None
+    for arrival, _, _, payload in rec:
+        loud = np.nonzero(np.abs(ulaw_decode(payload).astype(np.int32)) > 3000)[0]
+        if len(loud) == 0:
+            quiet_since = quiet_since or arrival
+            continue
+        if quiet_since is not None and arrival - quiet_since > 0.5:
+            # The burst sent last before this arrival: frame k0 + 50j, due at t0 + k*20 ms.
+            j = math.floor((arrival - (t_k0 + k0 * 0.020)) / 1.0)
+            sent = t_k0 + (k0 + 50 * j) * 0.020
+            delays.append(arrival + loud[0] / 8000 - sent)
+            packet_delays.append(arrival - sent)
+        quiet_since = None
+    out = {"bursts": len(delays), "delay_p50_ms": 1000 * pct(delays, 50), "delay_p95_ms": 1000 * pct(delays, 95),
+           "delay_min_ms": 1000 * min(delays) if delays else float("nan"),
+           "delay_max_ms": 1000 * max(delays) if delays else float("nan"),
+           "packet_delay_p50_ms": 1000 * pct(packet_delays, 50), "pesq_phone_phone": {}}
+    # Phone → gateway → phone: A sends speech, B records the mix (nobody else talks).
+    pad = np.zeros(8000, dtype=np.int16)
+    a.payloads = frames_of(np.concatenate([pad, speech, pad]))
+    for loss in (0.0, 0.03):
+        a.drop = loss
+        phones.start_at_next_frame(a)
+        rec = record(phones, b, len(a.payloads) * 0.020 + 0.5)
+        heard = np.concatenate([ulaw_decode(p) for _, _, _, p in rec]) if rec else np.zeros(8000, dtype=np.int16)
+        deg, _ = align(speech, heard, 8000)
+        out["pesq_phone_phone"][f"{loss:.0%}"] = pesq_nb(speech, deg)
+    phones.hang_up([a, b])
+    return out
+
+
+# --------------------------------------------------------------------------- phase 3: PESQ phone → browser
+
+def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
+    from playwright.sync_api import sync_playwright
+    from media_bench import launch_chromium
+
+    m = parley.meeting("Gateway PESQ")
+    pad = np.zeros(8000, dtype=np.int16)
+    phone = phones.caller("pesq", m["dialInCode"], "PESQ Phone", frames_of(np.zeros(160, dtype=np.int16)))
+    out: dict = {}
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
+            page.goto(f"{parley.base}/m/{m['code']}")
+            page.get_by_label("Your name").fill("Listener", timeout=30_000)
+            page.get_by_role("button", name="Join", exact=True).click(timeout=30_000)
+            page.wait_for_selector('.room-root[data-state="joined"]', timeout=30_000)
+            errors = phones.dial([phone], 1)
+            if errors:
+                return {"error": errors[0]}
+            pid = page.wait_for_function(
+                "(n) => { const r = window.parleyRoom; if (!r || !r.participants) return null;"
+                " for (const p of r.participants.values()) if (p.displayName === n) return p.id; return null; }",
+                arg="PESQ Phone", timeout=30_000).json_value()
+            page.wait_for_function("(pid) => { const e = window.parleyRoom.audioElementFor(pid);"
+                                   " return !!(e && e.srcObject && e.srcObject.getAudioTracks().length); }",
+                                   arg=pid, timeout=30_000)
+            time.sleep(args.settle)
+            signal = np.concatenate([pad, speech, pad])
+            for loss in (0.0, 0.03):
+                phone.payloads, phone.drop = frames_of(signal), loss
+                phones.start_at_next_frame(phone, lead=10)  # speech starts 1.2 s after this, recording at once
+                got = page.evaluate(RECORD_JS, [pid, len(signal) / 8000 + 1.5])
+                phone.payloads = frames_of(np.zeros(160, dtype=np.int16))
+                if "error" in got:
+                    return {"error": got["error"]}
+                heard = np.frombuffer(base64.b64decode(got["b64"]), dtype="<i2")
+                write_wav(work / f"browser-heard-{int(loss * 100)}.wav", heard, int(got["rate"]))
+                heard8 = resample(heard, int(got["rate"]), 8000, work)
+                deg, lag = align(speech, heard8, 8000)
+                out[f"{loss:.0%}"] = pesq_nb(speech, deg)
+                out[f"lag_{loss:.0%}_s"] = lag
+                out[f"rms_dbfs_{loss:.0%}"] = 20 * math.log10(max(1e-9, float(np.sqrt(np.mean((deg / 32768.0) ** 2)))))
+        finally:
+            browser.close()
+    phones.hang_up([phone])
+    return out
+
+
+# --------------------------------------------------------------------------- main
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    default_bin = REPO / ".build-release" / "release" / "parley"
+    ap.add_argument("--binary", type=Path, default=default_bin, help=f"parley binary (default {default_bin})")
+    ap.add_argument("--steps", default="8,16,32,64,96,128,192,256,320,384,448,512")
+    ap.add_argument("--room-size", type=int, default=4)
+    ap.add_argument("--window", type=float, default=20.0, help="seconds measured per step")
+    ap.add_argument("--settle", type=float, default=4.0, help="seconds after dialing before measuring")
+    ap.add_argument("--dial-concurrency", type=int, default=16)
+    ap.add_argument("--bursts", type=int, default=20)
+    ap.add_argument("--phases", default="capacity,delay,pesq")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="more parley settings")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args()
+    if not only_loopback():
+        note("not in a private network namespace: re-running through scripts/in-private-netns.sh")
+        os.execv(str(REPO / "scripts" / "in-private-netns.sh"),
+                 [str(REPO / "scripts" / "in-private-netns.sh"), sys.executable, *sys.argv])
+    if not args.binary.exists():
+        sys.exit(f"{args.binary} is missing: swift build -c release --product parley --scratch-path .build-release")
+    phases = set(args.phases.split(","))
+    work = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
+    machine = machine_description()
+    others = subprocess.run(["ps", "-eo", "pcpu,comm", "--sort=-pcpu", "--no-headers"], capture_output=True,
+                            text=True).stdout.split("\n")[:6]
+    print("Parley phone-gateway benchmark", time.strftime("%Y-%m-%d %H:%M:%S"))
+    print(f"machine: {machine['nproc']} cores, {machine['cpu']}, {machine['memory']}, kernel {machine['kernel']}, "
+          f"load {machine['loadavg']}, {machine['busy_pct']:.0f}% busy before the run")
+    print("busiest processes before the run (%CPU since start, command): " + "; ".join(o.strip() for o in others if o.strip()))
+    print(f"binary: {args.binary} (modified {time.ctime(args.binary.stat().st_mtime)})")
+    print("on this machine during the run: parley, this script (the synthetic phones, one Python thread + asyncio)"
+          + (", headless Chromium (PESQ phase)" if "pesq" in phases else ""), flush=True)
+    parley = Parley(args.binary, work, args.set)
+    parley.start()
+    phones = Phones(parley.sip_port)
+    results: dict = {"machine": machine}
+    try:
+        speech = speech_8k(work)
+        write_wav(work / "speech-8k.wav", speech, 8000)
+        if "capacity" in phases:
+            results["capacity"], results["calls_at_0.1pct"] = capacity(parley, phones, args)
+            best = results["calls_at_0.1pct"]
+            rows = [r for r in results["capacity"] if r["callers"] == best]
+            if rows:
+                print(f"calls per core at <0.1% late or lost: {rows[0]['calls_per_core']:.0f} "
+                      f"({best} calls at {rows[0]['parley_cpu_pct']:.0f}% of one core)")
+            else:
+                print("calls per core at <0.1% late or lost: none (even the first step exceeded 0.1%)")
+        if "delay" in phases:
+            note("delay: two callers, a burst every second")
+            d = results["delay"] = delay_and_p2p(parley, phones, speech, args)
+            print(f"\n== 2. One-way delay the gateway adds (phone A → gateway → mix → phone B), {d.get('bursts')} bursts ==")
+            if "error" in d:
+                print("failed:", d["error"])
+            else:
+                print(f"p50 {d['delay_p50_ms']:.1f} ms, p95 {d['delay_p95_ms']:.1f} ms (min {d['delay_min_ms']:.1f}, "
+                      f"max {d['delay_max_ms']:.1f}); packet-level p50 {d['packet_delay_p50_ms']:.1f} ms")
+                print("includes: A's packet on loopback, the input jitter buffer (target 3 frames = 60 ms, playout "
+                      "starts 3 ticks after a talk spurt's first packet), waiting for the next 20 ms tick, 8→48 kHz, "
+                      "the N-1 mix, 48→8 kHz, PCMU, B's packet; not the phones' own packetisation or playout buffers")
+                pp = d["pesq_phone_phone"]
+                print(f"PESQ phone → gateway → phone (no Opus on this path): {pp.get('0%', float('nan')):.2f} at 0% loss, "
+                      f"{pp.get('3%', float('nan')):.2f} at 3% loss")
+        if "pesq" in phases:
+            note("PESQ: a Chromium guest records a caller's speech")
+            try:
+                b = results["pesq"] = browser_pesq(parley, phones, speech, work, args)
+            except Exception as err:  # noqa: BLE001 - the other figures stand
+                b = results["pesq"] = {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
+            print("\n== 3. PESQ (P.862 narrowband) of speech from a PCMU phone as a Chromium participant hears it ==")
+            if "error" in b:
+                print("failed:", b["error"])
+            else:
+                print(f"{b['0%']:.2f} at 0% loss, {b['3%']:.2f} at 3% random loss (path: PCMU → 48 kHz → Opus → "
+                      f"SFU → Chromium NetEq → AudioContext 48 kHz → 8 kHz); levels {b['rms_dbfs_0%']:.1f} / "
+                      f"{b['rms_dbfs_3%']:.1f} dBFS")
+    finally:
+        phones.close()
+        parley.stop()
+        problems = [l for l in parley.log_path.read_text(errors="replace").splitlines()
+                    if any(w in l.lower() for w in ("warning", "error", "critical"))]
+        results["log_problems"] = problems[:20]
+        if problems:
+            print(f"\nparley log: {len(problems)} warning/error lines, e.g.:\n  " + "\n  ".join(problems[:5]))
+        print(f"work files (parley.log, WAVs): {work}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,383 @@
+"""Synthetic G.711 phones for gateway_bench.py: a minimal SIP UAC over UDP and
+RTP PCMU paced from a monotonic clock, on asyncio, cheap enough for hundreds.
+
+- `SipEndpoint`: one UDP socket for every caller's SIP (dispatch by Call-ID).
+  INVITE with a PCMU + telephone-event offer, retransmitted until a response;
+  100/180/183 noted; 2xx → ACK (To-tag, CSeq number, new branch, to the
+  Contact); BYE sent at the end; a BYE, re-INVITE or OPTIONS from the gateway
+  answered 200.
+- `Caller`: its own RTP socket. `Pacer` sends every caller's next 20 ms PCMU
+  packet on one clock (t0 + k*20 ms), so a caller's frame k is due at a known
+  instant. Received RTP is counted per caller: sequence gaps (lost), arrival
+  relative to the gateway's 20 ms clock (late), inter-arrival times.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import struct
+import time
+import uuid
+
+import numpy as np
+
+# --------------------------------------------------------------------------- G.711 µ-law
+
+
+def ulaw_encode(pcm: np.ndarray) -> bytes:
+    """16-bit linear → µ-law bytes (ITU-T G.711, the table-free formula)."""
+    x = np.clip(pcm.astype(np.int32), -32635, 32635)
+    sign = np.where(x < 0, 0x80, 0)
+    x = np.abs(x) + 0x84
+    exponent = np.floor(np.log2(x)).astype(np.int32) - 7
+    exponent = np.clip(exponent, 0, 7)
+    mantissa = (x >> (exponent + 3)) & 0x0F
+    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
+
+
+_ULAW_TABLE = None
+
+
+def ulaw_decode(data: bytes) -> np.ndarray:
+    global _ULAW_TABLE
+    if _ULAW_TABLE is None:
+        u = ~np.arange(256, dtype=np.int32) & 0xFF
+        t = (((u & 0x0F) << 3) + 0x84) << ((u & 0x70) >> 4)
+        _ULAW_TABLE = np.where(u & 0x80, 0x84 - t, t - 0x84).astype(np.int16)
+    return _ULAW_TABLE[np.frombuffer(data, dtype=np.uint8)]
+
+
+def frames_of(pcm8k: np.ndarray) -> list[bytes]:
+    """8 kHz samples → 160-byte PCMU payloads (padded with silence)."""
+    n = -(-len(pcm8k) // 160) * 160
+    padded = np.zeros(n, dtype=np.int16)
+    padded[: len(pcm8k)] = pcm8k
+    enc = ulaw_encode(padded)
+    return [enc[i:i + 160] for i in range(0, n, 160)]
+
+
+# --------------------------------------------------------------------------- SIP
+
+
+def _headers(msg: str) -> tuple[str, dict[str, list[str]], str]:
+    head, _, body = msg.partition("\r\n\r\n")
+    lines = head.split("\r\n")
+    out: dict[str, list[str]] = {}
+    compact = {"v": "via", "f": "from", "t": "to", "i": "call-id", "m": "contact", "l": "content-length", "c": "content-type"}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        name = name.strip().lower()
+        out.setdefault(compact.get(name, name), []).append(value.strip())
+    return lines[0], out, body
+
+
+def _uri_of(value: str) -> str:
+    if "<" in value:
+        return value.split("<", 1)[1].split(">", 1)[0]
+    return value.split(";", 1)[0].strip()
+
+
+def _branch() -> str:
+    return "z9hG4bK" + uuid.uuid4().hex[:16]
+
+
+class SipEndpoint(asyncio.DatagramProtocol):
+    def __init__(self, gateway: tuple[str, int]):
+        self.gateway = gateway
+        self.calls: dict[str, "Caller"] = {}
+        self.transport: asyncio.DatagramTransport | None = None
+        self.port = 0
+        self.stray: list[str] = []
+
+    async def open(self) -> None:
+        loop = asyncio.get_running_loop()
+        self.transport, _ = await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        self.port = self.transport.get_extra_info("sockname")[1]
+
+    def send(self, text: str, addr: tuple[str, int] | None = None) -> None:
+        assert self.transport is not None
+        self.transport.sendto(text.encode(), addr or self.gateway)
+
+    def datagram_received(self, data: bytes, addr) -> None:
+        try:
+            text = data.decode("utf-8", "replace")
+            first, headers, body = _headers(text)
+        except Exception:  # noqa: BLE001 - a malformed datagram is noted, not fatal
+            self.stray.append(repr(data[:80]))
+            return
+        call_id = (headers.get("call-id") or [""])[0]
+        caller = self.calls.get(call_id)
+        if first.startswith("SIP/2.0"):
+            if caller:
+                caller.on_response(int(first.split()[1]), headers, body)
+            return
+        method = first.split()[0]
+        if method == "ACK":
+            return
+        reply_body = ""
+        status = "200 OK"
+        if caller is None:
+            status = "481 Call/Transaction Does Not Exist"
+        elif method == "BYE":
+            caller.on_bye()
+        elif method == "INVITE":
+            reply_body = caller.sdp()
+        to = headers["to"][0]
+        if caller and ";tag=" not in to:
+            to += f";tag={caller.tag}"
+        lines = [f"SIP/2.0 {status}"] + [f"Via: {v}" for v in headers.get("via", [])] + [
+            f"From: {headers['from'][0]}", f"To: {to}", f"Call-ID: {call_id}", f"CSeq: {headers['cseq'][0]}"]
+        if caller:
+            lines.append(f"Contact: <sip:{caller.user}@127.0.0.1:{self.port}>")
+        if reply_body:
+            lines.append("Content-Type: application/sdp")
+        lines.append(f"Content-Length: {len(reply_body.encode())}")
+        self.send("\r\n".join(lines) + "\r\n\r\n" + reply_body, addr)
+
+
+class Caller(asyncio.DatagramProtocol):
+    """One synthetic phone: its SIP dialog and RTP socket, counters of what it hears."""
+
+    def __init__(self, sip: SipEndpoint, user: str, target: str, name: str):
+        self.sip, self.user, self.target, self.name = sip, user, target, name
+        self.call_id = uuid.uuid4().hex + "@bench"
+        self.tag = uuid.uuid4().hex[:10]
+        self.to_tag = ""
+        self.remote_contact = ""
+        self.cseq = 1
+        self.invite_text = ""
+        self.status = 0
+        self.provisional: list[int] = []
+        self.established: asyncio.Future | None = None  # made in call(), on the loop
+        self.bye_done: asyncio.Future | None = None
+        self.ended_by_gateway = False
+        self.rtp: asyncio.DatagramTransport | None = None
+        self.rtp_port = 0
+        self.remote_rtp: tuple[str, int] | None = None
+        self.ssrc = random.getrandbits(32)
+        self.seq = random.getrandbits(16)
+        self.ts = random.getrandbits(32)
+        self.payloads: list[bytes] = []
+        self.k0 = 0  # the pacer frame at which payloads[0] is sent
+        self.drop = 0.0  # share of packets not sent (simulated loss)
+        self.recording: list[tuple[float, int, int, bytes]] | None = None  # (arrival, seq, ts, payload)
+        self.reset_stats()
+
+    # -------------------------------------------------- statistics of what arrives
+    def reset_stats(self) -> None:
+        self.rx = 0
+        self.rx_late = 0
+        self.first_seq: int | None = None
+        self.max_ext = 0
+        self.base: float | None = None  # min(arrival - ts/8000) over the first packets
+        self.base_n = 0
+        self.first_ts = 0
+        self.ts_cycles = 0
+        self.last_ts = 0
+        self.last_arrival = 0.0
+        self.seq_cycles = 0
+        self.last_seq = 0
+        self.gaps: list[float] = []
+
+    def datagram_received(self, data: bytes, addr) -> None:
+        now = time.monotonic()
+        if len(data) < 12 or data[1] & 0x7F != 0:
+            return  # not PCMU (RTCP, telephone-event)
+        seq, ts = struct.unpack_from("!HI", data, 2)
+        if self.recording is not None:
+            self.recording.append((now, seq, ts, data[12 + 4 * (data[0] & 0x0F):]))
+        self.rx += 1
+        if self.first_seq is None:
+            self.first_seq, self.last_seq, self.first_ts, self.last_ts = seq, seq, ts, ts
+            self.max_ext = 0
+        else:
+            if seq < self.last_seq and self.last_seq - seq > 32768:
+                self.seq_cycles += 1
+            self.last_seq = seq
+            ext = (self.seq_cycles << 16) + seq - self.first_seq
+            if ext > self.max_ext:
+                self.max_ext = ext
+            if ts < self.last_ts and self.last_ts - ts > 1 << 31:
+                self.ts_cycles += 1
+            self.last_ts = ts
+            self.gaps.append(now - self.last_arrival)
+        self.last_arrival = now
+        # The gateway's clock: frame k is due at base + k*20 ms; base from the first packets.
+        slot = ((self.ts_cycles << 32) + ts - self.first_ts) / 8000.0
+        offset = now - slot
+        if self.base_n < 5:
+            self.base = offset if self.base is None else min(self.base, offset)
+            self.base_n += 1
+        elif offset - self.base > 0.040:
+            self.rx_late += 1
+
+    def stats(self) -> dict:
+        expected = (self.max_ext + 1) if self.first_seq is not None else 0
+        return {"rx": self.rx, "late": self.rx_late, "seq_expected": expected,
+                "lost": max(0, expected - self.rx)}
+
+    # -------------------------------------------------- SIP
+    def sdp(self) -> str:
+        sess = random.getrandbits(31)
+        return ("v=0\r\n"
+                f"o=- {sess} 1 IN IP4 127.0.0.1\r\ns=bench\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                f"m=audio {self.rtp_port} RTP/AVP 0 101\r\n"
+                "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
+                "a=ptime:20\r\na=sendrecv\r\n")
+
+    async def call(self, timeout: float = 20.0) -> None:
+        loop = asyncio.get_running_loop()
+        self.established, self.bye_done = loop.create_future(), loop.create_future()
+        self.rtp, _ = await loop.create_datagram_endpoint(lambda: self, local_addr=("127.0.0.1", 0))
+        self.rtp_port = self.rtp.get_extra_info("sockname")[1]
+        sock = self.rtp.get_extra_info("socket")
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 18)
+        except OSError:
+            pass
+        self.sip.calls[self.call_id] = self
+        body = self.sdp()
+        gw = f"{self.sip.gateway[0]}:{self.sip.gateway[1]}"
+        self.invite_text = "\r\n".join([
+            f"INVITE sip:{self.target}@{gw} SIP/2.0",
+            f"Via: SIP/2.0/UDP 127.0.0.1:{self.sip.port};branch={_branch()};rport",
+            "Max-Forwards: 70",
+            f'From: "{self.name}" <sip:{self.user}@127.0.0.1>;tag={self.tag}',
+            f"To: <sip:{self.target}@{gw}>",
+            f"Call-ID: {self.call_id}",
+            "CSeq: 1 INVITE",
+            f"Contact: <sip:{self.user}@127.0.0.1:{self.sip.port}>",
+            "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS",
+            "User-Agent: parley-gateway-bench",
+            "Content-Type: application/sdp",
+            f"Content-Length: {len(body)}", "", body])
+        interval, deadline = 0.5, loop.time() + timeout
+        while not self.established.done() and loop.time() < deadline:
+            if not self.provisional and self.status == 0:
+                self.sip.send(self.invite_text)  # timer A: until any response
+            try:
+                await asyncio.wait_for(asyncio.shield(self.established), interval)
+            except asyncio.TimeoutError:
+                interval = min(interval * 2, 4.0)
+        if not self.established.done():
+            raise TimeoutError(f"{self.name}: no 200 OK within {timeout:.0f} s (status {self.status})")
+        self.established.result()
+
+    def on_response(self, status: int, headers: dict, body: str) -> None:
+        cseq = headers.get("cseq", ["0 X"])[0].split()
+        if cseq[1] == "BYE":
+            if not self.bye_done.done():
+                self.bye_done.set_result(status)
+            return
+        self.status = status
+        if status < 200:
+            self.provisional.append(status)
+            return
+        if status >= 300:
+            if not self.established.done():
+                self.established.set_exception(RuntimeError(f"{self.name}: INVITE answered {status}"))
+            self.sip.send(self._request("ACK", int(cseq[0]), headers["to"][0], ruri=f"sip:{self.target}@127.0.0.1"))
+            return
+        to = headers["to"][0]
+        self.to_tag = to.split(";tag=", 1)[1].split(";")[0] if ";tag=" in to else ""
+        self.remote_contact = _uri_of(headers.get("contact", [f"<sip:{self.target}@127.0.0.1>"])[0])
+        self.sip.send(self._request("ACK", int(cseq[0])))  # also for a retransmitted 200
+        if not self.established.done():
+            addr, port = "127.0.0.1", 0
+            for line in body.splitlines():
+                if line.startswith("c=IN IP4 "):
+                    addr = line[9:].strip()
+                elif line.startswith("m=audio "):
+                    port = int(line.split()[1])
+            self.remote_rtp = (addr, port)
+            self.established.set_result(True)
+
+    def _request(self, method: str, cseq: int, to: str | None = None, ruri: str | None = None) -> str:
+        gw = f"{self.sip.gateway[0]}:{self.sip.gateway[1]}"
+        to = to or (f"<sip:{self.target}@{gw}>" + (f";tag={self.to_tag}" if self.to_tag else ""))
+        return "\r\n".join([
+            f"{method} {ruri or self.remote_contact} SIP/2.0",
+            f"Via: SIP/2.0/UDP 127.0.0.1:{self.sip.port};branch={_branch()};rport",
+            "Max-Forwards: 70",
+            f'From: "{self.name}" <sip:{self.user}@127.0.0.1>;tag={self.tag}',
+            f"To: {to}", f"Call-ID: {self.call_id}", f"CSeq: {cseq} {method}",
+            "Content-Length: 0", "", ""])
+
+    @property
+    def connected(self) -> bool:
+        return bool(self.established and self.established.done() and self.established.exception() is None)
+
+    def on_bye(self) -> None:
+        self.ended_by_gateway = True
+        if self.bye_done and not self.bye_done.done():
+            self.bye_done.set_result(0)
+
+    async def hang_up(self, timeout: float = 5.0) -> None:
+        if self.connected and not self.ended_by_gateway:
+            self.cseq += 1
+            bye = self._request("BYE", self.cseq)
+            for wait in (0.5, 1.0, 2.0, 2.0):
+                self.sip.send(bye)
+                try:
+                    await asyncio.wait_for(asyncio.shield(self.bye_done), wait)
+                    break
+                except asyncio.TimeoutError:
+                    pass
+        self.sip.calls.pop(self.call_id, None)
+        if self.rtp:
+            self.rtp.close()
+
+    # -------------------------------------------------- RTP out
+    def next_packet(self, k: int) -> bytes | None:
+        payload = self.payloads[(k - self.k0) % len(self.payloads)]
+        packet = struct.pack("!BBHII", 0x80, 0, self.seq, self.ts, self.ssrc) + payload
+        self.seq = (self.seq + 1) & 0xFFFF
+        self.ts = (self.ts + 160) & 0xFFFFFFFF
+        if self.drop and random.random() < self.drop:
+            return None
+        return packet
+
+
+class Pacer:
+    """Sends every active caller's frame k at t0 + k*20 ms (monotonic clock).
+    Notes how late the sender itself ran, so an overloaded load generator shows."""
+
+    def __init__(self):
+        self.callers: list[Caller] = []
+        self.sent: dict[int, float] = {}  # frame k → monotonic send time (for delay probes)
+        self.k = 0
+        self.t0 = 0.0
+        self.own_late = 0
+        self.ticks = 0
+        self.running = False
+        self.keep_send_times = False
+
+    async def run(self) -> None:
+        self.running = True
+        self.t0 = time.monotonic()
+        while self.running:
+            due = self.t0 + self.k * 0.020
+            delay = due - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            now = time.monotonic()
+            self.ticks += 1
+            if now - due > 0.010:
+                self.own_late += 1
+            for c in self.callers:
+                if c.remote_rtp is None or c.rtp is None:
+                    continue
+                p = c.next_packet(self.k)
+                if p is not None:
+                    c.rtp.sendto(p, c.remote_rtp)
+            if self.keep_send_times:
+                self.sent[self.k] = time.monotonic()
+            self.k += 1
+
+
+def cpu_seconds_self() -> float:
+    t = os.times()
+    return t.user + t.system
