@@ -155,13 +155,21 @@ struct GatewayFixture {
         defer { Task { await f.stop() } }
         let a = try f.phone()
         #expect(try await a.call(sdp: a.offer())?.status == 200)
-        // Another port on this host is not the phone's address... but it is the
-        // signaling host, so use a packet that is also malformed to be dropped
-        // for its own reason; a stranger is anyone off the SDP and SIP hosts.
-        let stranger = try RawPhone(gatewayPort: f.port, user: "x")
-        RawPhone.send([0x80, 0, 0, 1], fd: stranger.rtpFD, port: a.gatewayRTPPort)
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(await f.gateway.statistics().droppedPackets["malformed", default: 0] >= 1)
+        // A stranger (another loopback address: neither the SDP's nor the SIP
+        // peer's host) sends well-formed RTP to the call's port: ignored and counted.
+        let stranger = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(stranger) }
+        var from = RawSIPClient.loopback(port: 0)
+        from.sin_addr.s_addr = inet_addr("127.0.0.2")
+        let bound = withUnsafePointer(to: &from) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stranger, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(bound == 0)
+        RawPhone.send([0x80, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4] + [UInt8](repeating: 0xFF, count: 160), fd: stranger, port: a.gatewayRTPPort)
+        // And a truncated packet from the phone's own host is dropped as malformed.
+        RawPhone.send([0x80, 0, 0, 1], fd: a.rtpFD, port: a.gatewayRTPPort)
+        try await Task.sleep(for: .milliseconds(300))
+        let dropped = await f.gateway.statistics().droppedPackets
+        #expect(dropped["unexpected_source", default: 0] == 1)
+        #expect(dropped["malformed", default: 0] == 1)
         // The phone sends nothing: after 2 s the gateway hangs up with a BYE.
         let bye = try await a.sip.receive(timeout: .seconds(6), where: { $0.method == "BYE" })
         #expect(bye != nil)
