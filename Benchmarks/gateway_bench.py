@@ -14,8 +14,13 @@ A benchmark, not a test: it prints figures and asserts nothing.
                expected at the phones, lost (sequence gaps), late (> 40 ms after
                the frame's slot on the gateway's 20 ms RTP clock, anchored on the
                first packets), the gateway's send interval p50/p99. "Calls per
-               core" = callers / (Parley CPU% / 100). It stops when late+lost
-               reaches 0.1% or Parley's CPU saturates.
+               core" = callers / (Parley CPU% / 100); "@50fps" scales it by the
+               frames/s the gateway really sent per call / 50, since a gateway
+               whose 20 ms tick runs slow does less work per call than it should.
+               The headline figure is the highest step with late+lost < 0.1%; as a
+               slow clock fails that at any load, the steps go on while lost +
+               gaps 20 ms over the median gap (lateness against the gateway's own
+               cadence) stay < 0.1%, and stop there or when the CPU saturates.
   2. delay     two callers in one meeting: A sends silence with a 20 ms 1 kHz burst
                every second, B hears the mix; delay = B's arrival of the burst's
                onset - A's send time (phone → gateway jitter buffer → 20 ms tick →
@@ -43,14 +48,14 @@ import sys
 import tempfile
 import time
 import uuid
-import wave
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from host import machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib  # noqa: E402
-from sipcaller import Caller, Pacer, SipEndpoint, cpu_seconds_self, frames_of, ulaw_decode  # noqa: E402
+from sipcaller import (Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of, lag_drift_ms, pesq_nb,  # noqa: E402
+                       resample, speech_8k, tone, ulaw_decode, write_wav)
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
@@ -168,71 +173,6 @@ def busiest_processes(seconds: float = 1.0, top: int = 6) -> list[str]:
     b = snap()
     used = sorted(((b[p][1] - a[p][1]) / seconds * 100, b[p][0]) for p in b if p in a)[::-1]
     return [f"{name} {share:.0f}%" for share, name in used[:top] if share >= 2]
-
-
-# --------------------------------------------------------------------------- audio helpers
-
-def tone(hz: float, seconds: float, amplitude: float = 0.25, rate: int = 8000) -> np.ndarray:
-    t = np.arange(int(seconds * rate)) / rate
-    return (amplitude * 32767 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
-
-
-def read_wav(path: Path) -> tuple[np.ndarray, int]:
-    with wave.open(str(path), "rb") as w:
-        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-        if w.getnchannels() > 1:
-            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype(np.int16)
-        return data, w.getframerate()
-
-
-def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(samples.astype("<i2").tobytes())
-
-
-def resample(samples: np.ndarray, rate: int, to: int, work: Path) -> np.ndarray:
-    """High-quality rate change through sox (Debian's sox, as the phone tests use)."""
-    src, dst = work / f"rs-{uuid.uuid4().hex[:6]}-in.wav", work / f"rs-{uuid.uuid4().hex[:6]}-out.wav"
-    write_wav(src, samples, rate)
-    subprocess.run(["sox", str(src), "-r", str(to), str(dst)], check=True)
-    return read_wav(dst)[0]
-
-
-def speech_8k(work: Path) -> np.ndarray:
-    raw = work / "speech-raw.wav"
-    subprocess.run(["espeak-ng", "-s", "150", "-w", str(raw), SENTENCES], check=True, capture_output=True)
-    s, rate = read_wav(raw)
-    s = resample(s, rate, 8000, work).astype(np.float64)
-    s = s / (np.max(np.abs(s)) or 1) * 0.5 * 32767  # about -6 dBFS peaks (-20 dBFS-ish speech)
-    return s.astype(np.int16)
-
-
-def align(ref: np.ndarray, deg: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
-    """The stretch of `deg` that lines up with `ref` (FFT cross-correlation); (aligned, lag in s)."""
-    n = 1 << int(math.ceil(math.log2(len(ref) + len(deg))))
-    corr = np.fft.irfft(np.fft.rfft(deg.astype(np.float64), n) * np.conj(np.fft.rfft(ref.astype(np.float64), n)), n)
-    lag = int(np.argmax(corr[: len(deg)]))
-    out = deg[lag:lag + len(ref)]
-    if len(out) < len(ref):
-        out = np.concatenate([out, np.zeros(len(ref) - len(out), dtype=deg.dtype)])
-    return out, lag / rate
-
-
-def lag_drift_ms(ref: np.ndarray, heard: np.ndarray, rate: int) -> float:
-    """How much later the end of the speech arrives than its start, relative to the
-    original (ms): 0 when the path keeps the sender's clock, > 0 when it stretches."""
-    n = 2 * rate
-    _, first = align(ref[:n], heard, rate)
-    _, last = align(ref[-n:], heard, rate)
-    return 1000 * ((last - first) - (len(ref) - n) / rate)
-
-
-def pesq_nb(ref8k: np.ndarray, deg8k: np.ndarray) -> float:
-    from pesq import pesq
-    return float(pesq(8000, ref8k.astype(np.float32) / 32768, deg8k.astype(np.float32) / 32768, "nb"))
 
 
 def pct(values: list[float], q: float) -> float:
@@ -369,7 +309,7 @@ def capacity(parley: Parley, phones: Phones, args) -> tuple[list[dict], int | No
               f"{row['fps_per_call']:>8.1f} {row['gap_p50_ms']:>7.1f} "
               f"{row['gap_p99_ms']:>7.1f} {row['gen_cpu_pct']:>8.0f} {row['gen_late_ticks']:>8} {row['udp_drops']:>9} "
               f"{row['rss_mib']:>7.0f} {row['machine_pct']:>8.0f}", flush=True)
-        # The brief's criterion: late (vs the 20 ms slots) + lost < 0.1%. A gateway clock that runs
+        # The issue's criterion: late (vs the 20 ms slots) + lost < 0.1%. A gateway clock that runs
         # slow fails it at any load, so the steps go on while lost + gaps 20 ms over the median gap
         # (the same lateness measured against the gateway's own cadence) stay under 0.1%.
         if row["lost_pct"] + row["late_pct"] < 0.1 and row["callers"] == n:
@@ -602,7 +542,7 @@ def main() -> None:
     phones = Phones(parley.sip_port)
     results: dict = {"machine": machine}
     try:
-        speech = speech_8k(work)
+        speech = speech_8k(work, SENTENCES)
         write_wav(work / "speech-8k.wav", speech, 8000)
         if "capacity" in phases:
             rows, best, cadence = capacity(parley, phones, args)

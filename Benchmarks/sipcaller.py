@@ -1,4 +1,4 @@
-"""Synthetic G.711 phones for gateway_bench.py: a minimal SIP UAC over UDP and
+"""Synthetic G.711 phones (and the audio helpers) for gateway_bench.py: a minimal SIP UAC over UDP and
 RTP PCMU paced from a monotonic clock, on asyncio, cheap enough for hundreds.
 
 - `SipEndpoint`: one UDP socket for every caller's SIP (dispatch by Call-ID).
@@ -15,12 +15,16 @@ RTP PCMU paced from a monotonic clock, on asyncio, cheap enough for hundreds.
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import random
 import socket
 import struct
+import subprocess
 import time
 import uuid
+import wave
+from pathlib import Path
 
 import numpy as np
 
@@ -381,3 +385,68 @@ class Pacer:
 def cpu_seconds_self() -> float:
     t = os.times()
     return t.user + t.system
+
+
+# --------------------------------------------------------------------------- audio helpers (gateway_bench.py)
+
+def tone(hz: float, seconds: float, amplitude: float = 0.25, rate: int = 8000) -> np.ndarray:
+    t = np.arange(int(seconds * rate)) / rate
+    return (amplitude * 32767 * np.sin(2 * np.pi * hz * t)).astype(np.int16)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    with wave.open(str(path), "rb") as w:
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        if w.getnchannels() > 1:
+            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype(np.int16)
+        return data, w.getframerate()
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype("<i2").tobytes())
+
+
+def resample(samples: np.ndarray, rate: int, to: int, work: Path) -> np.ndarray:
+    """High-quality rate change through sox (Debian's sox, as the phone tests use)."""
+    src, dst = work / f"rs-{uuid.uuid4().hex[:6]}-in.wav", work / f"rs-{uuid.uuid4().hex[:6]}-out.wav"
+    write_wav(src, samples, rate)
+    subprocess.run(["sox", str(src), "-r", str(to), str(dst)], check=True)
+    return read_wav(dst)[0]
+
+
+def speech_8k(work: Path, sentences: str) -> np.ndarray:
+    raw = work / "speech-raw.wav"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(raw), sentences], check=True, capture_output=True)
+    s, rate = read_wav(raw)
+    s = resample(s, rate, 8000, work).astype(np.float64)
+    s = s / (np.max(np.abs(s)) or 1) * 0.5 * 32767  # about -6 dBFS peaks (-20 dBFS-ish speech)
+    return s.astype(np.int16)
+
+
+def align(ref: np.ndarray, deg: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """The stretch of `deg` that lines up with `ref` (FFT cross-correlation); (aligned, lag in s)."""
+    n = 1 << int(math.ceil(math.log2(len(ref) + len(deg))))
+    corr = np.fft.irfft(np.fft.rfft(deg.astype(np.float64), n) * np.conj(np.fft.rfft(ref.astype(np.float64), n)), n)
+    lag = int(np.argmax(corr[: len(deg)]))
+    out = deg[lag:lag + len(ref)]
+    if len(out) < len(ref):
+        out = np.concatenate([out, np.zeros(len(ref) - len(out), dtype=deg.dtype)])
+    return out, lag / rate
+
+
+def lag_drift_ms(ref: np.ndarray, heard: np.ndarray, rate: int) -> float:
+    """How much later the end of the speech arrives than its start, relative to the
+    original (ms): 0 when the path keeps the sender's clock, > 0 when it stretches."""
+    n = 2 * rate
+    _, first = align(ref[:n], heard, rate)
+    _, last = align(ref[-n:], heard, rate)
+    return 1000 * ((last - first) - (len(ref) - n) / rate)
+
+
+def pesq_nb(ref8k: np.ndarray, deg8k: np.ndarray) -> float:
+    from pesq import pesq
+    return float(pesq(8000, ref8k.astype(np.float32) / 32768, deg8k.astype(np.float32) / 32768, "nb"))

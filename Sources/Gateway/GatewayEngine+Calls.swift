@@ -166,17 +166,17 @@ extension GatewayEngine {
     func openRTP(for call: PhoneCall, then: @escaping (GatewayEngine, Int?) -> Void) {
         let candidates = ports.candidates()
         let host = configuration.rtpHost
-        let id = call.sipID
         let loop = eventLoop
+        // The call itself, not its SIP id: a dial-out has no id until the INVITE is sent.
+        let boundCall = NIOLoopBound(call, eventLoop: loop)
+        let bound = self.bound!
         func attempt(_ remaining: ArraySlice<Int>) {
             guard let port = remaining.first else { then(self, nil); return }
-            let bound = self.bound!
             DatagramBootstrap(group: loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: 0)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(PhoneRTPHandler { buffer, address in
-                            bound.value.rtp(buffer, from: address, call: id)
+                            bound.value.rtp(buffer, from: address, call: boundCall.value)
                         })
                     }
                 }
@@ -184,9 +184,10 @@ extension GatewayEngine {
                 .hop(to: loop)
                 .whenComplete { result in
                     let engine = bound.value
+                    let call = boundCall.value
                     switch result {
                     case .success(let channel):
-                        guard let call = engine.calls[id] else { channel.close(promise: nil); return }
+                        guard call.stage != .ended else { channel.close(promise: nil); return }
                         let actual = channel.localAddress?.port ?? port
                         call.channel = channel
                         call.localPort = actual
@@ -200,8 +201,8 @@ extension GatewayEngine {
         attempt(candidates[...])
     }
 
-    func rtp(_ buffer: ByteBuffer, from address: SocketAddress, call id: SIPCallID) {
-        guard let call = calls[id] else { return }
+    func rtp(_ buffer: ByteBuffer, from address: SocketAddress, call: PhoneCall) {
+        guard call.stage != .ended else { return }
         let now = NIODeadline.now()
         let (keys, dropped) = call.receiveRTP(buffer, from: address, now: now)
         if let dropped { metrics.dropped(reason: dropped) }

@@ -1,15 +1,111 @@
+import NIOCore
+import Rooms
+import SDP
+
 extension GatewayEngine {
-    /// Answers to calls Parley placed (dial-out is not wired to rooms yet:
-    /// these only end the call cleanly).
+    /// "Call a phone": invites `target` and brings the callee into the
+    /// meeting on answer. A SIP URI is called directly; a phone number goes
+    /// through the configured trunk.
+    func dialOut(_ target: String, meeting: DialInMeeting, notify: @escaping @Sendable (String) -> Void) throws(GatewayError) {
+        let uri = try requestURI(for: target)
+        guard calls.count < configuration.maxCalls else { throw .busy }
+        let name = CallerName.make(displayName: nil, user: target.hasPrefix("sip") ? nil : target, mask: configuration.maskCallerNumbers)
+        let shown = target.hasPrefix("sip") ? String(target.dropFirst(4).prefix(60)) : name
+        let call: PhoneCall
+        do {
+            call = try PhoneCall(sipID: SIPCallID(serial: 0, callID: "pending"), displayName: shown,
+                                 signalingHost: PhoneCall.host(ofURI: uri), outgoing: true, logger: logger)
+        } catch {
+            throw .badTarget(target)
+        }
+        call.meeting = meeting
+        call.notify = notify
+        openRTP(for: call) { engine, port in
+            guard let port else {
+                notify("Parley has no free port for another call right now.")
+                return
+            }
+            engine.sessionVersion += 1
+            let offer = PhoneNegotiation.offer(localAddress: engine.configuration.advertisedAddress, localPort: UInt16(port),
+                                               preferences: engine.preferences, sessionID: engine.sessionID,
+                                               sessionVersion: engine.sessionVersion)
+            call.pendingOffer = offer
+            call.localSDP = offer
+            let from = engine.configuration.trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(PhoneCall.host(ofURI: $0.uri))" }
+                ?? "sip:parley@\(engine.configuration.advertisedAddress)"
+            let id = engine.userAgent.invite(to: uri, from: from, displayName: meeting.title, sdp: offer)
+            call.sipID = id
+            call.logger[metadataKey: "call"] = "\(id)"
+            engine.calls[id] = call
+            engine.metrics.count("dial_outs")
+            call.logger.info("calling out", metadata: ["to": "\(uri)"])
+        }
+    }
+
+    /// The request URI for what a host typed.
+    func requestURI(for target: String) throws(GatewayError) -> String {
+        let t = target.trimmingCharacters(in: .whitespaces)
+        if t.hasPrefix("sip:") || t.hasPrefix("sips:") {
+            guard t.count > 5, !t.contains(" "), !t.contains("\r"), !t.contains("\n"), t.contains("@") || t.dropFirst(4).contains(".") else {
+                throw .badTarget(target)
+            }
+            return t
+        }
+        let digits = t.filter { !" -().".contains($0) }
+        guard digits.count >= 3, digits.count <= 20,
+              digits.enumerated().allSatisfy({ $0.element.isNumber || ($0.offset == 0 && $0.element == "+") }) else {
+            throw .badTarget(target)
+        }
+        guard let trunk = configuration.trunk else { throw .noTrunk }
+        return "sip:\(digits)@\(PhoneCall.host(ofURI: trunk.uri))"
+    }
+
+    /// Answers to calls Parley placed.
     func handleOutgoing(_ event: SIPEvent) {
         switch event {
+        case .outgoingAnswered(let id, let sdp):
+            guard let call = calls[id] else { userAgent.hangUp(id); return }
+            do {
+                guard let sdp, let offer = call.pendingOffer else { throw GatewayError.badTarget("no SDP in the answer") }
+                try call.apply(PhoneNegotiation.readAnswer(sdp, toOffer: offer))
+                call.pendingOffer = nil
+            } catch {
+                call.logger.notice("the callee's answer is unusable", metadata: ["reason": "\(error)"])
+                call.notify?("\(call.displayName) answered, but their phone's audio settings do not work with Parley.")
+                hangUp(call, reason: "bad_answer")
+                return
+            }
+            call.answered = true
+            call.lastRTPAt = .now()
+            if let meeting = call.meeting { join(call, meeting: meeting) }
         case .outgoingFailed(let id, let status, let phrase):
-            logger.info("outgoing call failed", metadata: ["call": "\(id)", "status": "\(status) \(phrase)"])
-            if let call = calls[id] { finish(call, reason: "failed_\(status)") }
-        case .outgoingAnswered(let id, _):
-            if calls[id] == nil { userAgent.hangUp(id) }
+            guard let call = calls[id] else { return }
+            call.logger.info("outgoing call failed", metadata: ["status": "\(status) \(phrase)"])
+            let why = switch status {
+            case 486, 600: "is busy"
+            case 480, 408: "did not answer"
+            case 487: "was cancelled"
+            case 404, 604: "does not exist"
+            case 403, 603: "declined the call"
+            default: "could not be reached (\(status) \(phrase))"
+            }
+            call.notify?("\(call.displayName) \(why).")
+            finish(call, reason: "failed_\(status)")
         default:
             break
         }
+    }
+}
+
+extension PhoneCall {
+    /// The host part of a SIP URI (`sip:user@host:port;params` → `host:port`).
+    static func host(ofURI uri: String) -> String {
+        var rest = Substring(uri)
+        if let colon = rest.firstIndex(of: ":"), rest[..<colon].hasPrefix("sip") { rest = rest[rest.index(after: colon)...] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if let semicolon = rest.firstIndex(of: ";") { rest = rest[..<semicolon] }
+        // Without the port: the address RTP may come from.
+        if !rest.hasPrefix("["), let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
+        return String(rest)
     }
 }

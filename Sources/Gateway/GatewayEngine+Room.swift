@@ -12,6 +12,7 @@ extension GatewayEngine {
         let id = call.sipID
         let rooms = self.rooms
         let name = call.displayName
+        let outgoing = call.outgoing
         guard let bound else { return }
         let connection = PhoneConnection(
             eventLoop: eventLoop,
@@ -33,7 +34,8 @@ extension GatewayEngine {
                     call.transport = transport
                 }
                 let participantID = try await room.join(
-                    JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: true,
+                    // Someone the host called in does not wait in the lobby.
+                    JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing,
                                 media: .local(transportID: transport.id)),
                     connection: connection)
                 handle.later { engine in
@@ -106,7 +108,7 @@ extension GatewayEngine {
         case .ended:
             call.play(prompts.clip(.meetingEnded), replacing: true)
             call.stage = .leaving
-        case .subscribeOffer, .activeSpeaker, .chat, .roomUpdated, .lobbyUpdated:
+        case .subscribeOffer, .activeSpeaker, .chat, .roomUpdated, .lobbyUpdated, .notice:
             break
         }
     }

@@ -4,6 +4,7 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
     case noRTPPort(range: ClosedRange<Int>)
     case noTrunk
     case badTarget(String)
+    case busy
 
     public var description: String {
         switch self {
@@ -14,7 +15,9 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
         case .noTrunk:
             return "no SIP trunk is configured ([trunk] uri), so Parley cannot call phone numbers"
         case .badTarget(let target):
-            return "\"\(target.prefix(60))\" is neither a SIP URI nor a phone number"
+            return "\"\(target.prefix(60))\" is neither a SIP address (sip:user@host) nor a phone number"
+        case .busy:
+            return "Parley is at its limit of concurrent calls; try again in a minute"
         }
     }
 }

@@ -100,3 +100,31 @@ public struct GatewayStatistics: Sendable {
     public var counts: [String: Int]
     public var droppedPackets: [String: Int]
 }
+
+extension PhoneGateway: PhoneDialer {
+    public func call(_ target: String, into room: RoomInfo, notify: @escaping @Sendable (String) -> Void) async throws(RoomError) {
+        let engine = self.engine
+        let meeting = DialInMeeting(meetingID: room.meetingId, code: room.code, dialInCode: "", title: room.title,
+                                    passcode: nil, lobbyEnabled: false)
+        let result: Result<Void, GatewayError>
+        do {
+            result = try await eventLoop.submit { () -> Result<Void, GatewayError> in
+                do throws(GatewayError) {
+                    try engine.value.dialOut(target, meeting: meeting, notify: notify)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+        } catch {
+            throw RoomError("unavailable", "The phone gateway is not running.")
+        }
+        if case .failure(let error) = result {
+            throw RoomError(error.isBadTarget ? "bad_request" : "unavailable", error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        }
+    }
+}
+
+extension GatewayError {
+    var isBadTarget: Bool { if case .badTarget = self { true } else { false } }
+}

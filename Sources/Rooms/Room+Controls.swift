@@ -40,6 +40,21 @@ extension Room {
         broadcastUpdate(of: target)
     }
 
+    /// A host calls a phone into the meeting; the outcome reaches them as notices.
+    public func callPhone(by id: String, target: String, dialer: (any PhoneDialer)?) async throws(RoomError) {
+        let moderator = try requireModerator(id)
+        guard let dialer else {
+            throw RoomError("unavailable", "This server has no phone gateway, so it cannot call phones.")
+        }
+        let trimmed = target.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+            throw RoomError("bad_request", "Enter a phone number or a SIP address to call.")
+        }
+        let connection = moderator.connection
+        logger.info("calling a phone", metadata: ["by": "\(id)"])
+        try await dialer.call(trimmed, into: info, notify: { connection.deliver(.notice($0)) })
+    }
+
     /// Removes someone: their transports close at once, so their media stops.
     public func hostRemove(by id: String, target: String) async throws(RoomError) {
         let moderator = try requireModerator(id)

@@ -14,4 +14,6 @@ public enum RoomEvent: Sendable, Equatable {
     case mutedByHost(source: String)
     case removed(reason: String)
     case ended
+    /// Something a participant should know (a phone call they placed failed).
+    case notice(String)
 }

@@ -15,6 +15,10 @@ public actor RoomRegistry {
 
     /// Most participants per room.
     let capacity: Int
+    /// Calls phones for "Call a phone" (the SIP gateway), if there is one.
+    public private(set) var dialer: (any PhoneDialer)?
+
+    public func setDialer(_ dialer: (any PhoneDialer)?) { self.dialer = dialer }
 
     public init(media: MediaNode, capacity: Int = 100, logger: Logger) {
         self.media = media

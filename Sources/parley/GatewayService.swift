@@ -39,6 +39,7 @@ struct GatewayService: Service {
             promptsDirectory: locate("Prompts"), trunk: trunk)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: StoreMeetingDirectory(store: store), logger: logger)
+        await rooms.setDialer(gateway)
         return GatewayService(gateway: gateway)
     }
 

@@ -178,3 +178,25 @@ def test_star_six_and_the_host_mute_a_caller(meeting, phones):
     toolbar_button(page, "Participants").click()
     phone.hang_up()
     phone.wait_event("CALL_CLOSED")
+
+
+def test_the_host_calls_a_phone_into_the_meeting(meeting, phones):
+    """Dial-out: "Call a phone" in the participants panel rings a SIP phone; on answer the callee is in."""
+    people, page, m = meeting
+    callee = phones("callee", account_params=";answermode=auto")
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    panel.get_by_label("Phone number or SIP address").fill(f"sip:callee@127.0.0.1:{callee.sip_port}")
+    panel.get_by_role("button", name="Call", exact=True).click()
+    callee.wait_event("CALL_ESTABLISHED", timeout=20)
+    pid = participant_id(page, "callee@127.0.0.1:" + str(callee.sip_port))
+    expect(page.locator(f'section.tile[data-participant-id="{pid}"] .tile-phone')).to_be_visible()
+    t = poll("the callee's tone", lambda: (x := tone(page, pid)) and abs(x["hz"] - 1000) < 40 and x)
+    assert t["rmsDb"] > -50
+    callee.hang_up()
+    callee.wait_event("CALL_CLOSED")
+    # A number without a trunk is refused with a clear message.
+    panel.get_by_label("Phone number or SIP address").fill("+1 555 0100")
+    panel.get_by_role("button", name="Call", exact=True).click()
+    expect(page.get_by_text("no SIP trunk is configured", exact=False)).to_be_visible()
+    toolbar_button(page, "Participants").click()

@@ -22,7 +22,8 @@ final class PhoneCall {
         case ended
     }
 
-    let sipID: SIPCallID
+    /// Set when the INVITE goes out for a dial-out.
+    var sipID: SIPCallID
     let displayName: String
     /// The signaling source: RTP from the SDP address or this host is accepted.
     let signalingHost: String
@@ -82,6 +83,8 @@ final class PhoneCall {
     var transport: LocalTransportHandle?
     var producerID: String?
     var muted = false
+    /// Tells whoever placed a dial-out how it went.
+    var notify: (@Sendable (String) -> Void)?
     /// `*` was pressed in the room: the next key is a command (`*6` mutes).
     var starPressedAt: NIODeadline?
 

@@ -81,6 +81,9 @@ enum SignalingMessage {
             return text("removed", R(reason: reason))
         case .ended:
             return text("room.ended")
+        case .notice(let message):
+            struct N: Encodable { var message: String }
+            return text("notice", N(message: message))
         }
     }
 }

@@ -22,4 +22,6 @@ struct SignalingRequest: Decodable {
     var admit: Bool?
     var cohost: Bool?
     var message: String?
+    /// `phone.call`: a SIP URI or a phone number.
+    var target: String?
 }

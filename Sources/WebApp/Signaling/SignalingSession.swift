@@ -161,6 +161,8 @@ actor SignalingSession {
             try await room.setCohost(by: id, target: try need(r.participantId, "participantId"), cohost: try need(r.cohost, "cohost"))
         case "host.end":
             try await room.end(by: id)
+        case "phone.call":
+            try await room.callPhone(by: id, target: try need(r.target, "target"), dialer: await rooms.dialer)
         case "leave":
             await end()
             continuation.finish()

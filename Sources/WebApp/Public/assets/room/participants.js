@@ -12,7 +12,7 @@ export const isModerator = (role) => role === 'host' || role === 'cohost';
 export class ParticipantsPanel {
   /**
    * actions: {mute(id), remove(id, name), cohost(id, on), admit(id, admit),
-   *           lock(locked), end()}
+   *           lock(locked), end(), callPhone(target)}
    */
   constructor({ actions, onClose }) {
     this.actions = actions;
@@ -23,9 +23,27 @@ export class ParticipantsPanel {
     this.lobbyBox = h('div', { class: 'people-lobby' });
     this.list = h('ul', { class: 'people-list room-people', 'aria-labelledby': headingId });
     this.hostBox = h('div', { class: 'people-host' });
+    // "Call a phone" lives outside hostBox, which is rebuilt on every update
+    // (a half-typed number must survive people joining).
+    const dialHeadingId = nextId('dial-title');
+    this.dialInput = h('input', { type: 'text', id: nextId('dial-target'), autocomplete: 'off', inputmode: 'tel',
+      placeholder: '+1 555 123 4567 or sip:alice@example.org' });
+    const dialLabel = h('label', { for: this.dialInput.id }, 'Phone number or SIP address');
+    const dialButton = h('button', { type: 'submit', class: 'btn btn-sm btn-primary' }, icon('phone', 16), 'Call');
+    this.dialForm = h('form', { class: 'people-dial', 'aria-labelledby': dialHeadingId, hidden: true },
+      h('h3', { class: 'subhead', id: dialHeadingId }, 'Call a phone'),
+      h('div', { class: 'field' }, dialLabel, this.dialInput),
+      h('div', { class: 'row' }, dialButton));
+    this.dialForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const target = this.dialInput.value.trim();
+      if (!target) { this.dialInput.focus(); return; }
+      if (this.actions.callPhone) this.actions.callPhone(target);
+      this.dialInput.value = '';
+    });
     this.el = h('section', { class: 'room-panel-body people-panel', id: 'room-panel-participants', 'aria-labelledby': headingId, hidden: true },
       h('div', { class: 'panel-head' }, this.heading, close),
-      h('div', { class: 'panel-scroll' }, this.lobbyBox, this.list, this.hostBox));
+      h('div', { class: 'panel-scroll' }, this.lobbyBox, this.list, this.hostBox, this.dialForm));
   }
 
   focus() {
@@ -67,6 +85,7 @@ export class ParticipantsPanel {
     this.list.replaceChildren(...people.map((p) => this.row(p, { selfId, role, mod })));
 
     // Room-level host controls
+    this.dialForm.hidden = !mod;
     this.hostBox.replaceChildren();
     if (mod) {
       const lock = h('button', { type: 'button', class: 'btn btn-sm', dataset: { focusKey: 'lock' } }, icon('lock', 16), locked ? 'Unlock meeting' : 'Lock meeting');

@@ -122,6 +122,7 @@ export class Room extends EventTarget {
       'chat.message': (m) => this.onChat(m),
       'room.updated': (m) => this.onRoomUpdated(m),
       'muted.byHost': (m) => this.onMutedByHost(m),
+      notice: (m) => toast({ message: m.message, timeout: 8000 }),
       removed: () => this.finish('removed'),
       'room.ended': () => this.finish('ended'),
       error: (m) => this.onError(m),
@@ -329,6 +330,10 @@ export class Room extends EventTarget {
         cohost: (id, cohost) => this.send('host.cohost', { participantId: id, cohost }),
         admit: (id, admit) => this.admit(id, admit),
         lock: (locked) => this.send('host.lock', { locked }),
+        callPhone: (target) => {
+          this.send('phone.call', { target });
+          toast({ message: `Calling ${target}…` });
+        },
         end: () => {
           if (window.confirm('End the meeting for everyone?')) this.send('host.end', {});
         },

@@ -1,0 +1,9 @@
+/// Places calls from a room to a phone ("Call a phone"). The executable
+/// wires the SIP gateway in; rooms and the web app only see this.
+public protocol PhoneDialer: Sendable {
+    /// Calls `target` (a SIP URI or a phone number) and brings the callee
+    /// into the meeting when they answer. Throws when the target cannot be
+    /// called at all; later failures (busy, no answer) come as a notice to
+    /// `notify`.
+    func call(_ target: String, into room: RoomInfo, notify: @escaping @Sendable (String) -> Void) async throws(RoomError)
+}
