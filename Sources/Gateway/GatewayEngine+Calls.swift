@@ -87,7 +87,13 @@ extension GatewayEngine {
             case .join(let code):
                 engine.directJoin(call, dialInCode: code)
             case .prompt:
-                engine.answer(call)
+                // RFC 3960 early media: the welcome plays under 183 Session
+                // Progress; the call is answered when it ends or a key is pressed.
+                // (An INVITE without SDP gets our offer in the 200 instead: an
+                // offer may not ride on an unreliable 183, RFC 3261 §13.2.1.)
+                if invite.sdp == nil { engine.answer(call) } else {
+                    engine.userAgent.respond(id, status: 183, phrase: "Session Progress", sdp: sdp)
+                }
                 let (prompt, actions) = CodePrompt.askingForCode()
                 call.prompt = prompt
                 call.stage = .prompting
@@ -223,6 +229,8 @@ extension GatewayEngine {
         guard call.stage != .ended else { return }
         call.stage = .ended
         calls[call.sipID] = nil
+        metrics.count("opus_passthrough_packets", by: call.passedThrough)
+        metrics.count("opus_encoded_packets", by: call.reencoded)
         call.logger.info("call ended", metadata: ["reason": "\(reason)"])
         if let channel = call.channel {
             ports.released(call.localPort)

@@ -67,6 +67,7 @@ final class GatewayEngine {
             if let packet = call.roomPacket(allocator: allocator), let producer = call.producerID, let meeting = call.meeting {
                 roomPackets[meeting.meetingID, default: []].append((producer, packet))
             }
+            if call.stage == .prompting, !call.answered, !call.player.isPlaying { answer(call) }
             if let last = call.lastKeyAt, call.stage == .prompting, now - last > .seconds(5) {
                 call.lastKeyAt = nil
                 run(call.prompt.typingPaused(), on: call)
@@ -109,6 +110,7 @@ final class GatewayEngine {
         switch call.stage {
         case .prompting:
             call.lastKeyAt = now
+            if !call.answered { answer(call) }
             run(call.prompt.pressed(key), on: call)
         case .inRoom:
             // *6 toggles mute, as on most conference bridges.

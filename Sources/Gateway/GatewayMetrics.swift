@@ -10,7 +10,7 @@ final class GatewayMetrics: Sendable {
 
     init(logger: Logger) { self.logger = logger }
 
-    func count(_ name: String) { state.withLock { $0.counts[name, default: 0] += 1 } }
+    func count(_ name: String, by n: Int = 1) { state.withLock { $0.counts[name, default: 0] += n } }
 
     func dropped(reason: String) {
         let shouldLog = state.withLock { s -> Int? in

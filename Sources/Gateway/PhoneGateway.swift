@@ -89,8 +89,14 @@ public final class PhoneGateway: Sendable {
     /// Calls and dropped packets, for /metrics.
     public func statistics() async -> GatewayStatistics {
         let engine = self.engine
-        let active = (try? await eventLoop.submit { engine.value.calls.count }.get()) ?? 0
-        return GatewayStatistics(activeCalls: active, counts: metrics.counts, droppedPackets: metrics.droppedPackets)
+        let live = (try? await eventLoop.submit { () -> (Int, Int, Int) in
+            let calls = engine.value.calls.values
+            return (calls.count, calls.reduce(0) { $0 + $1.passedThrough }, calls.reduce(0) { $0 + $1.reencoded })
+        }.get()) ?? (0, 0, 0)
+        var counts = metrics.counts
+        counts["opus_passthrough_packets", default: 0] += live.1
+        counts["opus_encoded_packets", default: 0] += live.2
+        return GatewayStatistics(activeCalls: live.0, counts: counts, droppedPackets: metrics.droppedPackets)
     }
 }
 

@@ -77,11 +77,15 @@ extension PhoneCall {
     /// never counted twice).
     func pullInput() -> [Character] {
         hasInput = false
+        passthrough = nil
         guard let decoder else { return [] }
         let samples: Int
         do {
             switch jitter.pull() {
             case .frame(let packet):
+                // An Opus phone's own packet goes to the room as it is (no
+                // second encode); it is still decoded for the other callers' mix.
+                if decoder.codec == .opus { passthrough = packet.payload }
                 samples = try packet.payload.withUnsafeBufferPointer { p in
                     try input.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
                 }
@@ -113,11 +117,18 @@ extension PhoneCall {
     func roomPacket(allocator: ByteBufferAllocator) -> ByteBuffer? {
         guard stage == .inRoom, hasInput, !muted, producerID != nil else { return nil }
         let length: Int
-        do {
-            length = try input.withUnsafeBufferPointer { pcm in
-                try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
-            }
-        } catch { return nil }
+        if let passthrough, passthrough.count <= opusScratch.count {
+            length = passthrough.count
+            opusScratch.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: passthrough) }
+            passedThrough += 1
+        } else {
+            reencoded += 1
+            do {
+                length = try input.withUnsafeBufferPointer { pcm in
+                    try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
+                }
+            } catch { return nil }
+        }
         var buffer = allocator.buffer(capacity: 20 + length)
         RTPPacketWriting.write(into: &buffer, payloadType: GatewayEngine.roomOpus.payloadType, sequence: roomSequence,
                                timestamp: roomTimestamp, ssrc: roomSSRC,

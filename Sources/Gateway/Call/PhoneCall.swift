@@ -63,6 +63,10 @@ final class PhoneCall {
     var roomSequence = UInt16.random(in: 0...UInt16.max)
     var roomTimestamp = UInt32.random(in: 0...UInt32.max)
     var opusScratch = [UInt8](repeating: 0, count: 1500)
+    /// This tick's Opus payload from an Opus phone, forwarded without re-encoding.
+    var passthrough: [UInt8]?
+    /// Opus packets sent to the room as the phone encoded them, and re-encoded.
+    var passedThrough = 0, reencoded = 0
 
     // Room → phone.
     var encoder: PhoneEncoder?

@@ -76,6 +76,43 @@ struct GatewayFixture {
         #expect(await f.gateway.statistics().activeCalls == 2)
     }
 
+    @Test func anOpusCallersPacketsReachTheRoomWithoutReencoding() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let a = try f.phone()
+        let answer = try await a.call(sdp: a.offer(codecs: "111 101", extra: ["a=rtpmap:111 opus/48000/2", "a=fmtp:111 useinbandfec=1",
+                                                                            "a=rtpmap:101 telephone-event/48000"]))
+        #expect(answer?.status == 200)
+        #expect(answer?.body.contains("opus/48000/2") == true)
+        a.startMedia(tone: 1000, opus: true)
+        defer { a.stop() }
+        try await Task.sleep(for: .seconds(2))
+        let counts = await f.gateway.statistics().counts
+        #expect(counts["opus_passthrough_packets", default: 0] > 40)
+        #expect(counts["opus_encoded_packets", default: 0] < 10)
+        // What comes back to an Opus phone is Opus.
+        #expect(a.packets(since: .now - .seconds(1)).contains { $0.payloadType == 111 })
+    }
+
+    @Test func thePromptPlaysAsEarlyMediaBeforeTheAnswer() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let a = try f.phone("parley")
+        a.dialog.sendInvite(sdp: a.offer())
+        let progress = try await a.sip.receive(timeout: .seconds(5), where: { $0.status == 183 })
+        #expect(progress?.body.contains("m=audio") == true)
+        a.learnPort(from: progress?.body ?? "")
+        a.startMedia(tone: nil)
+        defer { a.stop() }
+        let started = ContinuousClock.now
+        // The welcome prompt arrives before the call is answered (RFC 3960).
+        let ok = try await a.sip.receive(timeout: .seconds(10), where: { $0.status == 200 && $0.cseqMethod == "INVITE" })
+        #expect(ok != nil)
+        #expect(a.packets(since: started).filter { $0.payloadType == 0 }.count > 50)
+        a.dialog.toTag = ok?.toTag
+        a.dialog.sendAck()
+    }
+
     @Test func holdStopsOurAudioAndResumeBringsItBack() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }

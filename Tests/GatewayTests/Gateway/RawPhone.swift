@@ -70,12 +70,13 @@ final class RawPhone: @unchecked Sendable {
     }
 
     /// Starts sending PCMU: a sine at `tone` Hz, or silence (nil).
-    func startMedia(tone: Double?) {
+    func startMedia(tone: Double?, opus: Bool = false) {
         let shared = self.shared
         shared.sending.withLock { $0.tone = tone }
         let fd = rtpFD
         let port = gatewayRTPPort
         sender = Task.detached {
+            let encoder = opus ? try? OpusEncoder(channels: 1) : nil
             var sequence: UInt16 = 1
             var timestamp: UInt32 = 0
             var phase = 0.0
@@ -90,13 +91,20 @@ final class RawPhone: @unchecked Sendable {
                         phase += 2 * .pi * tone / 8000
                     }
                 }
-                let payload = G711.encode(pcm, law: .ulaw)
-                var packet: [UInt8] = [0x80, 0, UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
+                let payload: [UInt8]
+                if let encoder {
+                    // The same tone at 48 kHz (six samples per 8 kHz one).
+                    let wide = pcm.flatMap { [Int16](repeating: $0, count: 6) }
+                    payload = (try? encoder.encode(wide)) ?? []
+                } else {
+                    payload = G711.encode(pcm, law: .ulaw)
+                }
+                var packet: [UInt8] = [0x80, opus ? 111 : 0, UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
                 packet += [UInt8(timestamp >> 24), UInt8((timestamp >> 16) & 0xFF), UInt8((timestamp >> 8) & 0xFF), UInt8(timestamp & 0xFF)]
                 packet += [0x12, 0x34, 0x56, 0x78] + payload
                 RawPhone.send(packet, fd: fd, port: port)
                 sequence &+= 1
-                timestamp &+= 160
+                timestamp &+= opus ? 960 : 160
                 next = next.advanced(by: .milliseconds(20))
                 try? await clock.sleep(until: next)
             }
