@@ -49,6 +49,19 @@ public final class OpusEncoder {
         try check(parley_opus_set_bitrate(encoder, Int32(bitsPerSecond)))
     }
 
+    /// Caps the audio bandwidth to what the source has: a G.711 caller's
+    /// 8 kHz audio holds nothing above 4 kHz, and Opus coding it as
+    /// narrowband (SILK alone) costs a fraction of fullband.
+    public func limitBandwidth(toSourceRate rate: Int) throws(AudioError) {
+        let bandwidth: Int32 = switch rate {
+        case ...8_000: OPUS_BANDWIDTH_NARROWBAND
+        case ...16_000: OPUS_BANDWIDTH_WIDEBAND
+        case ...24_000: OPUS_BANDWIDTH_SUPERWIDEBAND
+        default: OPUS_BANDWIDTH_FULLBAND
+        }
+        try check(parley_opus_set_max_bandwidth(encoder, bandwidth))
+    }
+
     /// Changes the expected packet loss (0...100 %), e.g. from RTCP receiver reports.
     public func setExpectedLoss(percent: Int) throws(AudioError) {
         try check(parley_opus_set_packet_loss_perc(encoder, Int32(max(0, min(100, percent)))))

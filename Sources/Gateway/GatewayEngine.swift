@@ -36,6 +36,8 @@ final class GatewayEngine {
     /// Set by `PhoneGateway` once it runs on the loop (for room events to find it).
     var bound: NIOLoopBound<GatewayEngine>?
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
+    /// Set at shutdown: the clock stops.
+    var stopped = false
     var sessionVersion: UInt64 = 1
 
     init(configuration: GatewayConfiguration, eventLoop: any EventLoop, userAgent: SIPUserAgent, rooms: RoomRegistry,
@@ -61,11 +63,11 @@ final class GatewayEngine {
 
     func tick() {
         let now = NIODeadline.now()
-        var roomPackets: [String: [(producerID: String, packet: ByteBuffer)]] = [:]
         for call in calls.values where call.media != nil {
             for key in call.pullInput() { pressed(key, on: call, now: now) }
-            if let packet = call.roomPacket(allocator: allocator), let producer = call.producerID, let meeting = call.meeting {
-                roomPackets[meeting.meetingID, default: []].append((producer, packet))
+            // Each caller has a local transport of their own; one hop per packet batch.
+            if let packet = call.roomPacket(allocator: allocator), let producer = call.producerID, let transport = call.transport {
+                transport.send([(producer, packet)])
             }
             if call.stage == .prompting, !call.answered, !call.player.isPlaying { answer(call) }
             if let last = call.lastKeyAt, call.stage == .prompting, now - last > .seconds(5) {
@@ -77,15 +79,6 @@ final class GatewayEngine {
                 call.logger.notice("no RTP from the phone: hanging up", metadata: ["seconds": "\(configuration.rtpTimeout.nanoseconds / 1_000_000_000)"])
                 metrics.count("rtp_timeout")
                 hangUp(call, reason: "rtp_timeout")
-            }
-        }
-        for (meetingID, packets) in roomPackets {
-            if let call = calls.values.first(where: { $0.meeting?.meetingID == meetingID }), let transport = call.transport {
-                // Each call has its own transport; send each packet by its owner's handle.
-                _ = transport
-            }
-            for (producerID, packet) in packets {
-                calls.values.first { $0.producerID == producerID }?.transport?.send([(producerID, packet)])
             }
         }
         // Callers in a room hear its mix; the others hear their prompts.

@@ -57,9 +57,7 @@ public final class PhoneGateway: Sendable {
         let engine = self.engine
         let events = userAgent.events
         let loop = eventLoop
-        try await loop.submit {
-            loop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in engine.value.tick() }
-        }.get()
+        try await loop.submit { PhoneGateway.scheduleTick(engine, at: .now() + .milliseconds(20)) }.get()
         let task = Task {
             for await event in events {
                 loop.execute { engine.value.handle(event) }
@@ -75,6 +73,26 @@ public final class PhoneGateway: Sendable {
         return port
     }
 
+    /// The 20 ms clock, against absolute deadlines: NIO's repeated task waits
+    /// its delay after each run ends, so a 3 ms tick would make a 23 ms clock
+    /// and phones would get 43 frames a second instead of 50. A tick that runs
+    /// late is followed at once by the next; after a long stall (over 100 ms)
+    /// the clock starts afresh rather than sending a burst.
+    static func scheduleTick(_ engine: NIOLoopBound<GatewayEngine>, at deadline: NIODeadline) {
+        engine.eventLoop.scheduleTask(deadline: deadline) {
+            let e = engine.value
+            guard !e.stopped else { return }
+            e.tick()
+            var next = deadline + .milliseconds(20)
+            let now = NIODeadline.now()
+            if now - next > .milliseconds(100) {
+                e.metrics.count("clock_resyncs")
+                next = now + .milliseconds(20)
+            }
+            scheduleTick(engine, at: next)
+        }
+    }
+
     /// Hangs up every call and stops SIP.
     public func stop() async {
         let engine = self.engine
@@ -82,6 +100,7 @@ public final class PhoneGateway: Sendable {
             for call in Array(engine.value.calls.values) { engine.value.hangUp(call, reason: "shutdown") }
         }.get()
         try? await Task.sleep(for: .milliseconds(200))
+        _ = try? await eventLoop.submit { engine.value.stopped = true }.get()
         await userAgent.stop()
         for task in tasks.withLock({ $0 }) { task.cancel() }
     }

@@ -5,20 +5,53 @@ import Rooms
 import ServiceLifecycle
 import Settings
 import Store
+import WebApp
 
 /// Runs the phone gateway for as long as the server runs.
 struct GatewayService: Service {
     let gateway: PhoneGateway
+    let metrics: AppMetrics
 
     func run() async throws {
         try await gateway.start()
+        // /metrics: the gateway's figures, copied every few seconds until shutdown.
+        let exporter = Task {
+            var exported: [String: Int] = [:]
+            while !Task.isCancelled {
+                await export(&exported)
+                try? await Task.sleep(for: .seconds(5))
+            }
+        }
         try? await gracefulShutdown()
+        exporter.cancel()
         await gateway.stop()
+    }
+
+    /// Sets `parley_gateway_calls` and adds what the counters gained since the last export.
+    private func export(_ exported: inout [String: Int]) async {
+        let s = await gateway.statistics()
+        let registry = metrics.registry
+        registry.makeGauge(name: "parley_gateway_calls", labels: [], help: "Phone calls in progress.").set(Double(s.activeCalls))
+        for (name, value) in s.counts {
+            let delta = value - exported["c/" + name, default: 0]
+            guard delta > 0 else { continue }
+            exported["c/" + name] = value
+            registry.makeCounter(name: "parley_gateway_events_total", labels: [("event", name)],
+                                 help: "Phone gateway events: invites, refusals, DTMF keys, dial-outs, Opus packets.").increment(by: Int64(delta))
+        }
+        for (reason, value) in s.droppedPackets {
+            let delta = value - exported["d/" + reason, default: 0]
+            guard delta > 0 else { continue }
+            exported["d/" + reason] = value
+            registry.makeCounter(name: "parley_gateway_dropped_rtp_total", labels: [("reason", reason)],
+                                 help: "RTP from phones dropped, by reason.").increment(by: Int64(delta))
+        }
     }
 
     /// The gateway as `[sip]` and `[trunk]` describe it, or nil when SIP is off.
     /// A dialplan with errors stops the server here, before anything listens.
-    static func make(configuration c: ParleyConfiguration, rooms: RoomRegistry, store: Store, logger: Logger) async throws -> GatewayService? {
+    static func make(configuration c: ParleyConfiguration, rooms: RoomRegistry, store: Store, metrics: AppMetrics,
+                     logger: Logger) async throws -> GatewayService? {
         guard let address = c.sip.address else { return nil }
         let dialplan = try Dialplan.load(path: locate(c.sip.dialplan))
         let advertised = !c.sip.publicAddress.isEmpty ? c.sip.publicAddress
@@ -40,7 +73,7 @@ struct GatewayService: Service {
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: StoreMeetingDirectory(store: store), logger: logger)
         await rooms.setDialer(gateway)
-        return GatewayService(gateway: gateway)
+        return GatewayService(gateway: gateway, metrics: metrics)
     }
 
     /// A relative path as given if it exists from the working directory, else

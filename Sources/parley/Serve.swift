@@ -28,10 +28,12 @@ struct Serve: AsyncParsableCommand {
             metadata: ["engine": "\(database.engine.rawValue)", "path": "\(database.engine == .sqlite ? configuration.sqlitePath : "(url)")"])
         do {
             let store = Store(database: database)
+            let metrics = AppMetrics()
             let app = try await ParleyServer.makeApplication(
-                configuration: configuration, store: store, logger: logger,
+                configuration: configuration, store: store, metrics: metrics, logger: logger,
                 frontDoors: { rooms in
-                    guard let gateway = try await GatewayService.make(configuration: configuration, rooms: rooms, store: store, logger: logger) else { return [] }
+                    guard let gateway = try await GatewayService.make(
+                        configuration: configuration, rooms: rooms, store: store, metrics: metrics, logger: logger) else { return [] }
                     return [gateway]
                 })
             logger.info("Parley is listening", metadata: ["url": "http://\(configuration.http.address)", "public": "\(configuration.publicOrigin)"])

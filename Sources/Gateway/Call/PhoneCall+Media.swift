@@ -15,6 +15,7 @@ extension PhoneCall {
             decoder = try PhoneDecoder(codec: codec)
             encoder = try PhoneEncoder(codec: codec)
             jitter = JitterBuffer(configuration: .init(clockRate: codec.rtpClockRate))
+            try? roomEncoder.limitBandwidth(toSourceRate: codec.sampleRate)
         }
         if keysChanged {
             if let srtp = negotiated.srtp {
@@ -108,7 +109,10 @@ extension PhoneCall {
         guard samples >= AudioFormat.frameSamples else { return [] }
         hasInput = true
         level = input.withUnsafeBufferPointer { AudioLevel.level(of: $0) }
-        guard !sawTelephoneEvents, let detector = inbandDTMF else { return [] }
+        // In-band detection costs a resample per frame: run it while the
+        // caller types a code, or all along for a phone without RFC 4733.
+        guard !sawTelephoneEvents, let detector = inbandDTMF,
+              stage == .prompting || media?.telephoneEventReceivePayloadType == nil else { return [] }
         return Array(input.withUnsafeBufferPointer { detector.process($0) })
     }
 
