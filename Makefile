@@ -2,11 +2,12 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, release, unit, browser, fuzz, bench-api, bench-media, clean.
+# Other targets: build, release, unit, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
 
 SWIFT        ?= swift
 HTTP         ?= 127.0.0.1:8080
 MEDIA        ?= 127.0.0.1:40000
+SIP          ?= 127.0.0.1:5060
 DATA_DIR     ?= ./data
 VENV         ?= .venv
 PYTHON       := $(VENV)/bin/python
@@ -18,11 +19,11 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
 
-.PHONY: run test build release unit browser contract fuzz bench-api bench-media clean deps-run deps-test
+.PHONY: run test build release unit browser contract fuzz bench-api bench-media bench-gateway audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
-	.build/debug/parley serve --http $(HTTP) --media $(MEDIA) --data-dir $(DATA_DIR) $(if $(PUBLIC_ADDRESS),--public-address $(PUBLIC_ADDRESS))
+	.build/debug/parley serve --http $(HTTP) --media $(MEDIA) --sip $(SIP) --data-dir $(DATA_DIR) $(if $(PUBLIC_ADDRESS),--public-address $(PUBLIC_ADDRESS))
 
 test: deps-test build
 	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build
@@ -73,6 +74,20 @@ bench-media: $(PYTHON)
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	scripts/in-private-netns.sh $(PYTHON) Benchmarks/media_bench.py
+
+# Phone-gateway benchmark on a release build: synthetic G.711 callers (calls per
+# core, frames late or lost, the delay the gateway adds) and the PESQ score of a
+# caller's speech as a headless Chromium participant hears it.
+bench-gateway: .venv-bench/bin/python
+	@scripts/install-packages.sh chromium espeak-ng sox libopus-dev libspandsp-dev libsofia-sip-ua-dev
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley --scratch-path .build-release
+	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py
+
+# What the phone audio path costs per 20 ms frame (codecs, resampling, mixing).
+audio-bench:
+	@scripts/check-swift.sh
+	$(SWIFT) run -c release --scratch-path .build-release AudioBench
 
 .venv-bench/bin/python: Benchmarks/requirements.txt
 	python3 -m venv .venv-bench

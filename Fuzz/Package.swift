@@ -17,7 +17,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP", "FuzzDTLS"]
+let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP", "FuzzDTLS",
+               "FuzzPhoneSDP", "FuzzDialplan"]
 
 /// The parser target each fuzzer feeds; "Scheduling" when not listed.
 let parserTarget: [String: String] = [
@@ -27,6 +28,8 @@ let parserTarget: [String: String] = [
     "FuzzRTCP": "RTP",
     "FuzzSDP": "SDP",
     "FuzzDTLS": "DTLS",
+    "FuzzPhoneSDP": "SDP",
+    "FuzzDialplan": "Dialplan",
 ]
 
 /// Further targets a fuzzer needs (CFuzzFeatures: coverage from uninstrumented system libraries).
@@ -55,6 +58,8 @@ let package = Package(
         // Sources/DTLS -> ../../Sources/SFU/DTLS: DTLSSession and its context, which need only COpenSSL.
         .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "openssl"),
         .target(name: "DTLS", dependencies: ["COpenSSL"], path: "Sources/DTLS", swiftSettings: swiftSettings),
+        // Sources/Dialplan -> ../../Sources/Gateway/Dialplan: the phone gateway's dialplan parser, Foundation only.
+        .target(name: "Dialplan", path: "Sources/Dialplan", swiftSettings: swiftSettings),
         .target(name: "CLibFuzzer"),
         .target(name: "CFuzzFeatures"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),

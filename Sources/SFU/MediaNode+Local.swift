@@ -51,7 +51,7 @@ public struct LocalTransportHandle: Sendable {
         guard !packets.isEmpty else { return }
         let engine = self.engine
         let id = self.id
-        let deliver = {
+        let deliver: @Sendable () -> Void = {
             let e = engine.value
             guard let t = e.localTransports[id] else { return }
             let now = NIODeadline.now()

@@ -63,6 +63,11 @@ struct SettingsTests {
         ("[http]\naddress = \"a:1\"\naddress = \"b:2\"", "set twice"),
         ("x = bare", "need quotes"),
         ("[[tables]]", "arrays of tables"),
+        ("[sip]\nrtp_ports = \"41000\"", "port range"),
+        ("[sip]\nrtp_ports = \"5000-4000\"", "port range"),
+        ("[sip]\ncodecs = \"pcmu, gsm\"", "'gsm' is not a phone codec"),
+        ("[sip]\nsession_expires_seconds = 30", "90 to 86400"),
+        ("[trunk]\nuri = \"trunk.example.net\"", "must start with sip:"),
     ])
     func badFiles(text: String, expected: String) {
         do {
@@ -71,6 +76,26 @@ struct SettingsTests {
         } catch {
             #expect(error.message.contains(expected), "\(error.message)")
         }
+    }
+
+    @Test("the phone gateway's settings: address or off, port range, codecs, trunk")
+    func gatewaySettings() throws {
+        let c = try ParleyConfiguration.load(fileText: """
+            [sip]
+            address = "0.0.0.0:5070"
+            rtp_ports = "42000-42999"
+            codecs = "PCMU, opus"
+            [trunk]
+            uri = "sip:sip.example.net"
+            register = true
+            """, environment: [:])
+        #expect(c.sip.address == HostAndPort(host: "0.0.0.0", port: 5070))
+        #expect(c.sip.rtpPorts == 42000...42999)
+        #expect(c.sip.codecs == ["pcmu", "opus"])
+        #expect(c.trunk.uri == "sip:sip.example.net" && c.trunk.register)
+        let off = try ParleyConfiguration.load(fileText: nil, environment: [:], overrides: ["sip.address": "off"])
+        #expect(off.sip.address == nil)
+        #expect(try ParleyConfiguration.load(fileText: nil, environment: [:]).sip.address == HostAndPort(host: "127.0.0.1", port: 5060))
     }
 
     @Test("bad environment values name the variable")
