@@ -9,6 +9,9 @@ extension PhoneCall {
     func apply(_ negotiated: PhoneMedia) throws {
         let codecChanged = media?.codec != negotiated.codec
         let keysChanged = media?.srtp != negotiated.srtp
+        // A re-INVITE that moves the phone's RTP (RFC 3264 §8.3.1) starts over:
+        // send to the new place until packets show where it really is.
+        let moved = media?.remoteAddress != negotiated.remoteAddress || media?.remotePort != negotiated.remotePort
         media = negotiated
         if codecChanged {
             guard let codec = VoiceCodec(rawValue: negotiated.codec.rawValue) else { throw AudioError.invalidPayload }
@@ -28,7 +31,7 @@ extension PhoneCall {
         }
         if let address = try? SocketAddress(ipAddress: negotiated.remoteAddress, port: Int(negotiated.remotePort)),
            negotiated.remotePort != 0, !(negotiated.remoteAddress == "0.0.0.0") {
-            if !latched || remote?.ipAddress != address.ipAddress { remote = address; latched = false }
+            if moved || remote == nil { remote = address; latched = false }
         }
         if inbandDTMF == nil { inbandDTMF = try? DTMFDetector() }
     }

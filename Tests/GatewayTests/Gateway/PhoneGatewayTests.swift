@@ -139,6 +139,27 @@ struct GatewayFixture {
         #expect(a.packets(since: since).count > 30)
     }
 
+    @Test func aReinviteMovesOurRTPToTheNewAddress() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let a = try f.phone()
+        #expect(try await a.call(sdp: a.offer())?.status == 200)
+        a.startMedia(tone: nil)
+        defer { a.stop() }
+        // The phone moves its media to another socket (a new port) mid-call.
+        let moved = try RawPhone(gatewayPort: f.port, user: "unused")
+        moved.gatewayRTPPort = a.gatewayRTPPort
+        let answer = try await a.reinvite(sdp: moved.offer())
+        #expect(answer?.status == 200)
+        moved.startMedia(tone: nil)
+        defer { moved.stop() }
+        a.stop()
+        try await Task.sleep(for: .milliseconds(300))
+        let since = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1))
+        #expect(moved.packets(since: since).count > 30)
+    }
+
     @Test func anOfferlessInviteGetsOurOfferAndTheAnswerComesInTheAck() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }
