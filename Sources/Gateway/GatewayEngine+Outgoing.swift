@@ -44,20 +44,7 @@ extension GatewayEngine {
 
     /// The request URI for what a host typed.
     func requestURI(for target: String) throws(GatewayError) -> String {
-        let t = target.trimmingCharacters(in: .whitespaces)
-        if t.hasPrefix("sip:") || t.hasPrefix("sips:") {
-            guard t.count > 5, !t.contains(" "), !t.contains("\r"), !t.contains("\n"), t.contains("@") || t.dropFirst(4).contains(".") else {
-                throw .badTarget(target)
-            }
-            return t
-        }
-        let digits = t.filter { !" -().".contains($0) }
-        guard digits.count >= 3, digits.count <= 20,
-              digits.enumerated().allSatisfy({ $0.element.isNumber || ($0.offset == 0 && $0.element == "+") }) else {
-            throw .badTarget(target)
-        }
-        guard let trunk = configuration.trunk else { throw .noTrunk }
-        return "sip:\(digits)@\(PhoneCall.host(ofURI: trunk.uri))"
+        try DialTarget.requestURI(for: target, trunkURI: configuration.trunk?.uri)
     }
 
     /// Answers to calls Parley placed.

@@ -19,7 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from conftest import People, free_port
+import subprocess
+
+from conftest import PARLEY_BIN, People, free_port
 from phone import Phone, band_level, dominant_frequency, write_dtmf_then_tone, write_tone
 from room_helpers import SLOW, join, participant_id, poll, room_person, tone, toolbar_button
 
@@ -200,3 +202,32 @@ def test_the_host_calls_a_phone_into_the_meeting(meeting, phones):
     panel.get_by_role("button", name="Call", exact=True).click()
     expect(page.get_by_text("no SIP trunk is configured", exact=False)).to_be_visible()
     toolbar_button(page, "Participants").click()
+
+
+def test_ending_the_meeting_hangs_up_every_caller(meeting, phones):
+    """Last in this module: the host ends the meeting; callers hear so and Parley hangs up."""
+    people, page, m = meeting
+    a = phones("end-a", display_name="Ann End")
+    b = phones("end-b", display_name="Ben End")
+    for p in (a, b):
+        p.dial(uri(m["dialInCode"]))
+        p.wait_event("CALL_ESTABLISHED")
+    participant_id(page, "Ann End")
+    participant_id(page, "Ben End")
+    toolbar_button(page, "Participants").click()
+    page.once("dialog", lambda d: d.accept())
+    page.locator("#room-panel-participants").get_by_role("button", name="End meeting for all", exact=True).click()
+    for p in (a, b):
+        p.wait_event("CALL_CLOSED", timeout=20)
+
+
+def test_a_dialplan_with_errors_stops_the_server_at_start(tmp_path):
+    """Never half-configured: a bad dialplan is reported with its line, and nothing listens."""
+    bad = tmp_path / "bad.dialplan"
+    bad.write_text("user ~ ([0-9]{6,12}) => join $1\nany => reject 99\n")
+    result = subprocess.run(
+        [str(PARLEY_BIN), "serve", "--data-dir", str(tmp_path / "data"), "--http", f"127.0.0.1:{free_port()}",
+         "--media", "127.0.0.1:0", "--sip", f"127.0.0.1:{free_port()}", "--set", f"sip.dialplan={bad}"],
+        capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "bad.dialplan:2" in result.stdout + result.stderr, result.stdout + result.stderr
