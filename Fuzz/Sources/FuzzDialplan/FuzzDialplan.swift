@@ -28,3 +28,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+/// The entry point; see FuzzDriver for why a fuzz target needs one.
+@main
+enum Main {
+    static func main() {
+        FuzzDriver.run { data, size in fuzz(data ?? FuzzDriver.empty, size) }
+    }
+}
