@@ -82,6 +82,7 @@ extension ParleyConfiguration {
             c.sip.rtpPorts = low...high
         },
         Key(name: "sip.dialplan") { c, v throws(ConfigurationError) in c.sip.dialplan = try nonEmpty(v) },
+        Key(name: "sip.prompts") { c, v throws(ConfigurationError) in c.sip.prompts = try nonEmpty(v) },
         Key(name: "sip.codecs") { c, v throws(ConfigurationError) in
             let known = ["opus", "g722", "pcmu", "pcma"]
             let codecs = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }

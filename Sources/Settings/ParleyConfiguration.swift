@@ -80,6 +80,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var rtpPorts = 41000...41999
         /// The dialplan file (relative to the working directory).
         public var dialplan = "Dialplans/default.dialplan"
+        /// The directory of the spoken prompts (WAV).
+        public var prompts = "Prompts"
         /// Codecs offered to phones, most preferred first.
         public var codecs = ["opus", "g722", "pcmu", "pcma"]
         /// Most concurrent calls; past it INVITEs get 503 with Retry-After.

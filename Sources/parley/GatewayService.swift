@@ -69,7 +69,7 @@ struct GatewayService: Service {
             rtpPorts: address.port == 0 ? 0...0 : c.sip.rtpPorts, codecs: c.sip.codecs, maxCalls: c.sip.maxCalls,
             invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
             sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
-            promptsDirectory: locate("Prompts"), trunk: trunk)
+            promptsDirectory: locate(c.sip.prompts), trunk: trunk)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: StoreMeetingDirectory(store: store), logger: logger)
         await rooms.setDialer(gateway)
