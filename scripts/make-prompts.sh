@@ -21,7 +21,7 @@ prompt() {
     # espeak-ng writes 22050 Hz mono; sox converts to 16 kHz, 16-bit, mono,
     # normalised to -3 dBFS peak, with 100 ms of silence at the end.
     espeak-ng -v "$VOICE" -s "$SPEED" -p "$PITCH" -w "$tmp/$name" "$text"
-    sox "$tmp/$name" -r 16000 -c 1 -b 16 -e signed-integer "$out/$name" norm -3 pad 0 0.1
+    sox -D "$tmp/$name" -r 16000 -c 1 -b 16 -e signed-integer "$out/$name" norm -3 pad 0 0.1
     echo "$out/$name: $text"
 }
 
@@ -40,3 +40,4 @@ prompt waiting.wav            "Please wait, the host will let you in soon."
 prompt invalid-passcode.wav   "That passcode is not right. Please try again."
 prompt wrong-passcode-goodbye.wav "Sorry, that passcode is not right. Goodbye."
 prompt meeting-locked.wav     "This meeting is locked. Goodbye."
+prompt not-admitted.wav       "The host did not let you in. Goodbye."

@@ -82,7 +82,7 @@ extension GatewayEngine {
         case .lobbyWaiting:
             call.play(prompts.clip(.waiting), replacing: true)
         case .lobbyDenied:
-            call.play(prompts.clip(.meetingEnded), replacing: true)
+            call.play(prompts.clip(.notAdmitted), replacing: true)
             call.stage = .leaving
         case .participantJoined(let p):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }

@@ -16,6 +16,7 @@ public enum Prompt: String, Sendable, CaseIterable {
     case meetingFull = "meeting-full"
     case waiting
     case meetingLocked = "meeting-locked"
+    case notAdmitted = "not-admitted"
 
     /// The file name under the prompts directory.
     public var fileName: String { rawValue + ".wav" }
