@@ -204,6 +204,32 @@ def test_the_host_calls_a_phone_into_the_meeting(meeting, phones):
     toolbar_button(page, "Participants").click()
 
 
+def test_a_caller_waits_in_the_lobby_until_the_host_admits_them(meeting, phones, media_browser):
+    """A meeting with a lobby: the caller waits (and hears so) until admitted; a second caller is turned away."""
+    people, _, _ = meeting
+    host = room_person(people, "Lena", browser=media_browser("red"))
+    host.register_via_api(display_name="Lena Lobby")
+    lm = host.api("POST", "/meetings", {"title": "Phone lobby", "lobbyEnabled": True}, expect_status=201)
+    hp = join(host, lm["code"])
+    waiting = phones("waiting", display_name="Wally Waiting")
+    waiting.dial(uri(lm["dialInCode"]))
+    waiting.wait_event("CALL_ESTABLISHED")
+    expect(hp.get_by_text("Wally Waiting is waiting in the lobby.")).to_be_visible()
+    toolbar_button(hp, "Participants").click()
+    panel = hp.locator("#room-panel-participants")
+    panel.get_by_role("button", name="Admit Wally Waiting", exact=True).click()
+    pid = participant_id(hp, "Wally Waiting")
+    poll("Wally's tone after admission", lambda: (t := tone(hp, pid)) and abs(t["hz"] - 1000) < 40 and t)
+    denied = phones("denied", display_name="Dora Denied")
+    denied.dial(uri(lm["dialInCode"]))
+    denied.wait_event("CALL_ESTABLISHED")
+    panel.get_by_role("button", name="Deny Dora Denied", exact=True).click()
+    # "The host did not let you in", then Parley hangs up.
+    denied.wait_event("CALL_CLOSED", timeout=20)
+    waiting.hang_up()
+    waiting.wait_event("CALL_CLOSED")
+
+
 def test_ending_the_meeting_hangs_up_every_caller(meeting, phones):
     """Last in this module: the host ends the meeting; callers hear so and Parley hangs up."""
     people, page, m = meeting
