@@ -96,6 +96,10 @@ def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones,
     expect(page.locator(f'section.tile[data-participant-id="{pid}"] .tile-phone')).to_be_visible()
     t = caller_tone(page, f"Desk {label}")
     assert t["rmsDb"] > -50, t
+    # The caller's steady tone outweighs the host's noise-suppressed one: the
+    # room's speaker detection (RFC 6464 levels the gateway writes) picks the phone.
+    expect(page.locator(f'section.tile[data-participant-id="{pid}"][data-source="camera"]')).to_have_attribute(
+        "data-active-speaker", "true")
     time.sleep(4)  # the room's 440 Hz reaches the phone's recording
     phone.hang_up()
     phone.wait_event("CALL_CLOSED")
