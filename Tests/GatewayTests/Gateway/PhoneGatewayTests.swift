@@ -79,6 +79,34 @@ struct GatewayFixture {
         #expect(await f.gateway.statistics().activeCalls == 2)
     }
 
+    @Test func callersHearAChimeWhenSomeoneJoinsOrLeaves() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let a = try f.phone()
+        #expect(try await a.call(sdp: a.offer())?.status == 200)
+        a.startMedia(tone: nil)
+        defer { a.stop() }
+        try await Task.sleep(for: .seconds(3))  // past "Joining the meeting"
+        func loudest(since: ContinuousClock.Instant) -> Int { a.heard(since: since).map { abs(Int($0)) }.max() ?? 0 }
+        let quiet = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1))
+        #expect(loudest(since: quiet) < 100)
+        var b = try f.phone()
+        let joined = ContinuousClock.now
+        #expect(try await b.call(sdp: b.offer())?.status == 200)
+        b.startMedia(tone: nil)
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(loudest(since: joined) > 1000, "no join chime")
+        let before = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1))
+        #expect(loudest(since: before) < 100)
+        b.dialog.sendBye()
+        b.stop()
+        let left = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(loudest(since: left) > 1000, "no leave chime")
+    }
+
     @Test func anOpusCallersPacketsReachTheRoomWithoutReencoding() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }
