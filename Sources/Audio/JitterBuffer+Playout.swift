@@ -57,6 +57,25 @@ extension JitterBuffer {
             emptyPulls = 0
             return .frame(packet)
         }
+        if statistics.depth > 0 && emptyPulls > 0 {
+            // Ticks that found this slot empty (and waited for a late packet)
+            // already played a concealment frame each; a later packet shows the
+            // wait was for a lost one. Those frames stood in for it: skip as many
+            // missing packets, so a loss costs one frame, not a concealment now
+            // and a trimmed frame later (the playout point would have slipped).
+            var covered = emptyPulls
+            emptyPulls = 0
+            while covered > 0, slots[index(nextSeq)]?.sequenceNumber != nextSeq {
+                statistics.lost += 1
+                nextSeq &+= 1
+                covered -= 1
+            }
+            let j = index(nextSeq)
+            if let packet = slots[j], packet.sequenceNumber == nextSeq {
+                take(j)
+                return .frame(packet)
+            }
+        }
         if statistics.depth > 0 {
             // A later packet is here, so this one is lost (or hopelessly late).
             let seq = nextSeq
