@@ -9,9 +9,10 @@ public struct GatewayConfiguration: Sendable {
     /// Where phones' RTP sockets bind, and the address put in SDP.
     public var rtpHost: String
     public var advertisedAddress: String
-    /// Ports for phones' RTP (one per call; even ports, RFC 3550 §11).
+    /// Ports for phones' RTP (one per call; even ports, RFC 3550 §11);
+    /// `0...0` lets the system choose (tests).
     public var rtpPorts: ClosedRange<Int>
-    /// Port 0 in `rtpPorts` lets the system choose (tests).
+    /// Codecs offered to phones, most preferred first (`opus`, `g722`, `pcmu`, `pcma`).
     public var codecs: [String]
     public var maxCalls: Int
     public var invitesPerMinute: Int

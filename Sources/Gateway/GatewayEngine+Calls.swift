@@ -129,26 +129,19 @@ extension GatewayEngine {
 
     /// The dialplan named a meeting: in we go (after its passcode, if any).
     private func directJoin(_ call: PhoneCall, dialInCode code: String) {
-        let directory = self.directory
-        let id = call.sipID
-        let handle = self.handle
-        Task {
-            let meeting = try? await directory.meeting(dialInCode: code)
-            handle.later { engine in
-                guard let call = engine.calls[id] else { return }
-                guard let meeting = meeting ?? nil else {
-                    engine.metrics.count("unknown_meeting")
-                    engine.userAgent.respond(id, status: 404, phrase: "No Meeting With That Code")
-                    engine.finish(call, reason: "unknown_meeting")
-                    return
-                }
-                engine.answer(call)
-                call.stage = .prompting
-                call.lastRTPAt = .now()
-                let (prompt, actions) = CodePrompt.joining(meeting)
-                call.prompt = prompt
-                engine.run(actions, on: call)
+        findMeeting(code, for: call) { engine, call, meeting in
+            guard let meeting else {
+                engine.metrics.count("unknown_meeting")
+                engine.userAgent.respond(call.sipID, status: 404, phrase: "No Meeting With That Code")
+                engine.finish(call, reason: "unknown_meeting")
+                return
             }
+            engine.answer(call)
+            call.stage = .prompting
+            call.lastRTPAt = .now()
+            let (prompt, actions) = CodePrompt.joining(meeting)
+            call.prompt = prompt
+            engine.run(actions, on: call)
         }
     }
 
@@ -175,6 +168,7 @@ extension GatewayEngine {
         let loop = eventLoop
         // The call itself, not its SIP id: a dial-out has no id until the INVITE is sent.
         let boundCall = NIOLoopBound(call, eventLoop: loop)
+        let boundThen = NIOLoopBound(then, eventLoop: loop)
         let bound = self.bound!
         func attempt(_ remaining: ArraySlice<Int>) {
             guard let port = remaining.first else { then(self, nil); return }
@@ -198,7 +192,7 @@ extension GatewayEngine {
                         call.channel = channel
                         call.localPort = actual
                         engine.ports.taken(actual)
-                        then(engine, actual)
+                        boundThen.value(engine, actual)
                     case .failure:
                         attempt(remaining.dropFirst())
                     }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Rooms
 import SDP
@@ -14,7 +15,8 @@ extension GatewayEngine {
         let call: PhoneCall
         do {
             call = try PhoneCall(sipID: SIPCallID(serial: 0, callID: "pending"), displayName: shown,
-                                 signalingHost: PhoneCall.host(ofURI: uri), outgoing: true, logger: logger)
+                                 signalingHost: SIPUserAgent.host(ofURI: uri).trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
+                                 outgoing: true, logger: logger)
         } catch {
             throw .badTarget(target)
         }
@@ -31,7 +33,7 @@ extension GatewayEngine {
                                                sessionVersion: engine.sessionVersion)
             call.pendingOffer = offer
             call.localSDP = offer
-            let from = engine.configuration.trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(PhoneCall.host(ofURI: $0.uri))" }
+            let from = engine.configuration.trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(SIPUserAgent.host(ofURI: $0.uri))" }
                 ?? "sip:parley@\(engine.configuration.advertisedAddress)"
             let id = engine.userAgent.invite(to: uri, from: from, displayName: meeting.title, sdp: offer)
             call.sipID = id
@@ -81,18 +83,5 @@ extension GatewayEngine {
         default:
             break
         }
-    }
-}
-
-extension PhoneCall {
-    /// The host part of a SIP URI (`sip:user@host:port;params` → `host:port`).
-    static func host(ofURI uri: String) -> String {
-        var rest = Substring(uri)
-        if let colon = rest.firstIndex(of: ":"), rest[..<colon].hasPrefix("sip") { rest = rest[rest.index(after: colon)...] }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        if let semicolon = rest.firstIndex(of: ";") { rest = rest[..<semicolon] }
-        // Without the port: the address RTP may come from.
-        if !rest.hasPrefix("["), let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
-        return String(rest)
     }
 }

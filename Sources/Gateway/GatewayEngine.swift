@@ -65,7 +65,7 @@ final class GatewayEngine {
         let now = NIODeadline.now()
         for call in calls.values where call.media != nil {
             for key in call.pullInput() { pressed(key, on: call, now: now) }
-            // Each caller has a local transport of their own; one hop per packet batch.
+            // Each caller has a local transport of their own: one hop onto the media loop per packet.
             if let packet = call.roomPacket(allocator: allocator), let producer = call.producerID, let transport = call.transport {
                 transport.send([(producer, packet)])
             }
@@ -127,6 +127,22 @@ final class GatewayEngine {
         Task { try? await room.setMuted(id, source: .microphone, muted: muted) }
     }
 
+    /// Looks a dial-in code up off the loop and comes back with the answer,
+    /// if the call is still there (nil: no such meeting, or the lookup failed).
+    func findMeeting(_ code: String, for call: PhoneCall,
+                     then: @escaping @Sendable (GatewayEngine, PhoneCall, DialInMeeting?) -> Void) {
+        let directory = self.directory
+        let id = call.sipID
+        let handle = self.handle
+        Task {
+            let meeting = try? await directory.meeting(dialInCode: code)
+            handle.later { engine in
+                guard let call = engine.calls[id] else { return }
+                then(engine, call, meeting ?? nil)
+            }
+        }
+    }
+
     /// Carries out what the code prompt decided.
     func run(_ actions: [CodePrompt.Action], on call: PhoneCall) {
         for action in actions {
@@ -134,15 +150,8 @@ final class GatewayEngine {
             case .play(let prompt):
                 call.play(prompts.clip(prompt), replacing: true)
             case .lookUp(let code):
-                let directory = self.directory
-                let id = call.sipID
-                let handle = self.handle
-                Task {
-                    let meeting = try? await directory.meeting(dialInCode: code)
-                    handle.later { engine in
-                        guard let call = engine.calls[id] else { return }
-                        engine.run(call.prompt.meetingFound(meeting ?? nil), on: call)
-                    }
+                findMeeting(code, for: call) { engine, call, meeting in
+                    engine.run(call.prompt.meetingFound(meeting), on: call)
                 }
             case .join(let meeting):
                 join(call, meeting: meeting)

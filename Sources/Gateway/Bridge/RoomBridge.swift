@@ -71,11 +71,9 @@ final class RoomBridge {
         for track in tracks.values {
             if track.pull(into: &frame) { frame.withUnsafeBufferPointer { mixer.add($0) } }
         }
-        let speaking = calls.values.filter { $0.stage == .inRoom && $0.hasInput && !$0.muted }
-        for call in speaking { call.input.withUnsafeBufferPointer { mixer.add($0) } }
+        for call in calls.values where call.isSpeakingToRoom { call.input.withUnsafeBufferPointer { mixer.add($0) } }
         for call in calls.values {
-            let own = speaking.contains { $0 === call }
-            if own {
+            if call.isSpeakingToRoom {
                 call.input.withUnsafeBufferPointer { o in mixed.withUnsafeMutableBufferPointer { mixer.mix(excluding: o, into: $0) } }
             } else {
                 mixed.withUnsafeMutableBufferPointer { mixer.mix(excluding: nil, into: $0) }

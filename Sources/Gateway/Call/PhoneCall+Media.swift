@@ -150,12 +150,12 @@ extension PhoneCall {
     /// prompt, which speaks over the room) encoded and sent.
     func sendOutput(mix: UnsafeBufferPointer<Int16>?, allocator: ByteBufferAllocator) {
         guard let encoder, let channel, let remote, stage != .answering || player.isPlaying else { return }
+        let playing = promptFrame.withUnsafeMutableBufferPointer { player.nextFrame(into: $0) }
         output.withUnsafeMutableBufferPointer { out in
             if let mix { _ = out.initialize(fromContentsOf: mix) } else { out.update(repeating: 0) }
-            var prompt = [Int16](repeating: 0, count: AudioFormat.frameSamples)
-            let playing = prompt.withUnsafeMutableBufferPointer { player.nextFrame(into: $0) }
-            if playing {
-                // The room ducks 12 dB under a prompt or tone.
+            guard playing else { return }
+            // The room ducks 12 dB under a prompt or tone.
+            promptFrame.withUnsafeBufferPointer { prompt in
                 for i in 0..<out.count { out[i] = AudioMixer.limit(Int32(out[i]) / 4 + Int32(prompt[i])) }
             }
         }

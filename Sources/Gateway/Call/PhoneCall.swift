@@ -74,6 +74,8 @@ final class PhoneCall {
     var outSequence = UInt16.random(in: 0...UInt16.max)
     var outTimestamp = UInt32.random(in: 0...UInt32.max)
     var output = [Int16](repeating: 0, count: AudioFormat.frameSamples)
+    /// The prompt's frame this tick (reused: this runs every 20 ms per call).
+    var promptFrame = [Int16](repeating: 0, count: AudioFormat.frameSamples)
     var payloadScratch = [UInt8](repeating: 0, count: PhoneEncoder.maxPayloadBytes)
     var player = PromptPlayer()
 
@@ -105,4 +107,7 @@ final class PhoneCall {
     }
 
     var isOnHold: Bool { media?.isOnHold ?? false }
+
+    /// This tick's input is in the room's mix (and must be left out of the caller's own).
+    var isSpeakingToRoom: Bool { stage == .inRoom && hasInput && !muted }
 }

@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func theHostOfASIPURI() {
-        #expect(PhoneCall.host(ofURI: "sip:bob@10.0.0.5:5062;transport=udp") == "10.0.0.5")
-        #expect(PhoneCall.host(ofURI: "sip:trunk.example.net") == "trunk.example.net")
+        #expect(SIPUserAgent.host(ofURI: "sip:bob@10.0.0.5:5062;transport=udp") == "10.0.0.5")
+        #expect(SIPUserAgent.host(ofURI: "sip:trunk.example.net") == "trunk.example.net")
     }
 }
