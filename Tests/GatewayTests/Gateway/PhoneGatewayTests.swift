@@ -50,6 +50,15 @@ struct GatewayFixture {
     func phone(_ user: String = GatewayFixture.meeting.dialInCode) throws -> RawPhone {
         try RawPhone(gatewayPort: port, user: user)
     }
+
+    /// A PCMU phone in the test meeting, answered and sending silence.
+    func answeredPhone() async throws -> RawPhone {
+        let phone = try phone()
+        let answer = try await phone.call(sdp: phone.offer())
+        try #require(answer?.status == 200)
+        phone.startMedia(tone: nil)
+        return phone
+    }
 }
 
 @Suite(.serialized) struct PhoneGatewayTests {
@@ -82,16 +91,14 @@ struct GatewayFixture {
     @Test func callersHearAChimeWhenSomeoneJoinsOrLeaves() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }
-        let a = try f.phone()
-        #expect(try await a.call(sdp: a.offer())?.status == 200)
-        a.startMedia(tone: nil)
+        let a = try await f.answeredPhone()
         defer { a.stop() }
         try await Task.sleep(for: .seconds(3))  // past "Joining the meeting"
         func loudest(since: ContinuousClock.Instant) -> Int { a.heard(since: since).map { abs(Int($0)) }.max() ?? 0 }
         let quiet = ContinuousClock.now
         try await Task.sleep(for: .seconds(1))
         #expect(loudest(since: quiet) < 100)
-        var b = try f.phone()
+        let b = try f.phone()
         let joined = ContinuousClock.now
         #expect(try await b.call(sdp: b.offer())?.status == 200)
         b.startMedia(tone: nil)
@@ -147,9 +154,7 @@ struct GatewayFixture {
     @Test func holdStopsOurAudioAndResumeBringsItBack() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }
-        let a = try f.phone()
-        #expect(try await a.call(sdp: a.offer())?.status == 200)
-        a.startMedia(tone: nil)
+        let a = try await f.answeredPhone()
         defer { a.stop() }
         try await Task.sleep(for: .seconds(1))
         // RFC 3264 §8.4: the phone holds with a=sendonly; we answer recvonly and stop sending.
@@ -162,17 +167,13 @@ struct GatewayFixture {
         #expect(a.packets(since: heldSince).count < 3)
         let resumed = try await a.reinvite(sdp: a.offer(direction: "sendrecv"))
         #expect(resumed?.body.contains("a=sendrecv") == true)
-        let since = ContinuousClock.now
-        try await Task.sleep(for: .seconds(1))
-        #expect(a.packets(since: since).count > 30)
+        #expect(try await a.packets(during: .seconds(1)).count > 30)
     }
 
     @Test func aReinviteMovesOurRTPToTheNewAddress() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }
-        let a = try f.phone()
-        #expect(try await a.call(sdp: a.offer())?.status == 200)
-        a.startMedia(tone: nil)
+        let a = try await f.answeredPhone()
         defer { a.stop() }
         // The phone moves its media to another socket (a new port) mid-call.
         let moved = try RawPhone(gatewayPort: f.port, user: "unused")
@@ -183,9 +184,7 @@ struct GatewayFixture {
         defer { moved.stop() }
         a.stop()
         try await Task.sleep(for: .milliseconds(300))
-        let since = ContinuousClock.now
-        try await Task.sleep(for: .seconds(1))
-        #expect(moved.packets(since: since).count > 30)
+        #expect(try await moved.packets(during: .seconds(1)).count > 30)
     }
 
     @Test func anOfferlessInviteGetsOurOfferAndTheAnswerComesInTheAck() async throws {
@@ -203,9 +202,7 @@ struct GatewayFixture {
         }
         a.startMedia(tone: nil)
         defer { a.stop() }
-        let since = ContinuousClock.now
-        try await Task.sleep(for: .seconds(1))
-        #expect(a.packets(since: since).filter { $0.payloadType == 0 }.count > 30)
+        #expect(try await a.packets(during: .seconds(1)).filter { $0.payloadType == 0 }.count > 30)
     }
 
     @Test func refusals() async throws {
@@ -218,9 +215,7 @@ struct GatewayFixture {
         let lost = try f.phone("999999")
         #expect(try await lost.call(sdp: lost.offer())?.status == 404)
         // Past the call cap: 503 with Retry-After (RFC 3261 §21.5.4).
-        let first = try f.phone()
-        #expect(try await first.call(sdp: first.offer())?.status == 200)
-        first.startMedia(tone: nil)
+        let first = try await f.answeredPhone()
         defer { first.stop() }
         let second = try f.phone()
         let busy = try await second.call(sdp: second.offer())

@@ -145,6 +145,13 @@ final class RawPhone: @unchecked Sendable {
         shared.received.withLock { $0.filter { $0.at >= since } }
     }
 
+    /// Packets received over the next `duration`.
+    func packets(during duration: Duration) async throws -> [(at: ContinuousClock.Instant, payloadType: UInt8, payload: [UInt8])] {
+        let since = ContinuousClock.now
+        try await Task.sleep(for: duration)
+        return packets(since: since)
+    }
+
     /// What the phone heard since `since`, decoded (PCMU, 8 kHz).
     func heard(since: ContinuousClock.Instant) -> [Int16] {
         packets(since: since).filter { $0.payloadType == 0 }.flatMap { G711.decode($0.payload, law: .ulaw) }

@@ -170,14 +170,7 @@ struct SIPUserAgentTests {
     @Test func hangUpSendsBye() async throws {
         let h = try await SIPTestHarness()
         let client = try RawSIPClient(serverPort: h.port)
-        var dialog = RawSIPDialog(client: client)
-        dialog.sendInvite(sdp: testOffer)
-        let (call, _) = try #require(try await h.incomingCall())
-        h.agent.respond(call, status: 200, phrase: "OK", sdp: testAnswer)
-        let ok = try #require(try await client.receive { $0.status == 200 })
-        dialog.toTag = ok.toTag
-        dialog.sendAck()
-        _ = try await h.waitFor { if case .acknowledged = $0 { true } else { nil } }
+        let (call, _) = try await answeredCall(h, client)
         h.agent.hangUp(call)
         let bye = try #require(try await client.receive { $0.method == "BYE" })
         client.send(rawResponse(to: bye, status: 200, phrase: "OK"))
@@ -189,14 +182,7 @@ struct SIPUserAgentTests {
     @Test func reinviteReported() async throws {
         let h = try await SIPTestHarness()
         let client = try RawSIPClient(serverPort: h.port)
-        var dialog = RawSIPDialog(client: client)
-        dialog.sendInvite(sdp: testOffer)
-        let (call, _) = try #require(try await h.incomingCall())
-        h.agent.respond(call, status: 200, phrase: "OK", sdp: testAnswer)
-        let ok = try #require(try await client.receive { $0.status == 200 })
-        dialog.toTag = ok.toTag
-        dialog.sendAck()
-        _ = try await h.waitFor { if case .acknowledged = $0 { true } else { nil } }
+        var (call, dialog) = try await answeredCall(h, client)
 
         let hold = testOffer.replacingOccurrences(of: "a=sendrecv", with: "a=sendonly")
             .replacingOccurrences(of: "o=alice 1 1", with: "o=alice 1 2")
@@ -244,13 +230,7 @@ struct SIPUserAgentTests {
     @Test func infoInDialogReported() async throws {
         let h = try await SIPTestHarness()
         let client = try RawSIPClient(serverPort: h.port)
-        var dialog = RawSIPDialog(client: client)
-        dialog.sendInvite(sdp: testOffer)
-        let (call, _) = try #require(try await h.incomingCall())
-        h.agent.respond(call, status: 200, phrase: "OK", sdp: testAnswer)
-        let ok = try #require(try await client.receive { $0.status == 200 })
-        dialog.toTag = ok.toTag
-        dialog.sendAck()
+        var (call, dialog) = try await answeredCall(h, client)
         dialog.cseq += 1
         let body = "Signal=5\r\nDuration=160\r\n"
         let info = dialog.request("INFO", branch: RawSIPDialog.branch(), cseq: dialog.cseq, body: body)
@@ -265,6 +245,19 @@ struct SIPUserAgentTests {
         #expect(event?.1 == body)
         try await hangUpAndAnswerBye(h, client, call)
         await h.shutdown()
+    }
+
+    /// A call from `client` that the agent answered with 200 and the client acknowledged.
+    private func answeredCall(_ h: SIPTestHarness, _ client: RawSIPClient) async throws -> (SIPCallID, RawSIPDialog) {
+        var dialog = RawSIPDialog(client: client)
+        dialog.sendInvite(sdp: testOffer)
+        let (call, _) = try #require(try await h.incomingCall())
+        h.agent.respond(call, status: 200, phrase: "OK", sdp: testAnswer)
+        let ok = try #require(try await client.receive { $0.status == 200 })
+        dialog.toTag = ok.toTag
+        dialog.sendAck()
+        _ = try await h.waitFor { if case .acknowledged = $0 { true } else { nil } }
+        return (call, dialog)
     }
 
     /// Ends a call cleanly so stop() need not wait for an unanswered BYE to time out.
