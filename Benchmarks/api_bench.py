@@ -31,7 +31,6 @@ import os
 import re
 import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,7 @@ import uuid
 from pathlib import Path
 
 from host import busy_percent, default_binary, machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib
+from parley_server import ParleyServer
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -71,78 +71,20 @@ def postgres_cpu_seconds() -> float:
 
 # --------------------------------------------------------------------------- server
 
-class Server:
-    def __init__(self, binary: Path, port: int, data_dir: Path, bcrypt_cost: int, database_url: str | None,
-                 settings: list[str]):
-        self.binary = binary
-        self.port = port
-        self.base = f"http://127.0.0.1:{port}"
-        self.data_dir = data_dir
-        self.log_path = data_dir / "parley.log"
-        self.args = [
-            str(binary), "serve",
-            "--http", f"127.0.0.1:{port}",
-            "--media", "127.0.0.1:0",
-            "--data-dir", str(data_dir / "data"),
-            "--set", f"accounts.bcrypt_cost={bcrypt_cost}",
-        ]
-        if database_url:
-            self.args += ["--database-url", database_url]
-        for setting in settings:
-            self.args += ["--set", setting]
-        self.proc: subprocess.Popen | None = None
-        self.startup_seconds = 0.0
-        self.shutdown = "not started"
-
-    def start(self) -> None:
-        import requests
-
-        self.log = open(self.log_path, "wb")
-        started = time.perf_counter()
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = started + 60
-        while time.perf_counter() < deadline:
-            if self.proc.poll() is not None:
-                fail(f"parley exited with {self.proc.returncode} at start; log:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    self.startup_seconds = time.perf_counter() - started
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        fail("parley did not answer /healthz within 60 s")
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def cpu(self) -> float:
-        return proc_cpu_seconds(self.pid)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            started = time.perf_counter()
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-                self.shutdown = f"exited {self.proc.returncode} {time.perf_counter() - started:.1f} s after SIGTERM"
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                self.shutdown = "still running 30 s after SIGTERM; killed"
-        if getattr(self, "log", None):
-            self.log.close()
-
-    def log_problems(self) -> list[str]:
-        """Log lines at warning level or worse (text or JSON format)."""
-        out = []
-        for line in self.log_path.read_text(errors="replace").splitlines():
-            if re.search(r"\b(warning|error|critical)\b", line, re.IGNORECASE):
-                out.append(line)
-        return out
+def make_server(binary: Path, port: int, data_dir: Path, bcrypt_cost: int, database_url: str | None,
+                settings: list[str]) -> ParleyServer:
+    args = [
+        str(binary), "serve",
+        "--http", f"127.0.0.1:{port}",
+        "--media", "127.0.0.1:0",
+        "--data-dir", str(data_dir / "data"),
+        "--set", f"accounts.bcrypt_cost={bcrypt_cost}",
+    ]
+    if database_url:
+        args += ["--database-url", database_url]
+    for setting in settings:
+        args += ["--set", setting]
+    return ParleyServer(args, f"http://127.0.0.1:{port}", data_dir / "parley.log", "api_bench")
 
 
 # --------------------------------------------------------------------------- API setup (Python, not timed)
@@ -431,7 +373,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="parley-bench."))
     atexit.register(shutil.rmtree, work, ignore_errors=True)
-    server = Server(binary, args.port, work, args.bcrypt_cost, database_url, args.set)
+    server = make_server(binary, args.port, work, args.bcrypt_cost, database_url, args.set)
     info = {
         "engine": args.engine, "binary": str(binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary),
         "build": build, "machine": machine_description(), "bcrypt_cost": args.bcrypt_cost,

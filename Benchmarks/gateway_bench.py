@@ -43,7 +43,6 @@ import base64
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -53,7 +52,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from host import machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib  # noqa: E402
+from host import machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds  # noqa: E402
+from parley_server import ParleyServer  # noqa: E402
 from sipcaller import (Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of, lag_drift_ms, pesq_nb,  # noqa: E402
                        resample, speech_8k, tone, ulaw_decode, write_wav)
 
@@ -77,38 +77,24 @@ def free_port() -> int:
 
 # --------------------------------------------------------------------------- server and meetings
 
-class Parley:
+class Parley(ParleyServer):
+    """Parley with the SIP gateway on, and a signed-in host who makes meetings."""
+
     def __init__(self, binary: Path, work: Path, settings: list[str]):
         self.http_port, self.sip_port = free_port(), free_port()
-        self.base = f"http://127.0.0.1:{self.http_port}"
-        self.log_path = work / "parley.log"
-        self.args = [str(binary), "serve", "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(work / "data"),
-                     "--media", "127.0.0.1:0", "--sip", f"127.0.0.1:{self.sip_port}",
-                     "--set", "accounts.bcrypt_cost=4", "--set", "sip.invites_per_minute=10000",
-                     "--set", "sip.max_calls=2000", "--set", "sip.rtp_ports=20000-29999",
-                     "--set", f"sip.dialplan={REPO / 'Dialplans' / 'default.dialplan'}"]
+        args = [str(binary), "serve", "--http", f"127.0.0.1:{self.http_port}", "--data-dir", str(work / "data"),
+                "--media", "127.0.0.1:0", "--sip", f"127.0.0.1:{self.sip_port}",
+                "--set", "accounts.bcrypt_cost=4", "--set", "sip.invites_per_minute=10000",
+                "--set", "sip.max_calls=2000", "--set", "sip.rtp_ports=20000-29999",
+                "--set", f"sip.dialplan={REPO / 'Dialplans' / 'default.dialplan'}"]
         for s in settings:
-            self.args += ["--set", s]
+            args += ["--set", s]
+        # cwd = the checkout, so Prompts/ is found next to it.
+        super().__init__(args, f"http://127.0.0.1:{self.http_port}", work / "parley.log", "gateway_bench", cwd=REPO)
 
     def start(self) -> None:
         import requests
-        self.log = open(self.log_path, "wb")
-        # cwd = the checkout, so Prompts/ is found next to it.
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     cwd=REPO)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                sys.exit(f"parley exited with {self.proc.returncode}:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.1)
-        else:
-            self.stop()
-            sys.exit("parley did not answer /healthz within 60 s")
+        super().start()
         self.http = requests.Session()
         r = self.http.post(f"{self.base}/api/v1/auth/register", json={
             "username": f"gwbench_{uuid.uuid4().hex[:8]}", "displayName": "Bench Host", "password": PASSWORD}, timeout=10)
@@ -118,38 +104,6 @@ class Parley:
         r = self.http.post(f"{self.base}/api/v1/meetings", json={"title": title}, timeout=10)
         r.raise_for_status()
         return r.json()
-
-    def cpu(self) -> float:
-        return proc_cpu_seconds(self.proc.pid)
-
-    def rss_mib(self) -> float:
-        return proc_status_kib(self.proc.pid, "VmRSS") / 1024
-
-    def udp_drops(self) -> int:
-        inodes = set()
-        for fd in os.listdir(f"/proc/{self.proc.pid}/fd"):
-            try:
-                t = os.readlink(f"/proc/{self.proc.pid}/fd/{fd}")
-            except OSError:
-                continue
-            if t.startswith("socket:["):
-                inodes.add(t[8:-1])
-        drops = 0
-        for line in Path("/proc/net/udp").read_text().splitlines()[1:]:
-            f = line.split()
-            if len(f) > 12 and f[9] in inodes:
-                drops += int(f[-1])
-        return drops
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
 
 
 def all_udp_drops() -> int:
@@ -492,18 +446,23 @@ def summary(r: dict) -> None:
     full = [x["calls_per_core_at_50fps"] for x in rows]
     d, b = r.get("delay") or {}, r.get("pesq") or {}
     pp = d.get("pesq_phone_phone") or {}
-    print("\nSummary: " + (
-        f"calls per core at <0.1% late or lost: {f(at[best]['calls_per_core'])} ({best} calls); " if best else
-        "calls per core at <0.1% late or lost: none at any step (the gateway's 20 ms clock runs slow, "
-        f"{f(rows[0]['fps_per_call'] if rows else None, '.1f')} frames/s per call at {rows[0]['callers'] if rows else 0} calls); ")
-        + (f"CPU per call at the full frame rate: {f(min(full))}-{f(max(full))} transcoded PCMU calls per core "
-           f"(PCMU↔48 kHz↔Opus, 4 per room, N-1 mix); " if full else "")
-        + f"delay the gateway adds phone → room → phone p50 {f(d.get('delay_p50_ms'))} ms, p95 {f(d.get('delay_p95_ms'))} ms; "
-        + f"PESQ phone → browser {f(b.get('0%'), '.2f')} at 0% and {f(b.get('3%'), '.2f')} at 3% loss "
-        + f"(phone → phone {f(pp.get('0%'), '.2f')} / {f(pp.get('3%'), '.2f')}; µ-law alone "
-        + f"{f((d.get('pesq_reference') or {}).get('ulaw_only'), '.2f')}). "
-        + "Reproduce: make bench-gateway, or swift build -c release --product parley --scratch-path .build-release && "
-        + "scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py.")
+    parts = []
+    if not rows:
+        parts.append("calls per core: not measured (capacity phase skipped)")
+    elif best:
+        parts.append(f"calls per core at <0.1% late or lost: {f(at[best]['calls_per_core'])} ({best} calls)")
+    else:
+        parts.append(f"calls per core at <0.1% late or lost: none at any step "
+                     f"({f(rows[0]['fps_per_call'], '.1f')} frames/s per call at {rows[0]['callers']} calls)")
+    if full:
+        parts.append(f"CPU per call at the full frame rate: {f(min(full))}-{f(max(full))} transcoded PCMU calls per core "
+                     "(PCMU↔48 kHz↔Opus, 4 per room, N-1 mix)")
+    parts.append(f"delay the gateway adds phone → room → phone p50 {f(d.get('delay_p50_ms'))} ms, p95 {f(d.get('delay_p95_ms'))} ms")
+    parts.append(f"PESQ phone → browser {f(b.get('0%'), '.2f')} at 0% and {f(b.get('3%'), '.2f')} at 3% loss "
+                 f"(phone → phone {f(pp.get('0%'), '.2f')} / {f(pp.get('3%'), '.2f')}; µ-law alone "
+                 f"{f((d.get('pesq_reference') or {}).get('ulaw_only'), '.2f')})")
+    print("\nSummary: " + "; ".join(parts) + ". Reproduce: make bench-gateway, or swift build -c release --product parley "
+          "--scratch-path .build-release && scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py.")
 
 
 def main() -> None:

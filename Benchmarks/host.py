@@ -1,5 +1,5 @@
 """What the machine and its processes are doing, read from /proc: shared by
-the benchmarks (api_bench.py, media_bench.py)."""
+the benchmarks (api_bench.py, media_bench.py, gateway_bench.py)."""
 
 from __future__ import annotations
 
@@ -78,3 +78,27 @@ def machine_description() -> dict:
     load = " ".join(open("/proc/loadavg").read().split()[:3])
     return {"nproc": os.cpu_count(), "cpu": model, "memory": mem, "kernel": platform.release(), "loadavg": load,
             "busy_pct": busy_percent(1.0)}
+
+
+def udp_sockets(pid: int) -> dict:
+    """A process's UDP sockets in this namespace: datagrams dropped for a full receive buffer, bytes queued."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    drops = queued = 0
+    for table in ("/proc/net/udp", "/proc/net/udp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            f = line.split()
+            if len(f) > 12 and f[9] in inodes:
+                drops += int(f[-1])
+                queued += int(f[4].split(":")[1], 16)
+    return {"drops": drops, "rx_queue_bytes": queued}

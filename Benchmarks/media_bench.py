@@ -39,9 +39,7 @@ import atexit
 import datetime as dt
 import json
 import os
-import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -50,8 +48,9 @@ import time
 import uuid
 from pathlib import Path
 
-from host import busy_percent, default_binary, machine_busy_seconds, only_loopback, proc_cpu_seconds, proc_status_kib
+from host import busy_percent, default_binary, machine_busy_seconds, only_loopback, proc_cpu_seconds, proc_status_kib, udp_sockets
 from host import machine_description as host_description
+from parley_server import ParleyServer
 
 REPO = Path(__file__).resolve().parent.parent
 RAW_CLIENT = REPO / "Tests" / "Browser" / "rawclient.js"
@@ -189,63 +188,12 @@ def machine_description() -> dict:
 
 # --------------------------------------------------------------------------- server
 
-class Server:
-    def __init__(self, binary: Path, port: int, work: Path, settings: list[str]):
-        self.base = f"http://127.0.0.1:{port}"
-        self.log_path = work / "parley.log"
-        self.args = [str(binary), "serve", "--http", f"127.0.0.1:{port}", "--data-dir", str(work / "data"),
-                     "--media", "127.0.0.1:0", "--set", "accounts.bcrypt_cost=4"]
-        for s in settings:
-            self.args += ["--set", s]
-        self.proc: subprocess.Popen | None = None
-        self.shutdown = "not started"
-
-    def start(self) -> None:
-        import requests
-
-        self.log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(self.args, stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                fail(f"parley exited with {self.proc.returncode} at start; log:\n{self.log_path.read_text()[-3000:]}")
-            try:
-                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        fail("parley did not answer /healthz within 60 s")
-
-    @property
-    def pid(self) -> int:
-        assert self.proc is not None
-        return self.proc.pid
-
-    def cpu(self) -> float:
-        return proc_cpu_seconds(self.pid)
-
-    def rss_mib(self) -> float:
-        return proc_status_kib(self.pid, "VmRSS") / 1024
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            started = time.perf_counter()
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-                self.shutdown = f"exited {self.proc.returncode} {time.perf_counter() - started:.1f} s after SIGTERM"
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                self.shutdown = "still running 30 s after SIGTERM; killed"
-        if getattr(self, "log", None):
-            self.log.close()
-
-    def log_problems(self) -> list[str]:
-        return [line for line in self.log_path.read_text(errors="replace").splitlines()
-                if re.search(r"\b(warning|error|critical)\b", line, re.IGNORECASE)]
+def make_server(binary: Path, port: int, work: Path, settings: list[str]) -> ParleyServer:
+    args = [str(binary), "serve", "--http", f"127.0.0.1:{port}", "--data-dir", str(work / "data"),
+            "--media", "127.0.0.1:0", "--set", "accounts.bcrypt_cost=4"]
+    for s in settings:
+        args += ["--set", s]
+    return ParleyServer(args, f"http://127.0.0.1:{port}", work / "parley.log", "media_bench")
 
 
 class Meeting:
@@ -325,30 +273,6 @@ def wait_receiving(pages, streams_each: int, timeout: float) -> tuple[bool, list
         time.sleep(0.5)
 
 
-def parley_udp_sockets(pid: int) -> dict:
-    """Parley's UDP sockets in this namespace: datagrams dropped for a full receive buffer, bytes queued."""
-    inodes = set()
-    for fd in os.listdir(f"/proc/{pid}/fd"):
-        try:
-            target = os.readlink(f"/proc/{pid}/fd/{fd}")
-        except OSError:
-            continue
-        if target.startswith("socket:["):
-            inodes.add(target[8:-1])
-    drops = queued = 0
-    for table in ("/proc/net/udp", "/proc/net/udp6"):
-        try:
-            lines = Path(table).read_text().splitlines()[1:]
-        except OSError:
-            continue
-        for line in lines:
-            f = line.split()
-            if len(f) > 12 and f[9] in inodes:
-                drops += int(f[-1])
-                queued += int(f[4].split(":")[1], 16)
-    return {"drops": drops, "rx_queue_bytes": queued}
-
-
 def wait_publishing(page, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while page.evaluate("() => !!(window.rawPub && rawPub.connectionState === 'connected')") is not True:
@@ -395,7 +319,7 @@ def join_once_raw(browser, base: str, token: str, raw_js: str, timeout_ms: int) 
         context.close()
 
 
-def join_phase(browser, server: Server, args, raw_js: str) -> dict:
+def join_phase(browser, server: ParleyServer, args, raw_js: str) -> dict:
     busy_before = wait_for_quiet(args.max_busy, args.patience)
     meeting = Meeting(server.base, "Join time")
     anchor_ctx, anchor = raw_participant(browser, server.base, meeting.host_token(), raw_js)
@@ -434,7 +358,7 @@ def join_phase(browser, server: Server, args, raw_js: str) -> dict:
 
 # --------------------------------------------------------------------------- phase 2: forwarding cost
 
-def load_phase(browser, server: Server, n: int, args, raw_js: str) -> dict:
+def load_phase(browser, server: ParleyServer, n: int, args, raw_js: str) -> dict:
     time.sleep(args.settle)
     busy_before = wait_for_quiet(args.max_busy, args.patience)
     idle_rss = server.rss_mib()
@@ -460,7 +384,7 @@ def load_phase(browser, server: Server, n: int, args, raw_js: str) -> dict:
             note(f"{n} participants: after 60 s not everyone receives {streams_each} streams ({received}; "
                  f"publish/subscribe states {states}); measuring anyway, the row is marked")
         time.sleep(args.warmup)
-        udp0 = parley_udp_sockets(server.pid)
+        udp0 = udp_sockets(server.pid)
 
         browser_pids = chromium_pids()
         before = [p.evaluate(RECEIVED_JS) for p in pages]
@@ -482,7 +406,7 @@ def load_phase(browser, server: Server, n: int, args, raw_js: str) -> dict:
         machine = machine_busy_seconds() - m0
         after = [p.evaluate(RECEIVED_JS) for p in pages]
         browser_rss = tree_rss_mib(browser_pids)
-        udp1 = parley_udp_sockets(server.pid)
+        udp1 = udp_sockets(server.pid)
     finally:
         for ctx in contexts:
             ctx.close()
@@ -634,7 +558,7 @@ def main() -> None:
     raw_js = RAW_CLIENT.read_text()
     work = Path(tempfile.mkdtemp(prefix="parley-media-bench."))
     atexit.register(shutil.rmtree, work, ignore_errors=True)
-    server = Server(binary, args.port, work, args.set)
+    server = make_server(binary, args.port, work, args.set)
     info = {
         "binary": str(binary.relative_to(REPO) if binary.is_relative_to(REPO) else binary), "build": build,
         "machine": machine_description(), "settings": args.set, "warmup": args.warmup, "window": args.window,
