@@ -6,29 +6,23 @@ from __future__ import annotations
 
 import re
 
-from test_media_plane import _meeting, _page, _poll
+from raw_helpers import publisher_and_subscriber
+from room_helpers import poll
 
 PARLEY_ARGS = ["--set", "media.prefer_h264=true"]
 
 
 def test_h264_is_negotiated_and_decoded(browser, parley):
-    host, (guest,) = _meeting(parley, 1)
-    contexts = []
-    try:
-        pub_ctx, publisher = _page(browser, parley)
-        sub_ctx, subscriber = _page(browser, parley)
-        contexts = [pub_ctx, sub_ctx]
+    with publisher_and_subscriber(browser, parley) as (host, guest, publisher, subscriber):
         publisher.evaluate("t => rawJoin(t, {audio: false})", host)
         subscriber.evaluate("t => rawJoin(t, {audio: false, video: false})", guest)
-        answer = _poll(lambda: publisher.evaluate("rawPub.remoteDescription && rawPub.remoteDescription.sdp"), 20, "the publish answer")
+        answer = poll("the publish answer",
+            lambda: publisher.evaluate("rawPub.remoteDescription && rawPub.remoteDescription.sdp"), 20)
         video = answer[answer.index("m=video"):]
         payload_types = video.split("\r\n")[0].split()[3:]
         codecs = {m.group(1): m.group(2) for m in re.finditer(r"a=rtpmap:(\d+) ([\w-]+)/", video)}
         assert codecs[payload_types[0]] == "H264", f"answer chose {codecs[payload_types[0]]}"
-        _poll(lambda: sum(r["framesDecoded"] for r in subscriber.evaluate("rawStats()")["in"] if r["kind"] == "video") > 20,
-              30, "the subscriber decoding H.264")
+        poll("the subscriber decoding H.264",
+            lambda: sum(r["framesDecoded"] for r in subscriber.evaluate("rawStats()")["in"] if r["kind"] == "video") > 20, 30)
         offer = subscriber.evaluate("rawState.lastOffer.sdp")
         assert "H264/90000" in offer and "VP8/90000" not in offer
-    finally:
-        for c in contexts:
-            c.close()

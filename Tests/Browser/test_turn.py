@@ -32,16 +32,15 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-import requests
 
-from conftest import PASSWORD, ParleyServer, _stop, free_port, running_parley, unique
+from conftest import ParleyServer, _stop, free_port, running_parley
+from raw_helpers import meeting_with_tokens, raw_page
 
 pytestmark = pytest.mark.skipif(
     shutil.which("turnserver") is None,
     reason="coturn is not installed (`apt-get install coturn` provides turnserver)",
 )
 
-RAW_CLIENT = Path(__file__).with_name("rawclient.js").read_text()
 CREDENTIAL_SECONDS = 900
 REALM = "parley.test"
 
@@ -151,35 +150,6 @@ def turn_password(secret: str, username: str) -> str:
     return base64.b64encode(hmac.new(secret.encode(), username.encode(), hashlib.sha1).digest()).decode()
 
 
-def meeting_with_tokens(server: ParleyServer, guests: int) -> tuple[dict, str, list[str], dict]:
-    """A signed-up host, a meeting, the host's join token and `guests` guest tokens."""
-    s = requests.Session()
-    r = s.post(server.api("/auth/register"), json={
-        "username": unique("turnhost"), "displayName": "Turn Host", "password": PASSWORD}, timeout=10)
-    assert r.status_code == 201, r.text
-    host = r.json()
-    r = s.post(server.api("/meetings"), json={"title": "TURN check"}, timeout=10)
-    assert r.status_code == 201, r.text
-    meeting = r.json()
-    r = s.post(server.api(f"/join/{meeting['code']}"), json={}, timeout=10)
-    assert r.ok, r.text
-    host_token = r.json()["joinToken"]
-    tokens = []
-    for i in range(guests):
-        r = requests.post(server.api(f"/join/{meeting['code']}"), json={"displayName": f"Guest {i}"}, timeout=10)
-        assert r.ok, r.text
-        tokens.append(r.json()["joinToken"])
-    return meeting, host_token, tokens, host
-
-
-def raw_page(browser, server: ParleyServer):
-    context = browser.new_context(bypass_csp=True)
-    page = context.new_page()
-    page.goto(server.url + "/healthz")
-    page.add_script_tag(content=RAW_CLIENT)
-    return context, page
-
-
 def received_frames(stats: dict) -> int:
     return sum(r["framesDecoded"] for r in stats["in"] if r["kind"] == "video")
 
@@ -189,7 +159,7 @@ def received_frames(stats: dict) -> int:
 
 
 def test_joined_carries_time_limited_turn_credentials_and_media_flows_relayed(browser, coturn, turn_parley):
-    _, host_token, (guest_token,), host = meeting_with_tokens(turn_parley, guests=1)
+    _, host_token, (guest_token,), host = meeting_with_tokens(turn_parley, guests=1, title="TURN check")
     contexts = []
     try:
         pages = []
@@ -260,7 +230,7 @@ def test_joined_carries_time_limited_turn_credentials_and_media_flows_relayed(br
 
 
 def test_credentials_from_the_wrong_secret_or_expired_get_no_relay(browser, coturn, turn_parley):
-    _, host_token, _, _ = meeting_with_tokens(turn_parley, guests=0)
+    _, host_token, _, _ = meeting_with_tokens(turn_parley, guests=0, title="TURN check")
     context, page = raw_page(browser, turn_parley)
     try:
         def gather(username: str, credential: str) -> dict:
