@@ -40,7 +40,7 @@ import uuid
 from pathlib import Path
 
 from host import busy_percent, default_binary, machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib
-from parley_server import ParleyServer
+from parley_server import ParleyServer, print_shutdown_and_log
 
 REPO = Path(__file__).resolve().parent.parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -285,13 +285,7 @@ def print_report(info: dict, rows: list[dict], presence: dict | None, proc: dict
                  if os.environ.get("PARLEY_BENCH_PG_TRIED") else "(server given by URL)"))
         for r in rows:
             print(f"  {r['name']:<32} PostgreSQL CPU {r['pg_cpu'] * 1000 / max(1, r['requests']):.3f} ms/req")
-    print(f"shutdown: {info['shutdown']}")
-    if info["log_problems"]:
-        print(f"server log: {len(info['log_problems'])} warning/error line(s), first ones:")
-        for line in info["log_problems"][:5]:
-            print("  " + line[:200])
-    else:
-        print("server log: no warning or error lines")
+    print_shutdown_and_log(info["shutdown"], info["log_problems"])
 
 
 # --------------------------------------------------------------------------- main

@@ -50,7 +50,7 @@ from pathlib import Path
 
 from host import busy_percent, default_binary, machine_busy_seconds, only_loopback, proc_cpu_seconds, proc_status_kib, udp_sockets
 from host import machine_description as host_description
-from parley_server import ParleyServer
+from parley_server import ParleyServer, print_shutdown_and_log
 
 REPO = Path(__file__).resolve().parent.parent
 RAW_CLIENT = REPO / "Tests" / "Browser" / "rawclient.js"
@@ -490,13 +490,7 @@ def print_report(info: dict, join: dict | None, rows: list[dict]) -> None:
         print(f"parley idle CPU: {idle}")
         busy = ", ".join(f"{r['busy_before_pct']:.0f}% before n={r['participants']}" for r in rows)
         print(f"machine busy with other work just before each size: {busy}")
-    print(f"shutdown: {info['shutdown']}")
-    if info["log_problems"]:
-        print(f"server log: {len(info['log_problems'])} warning/error line(s), first ones:")
-        for line in info["log_problems"][:5]:
-            print("  " + line[:200])
-    else:
-        print("server log: no warning or error lines")
+    print_shutdown_and_log(info["shutdown"], info["log_problems"])
 
 
 # --------------------------------------------------------------------------- main

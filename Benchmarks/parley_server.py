@@ -80,3 +80,14 @@ class ParleyServer:
         """Log lines at warning level or worse (text or JSON format)."""
         return [line for line in self.log_path.read_text(errors="replace").splitlines()
                 if re.search(r"\b(warning|error|critical)\b", line, re.IGNORECASE)]
+
+
+def print_shutdown_and_log(shutdown: str, problems: list[str]) -> None:
+    """The end of a report: how the server stopped and what its log complained of."""
+    print(f"shutdown: {shutdown}")
+    if problems:
+        print(f"server log: {len(problems)} warning/error line(s), first ones:")
+        for line in problems[:5]:
+            print("  " + line[:200])
+    else:
+        print("server log: no warning or error lines")

@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 from playwright.sync_api import Page, expect
 
+from page_checks import page_problems
+
 # Polls in these tests wait up to this long (s): 2 cores run Parley and three Chromiums.
 SLOW = 30
 
@@ -91,22 +93,6 @@ PARTICIPANT_ID_JS = """
   if (!room || !room.participants) return null;
   for (const p of room.participants.values()) if (p.displayName === name) return p.id;
   return null;
-}
-"""
-
-# No horizontal scrolling: the document is not wider than the viewport.
-OVERFLOW_JS = """
-() => {
-  const d = document.documentElement;
-  const wide = [];
-  if (d.scrollWidth > d.clientWidth + 1) {
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > d.clientWidth + 1 && r.width > 0) wide.push(`${el.tagName.toLowerCase()}.${el.className}`.slice(0, 80) + ` right=${Math.round(r.right)}`);
-      if (wide.length > 8) break;
-    }
-  }
-  return { scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, wide };
 }
 """
 
@@ -230,16 +216,7 @@ def colour_matches(rgb: list[int], want: tuple[int, int, int], tolerance: int = 
 
 def screen_problems(person, label: str, *, phone: bool) -> list[str]:
     """Console errors so far (then forgotten) and, at phone width, horizontal scrolling."""
-    problems = []
-    if phone:
-        o = person.page.evaluate(OVERFLOW_JS)
-        if o["scrollWidth"] > o["clientWidth"] + 1:
-            problems.append(f"{label}: scrolls horizontally at phone width "
-                            f"(scrollWidth {o['scrollWidth']} > clientWidth {o['clientWidth']}): {o['wide']}")
-    errors = person.unexpected_errors()
-    if errors:
-        problems.append(f"{label}: console errors: {errors}")
-    person.console_errors.clear()
+    problems = page_problems(person.page, person, label, phone=phone)
     toasts = error_toasts(person.page)
     if toasts:
         problems.append(f"{label}: error toasts: {toasts}")

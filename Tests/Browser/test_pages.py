@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from conftest import PASSWORD, make_friends, unique
+from page_checks import page_problems
 
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 800},
@@ -37,22 +38,6 @@ UNLABELLED_CONTROLS_JS = """
 }
 """
 
-OVERFLOW_JS = """
-() => {
-  const d = document.documentElement;
-  const wide = [];
-  if (d.scrollWidth > d.clientWidth + 1) {
-    for (const el of document.body.querySelectorAll('*')) {
-      const r = el.getBoundingClientRect();
-      if (r.right > d.clientWidth + 1 && r.width > 0) wide.push(`${el.tagName.toLowerCase()}.${el.className}`.slice(0, 80) + ` right=${Math.round(r.right)}`);
-      if (wide.length > 8) break;
-    }
-  }
-  return {scrollWidth: d.scrollWidth, clientWidth: d.clientWidth, wide};
-}
-"""
-
-
 def settle(page: Page, heading: str | re.Pattern) -> None:
     """Wait until the page rendered its heading and finished loading its data."""
     expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
@@ -63,15 +48,7 @@ def check_page(page: Page, person, viewport: str, label: str, problems: list[str
     unlabelled = page.evaluate(UNLABELLED_CONTROLS_JS)
     if unlabelled:
         problems.append(f"{label}: form controls without a label: {unlabelled}")
-    if viewport == "phone":
-        o = page.evaluate(OVERFLOW_JS)
-        if o["scrollWidth"] > o["clientWidth"] + 1:
-            problems.append(f"{label}: scrolls horizontally at phone width "
-                            f"(scrollWidth {o['scrollWidth']} > clientWidth {o['clientWidth']}): {o['wide']}")
-    errors = person.unexpected_errors()
-    if errors:
-        problems.append(f"{label}: console errors: {errors}")
-    person.console_errors.clear()
+    problems.extend(page_problems(page, person, label, phone=viewport == "phone"))
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
