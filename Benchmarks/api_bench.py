@@ -39,7 +39,7 @@ import time
 import uuid
 from pathlib import Path
 
-from host import busy_percent, default_binary, machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds, proc_status_kib
+from host import busy_percent, default_binary, machine_busy_seconds, machine_description, stay_on_loopback, proc_cpu_seconds, proc_status_kib
 from parley_server import ParleyServer, print_shutdown_and_log
 
 REPO = Path(__file__).resolve().parent.parent
@@ -327,14 +327,7 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
 
-    # Test traffic stays in a namespace that has only loopback.
-    if not only_loopback() and not args.allow_host_network:
-        if os.environ.get("PARLEY_BENCH_NETNS_TRIED"):
-            fail("still not in a private network namespace; use scripts/in-private-netns.sh or --allow-host-network")
-        print("api_bench: re-running inside a private network namespace (scripts/in-private-netns.sh)", file=sys.stderr)
-        os.environ["PARLEY_BENCH_NETNS_TRIED"] = "1"
-        os.execv(str(REPO / "scripts" / "in-private-netns.sh"),
-                 [str(REPO / "scripts" / "in-private-netns.sh"), sys.executable, *sys.argv])
+    stay_on_loopback("api_bench", args.allow_host_network)
 
     phases = {p.strip() for p in args.phases.split(",") if p.strip()}
     unknown = phases - {"login", "me", "occurrences", "meetings", "presence"}

@@ -52,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from host import machine_busy_seconds, machine_description, only_loopback, proc_cpu_seconds  # noqa: E402
+from host import machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
 from parley_server import ParleyServer  # noqa: E402
 from sipcaller import (Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of, lag_drift_ms, pesq_nb,  # noqa: E402
                        resample, speech_8k, tone, ulaw_decode, write_wav)
@@ -479,10 +479,7 @@ def main() -> None:
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="more parley settings")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
-    if not only_loopback():
-        note("not in a private network namespace: re-running through scripts/in-private-netns.sh")
-        os.execv(str(REPO / "scripts" / "in-private-netns.sh"),
-                 [str(REPO / "scripts" / "in-private-netns.sh"), sys.executable, *sys.argv])
+    stay_on_loopback("gateway_bench")
     if not args.binary.exists():
         sys.exit(f"{args.binary} is missing: swift build -c release --product parley --scratch-path .build-release")
     phases = set(args.phases.split(","))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -26,6 +27,21 @@ def only_loopback() -> bool:
         return names <= {"lo"}
     except OSError:
         return False
+
+
+def stay_on_loopback(name: str, allow_host_network: bool = False) -> None:
+    """Benchmark traffic stays in a network namespace that has only loopback:
+    outside one, run this script again through scripts/in-private-netns.sh (once)."""
+    if only_loopback() or allow_host_network:
+        return
+    if os.environ.get("PARLEY_BENCH_NETNS_TRIED"):
+        print(f"{name}: still not in a private network namespace; use scripts/in-private-netns.sh"
+              " or --allow-host-network", file=sys.stderr)
+        sys.exit(2)
+    print(f"{name}: re-running inside a private network namespace (scripts/in-private-netns.sh)", file=sys.stderr)
+    os.environ["PARLEY_BENCH_NETNS_TRIED"] = "1"
+    script = str(REPO / "scripts" / "in-private-netns.sh")
+    os.execv(script, [script, sys.executable, *sys.argv])
 
 
 def proc_cpu_seconds(pid: int) -> float:

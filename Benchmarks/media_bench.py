@@ -48,7 +48,7 @@ import time
 import uuid
 from pathlib import Path
 
-from host import busy_percent, default_binary, machine_busy_seconds, only_loopback, proc_cpu_seconds, proc_status_kib, udp_sockets
+from host import busy_percent, default_binary, machine_busy_seconds, stay_on_loopback, proc_cpu_seconds, proc_status_kib, udp_sockets
 from host import machine_description as host_description
 from parley_server import ParleyServer, print_shutdown_and_log
 
@@ -524,13 +524,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    if not only_loopback() and not args.allow_host_network:
-        if os.environ.get("PARLEY_BENCH_NETNS_TRIED"):
-            fail("still not in a private network namespace; use scripts/in-private-netns.sh or --allow-host-network")
-        note("re-running inside a private network namespace (scripts/in-private-netns.sh)")
-        os.environ["PARLEY_BENCH_NETNS_TRIED"] = "1"
-        os.execv(str(REPO / "scripts" / "in-private-netns.sh"),
-                 [str(REPO / "scripts" / "in-private-netns.sh"), sys.executable, *sys.argv])
+    stay_on_loopback("media_bench", args.allow_host_network)
     try:
         import requests  # noqa: F401
         from playwright.sync_api import sync_playwright
