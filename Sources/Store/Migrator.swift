@@ -139,6 +139,43 @@ struct Migrator {
         [
             "ALTER TABLE meetings ADD COLUMN lobby_enabled BOOLEAN NOT NULL DEFAULT FALSE",
         ],
+        // 3: recordings — one composited file per recording, kept after the
+        // meeting is deleted (the meeting id is cleared, the title kept).
+        [
+            "ALTER TABLE meetings ADD COLUMN record_automatically BOOLEAN NOT NULL DEFAULT FALSE",
+            "ALTER TABLE meetings ADD COLUMN recordings_visible BOOLEAN NOT NULL DEFAULT FALSE",
+            """
+            CREATE TABLE recordings (
+                id TEXT PRIMARY KEY,
+                meeting_id TEXT REFERENCES meetings(id) ON DELETE SET NULL,
+                meeting_title TEXT NOT NULL,
+                host_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                started_by TEXT NOT NULL,
+                node TEXT NOT NULL,
+                status TEXT NOT NULL,
+                progress BIGINT NOT NULL,
+                started_at BIGINT NOT NULL,
+                stopped_at BIGINT,
+                duration_ms BIGINT NOT NULL,
+                size_bytes BIGINT NOT NULL,
+                participants TEXT NOT NULL,
+                error TEXT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX recordings_meeting ON recordings (meeting_id)",
+            "CREATE INDEX recordings_status ON recordings (status)",
+            """
+            CREATE TABLE recording_access (
+                recording_id TEXT NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                may_manage BOOLEAN NOT NULL,
+                PRIMARY KEY (recording_id, user_id)
+            )
+            """,
+            "CREATE INDEX recording_access_user ON recording_access (user_id)",
+        ],
     ]
 
     struct AppliedStep: Decodable { var version: Int }

@@ -55,6 +55,8 @@ extension Store {
                 .set("first_start", to: meeting.firstStart).set("last_end", to: meeting.lastEnd)
                 .set("passcode", to: meeting.passcode).set("require_sign_in", to: meeting.requireSignIn)
                 .set("lobby_enabled", to: meeting.lobbyEnabled)
+                .set("record_automatically", to: meeting.recordAutomatically)
+                .set("recordings_visible", to: meeting.recordingsVisible)
                 .set("is_private", to: meeting.isPrivate).set("reminder_minutes", to: meeting.reminderMinutes)
                 .set("sequence", to: meeting.sequence).set("cancelled_at", to: meeting.cancelledAt)
                 .set("kind", to: meeting.kind).set("updated_at", to: meeting.updatedAt)

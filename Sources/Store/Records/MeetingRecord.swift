@@ -20,6 +20,11 @@ public struct MeetingRecord: Codable, Sendable, Equatable {
     public var requireSignIn: Bool
     /// People other than the host wait in a lobby until a host admits them.
     public var lobbyEnabled: Bool
+    /// Recording starts by itself when the first person joins the room.
+    public var recordAutomatically: Bool
+    /// People who took part (and invitees) may watch the meeting's recordings,
+    /// not only the host and co-hosts.
+    public var recordingsVisible: Bool
     public var isPrivate: Bool
     public var reminderMinutes: Int
     public var sequence: Int
@@ -34,7 +39,8 @@ public struct MeetingRecord: Codable, Sendable, Equatable {
         id: String, code: String, dialInCode: String, hostId: String, kind: String, title: String,
         description: String, startLocal: String? = nil, timeZone: String? = nil, durationMinutes: Int? = nil,
         rrule: String? = nil, firstStart: Int? = nil, lastEnd: Int? = nil, passcode: String? = nil,
-        requireSignIn: Bool = false, lobbyEnabled: Bool = false, isPrivate: Bool = true, reminderMinutes: Int = 10, sequence: Int = 0,
+        requireSignIn: Bool = false, lobbyEnabled: Bool = false, recordAutomatically: Bool = false,
+        recordingsVisible: Bool = false, isPrivate: Bool = true, reminderMinutes: Int = 10, sequence: Int = 0,
         cancelledAt: Int? = nil, createdAt: Int, updatedAt: Int
     ) {
         self.id = id
@@ -53,6 +59,8 @@ public struct MeetingRecord: Codable, Sendable, Equatable {
         self.passcode = passcode
         self.requireSignIn = requireSignIn
         self.lobbyEnabled = lobbyEnabled
+        self.recordAutomatically = recordAutomatically
+        self.recordingsVisible = recordingsVisible
         self.isPrivate = isPrivate
         self.reminderMinutes = reminderMinutes
         self.sequence = sequence
