@@ -10,6 +10,9 @@ public enum ParticipantRole: String, Sendable, Codable {
     case guest
     /// A caller through the SIP gateway.
     case phone
+    /// The server's recorder: in the room to hear and see everything, shown
+    /// to nobody (everyone sees the room's recording indicator instead).
+    case recorder
 
     /// May mute, remove, lock, run the lobby and end the meeting.
     public var isModerator: Bool { self == .host || self == .cohost }

@@ -32,7 +32,7 @@ extension Room {
     /// the person is told and may unmute themselves (as in Meet and Jitsi).
     public func hostMute(by id: String, target: String) async throws(RoomError) {
         _ = try requireModerator(id)
-        guard let t = participants[target], !t.waiting else { throw .noSuchParticipant }
+        guard let t = participants[target], !t.waiting, t.role != .recorder else { throw .noSuchParticipant }
         guard let mic = t.producerID(for: .microphone) else { return }
         participants[target]?.producers[mic]?.muted = true
         await media.setPaused(producerID: mic, routerID: info.meetingId, paused: true)
@@ -58,7 +58,7 @@ extension Room {
     /// Removes someone: their transports close at once, so their media stops.
     public func hostRemove(by id: String, target: String) async throws(RoomError) {
         let moderator = try requireModerator(id)
-        guard let t = participants[target] else { throw .noSuchParticipant }
+        guard let t = participants[target], t.role != .recorder else { throw .noSuchParticipant }
         guard t.role != .host || moderator.role == .host else {
             throw RoomError("forbidden", "A co-host cannot remove the host.")
         }
@@ -92,10 +92,27 @@ extension Room {
     public func setCohost(by id: String, target: String, cohost: Bool) throws(RoomError) {
         guard let p = participants[id], !p.waiting else { throw .notInRoom }
         guard p.role == .host else { throw RoomError("forbidden", "Only the host can name co-hosts.") }
-        guard let t = participants[target], !t.waiting, t.role != .host, t.role != .phone || !cohost else { throw .noSuchParticipant }
+        guard let t = participants[target], !t.waiting, t.role != .host, t.role != .recorder, t.role != .phone || !cohost else { throw .noSuchParticipant }
         participants[target]?.role = cohost ? .cohost : (t.userId == nil ? .guest : .participant)
         broadcastUpdate(of: target)
         if cohost { participants[target]?.connection.deliver(.lobbyUpdated(lobbyEntries)) }
+    }
+
+    /// The signed-in hosts and co-hosts present, after checking that `id` is
+    /// one of them (only moderators start and stop recording; they all may
+    /// manage the recording afterwards).
+    public func moderatorUserIDs(checking id: String) throws(RoomError) -> [String] {
+        _ = try requireModerator(id)
+        return moderators.compactMap(\.userId)
+    }
+
+    /// Turns the recording indicator on or off for everyone (the recording
+    /// service calls this; it checks who may record).
+    public func setRecording(_ recording: Bool) {
+        guard info.recording != recording else { return }
+        info.recording = recording
+        logger.info(recording ? "recording started" : "recording stopped")
+        broadcast(.roomUpdated(info))
     }
 
     /// Ends the meeting for everyone.

@@ -34,9 +34,11 @@ public actor Room {
 
     /// Everyone admitted (not waiting in the lobby).
     var present: [Participant] { order.compactMap { participants[$0] }.filter { !$0.waiting } }
+    /// The people in the room: everyone present but the recorder.
+    var visible: [Participant] { present.filter { $0.role != .recorder } }
     var moderators: [Participant] { present.filter { $0.role.isModerator } }
 
-    public var participantCount: Int { present.count }
+    public var participantCount: Int { visible.count }
     public var isEnded: Bool { ended }
 
     /// Joins a participant. Returns their id; they get `joined` (or
@@ -45,7 +47,7 @@ public actor Room {
         guard !ended else { throw .ended }
         let isModerator = request.role.isModerator
         if info.locked && !isModerator { throw .locked }
-        guard present.count < capacity else { throw .full }
+        guard visible.count < capacity else { throw .full }
         let id = "p-" + UUID().uuidString.lowercased().prefix(12)
         var participant = Participant(id: id, displayName: request.displayName, role: request.role,
                                       userId: request.userId, connection: connection, media: request.media)
@@ -93,9 +95,9 @@ public actor Room {
         logger.info("participant joined", metadata: ["participant": "\(id)", "role": "\(p.role.rawValue)"])
         p.connection.deliver(.joined(JoinedState(
             participantId: id, role: p.role, room: info,
-            participants: present.map(\.summary), chat: chat,
+            participants: visible.map(\.summary), chat: chat,
             lobby: p.role.isModerator ? lobbyEntries : [])))
-        broadcast(.participantJoined(p.summary), except: id)
+        if p.role != .recorder { broadcast(.participantJoined(p.summary), except: id) }
         if let speaker = activeSpeaker { p.connection.deliver(.activeSpeaker(participantId: speaker)) }
         // A moderator arriving sees who waits.
         if p.role.isModerator, !lobbyEntries.isEmpty { p.connection.deliver(.lobbyUpdated(lobbyEntries)) }
@@ -111,18 +113,22 @@ public actor Room {
         await closeTransports(of: p)
         if p.waiting {
             broadcastLobby()
+        } else if p.role == .recorder {
+            logger.info("recorder left", metadata: ["participant": "\(id)", "reason": "\(reason)"])
         } else {
             logger.info("participant left", metadata: ["participant": "\(id)", "reason": "\(reason)"])
             broadcast(.participantLeft(participantId: id, reason: reason))
             // Their producers are gone from the router: others' offers shrink.
             for other in present { await syncSubscriptions(of: other.id) }
         }
-        if present.isEmpty && !ended {
+        if visible.isEmpty && !ended {
             // Nobody left to let anyone in: the lobby empties too.
             for w in participants.values where w.waiting {
                 w.connection.deliver(.lobbyDenied)
                 w.connection.close()
             }
+            // Nobody left to record: the recorder finishes.
+            for r in present where r.role == .recorder { r.connection.close() }
             participants.removeAll()
             order.removeAll()
             await media.closeRouter(info.meetingId)

@@ -7,8 +7,12 @@ public struct RoomInfo: Sendable, Codable, Equatable {
     public var title: String
     public var locked: Bool
     public var lobbyEnabled: Bool
+    /// The meeting is being recorded: every client shows an indicator, and
+    /// phone callers hear a notice.
+    public var recording: Bool
 
-    public init(meetingId: String, code: String, title: String, locked: Bool, lobbyEnabled: Bool) {
+    public init(meetingId: String, code: String, title: String, locked: Bool, lobbyEnabled: Bool, recording: Bool = false) {
+        self.recording = recording
         self.meetingId = meetingId
         self.code = code
         self.title = title

@@ -60,4 +60,19 @@ public struct LocalTransportHandle: Sendable {
         }
         if engine.eventLoop.inEventLoop { deliver() } else { engine.eventLoop.execute(deliver) }
     }
+
+    /// Asks the publisher of a video track this transport consumes for a
+    /// keyframe (the recorder lost a packet and cannot decode until one comes).
+    /// The producer throttles requests, as it does for browsers' PLIs.
+    public func requestKeyframe(producerID: String) {
+        let engine = self.engine
+        let id = self.id
+        engine.eventLoop.execute {
+            let e = engine.value
+            guard let consumer = e.localTransports[id]?.consumersByProducer[producerID],
+                  consumer.producer.kind == .video else { return }
+            consumer.requestKeyframe(now: .now())
+            e.flush()
+        }
+    }
 }

@@ -93,11 +93,30 @@ final class LocalTransport: MediaTransport {
             consumersByProducer[producer.id] = consumer
             consumersBySSRC[ssrc] = consumer
             producer.consumers.append(consumer)
-            if producer.kind == .video { consumer.requestKeyframe(now: .now(), urgent: true) }
+            if producer.kind == .video {
+                if producer.layers.count > 1, let best = producer.layers.last(where: { $0.isActive(now: .now()) }) {
+                    consumer.targetLayer = best.index
+                }
+                consumer.requestKeyframe(now: .now(), urgent: true)
+            }
         }
         return consumersByProducer.values.map {
             LocalSubscription(producerID: $0.producer.id, source: $0.producer.source, codec: $0.producer.codec, ssrc: $0.ssrc)
         }.sorted { $0.producerID < $1.producerID }
+    }
+
+    /// An in-process consumer (the recorder) has no tile and no bandwidth
+    /// limit: it takes the best simulcast layer the publisher sends now. The
+    /// top layer is not always sent (a browser drops layers its camera cannot
+    /// fill), and waiting for its keyframe would record nothing.
+    func chooseLayers(now: NIODeadline) {
+        for consumer in consumersByProducer.values where consumer.producer.kind == .video && consumer.producer.layers.count > 1 {
+            let best = consumer.producer.layers.last { $0.isActive(now: now) }?.index
+            if let best, best != consumer.targetLayer {
+                consumer.targetLayer = best
+                consumer.requestKeyframe(now: now)
+            }
+        }
     }
 
     private func stop(_ consumer: Consumer) {

@@ -190,6 +190,7 @@ final class MediaEngine {
         if now - lastLayerChoice >= .milliseconds(500) {
             lastLayerChoice = now
             for transport in transports.values { transport.chooseLayers(now: now) }
+            for transport in localTransports.values { transport.chooseLayers(now: now) }
         }
         if now - lastSpeakerDetection >= .milliseconds(300) {
             lastSpeakerDetection = now
