@@ -77,8 +77,11 @@ extension GatewayEngine {
             let bridge = bridge(for: call)
             for p in state.participants { bridge.update(p) }
             call.play(prompts.joinTone)
+            noticeRecording(state.room.recording, call: call)
             publish(call)
             syncTap(bridge)
+        case .roomUpdated(let info):
+            noticeRecording(info.recording, call: call)
         case .lobbyWaiting:
             call.play(prompts.clip(.waiting), replacing: true)
         case .lobbyDenied:
@@ -108,9 +111,18 @@ extension GatewayEngine {
         case .ended:
             call.play(prompts.clip(.meetingEnded), replacing: true)
             call.stage = .leaving
-        case .subscribeOffer, .activeSpeaker, .chat, .roomUpdated, .lobbyUpdated, .notice:
+        case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice:
             break
         }
+    }
+
+    /// Callers cannot see the recording indicator: they hear "this meeting is
+    /// being recorded" when they join a recorded meeting and whenever
+    /// recording starts (as a PBX announces call recording).
+    func noticeRecording(_ recording: Bool, call: PhoneCall) {
+        guard recording != call.heardRecording else { return }
+        call.heardRecording = recording
+        if recording { call.play(prompts.clip(.recording)) }
     }
 
     /// The room closed the caller's connection (removed, ended, denied): the

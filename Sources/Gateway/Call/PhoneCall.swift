@@ -89,6 +89,8 @@ final class PhoneCall {
     var transport: LocalTransportHandle?
     var producerID: String?
     var muted = false
+    /// The room is recording and this caller has been told so.
+    var heardRecording = false
     /// Tells whoever placed a dial-out how it went.
     var notify: (@Sendable (String) -> Void)?
     /// `*` was pressed in the room: the next key is a command (`*6` mutes).

@@ -18,6 +18,7 @@ struct FixedDirectory: MeetingDirectory {
 struct GatewayFixture {
     let gateway: PhoneGateway
     let media: MediaNode
+    let rooms: RoomRegistry
     let port: Int
     static let meeting = DialInMeeting(meetingID: "m-gw-\(UInt32.random(in: 0...UInt32.max))", code: "abc-defg-hij",
                                        dialInCode: "246810", title: "Gateway test", passcode: nil, lobbyEnabled: false)
@@ -39,7 +40,7 @@ struct GatewayFixture {
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: FixedDirectory(meetings: [meeting.dialInCode: meeting]), logger: logger)
         let port = try await gateway.start()
-        return GatewayFixture(gateway: gateway, media: media, port: port)
+        return GatewayFixture(gateway: gateway, media: media, rooms: rooms, port: port)
     }
 
     func stop() async {
@@ -112,6 +113,48 @@ struct GatewayFixture {
         let left = ContinuousClock.now
         try await Task.sleep(for: .seconds(1.5))
         #expect(loudest(since: left) > 1000, "no leave chime")
+    }
+
+    @Test func callersHearThatTheMeetingIsRecorded() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let aCalled = ContinuousClock.now
+        let a = try await f.answeredPhone()
+        defer { a.stop() }
+        try await Task.sleep(for: .seconds(5))  // past "Joining the meeting"
+        /// What a caller hears in the five seconds after calling in: prompt and chime, and the notice if any.
+        let aJoining = a.heard(since: aCalled).prefix(5 * 8000).filter { abs(Int($0)) > 1000 }.count
+        /// 20 ms packets carrying sound (the notice is speech, well over a chime's length).
+        func loudPackets(since: ContinuousClock.Instant) -> Int {
+            let samples = a.heard(since: since)
+            return stride(from: 0, to: samples.count - 160, by: 160).filter { i in
+                samples[i..<(i + 160)].contains { abs(Int($0)) > 1000 }
+            }.count
+        }
+        let room = try #require(await f.rooms.existingRoom(GatewayFixture.meeting.meetingID))
+        let quiet = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1))
+        #expect(loudPackets(since: quiet) == 0)
+        await room.setRecording(true)
+        let started = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))
+        #expect(loudPackets(since: started) > 40, "no recording notice")
+        // Someone calling into a meeting that records hears it on joining.
+        let bCalled = ContinuousClock.now
+        let b = try await f.answeredPhone()
+        defer { b.stop() }
+        try await Task.sleep(for: .seconds(5.5))
+        let bJoining = b.heard(since: bCalled).prefix(5 * 8000).filter { abs(Int($0)) > 1000 }.count
+        #expect(bJoining > aJoining + 4000, "a late caller hears no notice (\(bJoining) vs \(aJoining) loud samples)")
+        // Stopping is silent; starting again is announced again.
+        let stopped = ContinuousClock.now
+        await room.setRecording(false)
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(loudPackets(since: stopped) == 0)
+        await room.setRecording(true)
+        let again = ContinuousClock.now
+        try await Task.sleep(for: .seconds(3))
+        #expect(loudPackets(since: again) > 40)
     }
 
     @Test func anOpusCallersPacketsReachTheRoomWithoutReencoding() async throws {
