@@ -93,12 +93,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Meeting recordings: a recorder participant writes each track to disk
+        // as received, then an ffmpeg job composites one MP4 (DESIGN.md "Recording").
+        .target(
+            name: "Recording",
+            dependencies: [
+                "Rooms", "SFU", "SDP", "RTP", "Store",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // The HTTP front door: REST API, sessions, the notification WebSocket,
         // reminders, and the web client under Public/.
         .target(
             name: "WebApp",
             dependencies: [
-                "Scheduling", "Store", "Settings", "SFU", "Rooms",
+                "Scheduling", "Store", "Settings", "SFU", "Rooms", "Recording",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -162,6 +174,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RecordingTests",
+            dependencies: ["Recording", "Rooms", "SFU", "SDP", "RTP", "Store", "StoreTesting",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),

@@ -18,7 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP", "FuzzDTLS",
-               "FuzzPhoneSDP", "FuzzDialplan"]
+               "FuzzPhoneSDP", "FuzzDialplan", "FuzzMatroskaScan", "FuzzDepacketizers"]
 
 /// The parser target each fuzzer feeds; "Scheduling" when not listed.
 let parserTarget: [String: String] = [
@@ -30,11 +30,14 @@ let parserTarget: [String: String] = [
     "FuzzDTLS": "DTLS",
     "FuzzPhoneSDP": "SDP",
     "FuzzDialplan": "Dialplan",
+    "FuzzMatroskaScan": "Recording",
+    "FuzzDepacketizers": "Recording",
 ]
 
 /// Further targets a fuzzer needs (CFuzzFeatures: coverage from uninstrumented system libraries).
 let extraDependencies: [String: [Target.Dependency]] = [
     "FuzzDTLS": ["CFuzzFeatures"],
+    "FuzzDepacketizers": ["RTP"],
 ]
 
 let package = Package(
@@ -60,6 +63,9 @@ let package = Package(
         .target(name: "DTLS", dependencies: ["COpenSSL"], path: "Sources/DTLS", swiftSettings: swiftSettings),
         // Sources/Dialplan -> ../../Sources/Gateway/Dialplan: the phone gateway's dialplan parser, Foundation only.
         .target(name: "Dialplan", path: "Sources/Dialplan", swiftSettings: swiftSettings),
+        // Sources/Recording/{Container,Depacketizer} -> ../../../Sources/Recording/…: the recorder's
+        // Matroska writer/reader and RTP depacketizers, which need only Foundation and RTP.
+        .target(name: "Recording", dependencies: ["RTP"], path: "Sources/Recording", swiftSettings: swiftSettings),
         .target(name: "CLibFuzzer"),
         .target(name: "CFuzzFeatures"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),

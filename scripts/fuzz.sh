@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/check-swift.sh
 
-ALL_TARGETS=(FuzzTOML FuzzLocalDateTime FuzzRecurrenceRule FuzzICalendar FuzzSTUN FuzzRTP FuzzRTCP FuzzSDP FuzzDTLS FuzzPhoneSDP FuzzDialplan)
+ALL_TARGETS=(FuzzTOML FuzzLocalDateTime FuzzRecurrenceRule FuzzICalendar FuzzSTUN FuzzRTP FuzzRTCP FuzzSDP FuzzDTLS FuzzPhoneSDP FuzzDialplan FuzzMatroskaScan FuzzDepacketizers)
 SECONDS_PER_TARGET=60
 if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
   SECONDS_PER_TARGET=$1

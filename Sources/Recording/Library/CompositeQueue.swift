@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import Store
+
+/// Composite jobs, run a few at a time (`composite_jobs`) so a busy server
+/// keeps its CPU for live meetings; the rest wait in order. Progress goes to
+/// the store, at most once per percent.
+actor CompositeQueue {
+    let store: Store
+    let settings: RecordingSettings
+    let logger: Logger
+    private var waiting: [(id: String, directory: URL)] = []
+    private var running: [String: Task<Void, Never>] = [:]
+
+    init(store: Store, settings: RecordingSettings, logger: Logger) {
+        self.store = store
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func enqueue(_ id: String, directory: URL) {
+        guard running[id] == nil, !waiting.contains(where: { $0.id == id }) else { return }
+        waiting.append((id, directory))
+        startNext()
+    }
+
+    /// Jobs waiting or running.
+    var pending: Int { waiting.count + running.count }
+
+    func cancel(_ id: String) {
+        waiting.removeAll { $0.id == id }
+        running.removeValue(forKey: id)?.cancel()
+    }
+
+    func cancelAll() {
+        waiting.removeAll()
+        for task in running.values { task.cancel() }
+        running.removeAll()
+    }
+
+    private func startNext() {
+        while running.count < settings.compositeJobs, !waiting.isEmpty {
+            let job = waiting.removeFirst()
+            running[job.id] = Task { [weak self] in
+                guard let self else { return }
+                await self.run(job.id, directory: job.directory)
+                await self.finished(job.id)
+            }
+        }
+    }
+
+    private func finished(_ id: String) {
+        running[id] = nil
+        startNext()
+    }
+
+    private func run(_ id: String, directory: URL) async {
+        guard var record = try? await store.recording(id: id) else { return }
+        record.status = RecordingRecord.processing
+        record.progress = 0
+        try? await store.updateRecording(record)
+        let started = Date()
+        do {
+            let data = try Data(contentsOf: directory.appendingPathComponent(RecordingFiles.manifest))
+            let manifest = try JSONDecoder().decode(RecordingManifest.self, from: data)
+            let output = directory.appendingPathComponent(RecordingFiles.composite)
+            var configuration = CompositeJob.Configuration()
+            configuration.ffmpegPath = settings.ffmpeg
+            configuration.fontFile = settings.font
+            configuration.encoding.threads = settings.compositeThreads
+            // Work files next to the recording: the same disk, and gone with it.
+            configuration.workDirectoryParent = directory
+            let job = CompositeJob(manifest: manifest, recordingDirectory: directory, output: output, configuration: configuration)
+            let store = self.store
+            let reported = LockedPercent()
+            try await job.run { fraction in
+                let percent = min(99, Int(fraction * 100))
+                guard reported.advance(to: percent) else { return }
+                Task { try? await store.setRecordingProgress(id: id, progress: percent) }
+            }
+            let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
+            record.status = RecordingRecord.ready
+            record.progress = 100
+            record.sizeBytes = size
+            record.error = nil
+            try? await store.updateRecording(record)
+            logger.info("recording composited", metadata: [
+                "recording": "\(id)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
+                "bytes": "\(size)"])
+        } catch is CancellationError {
+            logger.info("composite cancelled", metadata: ["recording": "\(id)"])
+        } catch {
+            if Task.isCancelled { return }
+            record.status = RecordingRecord.failed
+            record.error = "\(error)"
+            try? await store.updateRecording(record)
+            logger.error("composite failed", metadata: ["recording": "\(id)", "error": "\(error)"])
+        }
+    }
+}
+
+/// The last percent reported, shared with ffmpeg's progress callback.
+final class LockedPercent: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = -1
+
+    /// True when `percent` is new (so it is worth a store write).
+    func advance(to percent: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard percent > value else { return false }
+        value = percent
+        return true
+    }
+}

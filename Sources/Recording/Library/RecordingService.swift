@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import Rooms
+import SFU
+import Store
+
+/// Meetings' recordings on this server: starting and stopping capture,
+/// finishing recordings a crash interrupted, the composite queue, and
+/// deleting. Who may do what is the caller's to check (`Store.recordingAccess`,
+/// room roles); this service keeps the files and rows consistent.
+public actor RecordingService {
+    let store: Store
+    let rooms: RoomRegistry
+    let settings: RecordingSettings
+    let logger: Logger
+    /// Capturing now, by meeting id.
+    private var active: [String: ActiveRecording] = [:]
+    /// Meetings whose recording is being set up (a second start waits its turn).
+    private var starting: Set<String> = []
+    let composites: CompositeQueue
+    /// This process among others sharing the database: its host name and recording directory.
+    public nonisolated let node: String
+
+    struct ActiveRecording {
+        var record: RecordingRecord
+        let recorder: Recorder
+    }
+
+    public init(store: Store, rooms: RoomRegistry, settings: RecordingSettings, logger: Logger) {
+        self.store = store
+        self.rooms = rooms
+        self.settings = settings
+        var logger = logger
+        logger[metadataKey: "component"] = "recording"
+        self.logger = logger
+        composites = CompositeQueue(store: store, settings: settings, logger: logger)
+        node = "\(ProcessInfo.processInfo.hostName):\(settings.directory.standardizedFileURL.path)"
+    }
+
+    /// The directory of one recording.
+    public nonisolated func directory(of id: String) -> URL {
+        settings.directory.appendingPathComponent(id, isDirectory: true)
+    }
+
+    /// The composited MP4 of a recording (it exists once the recording is ready).
+    public nonisolated func compositeFile(of id: String) -> URL {
+        directory(of: id).appendingPathComponent(RecordingFiles.composite)
+    }
+
+    /// The per-track files of a recording, by name (for editing elsewhere).
+    public nonisolated func trackFiles(of id: String) -> [URL] {
+        let tracks = directory(of: id).appendingPathComponent(RecordingFiles.tracks)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: tracks.path)) ?? []
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { tracks.appendingPathComponent($0) }
+    }
+
+    // MARK: - Capture
+
+    /// Starts recording a live meeting. `startedBy` is the user who asked (or
+    /// `automatic`); `managerIds` are the co-hosts present, who may manage it too.
+    public func start(meeting: MeetingRecord, startedBy: String, managerIds: [String] = []) async throws -> RecordingRecord {
+        if let current = active[meeting.id] { throw RecordingError.conflict("This meeting is already being recorded (since \(Self.iso(current.record.startedAt))).") }
+        guard !starting.contains(meeting.id) else { throw RecordingError.conflict("Recording is already starting.") }
+        if settings.maxRecordings > 0, active.count + starting.count >= settings.maxRecordings {
+            throw RecordingError.busy("This server is recording \(active.count) meetings, as many as it may. Try again when one stops.")
+        }
+        guard let room = await rooms.existingRoom(meeting.id), await room.participantCount > 0 else {
+            throw RecordingError.conflict("Nobody is in the meeting: recording starts once the meeting runs.")
+        }
+        starting.insert(meeting.id)
+        defer { starting.remove(meeting.id) }
+
+        let now = Timestamp.now
+        let record = RecordingRecord(id: UUID().uuidString.lowercased(), meetingId: meeting.id, meetingTitle: meeting.title,
+                                     hostId: meeting.hostId, startedBy: startedBy, node: node, startedAt: now,
+                                     createdAt: now, updatedAt: now)
+        let recorder = try Recorder(recordingID: record.id, directory: directory(of: record.id), media: rooms.media, logger: logger)
+        try await store.createRecording(record, managerIds: managerIds, viewerIds: [])
+        let store = self.store
+        let id = record.id
+        let meetingID = meeting.id
+        recorder.onParticipant = { p in
+            guard let user = p.userId else { return }
+            Task {
+                try? await store.grantRecordingAccess(recordingId: id, managerIds: p.role.isModerator ? [user] : [], viewerIds: [user])
+            }
+        }
+        recorder.onClosed = { [weak self] in
+            Task { _ = try? await self?.stop(meetingID: meetingID) }
+        }
+        do {
+            try await recorder.join(room)
+        } catch {
+            _ = await recorder.stop()
+            try? await store.deleteRecording(id: record.id)
+            try? FileManager.default.removeItem(at: directory(of: record.id))
+            throw error
+        }
+        active[meeting.id] = ActiveRecording(record: record, recorder: recorder)
+        await room.setRecording(true)
+        logger.info("recording started", metadata: ["recording": "\(record.id)", "meeting": "\(meeting.id)", "by": "\(startedBy)"])
+        return record
+    }
+
+    /// The recording a meeting is capturing now.
+    public func activeRecording(meetingID: String) -> RecordingRecord? { active[meetingID]?.record }
+
+    /// Stops a meeting's recording and queues its composite.
+    @discardableResult
+    public func stop(meetingID: String) async throws -> RecordingRecord {
+        guard let current = active.removeValue(forKey: meetingID) else {
+            throw RecordingError.conflict("This meeting is not being recorded.")
+        }
+        let stoppedAt = await current.recorder.stop()
+        if let room = await rooms.existingRoom(meetingID) { await room.setRecording(false) }
+        let record = try await finishCapture(current.record, stoppedAt: stoppedAt)
+        logger.info("recording stopped", metadata: ["recording": "\(record.id)", "seconds": "\(record.durationMs / 1000)"])
+        return record
+    }
+
+    /// Stops whatever recording has this id.
+    @discardableResult
+    public func stop(recordingID: String) async throws -> RecordingRecord {
+        guard let meetingID = active.first(where: { $0.value.record.id == recordingID })?.key else {
+            throw RecordingError.conflict("This recording is not running.")
+        }
+        return try await stop(meetingID: meetingID)
+    }
+
+    /// Writes the manifest from the timeline and the track files, and queues
+    /// the composite. `stoppedAt` is nil after a crash.
+    private func finishCapture(_ record: RecordingRecord, stoppedAt: Double?) async throws -> RecordingRecord {
+        let directory = directory(of: record.id)
+        let manifest = Self.manifest(directory: directory, stoppedAt: stoppedAt)
+        let data = try JSONEncoder().encode(manifest)
+        try data.write(to: directory.appendingPathComponent(RecordingFiles.manifest), options: .atomic)
+        var record = record
+        record.status = RecordingRecord.queued
+        record.progress = 0
+        record.durationMs = Int((manifest.duration * 1000).rounded())
+        record.stoppedAt = record.startedAt + record.durationMs
+        let names = manifest.participants.filter { $0.role != "recorder" }.map(\.displayName)
+        record.participants = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+        try await store.updateRecording(record)
+        await composites.enqueue(record.id, directory: directory)
+        return record
+    }
+
+    /// The manifest of a recording directory, from its log and its files.
+    static func manifest(directory: URL, stoppedAt: Double?) -> RecordingManifest {
+        let timeline = (try? TimelineLog.read(url: directory.appendingPathComponent(RecordingFiles.timeline))) ?? []
+        var extents: [String: TrackExtent] = [:]
+        for event in timeline where event.event == .track {
+            guard let file = event.file, let extent = TrackExtent(scanning: directory.appendingPathComponent(file)) else { continue }
+            extents[file] = extent
+        }
+        return RecordingManifest(timeline: timeline, extents: extents, stoppedAt: stoppedAt)
+    }
+
+    // MARK: - Restart
+
+    /// At start-up: finishes recordings a crash interrupted (their tracks and
+    /// timeline are on disk) and requeues composites that did not complete.
+    public func recover() async {
+        do {
+            // Only this node's: another process sharing the database may be capturing its own.
+            let mine = try await store.recordings(status: [RecordingRecord.recording, RecordingRecord.queued, RecordingRecord.processing])
+                .filter { $0.node == node }
+            for record in mine where record.status == RecordingRecord.recording && active[record.meetingId ?? ""]?.record.id != record.id {
+                logger.notice("finishing a recording interrupted by a restart", metadata: ["recording": "\(record.id)"])
+                do {
+                    _ = try await finishCapture(record, stoppedAt: nil)
+                } catch {
+                    var failed = record
+                    failed.status = RecordingRecord.failed
+                    failed.error = "The recording was interrupted and could not be recovered: \(error)"
+                    try? await store.updateRecording(failed)
+                }
+            }
+            for record in mine where record.status != RecordingRecord.recording {
+                await composites.enqueue(record.id, directory: directory(of: record.id))
+            }
+        } catch {
+            logger.error("could not look for interrupted recordings", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Stops every capture (server shutdown); their composites run at the next start.
+    public func shutdown() async {
+        for meetingID in Array(active.keys) { _ = try? await stop(meetingID: meetingID) }
+        await composites.cancelAll()
+    }
+
+    // MARK: - Deleting
+
+    /// Deletes a recording: stops its capture or composite, then its files and row.
+    public func delete(id: String) async throws {
+        if active.contains(where: { $0.value.record.id == id }) { _ = try? await stop(recordingID: id) }
+        await composites.cancel(id)
+        try? FileManager.default.removeItem(at: directory(of: id))
+        try await store.deleteRecording(id: id)
+        logger.info("recording deleted", metadata: ["recording": "\(id)"])
+    }
+
+    static func iso(_ milliseconds: Int) -> String {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000).formatted(.iso8601)
+    }
+}
