@@ -112,6 +112,12 @@ extension ParleyConfiguration {
         Key(name: "trunk.register") { c, v throws(ConfigurationError) in c.trunk.register = try bool(v) },
         Key(name: "trunk.register_seconds") { c, v throws(ConfigurationError) in c.trunk.registerSeconds = try int(v, 60...86_400) },
         Key(name: "trunk.caller_id") { c, v throws(ConfigurationError) in c.trunk.callerID = v.trimmingCharacters(in: .whitespaces) },
+        Key(name: "recording.directory") { c, v throws(ConfigurationError) in c.recording.directory = v.trimmingCharacters(in: .whitespaces) },
+        Key(name: "recording.ffmpeg") { c, v throws(ConfigurationError) in c.recording.ffmpeg = try nonEmpty(v) },
+        Key(name: "recording.font") { c, v throws(ConfigurationError) in c.recording.font = try nonEmpty(v) },
+        Key(name: "recording.composite_jobs") { c, v throws(ConfigurationError) in c.recording.compositeJobs = try int(v, 1...16) },
+        Key(name: "recording.composite_threads") { c, v throws(ConfigurationError) in c.recording.compositeThreads = try int(v, 0...64) },
+        Key(name: "recording.max_recordings") { c, v throws(ConfigurationError) in c.recording.maxRecordings = try int(v, 0...1000) },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(v.lowercased()) else {

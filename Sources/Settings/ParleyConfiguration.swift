@@ -111,6 +111,22 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var callerID = ""
     }
 
+    /// Meeting recordings: captured per track, composited to one MP4 with ffmpeg.
+    public struct Recording: Sendable, Equatable {
+        /// Where recordings live; empty: `<data_directory>/recordings`.
+        public var directory = ""
+        /// The ffmpeg that composites recordings.
+        public var ffmpeg = "/usr/bin/ffmpeg"
+        /// The font for participants' names in the composite.
+        public var font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+        /// Composite jobs that run at once; more wait in a queue.
+        public var compositeJobs = 1
+        /// Threads each ffmpeg job may use; 0 lets ffmpeg choose.
+        public var compositeThreads = 2
+        /// Recordings captured at once on this server; 0: no limit.
+        public var maxRecordings = 20
+    }
+
     public struct Log: Sendable, Equatable {
         /// trace, debug, info, notice, warning, error, critical
         public var level = "info"
@@ -126,6 +142,7 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var turn = TURN()
     public var sip = SIP()
     public var trunk = Trunk()
+    public var recording = Recording()
     public var log = Log()
 
     public init() {}
@@ -135,6 +152,11 @@ public struct ParleyConfiguration: Sendable, Equatable {
         var url = http.publicURL.isEmpty ? "http://\(http.address)" : http.publicURL
         while url.hasSuffix("/") { url.removeLast() }
         return url
+    }
+
+    /// Where recordings are written.
+    public var recordingDirectory: String {
+        recording.directory.isEmpty ? (storage.dataDirectory as NSString).appendingPathComponent("recordings") : recording.directory
     }
 
     /// The SQLite file used when no database URL is configured.

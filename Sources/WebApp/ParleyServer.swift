@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdBcrypt
 import HummingbirdWebSocket
 import Logging
+import Recording
 import NIOPosix
 import Rooms
 import SFU
@@ -35,7 +36,7 @@ public enum ParleyServer {
                 address: .hostname(configuration.http.address.host, port: configuration.http.address.port),
                 serverName: "Parley"),
             services: [ReminderScheduler(services: services), LiveHubCloser(hub: services.hub),
-                       MediaShutdown(media: services.media, rooms: services.rooms)] + extra,
+                       MediaShutdown(media: services.media, rooms: services.rooms, recordings: services.recordings)] + extra,
             logger: logger)
     }
 
@@ -61,6 +62,17 @@ public enum ParleyServer {
         try await media.start()
         let rooms = RoomRegistry(media: media, capacity: mediaSettings.roomCapacity, logger: logger)
         await rooms.start()
+        let recordingSettings = configuration.recording
+        let recordings = RecordingService(
+            store: store, rooms: rooms,
+            settings: RecordingSettings(
+                directory: URL(fileURLWithPath: configuration.recordingDirectory, isDirectory: true),
+                ffmpeg: recordingSettings.ffmpeg, font: recordingSettings.font,
+                compositeJobs: recordingSettings.compositeJobs, compositeThreads: recordingSettings.compositeThreads,
+                maxRecordings: recordingSettings.maxRecordings),
+            logger: logger)
+        // Recordings a crash or restart interrupted are finished from what is on disk.
+        await recordings.recover()
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),
@@ -69,7 +81,7 @@ public enum ParleyServer {
                 window: TimeInterval(accounts.failureWindowSeconds)),
             passcodeLimiter: SignInRateLimiter(
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
-            metrics: metrics, media: media, rooms: rooms, logger: logger, joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
+            metrics: metrics, media: media, rooms: rooms, recordings: recordings, logger: logger, joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
             dummyPasswordHash: dummyHash)
     }
 
@@ -92,6 +104,7 @@ public enum ParleyServer {
         JoinController(services: services).addRoutes(to: router)
         FriendController(services: services).addRoutes(to: router)
         CallController(services: services).addRoutes(to: router)
+        RecordingController(services: services).addRoutes(to: router)
         NotificationController(services: services).addRoutes(to: router)
         LiveSocket(hub: services.hub, store: services.store, metrics: services.metrics).addRoutes(to: router)
         SignalingSocket(services: services, rooms: services.rooms).addRoutes(to: router)
@@ -115,9 +128,12 @@ struct LiveHubCloser: Service {
 struct MediaShutdown: Service {
     let media: MediaNode
     let rooms: RoomRegistry
+    let recordings: RecordingService
 
     func run() async throws {
         try? await gracefulShutdown()
+        // Captures stop first, so their tracks end cleanly; composites resume at the next start.
+        await recordings.shutdown()
         await rooms.shutdown()
         await media.stop()
     }

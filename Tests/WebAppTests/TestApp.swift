@@ -23,6 +23,9 @@ struct TestApp {
         c.accounts.maxFailuresPerAccount = 3
         c.accounts.maxFailuresPerAddress = 1000
         c.meetings.reminderScanSeconds = 3600  // scans are driven by tests
+        // Recordings go to a directory of this test's own.
+        c.storage.dataDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parley-webapp-\(UUID().uuidString)").path
         return c
     }
 
@@ -76,9 +79,9 @@ struct Harness: Sendable {
     @discardableResult
     func call(
         _ method: HTTPRequest.Method, _ path: String, as user: Person? = nil, json: Any? = nil, raw: String? = nil,
-        contentType: String = "application/json"
+        contentType: String = "application/json", headers extra: HTTPFields = [:]
     ) async throws -> Reply {
-        var headers: HTTPFields = [:]
+        var headers = extra
         if let cookie = user?.cookie { headers[.cookie] = cookie }
         var body: ByteBuffer? = nil
         if let json {

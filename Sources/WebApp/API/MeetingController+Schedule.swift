@@ -25,6 +25,8 @@ extension MeetingController {
         }
         if let v = input.requireSignIn { meeting.requireSignIn = v }
         if let v = input.lobbyEnabled { meeting.lobbyEnabled = v }
+        if let v = input.recordAutomatically { meeting.recordAutomatically = v }
+        if let v = input.recordingsVisible { meeting.recordingsVisible = v }
         if let v = input.isPrivate { meeting.isPrivate = v }
         if let v = input.reminderMinutes {
             meeting.reminderMinutes = try Validation.int(

@@ -15,12 +15,14 @@ struct MeetingInput: Decodable {
     var passcode: String?
     var requireSignIn: Bool?
     var lobbyEnabled: Bool?
+    var recordAutomatically: Bool?
+    var recordingsVisible: Bool?
     var isPrivate: Bool?
     var reminderMinutes: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case title, description, start, timeZone, durationMinutes, recurrence, inviteeIds, passcode, requireSignIn,
-            lobbyEnabled, isPrivate, reminderMinutes
+            lobbyEnabled, recordAutomatically, recordingsVisible, isPrivate, reminderMinutes
     }
 
     init(from decoder: any Decoder) throws {
@@ -36,6 +38,8 @@ struct MeetingInput: Decodable {
         passcode = try c.decodeIfPresent(String.self, forKey: .passcode)
         requireSignIn = try c.decodeIfPresent(Bool.self, forKey: .requireSignIn)
         lobbyEnabled = try c.decodeIfPresent(Bool.self, forKey: .lobbyEnabled)
+        recordAutomatically = try c.decodeIfPresent(Bool.self, forKey: .recordAutomatically)
+        recordingsVisible = try c.decodeIfPresent(Bool.self, forKey: .recordingsVisible)
         isPrivate = try c.decodeIfPresent(Bool.self, forKey: .isPrivate)
         reminderMinutes = try c.decodeIfPresent(Int.self, forKey: .reminderMinutes)
     }

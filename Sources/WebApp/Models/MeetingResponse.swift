@@ -22,6 +22,8 @@ struct MeetingResponse: Encodable {
     @NullEncoded var passcode: String?
     var requireSignIn: Bool
     var lobbyEnabled: Bool
+    var recordAutomatically: Bool
+    var recordingsVisible: Bool
     var isPrivate: Bool
     var reminderMinutes: Int
     var cancelledOccurrences: [String]
@@ -57,6 +59,8 @@ struct MeetingResponse: Encodable {
         passcode = isHost ? meeting.passcode : nil
         requireSignIn = meeting.requireSignIn
         lobbyEnabled = meeting.lobbyEnabled
+        recordAutomatically = meeting.recordAutomatically
+        recordingsVisible = meeting.recordingsVisible
         isPrivate = meeting.isPrivate
         reminderMinutes = meeting.reminderMinutes
         cancelledOccurrences = overrides.filter(\.isCancelled).map { Instant.string($0.originalStart) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Recording
 import Rooms
 import SFU
 import Settings
@@ -20,6 +21,8 @@ struct AppServices: Sendable {
     let media: MediaNode
     /// Live meetings.
     let rooms: RoomRegistry
+    /// Meetings' recordings: capture, composite queue, files.
+    let recordings: RecordingService
     let logger: Logger
     /// Key for the short-lived join tokens handed to people entering a meeting.
     let joinTokenKey: Data

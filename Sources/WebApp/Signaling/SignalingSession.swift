@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Recording
 import Rooms
 import SFU
 import Store
@@ -95,12 +96,25 @@ actor SignalingSession {
             self.connection = connection
             logger[metadataKey: "participant"] = "\(id)"
             if let user = claims.userId { await services.hub.roomEntered(userId: user) }
+            if meeting.recordAutomatically { await recordAutomatically(meeting, room: room) }
         } catch let error as RoomError {
             reject(error.code, error.message, requestType: "join")
             continuation.finish()
         } catch {
             reject("internal", "\(error)", requestType: "join")
             continuation.finish()
+        }
+    }
+
+    /// A meeting set to record itself starts recording when someone is in
+    /// the room and nobody is recording yet.
+    private func recordAutomatically(_ meeting: MeetingRecord, room: Room) async {
+        guard await services.recordings.activeRecording(meetingID: meeting.id) == nil,
+              await room.participantCount > 0 else { return }
+        do {
+            _ = try await services.recordings.start(meeting: meeting, startedBy: "automatic")
+        } catch {
+            logger.notice("automatic recording did not start", metadata: ["reason": "\(error)"])
         }
     }
 
@@ -161,6 +175,23 @@ actor SignalingSession {
             try await room.setCohost(by: id, target: try need(r.participantId, "participantId"), cohost: try need(r.cohost, "cohost"))
         case "host.end":
             try await room.end(by: id)
+        case "recording.start":
+            let managers = try await room.moderatorUserIDs(checking: id)
+            guard let meeting = try await services.store.meeting(id: await room.info.meetingId) else {
+                throw RoomError("not_found", "This meeting no longer exists.")
+            }
+            do {
+                _ = try await services.recordings.start(meeting: meeting, startedBy: userID ?? "guest", managerIds: managers)
+            } catch let error as RecordingError {
+                throw RoomError(error.code, error.description)
+            }
+        case "recording.stop":
+            _ = try await room.moderatorUserIDs(checking: id)
+            do {
+                _ = try await services.recordings.stop(meetingID: await room.info.meetingId)
+            } catch let error as RecordingError {
+                throw RoomError(error.code, error.description)
+            }
         case "phone.call":
             try await room.callPhone(by: id, target: try need(r.target, "target"), dialer: await rooms.dialer)
         case "leave":

@@ -19,6 +19,7 @@ import schedulePage from './pages/schedule.js';
 import meetingDetailsPage from './pages/meeting-details.js';
 import friendsPage from './pages/friends.js';
 import notificationsPage from './pages/notifications.js';
+import recordingsPage from './pages/recordings.js';
 import settingsPage from './pages/settings.js';
 import meetingPage from './pages/meeting.js';
 
@@ -32,6 +33,7 @@ const ROUTES = [
   { pattern: '/meetings/:id/edit', page: schedulePage, auth: true },
   { pattern: '/friends', page: friendsPage, auth: true },
   { pattern: '/notifications', page: notificationsPage, auth: true },
+  { pattern: '/recordings', page: recordingsPage, auth: true },
   { pattern: '/settings', page: settingsPage, auth: true },
   { pattern: '/m/:code', page: meetingPage, auth: false, layout: 'meeting' },
 ];

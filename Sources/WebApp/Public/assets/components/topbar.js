@@ -6,6 +6,7 @@ import { store, getUnread, session } from '../state.js';
 const NAV = [
   { href: '/', label: 'Home', iconName: 'home', match: (p) => p === '/' || p.startsWith('/meetings') || p === '/schedule' },
   { href: '/friends', label: 'Friends', iconName: 'users', match: (p) => p.startsWith('/friends') },
+  { href: '/recordings', label: 'Recordings', iconName: 'film', match: (p) => p.startsWith('/recordings') },
   { href: '/notifications', label: 'Notifications', iconName: 'bell', match: (p) => p.startsWith('/notifications') },
 ];
 

@@ -108,6 +108,10 @@ async function renderMeeting(root, ctx, meeting) {
     rows.push(['Passcode', icon('lock'), h('span', { class: 'muted' }, 'Required — ask the host')]);
   }
   rows.push(['Sign-in', icon('user'), meeting.requireSignIn ? 'Required to join' : 'Guests can join with a name']);
+  rows.push(['Recording', icon('record'), h('span', null,
+    meeting.recordAutomatically ? 'Recorded automatically' : 'Recorded when a host starts it',
+    ' · ', meeting.recordingsVisible ? 'participants may watch' : 'hosts only',
+    ' · ', h('a', { href: `/recordings?meeting=${encodeURIComponent(meeting.id)}` }, 'Recordings'))]);
   if (meeting.start) {
     rows.push(['Reminder', icon('bell'), meeting.reminderMinutes > 0 ? `${minutesPhrase(meeting.reminderMinutes)} before` : 'No reminder']);
   }

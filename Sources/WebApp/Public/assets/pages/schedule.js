@@ -163,6 +163,8 @@ export default async function schedulePage(root, ctx) {
     control: { name: 'passcode', inputmode: 'numeric', autocomplete: 'off', maxlength: '10', value: (meeting && meeting.passcode) || '', class: 'input-narrow-lg' },
   });
   const requireSignIn = check({ label: 'Require sign-in', name: 'requireSignIn', checked: !!(meeting && meeting.requireSignIn), extra: h('p', { class: 'hint' }, 'Only people with a Parley account can join.') });
+  const recordAutomatically = check({ label: 'Record automatically', name: 'recordAutomatically', checked: !!(meeting && meeting.recordAutomatically), extra: h('p', { class: 'hint' }, 'Recording starts when the first person joins. Everyone sees that the meeting is recorded, and phone callers hear it.') });
+  const recordingsVisible = check({ label: 'Participants may watch recordings', name: 'recordingsVisible', checked: !!(meeting && meeting.recordingsVisible), extra: h('p', { class: 'hint' }, 'Otherwise only you and your co-hosts can see recordings of this meeting.') });
   const reminderValue = meeting ? meeting.reminderMinutes : 10;
   const reminderOptions = [...REMINDERS];
   if (!reminderOptions.some((r) => r.value === reminderValue)) reminderOptions.push({ value: reminderValue, label: `${reminderValue} minutes before` });
@@ -190,6 +192,9 @@ export default async function schedulePage(root, ctx) {
       h('h2', null, 'Access and reminders'),
       h('div', { class: 'grid-2' }, passcode.wrap, reminder.wrap),
       requireSignIn.wrap),
+    h('section', { class: 'card form-section' },
+      h('h2', null, 'Recording'),
+      recordAutomatically.wrap, recordingsVisible.wrap),
     errorBox,
     h('div', { class: 'form-actions' }, cancelLink, submit));
 
@@ -293,6 +298,8 @@ export default async function schedulePage(root, ctx) {
       timeZone: tz.input.value,
       durationMinutes: Number(duration.input.value),
       requireSignIn: requireSignIn.input.checked,
+      recordAutomatically: recordAutomatically.input.checked,
+      recordingsVisible: recordingsVisible.input.checked,
       reminderMinutes: Number(reminder.input.value),
     };
     const recurrence = buildRecurrence();

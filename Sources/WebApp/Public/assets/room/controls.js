@@ -34,14 +34,17 @@ function counter(btn, desc, describe, className = 'ctl-badge') {
 }
 
 /**
- * createControls({onMic, onVideo, onShare, onHand, onPanel(name), onLeave})
- * → {el, setMic, setVideo, setShare, setHand, setPanel, setUnread, setCount, buttons}
+ * createControls({onMic, onVideo, onShare, onHand, onRecord, onPanel(name), onLeave})
+ * → {el, setMic, setVideo, setShare, setHand, setRecording, setPanel, setUnread, setCount, buttons}
  */
-export function createControls({ onMic, onVideo, onShare, onHand, onPanel, onLeave }) {
+export function createControls({ onMic, onVideo, onShare, onHand, onRecord, onPanel, onLeave }) {
   const mic = ctlButton({ iconName: 'mic', label: 'Mute' });
   const cam = ctlButton({ iconName: 'video', label: 'Stop video' });
   const share = ctlButton({ iconName: 'monitor', label: 'Share screen' });
   const hand = ctlButton({ iconName: 'hand', label: 'Raise hand' });
+  // Hosts and co-hosts only: shown once the room says who we are.
+  const record = ctlButton({ iconName: 'record', label: 'Start recording', className: 'ctl-record' });
+  record.btn.hidden = true;
   const chat = ctlButton({ iconName: 'message', label: 'Chat' });
   const people = ctlButton({ iconName: 'users', label: 'Participants' });
   const stats = ctlButton({ iconName: 'barChart', label: 'Stats' });
@@ -58,6 +61,7 @@ export function createControls({ onMic, onVideo, onShare, onHand, onPanel, onLea
   cam.btn.addEventListener('click', () => onVideo());
   share.btn.addEventListener('click', () => onShare());
   hand.btn.addEventListener('click', () => onHand());
+  record.btn.addEventListener('click', () => onRecord());
   leave.btn.addEventListener('click', () => onLeave());
   const canShare = !!(navigator.mediaDevices && navigator.mediaDevices.getDisplayMedia);
   share.btn.hidden = !canShare;
@@ -68,7 +72,7 @@ export function createControls({ onMic, onVideo, onShare, onHand, onPanel, onLea
   const setCount = counter(people.btn, countDesc, (n) => (n === 1 ? '1 person in the meeting' : `${n} people in the meeting`), 'ctl-badge ctl-count');
 
   const el = h('div', { class: 'room-controls', role: 'toolbar', 'aria-label': 'Meeting controls' },
-    h('div', { class: 'ctl-group' }, mic.btn, cam.btn, share.btn, hand.btn),
+    h('div', { class: 'ctl-group' }, mic.btn, cam.btn, share.btn, hand.btn, record.btn),
     h('div', { class: 'ctl-group' }, chat.btn, people.btn, stats.btn),
     h('div', { class: 'ctl-group' }, leave.btn),
     unreadDesc, countDesc);
@@ -90,7 +94,7 @@ export function createControls({ onMic, onVideo, onShare, onHand, onPanel, onLea
 
   return {
     el,
-    buttons: { mic: mic.btn, camera: cam.btn, share: share.btn, hand: hand.btn, chat: chat.btn, participants: people.btn, stats: stats.btn, leave: leave.btn },
+    buttons: { mic: mic.btn, camera: cam.btn, share: share.btn, hand: hand.btn, record: record.btn, chat: chat.btn, participants: people.btn, stats: stats.btn, leave: leave.btn },
     setMic({ muted, available }) {
       mic.set(muted ? 'micOff' : 'mic', muted ? 'Unmute' : 'Mute');
       mic.btn.classList.toggle('is-off', muted);
@@ -106,6 +110,13 @@ export function createControls({ onMic, onVideo, onShare, onHand, onPanel, onLea
       share.set('monitor', sharing ? 'Stop sharing' : 'Share screen');
       share.btn.classList.toggle('is-on', sharing);
       share.btn.disabled = busy;
+    },
+    /** Whether the room records, and whether this person may start/stop it. */
+    setRecording({ recording, allowed, busy = false }) {
+      record.set('record', recording ? 'Stop recording' : 'Start recording');
+      record.btn.classList.toggle('is-on', recording);
+      record.btn.hidden = !allowed;
+      record.btn.disabled = busy;
     },
     setHand(raised) {
       hand.btn.setAttribute('aria-pressed', raised ? 'true' : 'false');

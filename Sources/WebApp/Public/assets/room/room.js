@@ -312,6 +312,7 @@ export class Room extends EventTarget {
       onVideo: () => this.toggleVideo(),
       onShare: () => this.toggleShare(),
       onHand: () => this.toggleHand(),
+      onRecord: () => this.toggleRecording(),
       onPanel: (name) => this.setPanel(this.panel === name ? null : name, { focus: true }),
       onLeave: () => this.leave(),
     });
@@ -349,6 +350,9 @@ export class Room extends EventTarget {
     this.heading = h('h1', { class: 'room-heading', tabindex: '-1' });
     this.rolePill = h('span', { class: 'pill' });
     this.lockPill = h('span', { class: 'pill pill-lock', hidden: true }, icon('lock', 12), 'Locked');
+    // Everyone sees that the meeting is recorded (phone callers hear it).
+    this.recordingPill = h('span', { class: 'pill pill-recording', hidden: true, title: 'This meeting is being recorded' },
+      h('span', { class: 'rec-dot', 'aria-hidden': 'true' }), 'Recording');
     const copyBtn = h('button', { type: 'button', class: 'btn btn-sm btn-ghost room-copy' }, icon('copy', 16), h('span', { class: 'room-copy-label' }, 'Copy invite link'));
     copyBtn.addEventListener('click', async () => {
       const url = `${location.origin}/m/${encodeURIComponent(this.code)}`;
@@ -370,7 +374,7 @@ export class Room extends EventTarget {
 
     this.el.replaceChildren(h('div', { class: 'room-shell' },
       h('header', { class: 'room-bar' },
-        h('div', { class: 'room-title' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), this.heading, this.rolePill, this.lockPill),
+        h('div', { class: 'room-title' }, h('span', { class: 'live-dot', 'aria-hidden': 'true' }), this.heading, this.rolePill, this.lockPill, this.recordingPill),
         copyBtn),
       this.banner,
       h('div', { class: 'room-body' },
@@ -386,6 +390,21 @@ export class Room extends EventTarget {
     this.rolePill.textContent = ROLE_LABELS[this.role] || this.role || '';
     this.rolePill.hidden = !this.rolePill.textContent;
     this.lockPill.hidden = !this.locked;
+    const recording = !!(this.roomInfo && this.roomInfo.recording);
+    this.recordingPill.hidden = !recording;
+    this.controls.setRecording({ recording, allowed: isModerator(this.role), busy: !!this.recordingBusy });
+  }
+
+  /** Hosts and co-hosts start and stop recording; the room tells everyone. */
+  toggleRecording() {
+    if (!isModerator(this.role) || this.recordingBusy) return;
+    const recording = !!(this.roomInfo && this.roomInfo.recording);
+    this.recordingBusy = true;
+    this.renderHeader();
+    this.send(recording ? 'recording.stop' : 'recording.start', {});
+    // The room.updated that follows (or an error) clears the busy state.
+    clearTimeout(this.recordingTimer);
+    this.recordingTimer = setTimeout(() => { this.recordingBusy = false; this.renderHeader(); }, 5000);
   }
 
   showBanner(text, action = null) {
@@ -510,6 +529,8 @@ export class Room extends EventTarget {
   onRoomUpdated(m) {
     if (!m.room) return;
     const wasLocked = this.locked;
+    const wasRecording = !!(this.roomInfo && this.roomInfo.recording);
+    this.recordingBusy = false;
     this.roomInfo = { ...this.roomInfo, ...m.room };
     this.locked = !!this.roomInfo.locked;
     if (this.roomInfo.title) this.title = this.roomInfo.title;
@@ -517,6 +538,12 @@ export class Room extends EventTarget {
     this.renderHeader();
     this.renderPeople();
     if (wasLocked !== this.locked) this.announce(this.locked ? 'The meeting is locked' : 'The meeting is unlocked');
+    const recording = !!this.roomInfo.recording;
+    if (wasRecording !== recording) {
+      const text = recording ? 'This meeting is now being recorded.' : 'Recording stopped. It will be in Recordings when processed.';
+      this.announce(text);
+      toast({ message: text, tone: recording ? undefined : 'success' });
+    }
   }
 
   onError(m) {
@@ -533,6 +560,10 @@ export class Room extends EventTarget {
       // nothing the person did or can fix, so no toast.
       console.debug('layers.prefer refused:', m.message);
       return;
+    }
+    if (m.requestType === 'recording.start' || m.requestType === 'recording.stop') {
+      this.recordingBusy = false;
+      this.renderHeader();
     }
     toast({ message: m.message || 'Something went wrong.', tone: 'error', timeout: 8000 });
   }
