@@ -60,6 +60,8 @@ PEOPLE_MEDIA = {
     "red": ((220, 30, 30), 440.0),
     "green": ((30, 200, 30), 700.0),
     "blue": ((30, 30, 220), 1100.0),
+    # The recording test's second participant (issue 5: blue camera, 880 Hz).
+    "blue880": ((30, 30, 220), 880.0),
 }
 
 
