@@ -107,11 +107,14 @@ extension Store {
         }
     }
 
-    /// Records composite progress without touching anything else.
+    /// Records composite progress without touching anything else. Only a
+    /// recording being processed moves, and only forward: a late progress
+    /// report never overwrites "ready, 100%".
     public func setRecordingProgress(id: String, progress: Int) async throws {
         try await database.transaction { db in
             try await db.update("recordings").set("progress", to: progress).set("updated_at", to: Timestamp.now)
-                .where("id", .equal, id).run()
+                .where("id", .equal, id).where("status", .equal, RecordingRecord.processing)
+                .where("progress", .lessThan, progress).run()
         }
     }
 

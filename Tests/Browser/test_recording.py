@@ -26,6 +26,7 @@ import requests
 from playwright.sync_api import expect
 
 from conftest import People, free_port, running_parley
+from page_checks import page_problems
 from phone import Phone, write_tone
 from recording_checks import audio, colour_box, colour_share, frame, probe, tone_levels, tones_above_noise
 from room_helpers import SLOW, join, participant_id, poll, room_person, tile, toolbar_button
@@ -122,8 +123,17 @@ def test_a_meeting_is_recorded_into_one_playable_file(browser, media_browser, pa
         expect(video).to_be_visible()
         page.wait_for_function("v => v.readyState >= 1 && v.duration > 5", arg=video.element_handle(), timeout=20_000)
         assert abs(video.evaluate("v => v.duration") - rec["durationSeconds"]) < 0.5
+        # The page fits a phone, with no console errors.
+        page.set_viewport_size({"width": 390, "height": 800})
+        problems = page_problems(page, rita, "recordings page (390 px)", phone=True)
+        assert not problems, problems
+        page.set_viewport_size({"width": 1280, "height": 800})
         # Bo took part but may not watch until the meeting allows it.
         bo.api("GET", f"/recordings/{rec['id']}", expect_status=404)
+        rita.api("PATCH", f"/meetings/{m['id']}", {"recordingsVisible": True}, expect_status=200)
+        bo_view = bo.goto("/recordings").locator(f'article.rec-card[data-recording-id="{rec["id"]}"]')
+        expect(bo_view.get_by_role("button", name="Play")).to_be_visible()
+        expect(bo_view.get_by_role("button", name="Delete")).to_have_count(0)
 
         mp4 = download(rita, rec["fileUrl"], tmp_path / "recording.mp4")
         info = probe(mp4)

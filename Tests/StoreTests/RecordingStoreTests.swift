@@ -66,8 +66,14 @@ struct RecordingStoreTests {
             recording.participants = #"["Ann","Bob"]"#
             try await store.updateRecording(recording)
             try await store.setRecordingProgress(id: "r1", progress: 42)
+            #expect(try await store.recording(id: "r1")?.progress == 0, "only a recording being processed has progress")
+            recording.status = RecordingRecord.processing
+            try await store.updateRecording(recording)
+            try await store.setRecordingProgress(id: "r1", progress: 42)
+            try await store.setRecordingProgress(id: "r1", progress: 17)
             #expect(try await store.activeRecording(meetingId: "m1") == nil)
             let queued = try await store.recordings(status: [RecordingRecord.queued, RecordingRecord.processing])
+            #expect(queued.first?.status == RecordingRecord.processing)
             #expect(queued.map(\.id) == ["r1"])
             #expect(queued.first?.progress == 42)
             #expect(queued.first?.participants == #"["Ann","Bob"]"#)

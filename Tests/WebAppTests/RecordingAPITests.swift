@@ -57,6 +57,7 @@ import Testing
             #expect((try await h.call(.get, "/api/v1/recordings", as: ben)["recordings"] as? [Any])?.isEmpty == true)
             #expect(try await h.call(.get, "/api/v1/recordings/\(id)", as: ben).status == .notFound)
 
+            #expect(try await h.call(.get, "/metrics").text.contains("parley_recordings_capturing 1.0"))
             try await Task.sleep(for: .seconds(2))
             try await annSignal.sendJSON(["type": "recording.stop"])
             _ = try await benSignal.next(timeout: 10) { ($0["room"] as? [String: Any])?["recording"] as? Bool == false }
@@ -73,6 +74,9 @@ import Testing
             let duration = try #require(recording["durationSeconds"] as? Double)
             #expect(duration > 1.5 && duration < 10, "\(duration)")
             #expect((recording["participants"] as? [String])?.sorted() == ["Ann", "Ben", "Gus"])
+            let metrics = try await h.call(.get, "/metrics").text
+            #expect(metrics.contains("parley_recordings_capturing 0.0"))
+            #expect(metrics.contains("parley_recording_composites_total{result=\"ready\"} 1.0"))
             let size = try #require(recording["sizeBytes"] as? Int)
             #expect(size > 1000)
 

@@ -11,6 +11,26 @@ actor CompositeQueue {
     let logger: Logger
     private var waiting: [(id: String, directory: URL)] = []
     private var running: [String: Task<Void, Never>] = [:]
+    /// Outcomes and time spent since start (see `RecordingStatistics`).
+    private(set) var totals = RecordingStatistics()
+
+    /// Waiting and running jobs with the totals so far.
+    var statistics: RecordingStatistics {
+        var s = totals
+        s.compositesWaiting = waiting.count
+        s.compositesRunning = running.count
+        return s
+    }
+
+    private func count(ready: Bool, seconds: Double, meetingSeconds: Double) {
+        if ready {
+            totals.compositesReady += 1
+            totals.compositeSeconds += seconds
+            totals.compositedMeetingSeconds += meetingSeconds
+        } else {
+            totals.compositesFailed += 1
+        }
+    }
 
     init(store: Store, settings: RecordingSettings, logger: Logger) {
         self.store = store
@@ -84,6 +104,7 @@ actor CompositeQueue {
             record.sizeBytes = size
             record.error = nil
             try? await store.updateRecording(record)
+            count(ready: true, seconds: Date().timeIntervalSince(started), meetingSeconds: manifest.duration)
             logger.info("recording composited", metadata: [
                 "recording": "\(id)", "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(started)))",
                 "bytes": "\(size)"])
@@ -94,6 +115,7 @@ actor CompositeQueue {
             record.status = RecordingRecord.failed
             record.error = "\(error)"
             try? await store.updateRecording(record)
+            count(ready: false, seconds: 0, meetingSeconds: 0)
             logger.error("composite failed", metadata: ["recording": "\(id)", "error": "\(error)"])
         }
     }

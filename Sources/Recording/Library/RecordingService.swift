@@ -102,6 +102,13 @@ public actor RecordingService {
         return record
     }
 
+    /// Captures and composites, for `/metrics`.
+    public func statistics() async -> RecordingStatistics {
+        var s = await composites.statistics
+        s.capturing = active.count
+        return s
+    }
+
     /// The recording a meeting is capturing now.
     public func activeRecording(meetingID: String) -> RecordingRecord? { active[meetingID]?.record }
 

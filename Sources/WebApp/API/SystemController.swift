@@ -27,9 +27,10 @@ struct SystemController {
         }
         router.get("/metrics") { _, _ in
             let media = await MediaMetricsText.render(services.media)
+            let recordings = await RecordingMetricsText.render(services.recordings)
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: services.metrics.render() + media)))
+                body: .init(byteBuffer: ByteBuffer(string: services.metrics.render() + media + recordings)))
         }
         let openAPI = openAPIDocument
         router.get("/api/openapi.json") { _, _ in
