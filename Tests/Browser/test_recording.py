@@ -149,7 +149,7 @@ def test_a_meeting_is_recorded_into_one_playable_file(browser, media_browser, pa
         assert all(db > 15 for db in above.values()), above
 
         # Before the share: a grid with the red and the blue camera, each a big tile.
-        grid = frame(mp4, 2.0)
+        grid = frame(mp4, share_on - 1.0)
         assert colour_share(grid, RED) > 0.05 and colour_share(grid, BLUE) > 0.05, (colour_share(grid, RED), colour_share(grid, BLUE))
         # While Bo shares: the screen takes the stage, the cameras shrink into a column beside it.
         shared = frame(mp4, (share_on + share_off) / 2)

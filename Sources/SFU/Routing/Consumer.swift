@@ -24,6 +24,10 @@ final class Consumer {
     private(set) var currentLayer: Int?
     /// The layer wanted (tile size and bandwidth); nil = send nothing (tile hidden).
     var targetLayer: Int?
+    /// Starts forwarding on the first keyframe of any layer rather than wait
+    /// for the target's own (then moves up on the target's keyframe). The
+    /// recorder wants a picture at once; browsers keep the one-keyframe start.
+    var startsOnAnyKeyframe = false
     /// Largest picture the subscriber shows this video at (from `layers.prefer`).
     var preferredSize: (width: Int, height: Int) = (.max, .max)
 
@@ -67,7 +71,8 @@ final class Consumer {
         guard active, let transport, transport.canSendMedia else { return }
         guard let target = targetLayer else { return }
         if currentLayer != layer {
-            let switchable = producer.kind == .audio || (keyframe && layer == target)
+            let first = currentLayer == nil && startsOnAnyKeyframe
+            let switchable = producer.kind == .audio || (keyframe && (layer == target || first))
             guard switchable else {
                 // Waiting for the target layer's keyframe: ask for one.
                 if layer == target || currentLayer == nil { producer.requestKeyframe(layer: target, now: now) }

@@ -94,6 +94,7 @@ final class LocalTransport: MediaTransport {
             consumersBySSRC[ssrc] = consumer
             producer.consumers.append(consumer)
             if producer.kind == .video {
+                consumer.startsOnAnyKeyframe = true
                 if producer.layers.count > 1, let best = producer.layers.last(where: { $0.isActive(now: .now()) }) {
                     consumer.targetLayer = best.index
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import RTP
 import SDP
@@ -80,6 +81,63 @@ import Testing
             let header = try! RTPHeader(parsing: b)
             #expect(header.extensionElement(id: 4, in: b) == nil && header.extensionElement(id: 10, in: b) == nil)
         }
+    }
+}
+
+extension SimulcastTests {
+    /// The recorder (a local transport) takes the best layer the publisher
+    /// actually sends — a browser whose camera cannot fill the top layer never
+    /// sends it — and starts on the first keyframe of any layer.
+    @Test func aLocalConsumerTakesTheBestLayerSentAndStartsOnAnyKeyframe() throws {
+        let h = try MediaEngineTests.Harness()
+        h.publish = try h.engine.createTransport(routerID: "room", role: .publish)
+        let result = try h.publish.applyPublishOffer(simulcastOffer(peer: h.alice), sources: ["0": .camera], makeID: { "cam" })
+        let answer = try SessionDescription(parsing: result.answer)
+        try h.alice.connect(to: h.engine, channel: h.channel, serverUfrag: answer.media[0].iceUfrag!,
+                            serverPassword: answer.media[0].icePassword!, serverFingerprint: h.engine.localFingerprint.value)
+        let producer = try #require(h.publish.producersByMid["0"])
+        let received = ReceivedPackets()
+        let local = h.engine.createLocalTransport(routerID: "room", sink: { received.append($0) })
+
+        let sizes: [(UInt16, UInt16)] = [(160, 90), (320, 180), (640, 360)]
+        let ssrcs: [UInt32] = [0xA0, 0xB0, 0xC0]
+        let rids = ["q", "h", "f"]
+        var seq: [UInt16] = [100, 5000, 30000]
+        var ts: UInt32 = 90_000
+        var picture: UInt16 = 1
+        /// One single-packet frame on layers 0 and 1 only; keyframes on `keyLayers`.
+        func frame(keyLayers: Set<Int>) throws {
+            for layer in 0..<2 {
+                let payload = vp8Payload(pictureID: picture, keyframe: keyLayers.contains(layer),
+                                         width: sizes[layer].0, height: sizes[layer].1)
+                try h.alice.sendRTP(rtpPacket(pt: 96, seq: seq[layer], ts: ts, ssrc: ssrcs[layer], marker: true,
+                                              extensions: [(4, Array("0".utf8)), (10, Array(rids[layer].utf8))],
+                                              payload: payload), to: h.engine)
+                seq[layer] &+= 1
+            }
+            ts &+= 3000
+            picture &+= 1
+        }
+        try frame(keyLayers: [])   // the layers are seen, no keyframe yet
+        _ = local.updateSubscriptions(to: [producer], makeID: { "rec" })
+        let consumer = try #require(local.consumersByProducer[producer.id])
+        #expect(consumer.targetLayer == 1, "the top layer is not sent: the best one that is")
+        try frame(keyLayers: [0])
+        #expect(received.packets.compactMap { keyframeWidth($0) } == [160], "a picture from the first keyframe")
+        try frame(keyLayers: [1])
+        #expect(received.packets.compactMap { keyframeWidth($0) } == [160, 320], "then the target's size")
+        #expect(received.packets.count == 3)
+    }
+}
+
+/// Packets a local transport's sink received, as bytes.
+final class ReceivedPackets: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [[UInt8]] = []
+    var packets: [[UInt8]] { lock.withLock { stored } }
+    func append(_ packet: LocalMediaPacket) {
+        guard !packet.isRTCP else { return }
+        lock.withLock { stored.append(Array(packet.bytes.readableBytesView)) }
     }
 }
 

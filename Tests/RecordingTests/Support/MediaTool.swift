@@ -16,37 +16,18 @@ enum MediaTool {
         return url
     }
 
-    /// Runs a tool to completion; stdout and stderr go to files, so no pipe can fill up.
+    /// Runs `/usr/bin/<tool>` (through `Tool`) and returns its standard output; throws with its messages if it fails.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> Data {
-        let scratch = try temporaryDirectory("parley-tool")
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let outURL = scratch.appendingPathComponent("out")
-        let errURL = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        guard process.terminationStatus == 0 else {
-            let message = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(message)")
+        let name = URL(fileURLWithPath: executable).lastPathComponent
+        let output = try Tool.run(name, arguments)
+        guard output.status == 0 else {
+            throw Failure(description: "\(name) \(arguments.joined(separator: " ")) failed: \(output.stderr)")
         }
-        return try Data(contentsOf: outURL)
+        return output.stdout
     }
 
-    static func ffmpeg(_ arguments: [String]) throws {
-        try run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-y"] + arguments)
-    }
+    static func ffmpeg(_ arguments: [String]) throws { try Tool.ffmpeg(arguments) }
 
     /// A VP8 track in WebM from a lavfi video graph, its blocks starting at `offset` seconds.
     static func makeVP8(_ graph: String, offset: Double, to url: URL) throws {
