@@ -19,7 +19,7 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
 
-.PHONY: run test build release unit browser contract fuzz bench-api bench-media bench-gateway audio-bench clean deps-run deps-test
+.PHONY: run test build release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -83,6 +83,16 @@ bench-gateway: .venv-bench/bin/python
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py
+
+# Recording benchmark on a release build: how fast a meeting composites into an
+# MP4 (2, 4 and 8 participants), and how many meetings one process records at
+# once (real rooms, publishers and recorders in one process). BENCH_ARGS passes
+# options, e.g. BENCH_ARGS="--meeting-seconds 30 --rooms 1,4,16"; see --help.
+bench-recording:
+	@scripts/install-packages.sh ffmpeg fonts-dejavu-core libopus-dev libssl-dev libsrtp2-dev
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product RecordingBench --scratch-path .build-release
+	.build-release/release/RecordingBench $(BENCH_ARGS)
 
 # What the phone audio path costs per 20 ms frame (codecs, resampling, mixing).
 audio-bench:

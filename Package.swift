@@ -51,6 +51,19 @@ let package = Package(
         // Prints what the audio path costs per 20 ms frame (release build).
         .executableTarget(name: "AudioBench", dependencies: ["Audio"], path: "Benchmarks/AudioBench", swiftSettings: swiftSettings),
 
+        // Prints what recording costs: composite speed, and meetings captured at once (release build).
+        .executableTarget(
+            name: "RecordingBench",
+            dependencies: [
+                "Recording", "Rooms", "SFU", "SDP", "RTP", "Store",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/RecordingBench",
+            swiftSettings: swiftSettings
+        ),
+
         // RTP/RTCP packets, RFC 4733 events, sequence arithmetic: pure values, no I/O.
         .target(name: "RTP", swiftSettings: swiftSettings),
 
