@@ -79,6 +79,21 @@ extension Store {
         }
     }
 
+    /// The recordings a user manages (as the host or a co-host), in one query
+    /// (the library marks them without asking recording by recording).
+    public func recordingIDs(managedBy userId: String) async throws -> Set<String> {
+        struct Row: Decodable { var id: String }
+        let rows = try await database.read { db in
+            try await db.select().column("id").from("recordings")
+                .where(SQLQueryString("""
+                    host_id = \(bind: userId) OR id IN (SELECT recording_id FROM recording_access
+                                                       WHERE user_id = \(bind: userId) AND may_manage = \(bind: true))
+                    """))
+                .records(Row.self)
+        }
+        return Set(rows.map(\.id))
+    }
+
     /// What a user may do with a recording.
     public func recordingAccess(recordingId: String, userId: String) async throws -> RecordingAccess {
         guard let recording = try await recording(id: recordingId) else { return .none }

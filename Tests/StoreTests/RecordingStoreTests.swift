@@ -31,6 +31,9 @@ struct RecordingStoreTests {
             #expect(try await store.recordingAccess(recordingId: "r1", userId: attendee.id) == RecordingAccess.none)
             #expect(try await store.recordings(visibleTo: attendee.id).isEmpty)
             #expect(try await store.recordings(visibleTo: cohost.id).map(\.id) == ["r1"])
+            #expect(try await store.recordingIDs(managedBy: host.id) == ["r1"])
+            #expect(try await store.recordingIDs(managedBy: cohost.id) == ["r1"])
+            #expect(try await store.recordingIDs(managedBy: attendee.id).isEmpty)
 
             meeting.recordingsVisible = true
             try await store.updateMeeting(meeting, inviteeIds: nil)

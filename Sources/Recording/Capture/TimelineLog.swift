@@ -2,9 +2,9 @@ import Foundation
 
 /// The append-only `timeline.jsonl` of a recording.
 ///
-/// Each event is one JSON line written with one `write(2)` straight to the
-/// file, with no buffer in between: a process killed at any moment leaves
-/// every earlier line intact. `read` skips a torn last line.
+/// Each event is one JSON line written straight to the file (`POSIXFile`,
+/// no buffer in between): a process killed at any moment leaves every
+/// earlier line intact. `read` skips a torn last line.
 public final class TimelineLog {
     private let descriptor: Int32
     private let encoder: JSONEncoder = {
@@ -15,35 +15,37 @@ public final class TimelineLog {
 
     /// Opens (creating, or appending to) the log at `url`.
     public init(url: URL) throws {
-        descriptor = open(url.path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        descriptor = POSIXFile.openForAppend(url)
         guard descriptor >= 0 else { throw RecordingError.io("cannot open \(url.lastPathComponent): \(String(cString: strerror(errno)))") }
         // A line torn by a crash is ended first, so the next event starts a line of its own.
-        let size = lseek(descriptor, 0, SEEK_END)
-        if size > 0 {
-            let reader = open(url.path, O_RDONLY | O_CLOEXEC)
-            var last: UInt8 = 0x0A
-            if reader >= 0 {
-                _ = pread(reader, &last, 1, size - 1)
-                close(reader)
-            }
-            if last != 0x0A {
-                var newline: UInt8 = 0x0A
-                _ = write(descriptor, &newline, 1)
-            }
-        }
+        if Self.endsMidLine(url) { try write(Data([0x0A])) }
     }
 
-    deinit { close(descriptor) }
+    deinit { POSIXFile.close(descriptor) }
 
     public func append(_ event: TimelineEvent) throws {
         var line = try encoder.encode(event)
         line.append(0x0A)
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-        guard written == line.count else { throw RecordingError.io("timeline write failed: \(String(cString: strerror(errno)))") }
+        try write(line)
     }
 
     /// Flushes to the disk (power loss; a killed process loses nothing without it).
-    public func sync() { fsync(descriptor) }
+    public func sync() { _ = POSIXFile.sync(descriptor) }
+
+    private func write(_ bytes: Data) throws {
+        var written = 0
+        if let code = bytes.withUnsafeBytes({ POSIXFile.writeAll(descriptor, $0, written: &written) }) {
+            throw RecordingError.io("timeline write failed: \(String(cString: strerror(code)))")
+        }
+    }
+
+    private static func endsMidLine(_ url: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return false }
+        defer { try? handle.close() }
+        guard let end = try? handle.seekToEnd(), end > 0 else { return false }
+        try? handle.seek(toOffset: end - 1)
+        return (try? handle.read(upToCount: 1)) != Data([0x0A])
+    }
 
     /// The events of a log, in order; a torn or unreadable line is skipped.
     public static func read(url: URL) throws -> [TimelineEvent] {

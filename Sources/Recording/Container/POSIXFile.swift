@@ -24,6 +24,21 @@ enum POSIXFile {
         }
     }
 
+    /// Opens `file` write-only for appending, creating it if needed; -1 and `errno` on failure.
+    static func openForAppend(_ file: URL) -> Int32 {
+        file.withUnsafeFileSystemRepresentation { path -> Int32 in
+            guard let path else {
+                errno = ENOENT
+                return -1
+            }
+            #if canImport(Glibc)
+            return Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            #else
+            return Darwin.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            #endif
+        }
+    }
+
     /// write(2) of a whole buffer, repeated only after a short write or EINTR.
     /// Returns nil on success, else the `errno`. `written` counts bytes that
     /// reached the file even when it fails.

@@ -42,11 +42,8 @@ struct RecordingController {
         let meetingID = request.uri.queryParameters.get("meetingId")
         var records = try await store.recordings(visibleTo: user.id)
         if let meetingID { records = records.filter { $0.meetingId == meetingID } }
-        var items: [RecordingResponse] = []
-        for record in records {
-            let access = try await store.recordingAccess(recordingId: record.id, userId: user.id)
-            items.append(RecordingResponse(record, canManage: access == .manage, trackFiles: []))
-        }
+        let managed = try await store.recordingIDs(managedBy: user.id)
+        let items = records.map { RecordingResponse($0, canManage: managed.contains($0.id), trackFiles: []) }
         struct List: Encodable { var recordings: [RecordingResponse] }
         return try .json(List(recordings: items))
     }
