@@ -126,7 +126,7 @@ func check(_ outputs: [FrameAssembler.Output], last: inout Int64?, emitted: inou
 /// IDR as STAP-A (libx264's 640×360 SPS, a PPS) plus FU-A fragments, Opus
 /// packets of each framing code, and a reordered packet run for the assembler.
 /// `FUZZ_RECORDING_WRITE_SEEDS=Corpus/FuzzDepacketizers .build/debug/FuzzDepacketizers`
-func writeSeeds(to directory: String) {
+func seeds() -> [String: [UInt8]] {
     func input(_ control: UInt8, _ chunks: [[UInt8]]) -> [UInt8] {
         [control] + chunks.flatMap { [UInt8($0.count)] + $0 }
     }
@@ -144,19 +144,14 @@ func writeSeeds(to directory: String) {
         "assembler-reordered": input(0x51, [[0x01, 0x01, 0xAA], [0x02, 0x41, 0xAB], [0xFF, 0x01, 0xAC], [0x02, 0x11, 0xAD],
                                             [0x01, 0x51, 0xAE], [0x05, 0x0F, 0xAF], [0x01, 0xC1, 0xB0]]),
     ]
-    for (name, bytes) in seeds {
-        _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
-    }
+    return seeds
 }
 
 /// The entry point; see FuzzDriver for why a fuzz target needs one.
 @main
 enum Main {
     static func main() {
-        if let directory = ProcessInfo.processInfo.environment["FUZZ_RECORDING_WRITE_SEEDS"] {
-            writeSeeds(to: directory)
-            return
-        }
+        if FuzzDriver.writeSeeds(ifAskedBy: "FUZZ_RECORDING_WRITE_SEEDS", seeds) { return }
         FuzzDriver.run { data, size in fuzz(data ?? FuzzDriver.empty, size) }
     }
 }

@@ -87,7 +87,7 @@ func checkRoundTrip(_ bytes: [UInt8]) {
 /// Seeds: files as `MatroskaMuxer` writes them (Opus over several clusters,
 /// VP8 with keyframes, one cut inside a block), and inputs for the round trip.
 /// `FUZZ_RECORDING_WRITE_SEEDS=Corpus/FuzzMatroskaScan .build/debug/FuzzMatroskaScan`
-func writeSeeds(to directory: String) {
+func seeds() -> [String: [UInt8]] {
     var seeds: [String: [UInt8]] = [:]
     var opus = MatroskaMuxer(track: .opus(), maximumClusterDuration: 60)
     var opusFile: [UInt8] = []
@@ -104,19 +104,14 @@ func writeSeeds(to directory: String) {
     seeds["muxed-vp8-cut"] = Array(vp8File.dropLast(3))
     seeds["roundtrip-video"] = [0x03, 0x01, 0x00, 0x04, 0x03, 0xAA, 0xBB, 0xCC, 0x00, 0xFF, 0xF0, 0x02, 0x01, 0x02, 0x01, 0x10, 0x00, 0x00]
     seeds["roundtrip-audio"] = [0x00, 0x00, 0x00, 0x02, 0x02, 0xF8, 0x01, 0x00, 0x00, 0x03, 0x02, 0xF8, 0x02]
-    for (name, bytes) in seeds {
-        _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
-    }
+    return seeds
 }
 
 /// The entry point; see FuzzDriver for why a fuzz target needs one.
 @main
 enum Main {
     static func main() {
-        if let directory = ProcessInfo.processInfo.environment["FUZZ_RECORDING_WRITE_SEEDS"] {
-            writeSeeds(to: directory)
-            return
-        }
+        if FuzzDriver.writeSeeds(ifAskedBy: "FUZZ_RECORDING_WRITE_SEEDS", seeds) { return }
         FuzzDriver.run { data, size in fuzz(data ?? FuzzDriver.empty, size) }
     }
 }

@@ -21,6 +21,17 @@ public enum FuzzDriver {
         exit(status)
     }
 
+    /// When the environment variable `variable` names a directory, writes a
+    /// target's built-in seeds there (one file per name) and returns true:
+    /// the target then exits instead of fuzzing.
+    public static func writeSeeds(ifAskedBy variable: String, _ seeds: () -> [String: [UInt8]]) -> Bool {
+        guard let directory = ProcessInfo.processInfo.environment[variable] else { return false }
+        for (name, bytes) in seeds() {
+            _ = FileManager.default.createFile(atPath: directory + "/" + name, contents: Data(bytes))
+        }
+        return true
+    }
+
     /// A valid pointer for an empty input, should libFuzzer ever pass NULL.
     nonisolated(unsafe) public static let empty: UnsafePointer<UInt8> = {
         let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
