@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import Rooms
 import SFU
+import Synchronization
 
 /// The recorder of one recording: a participant of the room like a browser
 /// or a phone caller (joined through `Room.join` with its own local
@@ -21,6 +22,9 @@ final class Recorder: @unchecked Sendable {
     private let logger: Logger
     private let log: TimelineLog
     private let origin = DispatchTime.now()
+    /// Packets from the media loop, stamped on arrival, waiting for the queue:
+    /// one hop per burst rather than one per packet.
+    private let inbox = Mutex<[(packet: LocalMediaPacket, at: Double)]>([])
 
     private var room: Room?
     private var transport: LocalTransportHandle?
@@ -65,7 +69,12 @@ final class Recorder: @unchecked Sendable {
         let meetingID = await room.info.meetingId
         let transport = try await media.createLocalTransport(routerID: meetingID, sink: { [weak self] packet in
             guard let self else { return }
-            self.queue.async { self.receive(packet) }
+            let at = self.now
+            let first = self.inbox.withLock { waiting in
+                waiting.append((packet, at))
+                return waiting.count == 1
+            }
+            if first { self.queue.async { self.drainInbox() } }
         })
         queue.sync {
             self.room = room
@@ -242,9 +251,16 @@ final class Recorder: @unchecked Sendable {
 
     // MARK: - Media
 
-    private func receive(_ packet: LocalMediaPacket) {
+    private func drainInbox() {
+        let batch = inbox.withLock { waiting in
+            defer { waiting.removeAll(keepingCapacity: true) }
+            return waiting
+        }
+        for (packet, at) in batch { receive(packet, at: at) }
+    }
+
+    private func receive(_ packet: LocalMediaPacket, at: Double) {
         guard !packet.isRTCP, let writer = writers[packet.producerID] else { return }
-        let at = now
         let actions = packet.bytes.withUnsafeReadableBytes { writer.receive(rtp: $0, at: at) }
         for action in actions {
             switch action {
