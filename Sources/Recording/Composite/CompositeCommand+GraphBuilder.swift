@@ -229,8 +229,11 @@ extension CompositeCommand {
             audioPads.append(pad)
         }
 
-        /// All tracks mixed at full level (no `1/n` scaling), padded and cut to
-        /// the duration; a silent track when there is no audio.
+        /// All tracks mixed at full level (no `1/n` scaling: one voice stays as
+        /// loud as it was), then a look-ahead limiter so voices that add up past
+        /// full scale are turned down for that moment instead of clipping
+        /// (`latency=1` takes its 5 ms look-ahead back out, keeping lip sync);
+        /// padded and cut to the duration; a silent track when there is no audio.
         mutating func addAudioMix() {
             let end = FilterEscaping.seconds(duration)
             switch audioPads.count {
@@ -241,6 +244,7 @@ extension CompositeCommand {
             default:
                 lines.append(audioPads.map { "[\($0)]" }.joined()
                     + "amix=inputs=\(audioPads.count):normalize=0:dropout_transition=0:duration=longest"
+                    + ",alimiter=limit=0.9:attack=5:release=50:level=0:latency=1"
                     + ",apad=whole_dur=\(end),atrim=end=\(end)[aout]")
             }
         }

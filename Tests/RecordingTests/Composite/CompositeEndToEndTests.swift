@@ -243,6 +243,33 @@ extension FFmpegTests {
         }
 
         /// No audio tracks and no video: name tiles and a silent AAC stream.
+        /// Four people talking loudly at once add up to three times full scale:
+        /// the mix is limited, not clipped, and every voice is still in it.
+        @Test func loudVoicesTogetherAreLimitedNotClipped() async throws {
+            let directory = try MediaTool.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let tracks = directory.appendingPathComponent("tracks")
+            try FileManager.default.createDirectory(at: tracks, withIntermediateDirectories: true)
+            let frequencies = [300, 500, 700, 1100]
+            for (n, f) in frequencies.enumerated() {
+                // 0.75 of full scale each.
+                try MediaTool.makeOpus("sine=f=\(f):r=48000:d=4,volume=6", offset: 0, to: tracks.appendingPathComponent("mic-p\(n).webm"))
+            }
+            let people = frequencies.indices.map { ManifestFixture.person("p\($0)", "Person \($0)", role: "phone", from: 0, to: 4) }
+            let manifest = RecordingManifest(duration: 4, participants: people,
+                                             tracks: people.map { ManifestFixture.microphone($0.id, live: [(0, 4)]) })
+            let output = directory.appendingPathComponent("loud.mp4")
+            try await CompositeJob(manifest: manifest, recordingDirectory: directory, output: output).run()
+            let samples = try MediaTool.audio(of: output)
+            let peak = MediaTool.peak(samples, from: 0.5, to: 3.5)
+            #expect(peak < 0.97, "peak \(peak): the mix clips")
+            #expect(samples.filter { abs($0) > 0.99 }.isEmpty, "clipped samples")
+            for f in frequencies {
+                let level = MediaTool.tone(samples, frequency: Double(f), from: 1, to: 3)
+                #expect(level > 0.1, "\(f) Hz at \(level)")
+            }
+        }
+
         @Test func phoneOnlyRecordingWithoutTracks() async throws {
             let directory = try MediaTool.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
