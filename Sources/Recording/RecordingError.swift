@@ -6,6 +6,8 @@ public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible 
     case conflict(String)
     /// The server records as many meetings as it may.
     case busy(String)
+    /// The recording directory's disk is (nearly) full.
+    case noSpace(String)
     case notFound
 
     /// A short machine-readable code for API and signaling errors.
@@ -14,13 +16,14 @@ public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible 
         case .io: "internal"
         case .conflict: "conflict"
         case .busy: "busy"
+        case .noSpace: "insufficient_storage"
         case .notFound: "not_found"
         }
     }
 
     public var description: String {
         switch self {
-        case .io(let m), .conflict(let m), .busy(let m): m
+        case .io(let m), .conflict(let m), .busy(let m), .noSpace(let m): m
         case .notFound: "There is no such recording."
         }
     }

@@ -107,12 +107,14 @@ extension Room {
     }
 
     /// Turns the recording indicator on or off for everyone (the recording
-    /// service calls this; it checks who may record).
-    public func setRecording(_ recording: Bool) {
+    /// service calls this; it checks who may record). `notice` says why a
+    /// recording stopped by itself (the disk filled up), to everyone.
+    public func setRecording(_ recording: Bool, notice: String? = nil) {
         guard info.recording != recording else { return }
         info.recording = recording
         logger.info(recording ? "recording started" : "recording stopped")
         broadcast(.roomUpdated(info))
+        if let notice { broadcast(.notice(notice)) }
     }
 
     /// Ends the meeting for everyone.

@@ -21,8 +21,14 @@ public actor Room {
     public let capacity: Int
     /// Called when the last participant left or the meeting ended.
     let onEmpty: @Sendable (String) -> Void
+    /// Called when someone (not the recorder) is let into the room.
+    let onAdmitted: @Sendable (Room) -> Void
+    /// Whether this session of the meeting (this room, until it empties)
+    /// started its automatic recording: a host who stops it keeps it stopped.
+    public private(set) var automaticRecordingStarted = false
 
-    public init(info: RoomInfo, media: MediaNode, capacity: Int = 100, logger: Logger, onEmpty: @escaping @Sendable (String) -> Void) {
+    public init(info: RoomInfo, media: MediaNode, capacity: Int = 100, logger: Logger,
+                onEmpty: @escaping @Sendable (String) -> Void, onAdmitted: @escaping @Sendable (Room) -> Void = { _ in }) {
         self.info = info
         self.media = media
         self.capacity = capacity
@@ -30,7 +36,11 @@ public actor Room {
         logger[metadataKey: "room"] = "\(info.meetingId)"
         self.logger = logger
         self.onEmpty = onEmpty
+        self.onAdmitted = onAdmitted
     }
+
+    /// Notes that this session's automatic recording started.
+    public func markAutomaticRecordingStarted() { automaticRecordingStarted = true }
 
     /// Everyone admitted (not waiting in the lobby).
     var present: [Participant] { order.compactMap { participants[$0] }.filter { !$0.waiting } }
@@ -97,7 +107,10 @@ public actor Room {
             participantId: id, role: p.role, room: info,
             participants: visible.map(\.summary), chat: chat,
             lobby: p.role.isModerator ? lobbyEntries : [])))
-        if p.role != .recorder { broadcast(.participantJoined(p.summary), except: id) }
+        if p.role != .recorder {
+            broadcast(.participantJoined(p.summary), except: id)
+            onAdmitted(self)
+        }
         if let speaker = activeSpeaker { p.connection.deliver(.activeSpeaker(participantId: speaker)) }
         // A moderator arriving sees who waits.
         if p.role.isModerator, !lobbyEntries.isEmpty { p.connection.deliver(.lobbyUpdated(lobbyEntries)) }

@@ -54,14 +54,24 @@ public actor RoomRegistry {
             throw .ended
         }
         endedAt[info.meetingId] = nil
-        let room = Room(info: info, media: media, capacity: capacity, logger: logger) { [weak self] id in
+        let room = Room(info: info, media: media, capacity: capacity, logger: logger, onEmpty: { [weak self] id in
             Task { await self?.roomEmptied(id) }
-        }
+        }, onAdmitted: { [weak self] room in
+            Task { await self?.admissionObserver?(room) }
+        })
         rooms[info.meetingId] = room
         return room
     }
 
     public func existingRoom(_ meetingID: String) -> Room? { rooms[meetingID] }
+
+    /// Told whenever someone (a browser or a phone caller, not the recorder)
+    /// is let into any room: meetings that record themselves start here.
+    private var admissionObserver: (@Sendable (Room) async -> Void)?
+
+    public func setAdmissionObserver(_ observer: (@Sendable (Room) async -> Void)?) {
+        admissionObserver = observer
+    }
 
     private func roomEmptied(_ id: String) async {
         guard let room = rooms[id] else { return }

@@ -118,6 +118,7 @@ extension ParleyConfiguration {
         Key(name: "recording.composite_jobs") { c, v throws(ConfigurationError) in c.recording.compositeJobs = try int(v, 1...16) },
         Key(name: "recording.composite_threads") { c, v throws(ConfigurationError) in c.recording.compositeThreads = try int(v, 0...64) },
         Key(name: "recording.max_recordings") { c, v throws(ConfigurationError) in c.recording.maxRecordings = try int(v, 0...1000) },
+        Key(name: "recording.min_free_megabytes") { c, v throws(ConfigurationError) in c.recording.minFreeMegabytes = try int(v, 0...10_000_000) },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(v.lowercased()) else {

@@ -125,6 +125,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var compositeThreads = 2
         /// Recordings captured at once on this server; 0: no limit.
         public var maxRecordings = 20
+        /// Free space the recording directory must keep: below it no recording
+        /// starts, and below half of it a running one stops (and is finished
+        /// from what it captured) before the disk fills. 0: no check.
+        public var minFreeMegabytes = 1024
     }
 
     public struct Log: Sendable, Equatable {

@@ -69,10 +69,12 @@ public enum ParleyServer {
                 directory: URL(fileURLWithPath: configuration.recordingDirectory, isDirectory: true),
                 ffmpeg: recordingSettings.ffmpeg, font: recordingSettings.font,
                 compositeJobs: recordingSettings.compositeJobs, compositeThreads: recordingSettings.compositeThreads,
-                maxRecordings: recordingSettings.maxRecordings),
+                maxRecordings: recordingSettings.maxRecordings,
+                minFreeBytes: Int64(recordingSettings.minFreeMegabytes) * 1_000_000),
             logger: logger)
         // Recordings a crash or restart interrupted are finished from what is on disk.
         await recordings.recover()
+        await rooms.setAdmissionObserver { room in await recordings.participantAdmitted(to: room) }
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),

@@ -39,17 +39,26 @@ final class Recorder: @unchecked Sendable {
     private var syncAgain = false
     private var trackCount = 0
     private var finished = false
+    private var failed = false
     private var flushTimer: (any DispatchSourceTimer)?
+    /// Below this many free bytes on the recording's disk the recorder gives
+    /// up (0: never checks), so the disk never fills under a half-written file.
+    private let stopBelowFreeBytes: Int64
 
     /// The room ended or emptied, or the recorder was removed: the owner stops the recording.
     var onClosed: (@Sendable () -> Void)?
     /// Someone is in the recording (the owner grants them access to it).
     var onParticipant: (@Sendable (ParticipantSummary) -> Void)?
+    /// The recording cannot go on (a file cannot be written, the disk is
+    /// nearly full): said once, in words for the meeting's hosts. The owner
+    /// stops the recording, which keeps what was written so far.
+    var onFailure: (@Sendable (String) -> Void)?
 
-    init(recordingID: String, directory: URL, media: MediaNode, logger: Logger) throws {
+    init(recordingID: String, directory: URL, media: MediaNode, stopBelowFreeBytes: Int64 = 0, logger: Logger) throws {
         self.recordingID = recordingID
         self.directory = directory
         self.media = media
+        self.stopBelowFreeBytes = stopBelowFreeBytes
         var logger = logger
         logger[metadataKey: "recording"] = "\(recordingID)"
         self.logger = logger
@@ -58,6 +67,9 @@ final class Recorder: @unchecked Sendable {
         log = try TimelineLog(url: directory.appendingPathComponent(RecordingFiles.timeline))
         try log.append(TimelineEvent(at: 0, event: .started, wallclock: Date().formatted(.iso8601)))
     }
+
+    /// Whether the recorder already closed (the room emptied or ended under it).
+    var isFinished: Bool { queue.sync { finished } }
 
     /// Seconds since the recording started.
     private var now: Double { Double(DispatchTime.now().uptimeNanoseconds - origin.uptimeNanoseconds) / 1e9 }
@@ -115,13 +127,7 @@ final class Recorder: @unchecked Sendable {
         flushTimer = nil
         reportLoss()
         try? log.append(TimelineEvent(at: at, event: .stopped))
-        for (producer, writer) in writers {
-            writer.close()
-            logger.info("track closed", metadata: [
-                "producer": "\(producer)", "file": "\(writer.file.lastPathComponent)", "frames": "\(writer.framesWritten)",
-                "dropped": "\(writer.framesDropped)", "lost": "\(writer.packetsLost)", "discarded": "\(writer.packetsDiscarded)",
-                "received": "\(writer.packetsReceived)"])
-        }
+        for (producer, writer) in writers { close(writer, producer: producer) }
         writers.removeAll()
         log.sync()
         return at
@@ -179,10 +185,23 @@ final class Recorder: @unchecked Sendable {
         for producer in p.producers where writers[producer.id] != nil { setLive(producer.id, !producer.muted) }
     }
 
+    /// A producer is gone (a share stopped, someone left): its file is
+    /// finished now, not at the end of the recording, so a long meeting
+    /// with many comings and goings does not keep every file open.
     private func endTrack(_ producer: String) {
-        guard writers[producer] != nil else { return }
+        guard let writer = writers.removeValue(forKey: producer) else { return }
         live[producer] = false
+        report(lossOf: producer, writer)
         append(TimelineEvent(at: now, event: .trackEnded, producer: producer))
+        close(writer, producer: producer)
+    }
+
+    private func close(_ writer: TrackWriter, producer: String) {
+        writer.close()
+        logger.info("track closed", metadata: [
+            "producer": "\(producer)", "file": "\(writer.file.lastPathComponent)", "frames": "\(writer.framesWritten)",
+            "dropped": "\(writer.framesDropped)", "lost": "\(writer.packetsLost)", "discarded": "\(writer.packetsDiscarded)",
+            "received": "\(writer.packetsReceived)"])
     }
 
     private func setLive(_ producer: String, _ isLive: Bool) {
@@ -194,7 +213,16 @@ final class Recorder: @unchecked Sendable {
     private func append(_ event: TimelineEvent) {
         do { try log.append(event) } catch {
             logger.error("timeline write failed", metadata: ["error": "\(error)"])
+            fail("Recording stopped: the server could not write it (\(error)). What was recorded until now is kept.")
         }
+    }
+
+    /// Tells the owner, once, that the recording cannot go on.
+    private func fail(_ reason: String) {
+        guard !failed, !finished else { return }
+        failed = true
+        logger.error("the recording cannot go on", metadata: ["reason": "\(reason)"])
+        onFailure?(reason)
     }
 
     // MARK: - Subscriptions
@@ -268,26 +296,33 @@ final class Recorder: @unchecked Sendable {
                 transport?.requestKeyframe(producerID: packet.producerID)
             case .writeFailed(let error):
                 logger.error("a track stopped being written", metadata: ["producer": "\(packet.producerID)", "error": "\(error)"])
+                fail("Recording stopped: the server could not write it (\(error)). What was recorded until now is kept.")
             }
         }
     }
 
-    /// Every 2 s: files to disk, and losses into the timeline.
+    /// Every 2 s: files to disk, losses into the timeline, and a look at
+    /// the free space left.
     private func flush() {
         guard !finished else { return }
         for writer in writers.values { try? writer.sync() }
         reportLoss()
         log.sync()
+        if stopBelowFreeBytes > 0, let free = DiskSpace.available(at: directory), free < stopBelowFreeBytes {
+            fail("Recording stopped: the server is running out of disk space (\(DiskSpace.describe(free)) left). What was recorded until now is kept.")
+        }
     }
 
     private func reportLoss() {
-        for (producer, writer) in writers {
-            let lost = writer.packetsLost
-            let before = lossReported[producer] ?? 0
-            if lost > before {
-                lossReported[producer] = lost
-                append(TimelineEvent(at: now, event: .loss, producer: producer, packets: lost - before))
-            }
+        for (producer, writer) in writers { report(lossOf: producer, writer) }
+    }
+
+    private func report(lossOf producer: String, _ writer: TrackWriter) {
+        let lost = writer.packetsLost
+        let before = lossReported[producer] ?? 0
+        if lost > before {
+            lossReported[producer] = lost
+            append(TimelineEvent(at: now, event: .loss, producer: producer, packets: lost - before))
         }
     }
 }

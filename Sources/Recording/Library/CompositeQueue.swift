@@ -47,9 +47,13 @@ actor CompositeQueue {
     /// Jobs waiting or running.
     var pending: Int { waiting.count + running.count }
 
-    func cancel(_ id: String) {
+    /// Drops a waiting job, or stops a running one and returns once its
+    /// ffmpeg has exited and its work files are gone.
+    func cancel(_ id: String) async {
         waiting.removeAll { $0.id == id }
-        running.removeValue(forKey: id)?.cancel()
+        guard let task = running.removeValue(forKey: id) else { return }
+        task.cancel()
+        await task.value
     }
 
     func cancelAll() {

@@ -18,7 +18,9 @@ public actor RecordingService {
     /// Meetings whose recording is being set up (a second start waits its turn).
     private var starting: Set<String> = []
     let composites: CompositeQueue
-    /// This process among others sharing the database: its host name and recording directory.
+    /// Which recording directory a recording lives in, among processes that
+    /// share the database: an id kept in the directory itself, so a restart
+    /// with another host name (a container) still finds its recordings.
     public nonisolated let node: String
 
     struct ActiveRecording {
@@ -34,7 +36,25 @@ public actor RecordingService {
         logger[metadataKey: "component"] = "recording"
         self.logger = logger
         composites = CompositeQueue(store: store, settings: settings, logger: logger)
-        node = "\(ProcessInfo.processInfo.hostName):\(settings.directory.standardizedFileURL.path)"
+        node = Self.nodeID(of: settings.directory, logger: logger)
+    }
+
+    /// The id stored in `<directory>/.node-id`, written on first use.
+    static func nodeID(of directory: URL, logger: Logger) -> String {
+        let file = directory.appendingPathComponent(RecordingFiles.nodeID)
+        if let text = try? String(contentsOf: file, encoding: .utf8) {
+            let id = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if !id.isEmpty { return id }
+        }
+        let id = UUID().uuidString.lowercased()
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data((id + "\n").utf8).write(to: file, options: .atomic)
+        } catch {
+            // Recording will fail visibly when it starts; until then this process still has an id.
+            logger.error("cannot write the recording directory's id", metadata: ["directory": "\(directory.path)", "error": "\(error)"])
+        }
+        return id
     }
 
     /// The directory of one recording.
@@ -47,11 +67,21 @@ public actor RecordingService {
         directory(of: id).appendingPathComponent(RecordingFiles.composite)
     }
 
-    /// The per-track files of a recording, by name (for editing elsewhere).
-    public nonisolated func trackFiles(of id: String) -> [URL] {
-        let tracks = directory(of: id).appendingPathComponent(RecordingFiles.tracks)
+    /// The per-track files of a recording, by name (for editing elsewhere),
+    /// with whose they are and where they sit on the recording's timeline
+    /// once the recording stopped (from its manifest).
+    public nonisolated func trackFiles(of id: String) -> [RecordedTrackFile] {
+        let directory = directory(of: id)
+        let tracks = directory.appendingPathComponent(RecordingFiles.tracks)
         let names = (try? FileManager.default.contentsOfDirectory(atPath: tracks.path)) ?? []
-        return names.filter { !$0.hasPrefix(".") }.sorted().map { tracks.appendingPathComponent($0) }
+        let manifest = (try? Data(contentsOf: directory.appendingPathComponent(RecordingFiles.manifest)))
+            .flatMap { try? JSONDecoder().decode(RecordingManifest.self, from: $0) }
+        return names.filter { !$0.hasPrefix(".") }.sorted().map { name in
+            let track = manifest?.tracks.first { $0.file == "\(RecordingFiles.tracks)/\(name)" }
+            let person = track.flatMap { t in manifest?.participants.first { $0.id == t.participantID } }
+            return RecordedTrackFile(url: tracks.appendingPathComponent(name), participant: person?.displayName,
+                                     source: track?.source, start: track?.start)
+        }
     }
 
     // MARK: - Capture
@@ -59,22 +89,32 @@ public actor RecordingService {
     /// Starts recording a live meeting. `startedBy` is the user who asked (or
     /// `automatic`); `managerIds` are the co-hosts present, who may manage it too.
     public func start(meeting: MeetingRecord, startedBy: String, managerIds: [String] = []) async throws -> RecordingRecord {
+        // Checked and claimed before the first suspension: two starts at once
+        // (two people joining a meeting that records itself) get one recording.
         if let current = active[meeting.id] { throw RecordingError.conflict("This meeting is already being recorded (since \(Self.iso(current.record.startedAt))).") }
         guard !starting.contains(meeting.id) else { throw RecordingError.conflict("Recording is already starting.") }
         if settings.maxRecordings > 0, active.count + starting.count >= settings.maxRecordings {
             throw RecordingError.busy("This server is recording \(active.count) meetings, as many as it may. Try again when one stops.")
         }
+        starting.insert(meeting.id)
+        defer { starting.remove(meeting.id) }
+        try checkFreeSpace()
         guard let room = await rooms.existingRoom(meeting.id), await room.participantCount > 0 else {
             throw RecordingError.conflict("Nobody is in the meeting: recording starts once the meeting runs.")
         }
-        starting.insert(meeting.id)
-        defer { starting.remove(meeting.id) }
 
         let now = Timestamp.now
         let record = RecordingRecord(id: UUID().uuidString.lowercased(), meetingId: meeting.id, meetingTitle: meeting.title,
                                      hostId: meeting.hostId, startedBy: startedBy, node: node, startedAt: now,
                                      createdAt: now, updatedAt: now)
-        let recorder = try Recorder(recordingID: record.id, directory: directory(of: record.id), media: rooms.media, logger: logger)
+        let recorder: Recorder
+        do {
+            recorder = try Recorder(recordingID: record.id, directory: directory(of: record.id), media: rooms.media,
+                                    stopBelowFreeBytes: settings.stopBelowFreeBytes, logger: logger)
+        } catch {
+            try? FileManager.default.removeItem(at: directory(of: record.id))
+            throw RecordingError.io("The recording could not be created on the server's disk: \(error)")
+        }
         try await store.createRecording(record, managerIds: managerIds, viewerIds: [])
         let store = self.store
         let id = record.id
@@ -86,7 +126,10 @@ public actor RecordingService {
             }
         }
         recorder.onClosed = { [weak self] in
-            Task { _ = try? await self?.stop(meetingID: meetingID) }
+            Task { _ = try? await self?.stop(recordingID: id) }
+        }
+        recorder.onFailure = { [weak self] reason in
+            Task { _ = try? await self?.stop(recordingID: id, notice: reason) }
         }
         do {
             try await recorder.join(room)
@@ -97,9 +140,47 @@ public actor RecordingService {
             throw error
         }
         active[meeting.id] = ActiveRecording(record: record, recorder: recorder)
+        let someoneLeft = await room.participantCount > 0
+        if recorder.isFinished || !someoneLeft {
+            // The room emptied while the recorder joined (its own close found
+            // nothing to stop yet): finish now rather than keep a recording of nobody.
+            _ = try? await stop(meetingID: meeting.id)
+            throw RecordingError.conflict("Everyone left the meeting while recording started.")
+        }
         await room.setRecording(true)
         logger.info("recording started", metadata: ["recording": "\(record.id)", "meeting": "\(meeting.id)", "by": "\(startedBy)"])
         return record
+    }
+
+    /// Refuses to start when the recording directory's disk is nearly full.
+    private func checkFreeSpace() throws {
+        guard settings.minFreeBytes > 0 else { return }
+        try? FileManager.default.createDirectory(at: settings.directory, withIntermediateDirectories: true)
+        guard let free = DiskSpace.available(at: settings.directory) else {
+            throw RecordingError.io("The recording directory \(settings.directory.path) cannot be used.")
+        }
+        if free < settings.minFreeBytes {
+            throw RecordingError.noSpace(
+                "The server has too little disk space to record (\(DiskSpace.describe(free)) free, it keeps \(DiskSpace.describe(settings.minFreeBytes))). Ask its administrator to make room.")
+        }
+    }
+
+    /// Someone was let into a room (`RoomRegistry.setAdmissionObserver`): a
+    /// meeting set to record itself starts recording with its first person,
+    /// browser or phone caller, once per session of the meeting.
+    public func participantAdmitted(to room: Room) async {
+        guard await !room.automaticRecordingStarted else { return }
+        let meetingID = await room.info.meetingId
+        guard active[meetingID] == nil, !starting.contains(meetingID),
+              let meeting = try? await store.meeting(id: meetingID), meeting.recordAutomatically else { return }
+        do {
+            _ = try await start(meeting: meeting, startedBy: "automatic")
+            await room.markAutomaticRecordingStarted()
+        } catch RecordingError.conflict {
+            // Already recording (someone started it), or the room emptied: nothing to do.
+        } catch {
+            logger.notice("automatic recording did not start", metadata: ["meeting": "\(meetingID)", "reason": "\(error)"])
+        }
     }
 
     /// Captures and composites, for `/metrics`.
@@ -112,26 +193,38 @@ public actor RecordingService {
     /// The recording a meeting is capturing now.
     public func activeRecording(meetingID: String) -> RecordingRecord? { active[meetingID]?.record }
 
-    /// Stops a meeting's recording and queues its composite.
+    /// Stops a meeting's recording and queues its composite. `notice`
+    /// tells the room why, when the recording stopped by itself.
     @discardableResult
-    public func stop(meetingID: String) async throws -> RecordingRecord {
+    public func stop(meetingID: String, notice: String? = nil) async throws -> RecordingRecord {
         guard let current = active.removeValue(forKey: meetingID) else {
             throw RecordingError.conflict("This meeting is not being recorded.")
         }
         let stoppedAt = await current.recorder.stop()
-        if let room = await rooms.existingRoom(meetingID) { await room.setRecording(false) }
-        let record = try await finishCapture(current.record, stoppedAt: stoppedAt)
+        if let room = await rooms.existingRoom(meetingID) { await room.setRecording(false, notice: notice) }
+        let record: RecordingRecord
+        do {
+            record = try await finishCapture(current.record, stoppedAt: stoppedAt)
+        } catch {
+            // The tracks stay on disk; a row left at "recording" would claim a capture nobody runs.
+            var failed = current.record
+            failed.status = RecordingRecord.failed
+            failed.error = "The recording stopped but could not be finished: \(error)"
+            try? await store.updateRecording(failed)
+            logger.error("recording could not be finished", metadata: ["recording": "\(failed.id)", "error": "\(error)"])
+            throw RecordingError.io("The recording stopped but could not be finished: \(error)")
+        }
         logger.info("recording stopped", metadata: ["recording": "\(record.id)", "seconds": "\(record.durationMs / 1000)"])
         return record
     }
 
     /// Stops whatever recording has this id.
     @discardableResult
-    public func stop(recordingID: String) async throws -> RecordingRecord {
+    public func stop(recordingID: String, notice: String? = nil) async throws -> RecordingRecord {
         guard let meetingID = active.first(where: { $0.value.record.id == recordingID })?.key else {
             throw RecordingError.conflict("This recording is not running.")
         }
-        return try await stop(meetingID: meetingID)
+        return try await stop(meetingID: meetingID, notice: notice)
     }
 
     /// Writes the manifest from the timeline and the track files, and queues
@@ -203,9 +296,14 @@ public actor RecordingService {
     /// Deletes a recording: stops its capture or composite, then its files and row.
     public func delete(id: String) async throws {
         if active.contains(where: { $0.value.record.id == id }) { _ = try? await stop(recordingID: id) }
+        // Waits for a running ffmpeg to be gone: it must not write into a removed directory.
         await composites.cancel(id)
-        try? FileManager.default.removeItem(at: directory(of: id))
         try await store.deleteRecording(id: id)
+        do {
+            try FileManager.default.removeItem(at: directory(of: id))
+        } catch where (error as NSError).code != NSFileNoSuchFileError {
+            logger.error("a deleted recording's files could not be removed", metadata: ["recording": "\(id)", "error": "\(error)"])
+        }
         logger.info("recording deleted", metadata: ["recording": "\(id)"])
     }
 

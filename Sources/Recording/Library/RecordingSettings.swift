@@ -12,15 +12,25 @@ public struct RecordingSettings: Sendable {
     public var compositeThreads: Int
     /// Meetings recorded at once; 0: no limit.
     public var maxRecordings: Int
+    /// Free bytes the recording directory must keep for a recording to
+    /// start; 0: no check.
+    public var minFreeBytes: Int64
+    /// Below this many free bytes a running recording stops by itself (and
+    /// is finished from what it wrote); 0: never. Half of `minFreeBytes`
+    /// unless set.
+    public var stopBelowFreeBytes: Int64
 
     public init(directory: URL, ffmpeg: String = "/usr/bin/ffmpeg",
                 font: String = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                compositeJobs: Int = 1, compositeThreads: Int = 2, maxRecordings: Int = 20) {
+                compositeJobs: Int = 1, compositeThreads: Int = 2, maxRecordings: Int = 20,
+                minFreeBytes: Int64 = 0, stopBelowFreeBytes: Int64? = nil) {
         self.directory = directory
         self.ffmpeg = ffmpeg
         self.font = font
         self.compositeJobs = compositeJobs
         self.compositeThreads = compositeThreads
         self.maxRecordings = maxRecordings
+        self.minFreeBytes = minFreeBytes
+        self.stopBelowFreeBytes = stopBelowFreeBytes ?? minFreeBytes / 2
     }
 }

@@ -11,6 +11,9 @@ public enum RecordingFiles {
     public static let manifest = "manifest.json"
     public static let composite = "recording.mp4"
     public static let tracks = "tracks"
+    /// In the recordings directory itself: which directory this is, for
+    /// processes that share a database (`RecordingService.node`).
+    public static let nodeID = ".node-id"
 
     /// A track's path relative to the recording's directory.
     static func trackFile(index: Int, source: String, codec: TrackCodec) -> String {

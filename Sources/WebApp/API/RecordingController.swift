@@ -82,11 +82,11 @@ struct RecordingController {
         let (record, _) = try await recording(context, needs: .manage)
         let name = context.parameters.get("name") ?? ""
         // Only names the directory listing gives: no path tricks.
-        guard let file = recordings.trackFiles(of: record.id).first(where: { $0.lastPathComponent == name }) else {
+        guard let track = recordings.trackFiles(of: record.id).first(where: { $0.url.lastPathComponent == name }) else {
             throw APIError.notFound("The track")
         }
         let type = name.hasSuffix(".mkv") ? "video/x-matroska" : (name.contains("camera") || name.contains("screen") ? "video/webm" : "audio/webm")
-        return try await serve(file, contentType: type, name: name, attachment: true, request: request, context: context)
+        return try await serve(track.url, contentType: type, name: track.downloadName, attachment: true, request: request, context: context)
     }
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -159,6 +159,8 @@ struct RecordingController {
         switch error {
         case .conflict(let m): APIError(.conflict, "conflict", m)
         case .busy(let m): APIError(.serviceUnavailable, "busy", m)
+        // RFC 4918 §11.5: the server cannot store what the request needs.
+        case .noSpace(let m): APIError(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "insufficient_storage", m)
         case .notFound: APIError.notFound("The recording")
         case .io(let m): APIError(.internalServerError, "internal", m)
         }

@@ -6,8 +6,14 @@ import Store
 struct RecordingResponse: Encodable {
     struct Track: Encodable {
         var name: String
+        /// "01 Rita Red - camera.webm": what a download is saved as.
+        var downloadName: String
         var sizeBytes: Int
         var url: String
+        /// Whose track, which source, and its start on the recording's timeline (null while capturing).
+        @NullEncoded var participant: String?
+        @NullEncoded var source: String?
+        @NullEncoded var startSeconds: Double?
     }
 
     var id: String
@@ -28,7 +34,7 @@ struct RecordingResponse: Encodable {
     /// The per-track files, for editing (managers only; empty for others).
     var tracks: [Track]
 
-    init(_ record: RecordingRecord, canManage: Bool, trackFiles: [URL]) {
+    init(_ record: RecordingRecord, canManage: Bool, trackFiles: [RecordedTrackFile]) {
         id = record.id
         meetingId = record.meetingId
         meetingTitle = record.meetingTitle
@@ -43,10 +49,13 @@ struct RecordingResponse: Encodable {
         error = canManage ? record.error : (record.error == nil ? nil : "Processing failed.")
         fileUrl = record.status == RecordingRecord.ready ? "/api/v1/recordings/\(record.id)/file" : nil
         tracks = canManage && record.status != RecordingRecord.recording
-            ? trackFiles.map { file in
+            ? trackFiles.map { track in
+                let file = track.url
                 let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-                return Track(name: file.lastPathComponent, sizeBytes: size ?? 0,
-                             url: "/api/v1/recordings/\(record.id)/tracks/\(file.lastPathComponent)")
+                return Track(name: file.lastPathComponent, downloadName: track.downloadName, sizeBytes: size ?? 0,
+                             url: "/api/v1/recordings/\(record.id)/tracks/\(file.lastPathComponent)",
+                             participant: track.participant, source: track.source,
+                             startSeconds: track.start.map { ($0 * 1000).rounded() / 1000 })
             }
             : []
     }

@@ -96,25 +96,12 @@ actor SignalingSession {
             self.connection = connection
             logger[metadataKey: "participant"] = "\(id)"
             if let user = claims.userId { await services.hub.roomEntered(userId: user) }
-            if meeting.recordAutomatically { await recordAutomatically(meeting, room: room) }
         } catch let error as RoomError {
             reject(error.code, error.message, requestType: "join")
             continuation.finish()
         } catch {
             reject("internal", "\(error)", requestType: "join")
             continuation.finish()
-        }
-    }
-
-    /// A meeting set to record itself starts recording when someone is in
-    /// the room and nobody is recording yet.
-    private func recordAutomatically(_ meeting: MeetingRecord, room: Room) async {
-        guard await services.recordings.activeRecording(meetingID: meeting.id) == nil,
-              await room.participantCount > 0 else { return }
-        do {
-            _ = try await services.recordings.start(meeting: meeting, startedBy: "automatic")
-        } catch {
-            logger.notice("automatic recording did not start", metadata: ["reason": "\(error)"])
         }
     }
 

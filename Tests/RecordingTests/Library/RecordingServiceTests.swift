@@ -1,137 +1,27 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import Rooms
-import SDP
 import SFU
 import Store
-import StoreTesting
-import Synchronization
 import Testing
 @testable import Recording
 
 /// The recorder in a real room (media node, router, local transports) fed
 /// with real VP8 and Opus, the store on SQLite, and ffmpeg compositing.
 @Suite(.serialized) struct RecordingServiceTests {
-    /// A room with one participant who publishes a camera and a microphone
-    /// through a local transport, sending in real time from a thread.
-    final class Fixture: @unchecked Sendable {
-        let media: MediaNode
-        let rooms: RoomRegistry
-        let store: Store
-        let database: Database
-        let directory: URL
-        let meeting: MeetingRecord
-        var room: Room!
-        var sender: LocalTransportHandle!
-        var cameraID = "", micID = ""
-        let stopSending = Mutex(false)
-
-        init() async throws {
-            var logger = Logger(label: "recording-test")
-            logger.logLevel = .critical
-            media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
-                                  eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
-            try await media.start()
-            rooms = RoomRegistry(media: media, logger: logger)
-            await rooms.start()
-            database = try await TestDatabase.open(.sqlite)
-            store = Store(database: database)
-            directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-rec-\(UUID().uuidString)")
-            let host = try await store.createUser(username: "ann", displayName: "Ann", passwordHash: "h")
-            let now = Timestamp.now
-            meeting = try await store.createMeeting(
-                MeetingRecord(id: UUID().uuidString.lowercased(), code: "aaa-bbbb-ccc", dialInCode: "1234567890", hostId: host.id,
-                              kind: MeetingRecord.instant, title: "Recorder test", description: "", createdAt: now, updatedAt: now),
-                inviteeIds: []) { ("aaa-bbbb-ccc", "1234567890") }
-        }
-
-        func service(jobs: Int = 1) -> RecordingService {
-            var logger = Logger(label: "recording-test")
-            logger.logLevel = .critical
-            return RecordingService(store: store, rooms: rooms, settings: RecordingSettings(directory: directory, compositeJobs: jobs),
-                                    logger: logger)
-        }
-
-        /// Ann joins and publishes; media flows until `stop`.
-        func publish(vp8: [[UInt8]], opus: [[UInt8]]) async throws {
-            let info = RoomInfo(meetingId: meeting.id, code: meeting.code, title: meeting.title, locked: false, lobbyEnabled: false)
-            room = try await rooms.room(for: info, joiningAs: .host)
-            sender = try await media.createLocalTransport(routerID: meeting.id, sink: { _ in })
-            let id = try await room.join(JoinRequest(displayName: "Ann", userId: meeting.hostId, role: .host,
-                                                     media: .local(transportID: sender.id)), connection: Silent())
-            cameraID = try await room.publishLocal(id, source: .camera, codec: RTPCodecParameters(payloadType: 96, name: "VP8", clockRate: 90000))
-            micID = try await room.publishLocal(id, source: .microphone,
-                                                codec: RTPCodecParameters(payloadType: 111, name: "opus", clockRate: 48000, channels: 2))
-            var video = TestPacketizer(payloadType: 96)
-            video.ssrc = 0x1111
-            var audio = TestPacketizer(payloadType: 111)
-            audio.ssrc = 0x2222
-            let frames = TestStreams.vp8(vp8, start: 0, packetizer: &video)
-            let voice = TestStreams.opus(opus, start: 0, packetizer: &audio)
-            let sender = self.sender!, cameraID = self.cameraID, micID = self.micID
-            // A thread, not a task: a paced loop must not hold a cooperative thread.
-            Thread {
-                let origin = Date()
-                var f = 0, v = 0
-                while !self.stopSending.withLock({ $0 }), f < frames.count || v < voice.count {
-                    let now = Date().timeIntervalSince(origin)
-                    var batch: [(producerID: String, packet: ByteBuffer)] = []
-                    while f < frames.count, frames[f][0].arrival <= now {
-                        batch += frames[f].map { (cameraID, ByteBuffer(bytes: $0.bytes)) }
-                        f += 1
-                    }
-                    while v < voice.count, voice[v].arrival <= now {
-                        batch.append((micID, ByteBuffer(bytes: voice[v].bytes)))
-                        v += 1
-                    }
-                    sender.send(batch)
-                    Thread.sleep(forTimeInterval: 0.005)
-                }
-            }.start()
-        }
-
-        func stop() async {
-            stopSending.withLock { $0 = true }
-            await rooms.shutdown()
-            await media.stop()
-            await database.close()
-            try? FileManager.default.removeItem(at: directory)
-        }
-    }
-
-    struct Silent: ParticipantConnection {
-        func deliver(_ event: RoomEvent) {}
-        func close() {}
-    }
-
     static func media(seconds: Double) throws -> (vp8: [[UInt8]], opus: [[UInt8]]) {
-        try withTemporaryDirectory { dir in
-            (try MediaFixtures.vp8Frames(in: dir, seconds: seconds, width: 320, height: 240),
-             try MediaFixtures.opusPackets(in: dir, seconds: seconds, frequency: 440))
-        }
+        try RoomFixture.media(seconds: seconds)
     }
 
     static func waitReady(_ store: Store, _ id: String, timeout: Double = 120) async throws -> RecordingRecord {
-        let deadline = Date().addingTimeInterval(timeout)
-        var progress: [Int] = []
-        while Date() < deadline {
-            let record = try #require(try await store.recording(id: id))
-            progress.append(record.progress)
-            if record.status == RecordingRecord.ready || record.status == RecordingRecord.failed {
-                #expect(progress == progress.sorted(), "progress went backwards: \(progress)")
-                return record
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw RecordingError.conflict("not ready after \(timeout) s")
+        let (record, progress) = try await RoomFixture.waitReady(store, id, timeout: timeout)
+        #expect(progress == progress.sorted(), "progress went backwards: \(progress)")
+        return record
     }
 
     @Test func aRecordingCapturesEachTrackAndCompositesOneMP4() async throws {
         let (vp8, opus) = try Self.media(seconds: 8)
-        let f = try await Fixture()
-        do {
+        try await RoomFixture.with { f in
             try await f.publish(vp8: vp8, opus: opus)
             let service = f.service()
             try await Task.sleep(for: .milliseconds(500))
@@ -173,17 +63,12 @@ import Testing
             try await service.delete(id: started.id)
             #expect(!FileManager.default.fileExists(atPath: dir.path))
             #expect(try await f.store.recording(id: started.id) == nil)
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 
     @Test func aRecordingInterruptedByACrashIsFinishedAtTheNextStart() async throws {
         let (vp8, opus) = try Self.media(seconds: 6)
-        let f = try await Fixture()
-        do {
+        try await RoomFixture.with { f in
             try await f.publish(vp8: vp8, opus: opus)
             // What a crashed process leaves: a row still "recording", a timeline
             // and track files cut off mid-stream, and no one to stop it.
@@ -211,10 +96,6 @@ import Testing
             #expect(try Tool.streams(service.compositeFile(of: record.id)).map(\.codec).sorted() == ["aac", "h264"])
             #expect(try await f.store.recording(id: foreign.id)?.status == RecordingRecord.recording)
             _ = await orphan.stop()
-        } catch {
-            await f.stop()
-            throw error
         }
-        await f.stop()
     }
 }
