@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import time
 from pathlib import Path
@@ -117,6 +118,16 @@ def test_a_meeting_is_recorded_into_one_playable_file(browser, media_browser, pa
         rec = wait_ready(rita, rec["id"])
         assert sorted(rec["participants"]) == ["Bo Blue", "Desk Phone", "Rita Red"], rec
         assert abs(rec["durationSeconds"] - span) < 0.5, (rec["durationSeconds"], span)
+        # The separate tracks say whose they are and where they start, for editing.
+        tracks = rita.api("GET", f"/recordings/{rec['id']}")["tracks"]
+        owners = {(t["participant"], t["source"]) for t in tracks}
+        expected = {("Rita Red", "camera"), ("Rita Red", "microphone"), ("Bo Blue", "camera"), ("Bo Blue", "microphone"),
+                    ("Bo Blue", "screen"), ("Desk Phone", "microphone")}
+        assert expected <= owners, owners
+        screen = next(t for t in tracks if t["source"] == "screen")
+        assert abs(screen["startSeconds"] - share_on) < 1.0, (screen["startSeconds"], share_on)
+        card.locator("summary", has_text="Separate tracks").click()
+        expect(card.get_by_role("link", name=re.compile(r"^\d\d Desk Phone - microphone\.webm$"))).to_be_visible()
         expect(card.locator('[data-status="ready"]')).to_be_visible(timeout=20_000)
         card.get_by_role("button", name="Play").click()
         video = card.locator("video.rec-player")
@@ -162,6 +173,25 @@ def test_a_meeting_is_recorded_into_one_playable_file(browser, media_browser, pa
         # After the share: the grid again.
         after = frame(mp4, min(share_off + 1.5, duration - 0.5))
         assert colour_share(after, RED) > 0.05 and colour_share(after, BLUE) > 0.05
+
+        # Watching while the meeting records again (the caller is still in it): the
+        # page follows the new recording every few seconds and leaves the playing
+        # video alone.
+        second = rita.api("POST", f"/meetings/{m['id']}/recording", expect_status=201)
+        page = rita.goto("/recordings")
+        card = page.locator(f'article.rec-card[data-recording-id="{rec["id"]}"]')
+        card.get_by_role("button", name="Play").click()
+        watched = card.locator("video.rec-player").element_handle()
+        watched.evaluate("v => { v.muted = true; return v.play(); }")
+        page.wait_for_function("v => v.currentTime > 0.5", arg=watched, timeout=20_000)
+        expect(page.locator(f'article.rec-card[data-recording-id="{second["id"]}"] [data-status="recording"]')).to_be_visible()
+        time.sleep(6.5)  # two of the page's polls
+        state = watched.evaluate("v => ({ connected: v.isConnected, paused: v.paused, t: v.currentTime })")
+        assert state["connected"] and not state["paused"] and state["t"] > 4, state
+        rita.api("POST", f"/recordings/{second['id']}/stop", expect_status=200)
+        expect(page.locator(f'article.rec-card[data-recording-id="{second["id"]}"] [data-status="queued"], '
+                            f'article.rec-card[data-recording-id="{second["id"]}"] [data-status="processing"], '
+                            f'article.rec-card[data-recording-id="{second["id"]}"] [data-status="ready"]')).to_be_visible()
     finally:
         if phone:
             phone.close()

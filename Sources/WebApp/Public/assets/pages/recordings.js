@@ -39,6 +39,10 @@ export default async function recordingsPage(root, ctx) {
   let items = [];
   let pollTimer = null;
   const open = new Set(); // recordings whose player is shown
+  // Cards by recording id, with what they were drawn from: a poll redraws
+  // only the cards whose recording changed, so a playing video or an open
+  // track list is left alone while another recording processes.
+  const drawn = new Map();
 
   const listBox = h('div', { class: 'rec-list', 'aria-live': 'polite' }, spinner('Loading recordings…'));
   const summary = h('p', { class: 'muted' });
@@ -74,7 +78,23 @@ export default async function recordingsPage(root, ctx) {
       }));
       return;
     }
-    listBox.replaceChildren(...items.map(card));
+    const cards = items.map((r) => {
+      const key = JSON.stringify([r, open.has(r.id)]);
+      const old = drawn.get(r.id);
+      if (old && old.key === key) return old.el;
+      const el = card(r);
+      drawn.set(r.id, { key, el });
+      return el;
+    });
+    for (const id of [...drawn.keys()]) if (!items.some((r) => r.id === id)) drawn.delete(id);
+    // Move nodes only where the order changed: a <video> taken out of the
+    // document is paused, one left in place keeps playing.
+    if (listBox.querySelector('.rec-card') === null) listBox.replaceChildren();
+    cards.forEach((el, i) => {
+      const at = listBox.children[i];
+      if (at !== el) listBox.insertBefore(el, at || null);
+    });
+    while (listBox.children.length > cards.length) listBox.lastElementChild.remove();
   }
 
   function card(r) {
@@ -145,7 +165,8 @@ export default async function recordingsPage(root, ctx) {
         try {
           const full = await api.get(`/recordings/${seg(r.id)}`);
           body.replaceChildren(...(full.tracks || []).map((t) => h('li', null,
-            h('a', { href: t.url, download: t.name }, t.name), ` (${formatSize(t.sizeBytes)})`)));
+            h('a', { href: t.url, download: t.downloadName || t.name }, t.downloadName || t.name),
+            ` (${formatSize(t.sizeBytes)}${t.startSeconds != null ? `, starts at ${formatDuration(t.startSeconds)}` : ''})`)));
           if (!(full.tracks || []).length) body.replaceChildren(h('li', { class: 'muted' }, 'No track files.'));
         } catch (err) { body.replaceChildren(h('li', { class: 'muted' }, err.message)); }
       }, { once: false });
