@@ -120,6 +120,48 @@ import Testing
         }
     }
 
+    /// A co-host records from the room like the host, and manages the
+    /// recording afterwards; nobody else who was there does.
+    @Test func aCohostStartsAndStopsRecordingFromTheRoom() async throws {
+        try await TestApp.run { h in
+            let ann = try await h.signUp("ann"), ben = try await h.signUp("ben"), cy = try await h.signUp("cyd")
+            let meeting = try await h.call(.post, "/api/v1/meetings", as: ann, json: ["title": "Co-hosted"])
+            let code = try #require(meeting["code"] as? String)
+            let annSignal = try await h.openSignal()
+            try await annSignal.sendJSON(["type": "join", "token": try await h.joinToken(code: code, as: ann)])
+            _ = try await annSignal.next(timeout: 5) { $0["type"] as? String == "joined" }
+            let benSignal = try await h.openSignal()
+            try await benSignal.sendJSON(["type": "join", "token": try await h.joinToken(code: code, as: ben)])
+            let benJoined = try await benSignal.next(timeout: 5) { $0["type"] as? String == "joined" }
+            let benID = try #require(benJoined["participantId"] as? String)
+            let cySignal = try await h.openSignal()
+            try await cySignal.sendJSON(["type": "join", "token": try await h.joinToken(code: code, as: cy)])
+            _ = try await cySignal.next(timeout: 5) { $0["type"] as? String == "joined" }
+
+            try await annSignal.sendJSON(["type": "host.cohost", "participantId": benID, "cohost": true])
+            _ = try await benSignal.next(timeout: 5) {
+                $0["type"] as? String == "participant.updated" && ($0["participant"] as? [String: Any])?["role"] as? String == "cohost"
+            }
+            try await benSignal.sendJSON(["type": "recording.start"])
+            _ = try await cySignal.next(timeout: 10) { ($0["room"] as? [String: Any])?["recording"] as? Bool == true }
+            // Cy cannot stop it; Ben can.
+            try await cySignal.sendJSON(["type": "recording.stop"])
+            let refused = try await cySignal.next(timeout: 5) { $0["type"] as? String == "error" }
+            #expect(refused["code"] as? String == "forbidden")
+            let listed = try await h.call(.get, "/api/v1/recordings", as: ben)
+            let id = try #require((listed["recordings"] as? [[String: Any]])?.first?["id"] as? String)
+            #expect((listed["recordings"] as? [[String: Any]])?.first?["canManage"] as? Bool == true)
+            let stopped = try await h.call(.post, "/api/v1/recordings/\(id)/stop", as: ben)
+            #expect(stopped.status == .ok, "\(stopped.text)")
+            _ = try await annSignal.next(timeout: 10) { ($0["room"] as? [String: Any])?["recording"] as? Bool == false }
+            #expect(try await h.call(.delete, "/api/v1/recordings/\(id)", as: cy).status == .notFound)
+            #expect(try await h.call(.delete, "/api/v1/recordings/\(id)", as: ben).status == .noContent)
+            await annSignal.close()
+            await benSignal.close()
+            await cySignal.close()
+        }
+    }
+
     @Test func aMeetingSetToRecordStartsWhenSomeoneJoins() async throws {
         try await TestApp.run { h in
             let ann = try await h.signUp("ann")
