@@ -127,16 +127,10 @@ import Testing
             let ann = try await h.signUp("ann"), ben = try await h.signUp("ben"), cy = try await h.signUp("cyd")
             let meeting = try await h.call(.post, "/api/v1/meetings", as: ann, json: ["title": "Co-hosted"])
             let code = try #require(meeting["code"] as? String)
-            let annSignal = try await h.openSignal()
-            try await annSignal.sendJSON(["type": "join", "token": try await h.joinToken(code: code, as: ann)])
-            _ = try await annSignal.next(timeout: 5) { $0["type"] as? String == "joined" }
-            let benSignal = try await h.openSignal()
-            try await benSignal.sendJSON(["type": "join", "token": try await h.joinToken(code: code, as: ben)])
-            let benJoined = try await benSignal.next(timeout: 5) { $0["type"] as? String == "joined" }
+            let (annSignal, _) = try await h.joinRoom(code: code, as: ann)
+            let (benSignal, benJoined) = try await h.joinRoom(code: code, as: ben)
             let benID = try #require(benJoined["participantId"] as? String)
-            let cySignal = try await h.openSignal()
-            try await cySignal.sendJSON(["type": "join", "token": try await h.joinToken(code: code, as: cy)])
-            _ = try await cySignal.next(timeout: 5) { $0["type"] as? String == "joined" }
+            let (cySignal, _) = try await h.joinRoom(code: code, as: cy)
 
             try await annSignal.sendJSON(["type": "host.cohost", "participantId": benID, "cohost": true])
             _ = try await benSignal.next(timeout: 5) {

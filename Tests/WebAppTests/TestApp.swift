@@ -154,6 +154,15 @@ extension Harness {
         return inbox
     }
 
+    /// `person` opens a signaling socket and joins the meeting's room; returns
+    /// the socket and the `joined` message.
+    func joinRoom(code: String, as person: Person) async throws -> (LiveInbox, JSONObject) {
+        let signal = try await openSignal()
+        try await signal.sendJSON(["type": "join", "token": try await joinToken(code: code, as: person)])
+        let joined = try await signal.next(timeout: 5) { $0["type"] as? String == "joined" }
+        return (signal, joined)
+    }
+
     /// A join token for `person` (or a guest named `guest`) in the meeting with `code`.
     func joinToken(code: String, as person: Person? = nil, guest: String? = nil) async throws -> String {
         let reply = try await call(.post, "/api/v1/join/\(code)", as: person, json: guest.map { ["displayName": $0] } ?? [:])
