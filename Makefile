@@ -16,7 +16,7 @@ PG_PORT      ?= 55432
 
 # Debian packages: to build and run (OpenSSL and libsrtp2 for DTLS-SRTP, tzdata for
 # time zones) and to test (a browser, a database, a TURN server, tools).
-RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core
+RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
 
 .PHONY: run test build release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
@@ -89,7 +89,7 @@ bench-gateway: .venv-bench/bin/python
 # once (real rooms, publishers and recorders in one process). BENCH_ARGS passes
 # options, e.g. BENCH_ARGS="--meeting-seconds 30 --rooms 1,4,16"; see --help.
 bench-recording:
-	@scripts/install-packages.sh ffmpeg fonts-dejavu-core libopus-dev libssl-dev libsrtp2-dev
+	@scripts/install-packages.sh ffmpeg fonts-dejavu-core fonts-wqy-microhei libopus-dev libssl-dev libsrtp2-dev
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product RecordingBench --scratch-path .build-release
 	.build-release/release/RecordingBench $(BENCH_ARGS)

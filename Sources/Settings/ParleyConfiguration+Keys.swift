@@ -115,6 +115,7 @@ extension ParleyConfiguration {
         Key(name: "recording.directory") { c, v throws(ConfigurationError) in c.recording.directory = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "recording.ffmpeg") { c, v throws(ConfigurationError) in c.recording.ffmpeg = try nonEmpty(v) },
         Key(name: "recording.font") { c, v throws(ConfigurationError) in c.recording.font = try nonEmpty(v) },
+        Key(name: "recording.cjk_font") { c, v throws(ConfigurationError) in c.recording.cjkFont = try nonEmpty(v) },
         Key(name: "recording.composite_jobs") { c, v throws(ConfigurationError) in c.recording.compositeJobs = try int(v, 1...16) },
         Key(name: "recording.composite_threads") { c, v throws(ConfigurationError) in c.recording.compositeThreads = try int(v, 0...64) },
         Key(name: "recording.max_recordings") { c, v throws(ConfigurationError) in c.recording.maxRecordings = try int(v, 0...1000) },

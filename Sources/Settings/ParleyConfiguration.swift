@@ -119,6 +119,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var ffmpeg = "/usr/bin/ffmpeg"
         /// The font for participants' names in the composite.
         public var font = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+        /// The font for names in Chinese, Japanese or Korean (DejaVu has none of them).
+        public var cjkFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
         /// Composite jobs that run at once; more wait in a queue.
         public var compositeJobs = 1
         /// Threads each ffmpeg job may use; 0 lets ffmpeg choose.

@@ -67,7 +67,7 @@ public enum ParleyServer {
             store: store, rooms: rooms,
             settings: RecordingSettings(
                 directory: URL(fileURLWithPath: configuration.recordingDirectory, isDirectory: true),
-                ffmpeg: recordingSettings.ffmpeg, font: recordingSettings.font,
+                ffmpeg: recordingSettings.ffmpeg, font: recordingSettings.font, cjkFont: recordingSettings.cjkFont,
                 compositeJobs: recordingSettings.compositeJobs, compositeThreads: recordingSettings.compositeThreads,
                 maxRecordings: recordingSettings.maxRecordings,
                 minFreeBytes: Int64(recordingSettings.minFreeMegabytes) * 1_000_000),

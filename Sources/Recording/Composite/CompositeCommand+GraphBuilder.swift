@@ -26,6 +26,7 @@ extension CompositeCommand {
         let duration: Double
         let workDirectory: URL
         let fontFile: String
+        let cjkFontFile: String
 
         private var lines: [String] = []
         /// Shown video tracks and their input index, in input order.
@@ -39,11 +40,12 @@ extension CompositeCommand {
         static let tileColor = "0x2c2c33"
         static let screenColor = "0x000000"
 
-        init(layout: CompositeLayout, duration: Double, workDirectory: URL, fontFile: String) {
+        init(layout: CompositeLayout, duration: Double, workDirectory: URL, fontFile: String, cjkFontFile: String) {
             self.layout = layout
             self.duration = duration
             self.workDirectory = workDirectory
             self.fontFile = fontFile
+            self.cjkFontFile = cjkFontFile
         }
 
         var script: String { lines.joined(separator: ";\n") + "\n" }
@@ -159,7 +161,8 @@ extension CompositeCommand {
         private mutating func drawtext(_ label: Label, _ placement: Placement) -> String {
             let textFile = textFile(for: label.text)
             let y = placement.piecewise { "\($0.frame.y)+(\($0.frame.height)-text_h)/2" }
-            var filter = "drawtext=fontfile=\(FilterEscaping.optionValue(fontFile))"
+            let font = CompositeCommand.needsCJKFont(label.text) ? cjkFontFile : fontFile
+            var filter = "drawtext=fontfile=\(FilterEscaping.optionValue(font))"
                 + ":textfile=\(FilterEscaping.optionValue(textFile.path))"
                 + ":expansion=none:fontsize=\(label.fontSize):y='\(y)'"
             switch label.style {

@@ -65,6 +65,19 @@ extension CompositeCommand {
         return result.isEmpty ? "Participant" : result
     }
 
+    /// Whether `text` has characters DejaVu Sans cannot draw but the CJK font
+    /// can: Hangul Jamo and syllables, CJK radicals, punctuation, kana and
+    /// ideographs, compatibility ideographs, and full-width forms.
+    static func needsCJKFont(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x1100...0x11FF, 0x2E80...0x9FFF, 0xA960...0xA97F, 0xAC00...0xD7FF, 0xF900...0xFAFF,
+                 0xFE30...0xFE4F, 0xFF00...0xFFEF: true
+            default: false
+            }
+        }
+    }
+
     /// `text` cut to about what fits `width` pixels at `fontSize`, with an
     /// ellipsis: DejaVu Sans letters average under 0.62 em; other scripts and
     /// emoji are counted as a full em. drawtext does not clip, so an estimate

@@ -33,6 +33,10 @@ import Foundation
 public struct CompositeCommand: Sendable {
     /// The font Debian's `fonts-dejavu-core` installs.
     public static let defaultFontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    /// For names in Chinese, Japanese or Korean, which DejaVu Sans lacks
+    /// (Debian's `fonts-wqy-microhei`: CJK, Hangul and kana, with Latin and
+    /// Cyrillic too, so a mixed name draws whole).
+    public static let defaultCJKFontFile = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 
     /// A file ffmpeg reads from the work directory.
     public struct WorkFile: Sendable, Equatable {
@@ -75,6 +79,8 @@ public struct CompositeCommand: Sendable {
     ///     (``writeWorkFiles()``); the caller creates and removes it.
     ///   - output: the file ffmpeg writes (an `.mp4`; any existing file is replaced).
     ///   - fontFile: a TrueType font for the names.
+    ///   - cjkFontFile: the font for names with CJK or Hangul characters;
+    ///     `fontFile` draws them too when this file does not exist (as boxes).
     public init(
         manifest: RecordingManifest,
         layout: CompositeLayout,
@@ -82,6 +88,7 @@ public struct CompositeCommand: Sendable {
         workDirectory: URL,
         output: URL,
         fontFile: String = CompositeCommand.defaultFontFile,
+        cjkFontFile: String = CompositeCommand.defaultCJKFontFile,
         encoding: Encoding = Encoding()
     ) throws(CompositeError) {
         guard manifest.duration.isFinite, manifest.duration > 0, layout.frameCount > 0 else {
@@ -107,7 +114,8 @@ public struct CompositeCommand: Sendable {
         inputs = files
 
         var builder = GraphBuilder(
-            layout: layout, duration: manifest.duration, workDirectory: workDirectory, fontFile: fontFile
+            layout: layout, duration: manifest.duration, workDirectory: workDirectory, fontFile: fontFile,
+            cjkFontFile: FileManager.default.fileExists(atPath: cjkFontFile) ? cjkFontFile : fontFile
         )
         for (index, track) in videoInputs.enumerated() {
             builder.addVideoInput(index: index, trackID: track.id)

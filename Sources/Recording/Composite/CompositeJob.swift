@@ -16,6 +16,7 @@ public struct CompositeJob: Sendable {
         /// Encoder settings, including the ffmpeg thread cap.
         public var encoding = CompositeCommand.Encoding()
         public var fontFile = CompositeCommand.defaultFontFile
+        public var cjkFontFile = CompositeCommand.defaultCJKFontFile
         /// Parent of the job's work directory (filter script, name files), removed afterwards.
         public var workDirectoryParent = FileManager.default.temporaryDirectory
 
@@ -62,7 +63,7 @@ public struct CompositeJob: Sendable {
         let command = try CompositeCommand(
             manifest: manifest, layout: layout, recordingDirectory: recordingDirectory,
             workDirectory: workDirectory, output: partial,
-            fontFile: configuration.fontFile, encoding: configuration.encoding
+            fontFile: configuration.fontFile, cjkFontFile: configuration.cjkFontFile, encoding: configuration.encoding
         )
         for input in command.inputs where !FileManager.default.fileExists(atPath: input.url.path) {
             throw CompositeError.missingTrackFile(trackID: input.trackID, path: input.url.path)

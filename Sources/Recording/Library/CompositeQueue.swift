@@ -91,6 +91,7 @@ actor CompositeQueue {
             var configuration = CompositeJob.Configuration()
             configuration.ffmpegPath = settings.ffmpeg
             configuration.fontFile = settings.font
+            configuration.cjkFontFile = settings.cjkFont
             configuration.encoding.threads = settings.compositeThreads
             // Work files next to the recording: the same disk, and gone with it.
             configuration.workDirectoryParent = directory

@@ -6,6 +6,8 @@ public struct RecordingSettings: Sendable {
     public var directory: URL
     public var ffmpeg: String
     public var font: String
+    /// The font for names in Chinese, Japanese or Korean.
+    public var cjkFont: String
     /// Composite jobs at once.
     public var compositeJobs: Int
     /// Threads per ffmpeg job; 0 lets ffmpeg choose.
@@ -21,12 +23,14 @@ public struct RecordingSettings: Sendable {
     public var stopBelowFreeBytes: Int64
 
     public init(directory: URL, ffmpeg: String = "/usr/bin/ffmpeg",
-                font: String = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                font: String = CompositeCommand.defaultFontFile,
+                cjkFont: String = CompositeCommand.defaultCJKFontFile,
                 compositeJobs: Int = 1, compositeThreads: Int = 2, maxRecordings: Int = 20,
                 minFreeBytes: Int64 = 0, stopBelowFreeBytes: Int64? = nil) {
         self.directory = directory
         self.ffmpeg = ffmpeg
         self.font = font
+        self.cjkFont = cjkFont
         self.compositeJobs = compositeJobs
         self.compositeThreads = compositeThreads
         self.maxRecordings = maxRecordings

@@ -52,6 +52,34 @@ struct CompositeCommandTests {
         #expect(CompositeCommand.fitted("Ann", width: 248, fontSize: 12) == "Ann")
     }
 
+    /// Each label is drawn with a font that has its characters: CJK and
+    /// Hangul names with the CJK font, everything else with DejaVu Sans.
+    @Test func cjkNamesAreDrawnWithTheCJKFont() throws {
+        let cjk = "/fonts/cjk.ttc", latin = "/fonts/latin.ttf"
+        try withTemporaryDirectory { directory in
+            let cjkFile = directory.appendingPathComponent("cjk.ttc")
+            try Data().write(to: cjkFile)
+            var manifest = ManifestFixture.meeting(3)
+            manifest.participants[0].displayName = "Ann Lee"
+            manifest.participants[1].displayName = "王小明 (Wang)"
+            manifest.participants[2].displayName = "김민준"
+            let command = try CompositeCommand(manifest: manifest, layout: CompositeLayout(manifest: manifest),
+                                               recordingDirectory: recording, workDirectory: work, output: output,
+                                               fontFile: latin, cjkFontFile: cjkFile.path)
+            let drawtexts = command.filterScript.components(separatedBy: "drawtext=").dropFirst()
+            #expect(drawtexts.count == 3)
+            #expect(drawtexts.filter { $0.hasPrefix("fontfile=\(cjkFile.path):") }.count == 2, "\(drawtexts)")
+            #expect(drawtexts.filter { $0.hasPrefix("fontfile=\(latin):") }.count == 1)
+            // Without the CJK font installed, the main font draws everything.
+            let without = try CompositeCommand(manifest: manifest, layout: CompositeLayout(manifest: manifest),
+                                               recordingDirectory: recording, workDirectory: work, output: output,
+                                               fontFile: latin, cjkFontFile: cjk)
+            #expect(!without.filterScript.contains(cjk))
+        }
+        #expect(CompositeCommand.needsCJKFont("こんにちは") && CompositeCommand.needsCJKFont("ＡＢＣ"))
+        #expect(!CompositeCommand.needsCJKFont("Zoë Ωmega Дмитрий"))
+    }
+
     @Test func argumentsPlaceTracksOnTheirOwnTimestamps() throws {
         let command = try command(ManifestFixture.meeting(2))
         let arguments = command.arguments

@@ -270,6 +270,35 @@ extension FFmpegTests {
             }
         }
 
+        /// Two callers whose names are three ideographs each: drawn as glyphs
+        /// (the two labels differ), not as the same three empty boxes.
+        @Test func cjkNamesAreDrawnAsGlyphsNotBoxes() async throws {
+            let directory = try MediaTool.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = RecordingManifest(duration: 2, participants: [
+                ManifestFixture.person("a", "王小明", role: "participant", from: 0, to: 2),
+                ManifestFixture.person("b", "李大华", role: "participant", from: 0, to: 2),
+            ], tracks: [])
+            let output = directory.appendingPathComponent("names.mp4")
+            try await CompositeJob(manifest: manifest, recordingDirectory: directory, output: output).run()
+            let image = try MediaTool.frame(of: output, at: 1)
+            let layout = CompositeLayout(manifest: manifest)
+            let tiles = try #require(layout.segments.first?.tiles)
+            #expect(tiles.count == 2)
+            // The centred name's strip in each tile, as bright (text) or not.
+            let strips = tiles.map { tile -> [Bool] in
+                let size = CompositeCommand.centerFontSize(tileHeight: tile.frame.height)
+                let strip = CompositeCommand.Label.placement(style: .center, fontSize: size, in: tile.frame)
+                return (strip.y..<(strip.y + strip.height)).flatMap { y in
+                    (strip.x..<(strip.x + strip.width)).map { x in (image.pixel(x, y)?.g ?? 0) > 160 }
+                }
+            }
+            let lit = strips.map { $0.filter { $0 }.count }
+            #expect(lit.allSatisfy { $0 > 200 }, "names drawn: \(lit) bright pixels")
+            let differing = zip(strips[0], strips[1]).filter { $0 != $1 }.count
+            #expect(differing > lit.min()! / 3, "the two names look alike (\(differing) pixels differ): boxes, not glyphs")
+        }
+
         @Test func phoneOnlyRecordingWithoutTracks() async throws {
             let directory = try MediaTool.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
