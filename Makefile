@@ -25,8 +25,14 @@ run: deps-run build
 	@mkdir -p $(DATA_DIR)
 	.build/debug/parley serve --http $(HTTP) --media $(MEDIA) --sip $(SIP) --data-dir $(DATA_DIR) $(if $(PUBLIC_ADDRESS),--public-address $(PUBLIC_ADDRESS))
 
-test: deps-test build
-	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build
+# The recording tests encode and composite media with ffmpeg: run together
+# with everything else they take both cores for minutes, and the real-time
+# tests (SIP timers, ICE consent, the 20 ms phone mix) miss their deadlines.
+# So they run in a pass of their own.
+SWIFT_TEST  = $(SWIFT) test --skip-build
+MEDIA_TESTS = '^RecordingTests\.'
+
+test: deps-test build unit
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory contract
 
@@ -39,7 +45,8 @@ release:
 	$(SWIFT) build -c release --product parley
 
 unit: build
-	scripts/with-postgres.sh $(PG_PORT) $(SWIFT) test --skip-build
+	scripts/with-postgres.sh $(PG_PORT) $(SWIFT_TEST) --skip $(MEDIA_TESTS)
+	$(SWIFT_TEST) --filter $(MEDIA_TESTS)
 
 # Browser tests: headless Chromium and Parley in a private network namespace
 # that has only a loopback interface (see ../shared/TESTING.md).

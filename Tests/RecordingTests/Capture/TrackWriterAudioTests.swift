@@ -5,9 +5,9 @@ import Testing
 /// Real Opus from ffmpeg, one packet per RTP payload (RFC 7587), through
 /// `TrackWriter` into WebM.
 @Suite struct TrackWriterAudioTests {
-    @Test func opusStreamBecomesAPlayableWebM() throws {
-        try withTemporaryDirectory { directory in
-            let packets = try MediaFixtures.opusPackets(in: directory, seconds: 12, frequency: 440)
+    @Test func opusStreamBecomesAPlayableWebM() async throws {
+        try await withTemporaryDirectory { directory in
+            let packets = try await MediaFixtures.opusPackets(in: directory, seconds: 12, frequency: 440)
             #expect(packets.count >= 600)
             var packetizer = TestPacketizer(payloadType: 111)
             let stream = TestStreams.opus(packets, start: 7.0, packetizer: &packetizer)
@@ -34,12 +34,12 @@ import Testing
             let clusters = (0..<bytes.count - 3).filter { bytes[$0..<$0 + 4].elementsEqual(clusterID) }
             #expect(clusters.count == 3)
 
-            let streams = try Tool.streams(file)
+            let streams = try await Tool.streams(file)
             #expect(streams.count == 1 && streams.first?.codec == "opus" && streams.first?.frames == packets.count)
-            let times = try Tool.packets(file)
+            let times = try await Tool.packets(file)
             #expect(abs((times.first?.time ?? 0) - 7.0) < 0.008, "first packet at 7 s less at most the 6.5 ms codec delay")
-            #expect(try Tool.decodeErrors(file) == "")
-            let samples = try Tool.decodeAudio(file)
+            await #expect(try Tool.decodeErrors(file) == "")
+            let samples = try await Tool.decodeAudio(file)
             let decoded: Double = Double(samples.count) / 48000
             let sent: Double = Double(packets.count) * 0.02
             #expect(abs(decoded - sent) < 0.03, "decoded \(decoded) s of \(sent) s")

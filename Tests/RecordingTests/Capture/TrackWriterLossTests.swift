@@ -5,9 +5,9 @@ import Testing
 /// Loss, reordering, duplicates, junk and a mid-stream start, with real VP8 and
 /// H.264: what is written must still decode cleanly.
 @Suite struct TrackWriterLossTests {
-    @Test func lostPacketDropsFramesUntilTheNextKeyframe() throws {
-        try withTemporaryDirectory { directory in
-            let frames = try MediaFixtures.vp8Frames(in: directory, seconds: 3)
+    @Test func lostPacketDropsFramesUntilTheNextKeyframe() async throws {
+        try await withTemporaryDirectory { directory in
+            let frames = try await MediaFixtures.vp8Frames(in: directory, seconds: 3)
             var packetizer = TestPacketizer(payloadType: 96)
             packetizer.mtu = 600 // several packets per frame
             var stream = TestStreams.vp8(frames, start: 1.0, packetizer: &packetizer)
@@ -33,20 +33,20 @@ import Testing
             #expect(zip(afterLoss, afterLoss.dropFirst()).allSatisfy { $1 - $0 >= 0.5 }, "throttled: \(afterLoss)")
             #expect(afterLoss.count == 2)
 
-            let packets = try Tool.packets(file)
+            let packets = try await Tool.packets(file)
             let expected = (Array(0..<40) + Array(60..<90)).map { 1.0 + Double($0) / 30 }
             #expect(packets.count == expected.count)
             #expect(zip(packets, expected).allSatisfy { abs($0.time - $1) < 0.001 }, "the right frames, on time")
-            #expect(try Tool.decodeErrors(file) == "")
-            #expect(try Tool.streams(file).first?.frames == 70)
-            let centre = try Tool.centrePixel(file, frame: 45, width: 320, height: 240)
+            await #expect(try Tool.decodeErrors(file) == "")
+            await #expect(try Tool.streams(file).first?.frames == 70)
+            let centre = try await Tool.centrePixel(file, frame: 45, width: 320, height: 240)
             #expect(centre.r > 200 && centre.g < 60 && centre.b < 60)
         }
     }
 
-    @Test func lostKeyframeFragmentWaitsForTheNextIDR() throws {
-        try withTemporaryDirectory { directory in
-            let units = try MediaFixtures.h264AccessUnits(in: directory, seconds: 3)
+    @Test func lostKeyframeFragmentWaitsForTheNextIDR() async throws {
+        try await withTemporaryDirectory { directory in
+            let units = try await MediaFixtures.h264AccessUnits(in: directory, seconds: 3)
             var packetizer = TestPacketizer(payloadType: 102)
             var stream = TestStreams.h264(units, start: 0.5, packetizer: &packetizer)
             #expect(stream[30].count >= 3)
@@ -59,16 +59,16 @@ import Testing
             #expect(writer.framesWritten == 60)
             #expect(writer.framesDropped == 30)
             #expect(actions.contains { $0.action == .requestKeyframe && $0.arrival >= 1.5 && $0.arrival < 2.5 })
-            let packets = try Tool.packets(file)
+            let packets = try await Tool.packets(file)
             #expect(packets.count == 60)
             #expect(abs((packets.dropFirst(30).first?.time ?? 0) - 2.5) < 0.001, "resumes at the IDR of frame 60")
-            #expect(try Tool.decodeErrors(file) == "")
+            await #expect(try Tool.decodeErrors(file) == "")
         }
     }
 
-    @Test func reorderedDuplicatedAndJunkPacketsStillGiveEveryFrame() throws {
-        try withTemporaryDirectory { directory in
-            let frames = try MediaFixtures.vp8Frames(in: directory, seconds: 2)
+    @Test func reorderedDuplicatedAndJunkPacketsStillGiveEveryFrame() async throws {
+        try await withTemporaryDirectory { directory in
+            let frames = try await MediaFixtures.vp8Frames(in: directory, seconds: 2)
             var packetizer = TestPacketizer(payloadType: 96)
             packetizer.mtu = 500
             let stream = TestStreams.vp8(frames, start: 0, packetizer: &packetizer).flatMap { $0 }
@@ -114,9 +114,9 @@ import Testing
         }
     }
 
-    @Test func startingMidStreamWaitsForAKeyframeAndKeepsAsking() throws {
-        try withTemporaryDirectory { directory in
-            let frames = try MediaFixtures.vp8Frames(in: directory, seconds: 2)
+    @Test func startingMidStreamWaitsForAKeyframeAndKeepsAsking() async throws {
+        try await withTemporaryDirectory { directory in
+            let frames = try await MediaFixtures.vp8Frames(in: directory, seconds: 2)
             var packetizer = TestPacketizer(payloadType: 96)
             let stream = TestStreams.vp8(frames, start: 4, packetizer: &packetizer)
             let file = directory.appendingPathComponent("camera.webm")
@@ -131,8 +131,8 @@ import Testing
             #expect(writer.framesDropped == 20)
             #expect(writer.framesWritten == 30)
             #expect(writer.firstTimestamp == 5.0, "the first keyframe, frame 30, arrived at 5 s")
-            #expect(try Tool.packets(file).first?.time == 5.0)
-            #expect(try Tool.decodeErrors(file) == "")
+            await #expect(try Tool.packets(file).first?.time == 5.0)
+            await #expect(try Tool.decodeErrors(file) == "")
         }
     }
 }

@@ -42,15 +42,15 @@ extension FFmpegTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let tracks = directory.appendingPathComponent("tracks")
             try FileManager.default.createDirectory(at: tracks, withIntermediateDirectories: true)
-            try MediaTool.makeVP8("color=red:s=640x360:r=25:d=10", offset: 0, to: tracks.appendingPathComponent("red.webm"))
+            try await MediaTool.makeVP8("color=red:s=640x360:r=25:d=10", offset: 0, to: tracks.appendingPathComponent("red.webm"))
             // Bob's camera sends one frame a second, half-way between the layout changes at 3 and 4 s.
-            try MediaTool.makeVP8("color=blue:s=640x480:r=1:d=8", offset: 2.5, to: tracks.appendingPathComponent("blue.webm"))
+            try await MediaTool.makeVP8("color=blue:s=640x480:r=1:d=8", offset: 2.5, to: tracks.appendingPathComponent("blue.webm"))
             // One frame a second, like a static shared screen.
-            try MediaTool.makeVP8("color=green:s=1280x720:r=1:d=3", offset: 4, to: tracks.appendingPathComponent("screen.webm"))
-            try MediaTool.makeOpus("sine=f=440:r=48000:d=10", offset: 0, to: tracks.appendingPathComponent("a440.webm"))
-            try MediaTool.makeOpus("sine=f=880:r=48000:d=8", offset: 2, to: tracks.appendingPathComponent("a880.webm"))
+            try await MediaTool.makeVP8("color=green:s=1280x720:r=1:d=3", offset: 4, to: tracks.appendingPathComponent("screen.webm"))
+            try await MediaTool.makeOpus("sine=f=440:r=48000:d=10", offset: 0, to: tracks.appendingPathComponent("a440.webm"))
+            try await MediaTool.makeOpus("sine=f=880:r=48000:d=8", offset: 2, to: tracks.appendingPathComponent("a880.webm"))
             // File time 2…3.5 dropped: no blocks at all for 5…6.5 on the timeline.
-            try MediaTool.makeOpus("sine=f=1000:r=48000:d=7", filter: "aselect='not(between(t,2,3.5))',aformat=channel_layouts=mono",
+            try await MediaTool.makeOpus("sine=f=1000:r=48000:d=7", filter: "aselect='not(between(t,2,3.5))',aformat=channel_layouts=mono",
                                    offset: 3, to: tracks.appendingPathComponent("phone.webm"))
 
             func track(_ id: String, _ who: String, _ source: String, _ kind: String, _ start: Double,
@@ -98,7 +98,7 @@ extension FFmpegTests {
             #expect(progress == progress.sorted(), "monotonic: \(progress)")
             #expect(progress.last == 1)
 
-            let probe = try MediaTool.probe(output)
+            let probe = try await MediaTool.probe(output)
             #expect(probe.codecs.sorted() == ["aac", "h264"])
             #expect(abs(probe.duration - 10) <= 0.1, "duration \(probe.duration)")
 
@@ -114,7 +114,7 @@ extension FFmpegTests {
             ]
             for (seconds, content, colour) in checks {
                 let (x, y) = try tileCentre(layout, at: seconds, showing: content)
-                let image = try MediaTool.frame(of: output, at: seconds)
+                let image = try await MediaTool.frame(of: output, at: seconds)
                 let pixel = image.pixel(x, y)
                 #expect(isColour(pixel, colour), "\(content) at \(seconds) s: \(String(describing: pixel))")
             }
@@ -122,15 +122,15 @@ extension FFmpegTests {
             // is rescaled at once, not drawn at its old size spilling out of the tile.
             let bob = try #require(layout.segments.first { $0.startFrame <= 80 && 80 < $0.endFrame }?
                 .tiles.first { $0.participantID == "bob" }?.frame)
-            let early = try MediaTool.frame(of: output, at: 3.2)
+            let early = try await MediaTool.frame(of: output, at: 3.2)
             #expect(isColour(early.pixel(bob.midX, bob.midY), blue))
             let below = early.pixel(bob.midX, bob.y + bob.height + 3)
             #expect(isColour(below, (27, 27, 31), tolerance: 12), "below Bob's tile: \(String(describing: below))")
             // While the screen is shared it takes the left four fifths; the grid is back at 9 s.
             #expect(layout.segments.filter(\.showsScreen).map(\.start) == [4, 5.52, 6])
-            #expect(isColour(try MediaTool.frame(of: output, at: 5).pixel(200, 600), green))
+            await #expect(isColour(try MediaTool.frame(of: output, at: 5).pixel(200, 600), green))
 
-            let samples = try MediaTool.audio(of: output)
+            let samples = try await MediaTool.audio(of: output)
             func tone(_ frequency: Double, _ from: Double, _ to: Double) -> Double {
                 MediaTool.tone(samples, frequency: frequency, from: from, to: to)
             }
@@ -158,9 +158,9 @@ extension FFmpegTests {
             defer { try? FileManager.default.removeItem(at: directory) }
             let tracks = directory.appendingPathComponent("tracks")
             try FileManager.default.createDirectory(at: tracks, withIntermediateDirectories: true)
-            try MediaTool.makeVP8("color=red:s=320x240:r=30:d=2.5[a];color=blue:s=320x240:r=30:d=2[b];[a][b]concat",
+            try await MediaTool.makeVP8("color=red:s=320x240:r=30:d=2.5[a];color=blue:s=320x240:r=30:d=2[b];[a][b]concat",
                                   offset: 1.5, to: tracks.appendingPathComponent("flip.webm"))
-            try MediaTool.makeOpus("aevalsrc='0.5*sin(2*PI*1000*t)*(between(t,2.3,2.5)+between(t,4.3,4.5))':s=48000:d=5",
+            try await MediaTool.makeOpus("aevalsrc='0.5*sin(2*PI*1000*t)*(between(t,2.3,2.5)+between(t,4.3,4.5))':s=48000:d=5",
                                    offset: 0.7, to: tracks.appendingPathComponent("beep.webm"))
             let manifest = RecordingManifest(
                 duration: 6,
@@ -178,14 +178,14 @@ extension FFmpegTests {
 
             let layout = CompositeLayout(manifest: manifest)
             let (x, y) = try tileCentre(layout, at: 3, showing: .camera(trackID: "flip"))
-            let pixels = try MediaTool.pixelTrack(of: output, x: x, y: y)
+            let pixels = try await MediaTool.pixelTrack(of: output, x: x, y: y)
             #expect(pixels.count == 150)
             let firstRed = try #require(pixels.firstIndex { isColour($0, (255, 0, 0)) })
             let firstBlue = try #require(pixels.firstIndex { isColour($0, (0, 0, 255)) })
             #expect(abs(Double(firstRed) / 25 - 1.5) <= 0.04, "camera appears at \(Double(firstRed) / 25) s")
             #expect(abs(Double(firstBlue) / 25 - 4.0) <= 0.04, "colour flips at \(Double(firstBlue) / 25) s")
 
-            let samples = try MediaTool.audio(of: output)
+            let samples = try await MediaTool.audio(of: output)
             let onset = try #require(samples.firstIndex { abs($0) > 0.05 })
             #expect(abs(Double(onset) / 48000 - 3.0) <= 0.04, "beep starts at \(Double(onset) / 48000) s")
             #expect(MediaTool.peak(samples, from: 3.05, to: 3.15) > 0.2)
@@ -201,13 +201,13 @@ extension FFmpegTests {
             try FileManager.default.createDirectory(at: tracks, withIntermediateDirectories: true)
             let small = directory.appendingPathComponent("small.webm")
             let large = directory.appendingPathComponent("large.webm")
-            try MediaTool.makeVP8("color=red:s=320x180:r=25:d=1.5", offset: 0, to: small)
-            try MediaTool.makeVP8("color=red:s=1280x720:r=25:d=1.5", offset: 0, to: large)
+            try await MediaTool.makeVP8("color=red:s=320x180:r=25:d=1.5", offset: 0, to: small)
+            try await MediaTool.makeVP8("color=red:s=1280x720:r=25:d=1.5", offset: 0, to: large)
             let list = directory.appendingPathComponent("list.txt")
             try "file '\(small.path)'\nfile '\(large.path)'\n".write(to: list, atomically: true, encoding: .utf8)
-            try MediaTool.ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy",
+            try await MediaTool.ffmpeg(["-f", "concat", "-safe", "0", "-i", list.path, "-c", "copy",
                                   tracks.appendingPathComponent("cam-a.webm").path])
-            try MediaTool.ffmpeg(["-f", "lavfi", "-i", "color=green:s=640x360:r=30:d=2.5", "-c:v", "libx264",
+            try await MediaTool.ffmpeg(["-f", "lavfi", "-i", "color=green:s=640x360:r=30:d=2.5", "-c:v", "libx264",
                                   "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-output_ts_offset", "0.5",
                                   tracks.appendingPathComponent("cam-b.mkv").path])
             var manifest = ManifestFixture.meeting(2, duration: 3)
@@ -218,7 +218,7 @@ extension FFmpegTests {
             let output = directory.appendingPathComponent("mixed.mp4")
             try await CompositeJob(manifest: manifest, recordingDirectory: directory, output: output).run()
 
-            let probe = try MediaTool.probe(output)
+            let probe = try await MediaTool.probe(output)
             #expect(probe.codecs.sorted() == ["aac", "h264"])
             #expect(abs(probe.duration - 3) <= 0.1)
             let layout = CompositeLayout(manifest: manifest)
@@ -226,13 +226,13 @@ extension FFmpegTests {
             // graph there, ffmpeg's default, loses a few frames).
             let (ax, ay) = try tileCentre(layout, at: 1, showing: .camera(trackID: "cam-a"))
             let (bx, by) = try tileCentre(layout, at: 1, showing: .camera(trackID: "cam-b"))
-            let vp8 = try MediaTool.pixelTrack(of: output, x: ax, y: ay)
-            let h264 = try MediaTool.pixelTrack(of: output, x: bx, y: by)
+            let vp8 = try await MediaTool.pixelTrack(of: output, x: ax, y: ay)
+            let h264 = try await MediaTool.pixelTrack(of: output, x: bx, y: by)
             #expect(vp8.count == 75)
             #expect(vp8.indices.filter { !isColour(vp8[$0], (255, 0, 0)) } == [])
             #expect(h264.indices.filter { !isColour(h264[$0], (0, 128, 0)) } == Array(0..<13), "green from 0.52 s")
             for seconds in [1.0, 2.5] {
-                let image = try MediaTool.frame(of: output, at: seconds)
+                let image = try await MediaTool.frame(of: output, at: seconds)
                 let (ax, ay) = try tileCentre(layout, at: seconds, showing: .camera(trackID: "cam-a"))
                 let (bx, by) = try tileCentre(layout, at: seconds, showing: .camera(trackID: "cam-b"))
                 #expect(isColour(image.pixel(ax, ay), (255, 0, 0)), "VP8 at \(seconds) s")
@@ -253,14 +253,14 @@ extension FFmpegTests {
             let frequencies = [300, 500, 700, 1100]
             for (n, f) in frequencies.enumerated() {
                 // 0.75 of full scale each.
-                try MediaTool.makeOpus("sine=f=\(f):r=48000:d=4,volume=6", offset: 0, to: tracks.appendingPathComponent("mic-p\(n).webm"))
+                try await MediaTool.makeOpus("sine=f=\(f):r=48000:d=4,volume=6", offset: 0, to: tracks.appendingPathComponent("mic-p\(n).webm"))
             }
             let people = frequencies.indices.map { ManifestFixture.person("p\($0)", "Person \($0)", role: "phone", from: 0, to: 4) }
             let manifest = RecordingManifest(duration: 4, participants: people,
                                              tracks: people.map { ManifestFixture.microphone($0.id, live: [(0, 4)]) })
             let output = directory.appendingPathComponent("loud.mp4")
             try await CompositeJob(manifest: manifest, recordingDirectory: directory, output: output).run()
-            let samples = try MediaTool.audio(of: output)
+            let samples = try await MediaTool.audio(of: output)
             let peak = MediaTool.peak(samples, from: 0.5, to: 3.5)
             #expect(peak < 0.97, "peak \(peak): the mix clips")
             #expect(samples.filter { abs($0) > 0.99 }.isEmpty, "clipped samples")
@@ -281,7 +281,7 @@ extension FFmpegTests {
             ], tracks: [])
             let output = directory.appendingPathComponent("names.mp4")
             try await CompositeJob(manifest: manifest, recordingDirectory: directory, output: output).run()
-            let image = try MediaTool.frame(of: output, at: 1)
+            let image = try await MediaTool.frame(of: output, at: 1)
             let layout = CompositeLayout(manifest: manifest)
             let tiles = try #require(layout.segments.first?.tiles)
             #expect(tiles.count == 2)
@@ -307,15 +307,15 @@ extension FFmpegTests {
             ], tracks: [])
             let output = directory.appendingPathComponent("silent.mp4")
             try await CompositeJob(manifest: manifest, recordingDirectory: directory, output: output).run()
-            let probe = try MediaTool.probe(output)
+            let probe = try await MediaTool.probe(output)
             #expect(probe.codecs.sorted() == ["aac", "h264"])
             #expect(abs(probe.duration - 2) <= 0.1)
-            let image = try MediaTool.frame(of: output, at: 1)
+            let image = try await MediaTool.frame(of: output, at: 1)
             #expect(isColour(image.pixel(100, 100), (44, 44, 51), tolerance: 12), "dark name tile")
             // The name is drawn in white somewhere in the middle band of the tile.
             let bright = (300..<420).contains { y in (200..<1080).contains { x in (image.pixel(x, y)?.g ?? 0) > 200 } }
             #expect(bright, "name text drawn")
-            let samples = try MediaTool.audio(of: output)
+            let samples = try await MediaTool.audio(of: output)
             #expect(samples.count > 90000)
             #expect(MediaTool.peak(samples, from: 0, to: 2) < 0.001)
         }

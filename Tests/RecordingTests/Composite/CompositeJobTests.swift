@@ -102,8 +102,8 @@ extension FFmpegTests {
             try FileManager.default.createDirectory(at: tracks, withIntermediateDirectories: true)
             let camera = tracks.appendingPathComponent("cam-p0.webm")
             let microphone = tracks.appendingPathComponent("mic-p0.webm")
-            try MediaTool.makeVP8("color=red:s=320x180:r=25:d=3", offset: 0, to: camera)
-            try MediaTool.makeOpus("sine=f=440:r=48000:d=3", offset: 0, to: microphone)
+            try await MediaTool.makeVP8("color=red:s=320x180:r=25:d=3", offset: 0, to: camera)
+            try await MediaTool.makeOpus("sine=f=440:r=48000:d=3", offset: 0, to: microphone)
             for file in [camera, microphone] {
                 let data = try Data(contentsOf: file)
                 try data.prefix(data.count * 6 / 10).write(to: file)
@@ -111,10 +111,10 @@ extension FFmpegTests {
             let output = directory.appendingPathComponent("out.mp4")
             try await CompositeJob(manifest: ManifestFixture.meeting(1, duration: 3), recordingDirectory: directory,
                                    output: output).run()
-            let probe = try MediaTool.probe(output)
+            let probe = try await MediaTool.probe(output)
             #expect(probe.codecs.sorted() == ["aac", "h264"])
             #expect(abs(probe.duration - 3) <= 0.1)
-            let pixel = try MediaTool.frame(of: output, at: 0.5).pixel(640, 360)
+            let pixel = try await MediaTool.frame(of: output, at: 0.5).pixel(640, 360)
             #expect(pixel.map { $0.r > 200 && $0.g < 60 } == true, "what was written is shown: \(String(describing: pixel))")
         }
 

@@ -5,17 +5,17 @@ import Testing
 /// The tolerant reader: other writers' files, what is not Matroska, and a
 /// mutation sweep that must never trap.
 @Suite struct MatroskaScanTests {
-    @Test func readsFFmpegsKnownSizeClustersAndCues() throws {
-        try withTemporaryDirectory { directory in
+    @Test func readsFFmpegsKnownSizeClustersAndCues() async throws {
+        try await withTemporaryDirectory { directory in
             let file = directory.appendingPathComponent("ffmpeg.webm")
-            try Tool.ffmpeg(MediaFixtures.videoSource(seconds: 2, width: 160, height: 120)
+            try await Tool.ffmpeg(MediaFixtures.videoSource(seconds: 2, width: 160, height: 120)
                 + ["-c:v", "libvpx", "-g", "10", "-f", "webm", file.path])
             let scan = try MatroskaScan(file: file, keepBlocks: true)
             #expect(scan.docType == "webm" && scan.codecID == "V_VP8" && scan.trackCount == 1)
             #expect(scan.tracks.first?.pixelWidth == 160 && scan.tracks.first?.pixelHeight == 120)
             let size = try fileBytes(file).count
             #expect(scan.stop == .end && scan.endOffset == size, "past the Cues to the end")
-            let packets = try Tool.packets(file)
+            let packets = try await Tool.packets(file)
             #expect(scan.blockCount == packets.count)
             #expect(scan.keyframeCount == packets.filter(\.keyframe).count)
             #expect(scan.blocks.map { Double($0.timestamp) / 1000 } == packets.map(\.time))
@@ -69,10 +69,10 @@ import Testing
     /// Mutations of real files (ours and ffmpeg's) and random bytes behind a
     /// valid header: the scan must return or throw its error, never trap, and
     /// what it reports must lie inside the input.
-    @Test func mutationSweepNeverTraps() throws {
-        try withTemporaryDirectory { directory in
+    @Test func mutationSweepNeverTraps() async throws {
+        try await withTemporaryDirectory { directory in
             let ffmpegFile = directory.appendingPathComponent("ffmpeg.webm")
-            try Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=300", "-t", "1", "-c:a", "libopus", "-f", "webm", ffmpegFile.path])
+            try await Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=300", "-t", "1", "-c:a", "libopus", "-f", "webm", ffmpegFile.path])
             let ours = directory.appendingPathComponent("ours.webm")
             let writer = try MatroskaWriter(file: ours, track: .vp8(width: 16, height: 16))
             for index in 0..<40 {

@@ -9,46 +9,46 @@ import Testing
 /// must count the same and say where they end. Cuts inside the header (before
 /// the first block is whole) may fail in ffprobe, never in the scan.
 @Suite struct MatroskaTruncationTests {
-    @Test func vp8FileReadsUpToItsLastWholeBlock() throws {
-        try withTemporaryDirectory { directory in
-            let frames = try MediaFixtures.vp8Frames(in: directory, seconds: 2, gop: 15, width: 160, height: 120)
+    @Test func vp8FileReadsUpToItsLastWholeBlock() async throws {
+        try await withTemporaryDirectory { directory in
+            let frames = try await MediaFixtures.vp8Frames(in: directory, seconds: 2, gop: 15, width: 160, height: 120)
             var packetizer = TestPacketizer(payloadType: 96)
             let stream = TestStreams.vp8(frames, start: 1, packetizer: &packetizer)
             let file = directory.appendingPathComponent("camera.webm")
             let writer = try TrackWriter(file: file, codec: .vp8)
             feed(writer, stream.flatMap { $0 })
             writer.close()
-            try sweep(file, in: directory, offsets: 48)
+            try await sweep(file, in: directory, offsets: 48)
         }
     }
 
-    @Test func opusFileReadsUpToItsLastWholeBlock() throws {
-        try withTemporaryDirectory { directory in
-            let packets = try MediaFixtures.opusPackets(in: directory, seconds: 11)
+    @Test func opusFileReadsUpToItsLastWholeBlock() async throws {
+        try await withTemporaryDirectory { directory in
+            let packets = try await MediaFixtures.opusPackets(in: directory, seconds: 11)
             var packetizer = TestPacketizer(payloadType: 111)
             let file = directory.appendingPathComponent("microphone.webm")
             let writer = try TrackWriter(file: file, codec: .opus)
             feed(writer, TestStreams.opus(packets, start: 0.25, packetizer: &packetizer))
             writer.close()
-            try sweep(file, in: directory, offsets: 48)
+            try await sweep(file, in: directory, offsets: 48)
         }
     }
 
-    @Test func h264FileReadsUpToItsLastWholeBlock() throws {
-        try withTemporaryDirectory { directory in
-            let units = try MediaFixtures.h264AccessUnits(in: directory, seconds: 1, gop: 10, width: 160, height: 120)
+    @Test func h264FileReadsUpToItsLastWholeBlock() async throws {
+        try await withTemporaryDirectory { directory in
+            let units = try await MediaFixtures.h264AccessUnits(in: directory, seconds: 1, gop: 10, width: 160, height: 120)
             var packetizer = TestPacketizer(payloadType: 102)
             let file = directory.appendingPathComponent("camera.mkv")
             let writer = try TrackWriter(file: file, codec: .h264)
             feed(writer, TestStreams.h264(units, start: 0, packetizer: &packetizer).flatMap { $0 })
             writer.close()
-            try sweep(file, in: directory, offsets: 32)
+            try await sweep(file, in: directory, offsets: 32)
         }
     }
 
     /// Cuts `file` at `offsets` places plus every byte of the header and of
     /// the first cluster's start, and checks each cut.
-    private func sweep(_ file: URL, in directory: URL, offsets count: Int) throws {
+    private func sweep(_ file: URL, in directory: URL, offsets count: Int) async throws {
         let bytes = try fileBytes(file)
         let full = try bytes.withUnsafeBytes { try MatroskaScan(scanning: $0, keepBlocks: true) }
         #expect(full.stop == .end && full.endOffset == bytes.count && full.blockCount > 20)
@@ -90,7 +90,7 @@ import Testing
             #expect(scan.endOffset >= lastEnd && scan.endOffset <= cut && scan.endOffset < lastEnd + 20, "cut at \(cut)")
             #expect(scan.stop == (scan.endOffset == cut ? .end : .truncated))
             #expect(scan.lastTimestamp == full.blocks[whole - 1].timestamp)
-            let streams = try Tool.streams(truncated)
+            let streams = try await Tool.streams(truncated)
             #expect(streams.count == 1 && streams.first?.frames == whole, "ffprobe decodes \(streams.first?.frames ?? -1) of \(whole) whole blocks, cut at \(cut)")
             try FileManager.default.removeItem(at: truncated)
         }

@@ -7,9 +7,9 @@ import Testing
 /// must be consistent.
 @Suite struct DepacketizerMutationTests {
     /// Payload lists of real frames, to mutate.
-    static func seeds(in directory: URL) throws -> (vp8: [[[UInt8]]], h264: [[[UInt8]]]) {
-        let vp8Frames = try MediaFixtures.vp8Frames(in: directory, seconds: 0.5, gop: 5, width: 160, height: 120)
-        let units = try MediaFixtures.h264AccessUnits(in: directory, seconds: 0.5, gop: 5, width: 160, height: 120)
+    static func seeds(in directory: URL) async throws -> (vp8: [[[UInt8]]], h264: [[[UInt8]]]) {
+        let vp8Frames = try await MediaFixtures.vp8Frames(in: directory, seconds: 0.5, gop: 5, width: 160, height: 120)
+        let units = try await MediaFixtures.h264AccessUnits(in: directory, seconds: 0.5, gop: 5, width: 160, height: 120)
         var packetizer = TestPacketizer(payloadType: 96)
         packetizer.mtu = 300
         return (vp8Frames.map { packetizer.vp8Payloads($0) }, units.map { packetizer.h264Payloads($0) })
@@ -24,9 +24,9 @@ import Testing
         return out
     }
 
-    @Test func depacketizersNeverTrap() throws {
-        try withTemporaryDirectory { directory in
-            let seeds = try Self.seeds(in: directory)
+    @Test func depacketizersNeverTrap() async throws {
+        try await withTemporaryDirectory { directory in
+            let seeds = try await Self.seeds(in: directory)
             var random = SeededRandom(seed: 2024)
             var h264 = H264Depacketizer()
             var accepted = (vp8: 0, h264: 0)
@@ -94,9 +94,9 @@ import Testing
         }
     }
 
-    @Test func trackWriterSurvivesMutatedStreams() throws {
-        try withTemporaryDirectory { directory in
-            let seeds = try Self.seeds(in: directory)
+    @Test func trackWriterSurvivesMutatedStreams() async throws {
+        try await withTemporaryDirectory { directory in
+            let seeds = try await Self.seeds(in: directory)
             var random = SeededRandom(seed: 5)
             for (codec, frames) in [(TrackCodec.vp8, seeds.vp8), (.h264, seeds.h264), (.opus, [[[0xF8, 1, 2]], [[0x08, 9]]])] {
                 for round in 0..<4 {

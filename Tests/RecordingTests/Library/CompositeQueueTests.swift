@@ -17,8 +17,8 @@ extension FFmpegTests {
             let directory = root.appendingPathComponent(id)
             let tracks = directory.appendingPathComponent(RecordingFiles.tracks)
             try FileManager.default.createDirectory(at: tracks, withIntermediateDirectories: true)
-            try MediaTool.makeVP8("testsrc2=s=640x360:r=25:d=\(seconds)", offset: 0, to: tracks.appendingPathComponent("cam-p0.webm"))
-            try MediaTool.makeOpus("sine=f=440:r=48000:d=\(seconds)", offset: 0, to: tracks.appendingPathComponent("mic-p0.webm"))
+            try await MediaTool.makeVP8("testsrc2=s=640x360:r=25:d=\(seconds)", offset: 0, to: tracks.appendingPathComponent("cam-p0.webm"))
+            try await MediaTool.makeOpus("sine=f=440:r=48000:d=\(seconds)", offset: 0, to: tracks.appendingPathComponent("mic-p0.webm"))
             let manifest = ManifestFixture.meeting(1, duration: seconds)
             try JSONEncoder().encode(manifest).write(to: directory.appendingPathComponent(RecordingFiles.manifest))
             let now = Timestamp.now

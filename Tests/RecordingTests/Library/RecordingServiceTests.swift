@@ -9,8 +9,8 @@ import Testing
 /// The recorder in a real room (media node, router, local transports) fed
 /// with real VP8 and Opus, the store on SQLite, and ffmpeg compositing.
 @Suite(.serialized) struct RecordingServiceTests {
-    static func media(seconds: Double) throws -> (vp8: [[UInt8]], opus: [[UInt8]]) {
-        try RoomFixture.media(seconds: seconds)
+    static func media(seconds: Double) async throws -> (vp8: [[UInt8]], opus: [[UInt8]]) {
+        try await RoomFixture.media(seconds: seconds)
     }
 
     static func waitReady(_ store: Store, _ id: String, timeout: Double = 120) async throws -> RecordingRecord {
@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aRecordingCapturesEachTrackAndCompositesOneMP4() async throws {
-        let (vp8, opus) = try Self.media(seconds: 8)
+        let (vp8, opus) = try await Self.media(seconds: 8)
         try await RoomFixture.with { f in
             try await f.publish(vp8: vp8, opus: opus)
             let service = f.service()
@@ -47,7 +47,7 @@ import Testing
             let voice = try #require(manifest.tracks.first { $0.codec == "opus" })
             #expect(voice.start < 1, "\(voice.start)")
             #expect(voice.live.first.map { $0.end > 3.7 } == true, "\(voice.live)")
-            #expect(try Tool.streams(dir.appendingPathComponent(camera.file)).first?.codec == "vp8")
+            await #expect(try Tool.streams(dir.appendingPathComponent(camera.file)).first?.codec == "vp8")
             #expect(service.trackFiles(of: started.id).count == 2)
 
             let ready = try await Self.waitReady(f.store, started.id)
@@ -55,9 +55,9 @@ import Testing
             #expect(ready.progress == 100)
             let mp4 = service.compositeFile(of: started.id)
             #expect(ready.sizeBytes == (try FileManager.default.attributesOfItem(atPath: mp4.path)[.size] as? Int))
-            let streams = try Tool.streams(mp4)
+            let streams = try await Tool.streams(mp4)
             #expect(streams.map(\.codec).sorted() == ["aac", "h264"])
-            let samples = try Tool.decodeAudio(mp4)
+            let samples = try await Tool.decodeAudio(mp4)
             #expect(abs(toneFrequency(samples[48000..<(48000 + 9600)]) - 440) < 15)
             // Deleting takes the files and the row.
             try await service.delete(id: started.id)
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func aRecordingInterruptedByACrashIsFinishedAtTheNextStart() async throws {
-        let (vp8, opus) = try Self.media(seconds: 6)
+        let (vp8, opus) = try await Self.media(seconds: 6)
         try await RoomFixture.with { f in
             try await f.publish(vp8: vp8, opus: opus)
             // What a crashed process leaves: a row still "recording", a timeline
@@ -93,7 +93,7 @@ import Testing
             let ready = try await Self.waitReady(f.store, record.id)
             #expect(ready.status == RecordingRecord.ready, "\(ready.error ?? "")")
             #expect(ready.durationMs > 2500 && ready.durationMs < 4500, "\(ready.durationMs)")
-            #expect(try Tool.streams(service.compositeFile(of: record.id)).map(\.codec).sorted() == ["aac", "h264"])
+            await #expect(try Tool.streams(service.compositeFile(of: record.id)).map(\.codec).sorted() == ["aac", "h264"])
             #expect(try await f.store.recording(id: foreign.id)?.status == RecordingRecord.recording)
             _ = await orphan.stop()
         }

@@ -12,9 +12,9 @@ enum MediaFixtures {
     }
 
     /// VP8 frames (libvpx, keyframe every `gop` frames) from an IVF file.
-    static func vp8Frames(in directory: URL, seconds: Double, gop: Int = 30, width: Int = 320, height: Int = 240) throws -> [[UInt8]] {
+    static func vp8Frames(in directory: URL, seconds: Double, gop: Int = 30, width: Int = 320, height: Int = 240) async throws -> [[UInt8]] {
         let file = directory.appendingPathComponent("source.ivf")
-        try Tool.ffmpeg(videoSource(seconds: seconds, width: width, height: height)
+        try await Tool.ffmpeg(videoSource(seconds: seconds, width: width, height: height)
             + ["-c:v", "libvpx", "-b:v", "600k", "-g", String(gop), "-keyint_min", String(gop), "-auto-alt-ref", "0",
                "-lag-in-frames", "0", "-f", "ivf", file.path])
         return try ivfFrames(fileBytes(file))
@@ -40,9 +40,9 @@ enum MediaFixtures {
     /// H.264 access units (libx264 constrained baseline as WebRTC uses, no
     /// B-frames, IDR every `gop` frames), each a list of NAL units.
     static func h264AccessUnits(in directory: URL, seconds: Double, gop: Int = 30, width: Int = 320,
-                                height: Int = 240) throws -> [[[UInt8]]] {
+                                height: Int = 240) async throws -> [[[UInt8]]] {
         let file = directory.appendingPathComponent("source.h264")
-        try Tool.ffmpeg(videoSource(seconds: seconds, width: width, height: height)
+        try await Tool.ffmpeg(videoSource(seconds: seconds, width: width, height: height)
             + ["-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-bf", "0", "-g", String(gop),
                "-keyint_min", String(gop), "-sc_threshold", "0", "-b:v", "600k",
                "-bsf:v", "h264_mp4toannexb", "-f", "h264", file.path])
@@ -93,9 +93,9 @@ enum MediaFixtures {
 
     /// Opus packets (libopus, 20 ms) of a `frequency` Hz tone, taken from the
     /// WebM ffmpeg writes with `MatroskaScan`.
-    static func opusPackets(in directory: URL, seconds: Double, frequency: Int = 440) throws -> [[UInt8]] {
+    static func opusPackets(in directory: URL, seconds: Double, frequency: Int = 440) async throws -> [[UInt8]] {
         let file = directory.appendingPathComponent("source.webm")
-        try Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=\(frequency):sample_rate=48000", "-t", String(seconds),
+        try await Tool.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=\(frequency):sample_rate=48000", "-t", String(seconds),
                          "-c:a", "libopus", "-b:a", "48k", "-frame_duration", "20", "-f", "webm", file.path])
         let bytes = try fileBytes(file)
         return try bytes.withUnsafeBytes { raw in

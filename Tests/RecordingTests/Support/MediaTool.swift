@@ -18,35 +18,35 @@ enum MediaTool {
 
     /// Runs `/usr/bin/<tool>` (through `Tool`) and returns its standard output; throws with its messages if it fails.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> Data {
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Data {
         let name = URL(fileURLWithPath: executable).lastPathComponent
-        let output = try Tool.run(name, arguments)
+        let output = try await Tool.run(name, arguments)
         guard output.status == 0 else {
             throw Failure(description: "\(name) \(arguments.joined(separator: " ")) failed: \(output.stderr)")
         }
         return output.stdout
     }
 
-    static func ffmpeg(_ arguments: [String]) throws { try Tool.ffmpeg(arguments) }
+    static func ffmpeg(_ arguments: [String]) async throws { try await Tool.ffmpeg(arguments) }
 
     /// A VP8 track in WebM from a lavfi video graph, its blocks starting at `offset` seconds.
-    static func makeVP8(_ graph: String, offset: Double, to url: URL) throws {
-        try ffmpeg(["-f", "lavfi", "-i", graph, "-c:v", "libvpx", "-b:v", "400k", "-deadline", "realtime",
+    static func makeVP8(_ graph: String, offset: Double, to url: URL) async throws {
+        try await ffmpeg(["-f", "lavfi", "-i", graph, "-c:v", "libvpx", "-b:v", "400k", "-deadline", "realtime",
                     "-cpu-used", "8", "-output_ts_offset", String(offset), url.path])
     }
 
     /// An Opus track in WebM from a lavfi audio graph, optional audio filters applied
     /// (`aselect` makes real gaps: missing blocks, not encoded silence).
-    static func makeOpus(_ graph: String, filter: String? = nil, offset: Double, to url: URL) throws {
+    static func makeOpus(_ graph: String, filter: String? = nil, offset: Double, to url: URL) async throws {
         var arguments = ["-f", "lavfi", "-i", graph]
         if let filter { arguments += ["-af", filter] }
         arguments += ["-c:a", "libopus", "-b:a", "64k", "-output_ts_offset", String(offset), url.path]
-        try ffmpeg(arguments)
+        try await ffmpeg(arguments)
     }
 
     /// Codec names of the file's streams and its duration (ffprobe).
-    static func probe(_ url: URL) throws -> (codecs: [String], duration: Double) {
-        let data = try run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream=codec_name:format=duration",
+    static func probe(_ url: URL) async throws -> (codecs: [String], duration: Double) {
+        let data = try await run("/usr/bin/ffprobe", ["-v", "error", "-show_entries", "stream=codec_name:format=duration",
                                                 "-of", "default=noprint_wrappers=1", url.path])
         var codecs: [String] = []
         var duration = -1.0
@@ -75,16 +75,16 @@ enum MediaTool {
     }
 
     /// The frame shown at `seconds`, decoded to rgb24.
-    static func frame(of url: URL, at seconds: Double, width: Int = 1280, height: Int = 720) throws -> Image {
-        let data = try run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error",
+    static func frame(of url: URL, at seconds: Double, width: Int = 1280, height: Int = 720) async throws -> Image {
+        let data = try await run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error",
                                                "-ss", String(seconds), "-i", url.path, "-frames:v", "1",
                                                "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         return Image(width: width, height: height, bytes: [UInt8](data))
     }
 
     /// The colour at (x, y) of every frame, in order.
-    static func pixelTrack(of url: URL, x: Int, y: Int) throws -> [(r: Int, g: Int, b: Int)] {
-        let data = try run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", url.path,
+    static func pixelTrack(of url: URL, x: Int, y: Int) async throws -> [(r: Int, g: Int, b: Int)] {
+        let data = try await run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", url.path,
                                                "-vf", "crop=2:2:\(x):\(y)", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"])
         let bytes = [UInt8](data)
         return stride(from: 0, to: bytes.count - 11, by: 12).map {
@@ -93,8 +93,8 @@ enum MediaTool {
     }
 
     /// The audio as mono 48 kHz samples in -1...1.
-    static func audio(of url: URL) throws -> [Float] {
-        let data = try run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", url.path,
+    static func audio(of url: URL) async throws -> [Float] {
+        let data = try await run("/usr/bin/ffmpeg", ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", url.path,
                                                "-vn", "-ac", "1", "-ar", "48000", "-f", "s16le", "-"])
         return data.withUnsafeBytes { raw in
             stride(from: 0, to: raw.count - 1, by: 2).map { offset in

@@ -159,10 +159,10 @@ final class RoomFixture: @unchecked Sendable {
     }
 
     /// A camera and a voice, `seconds` long (the voice a `frequency` sine).
-    static func media(seconds: Double, frequency: Int = 440) throws -> (vp8: [[UInt8]], opus: [[UInt8]]) {
-        try withTemporaryDirectory { dir in
-            (try MediaFixtures.vp8Frames(in: dir, seconds: seconds, width: 320, height: 240),
-             try MediaFixtures.opusPackets(in: dir, seconds: seconds, frequency: frequency))
+    static func media(seconds: Double, frequency: Int = 440) async throws -> (vp8: [[UInt8]], opus: [[UInt8]]) {
+        try await withTemporaryDirectory { dir in
+            (try await MediaFixtures.vp8Frames(in: dir, seconds: seconds, width: 320, height: 240),
+             try await MediaFixtures.opusPackets(in: dir, seconds: seconds, frequency: frequency))
         }
     }
 
