@@ -213,8 +213,12 @@ final class Recorder: @unchecked Sendable {
     private func append(_ event: TimelineEvent) {
         do { try log.append(event) } catch {
             logger.error("timeline write failed", metadata: ["error": "\(error)"])
-            fail("Recording stopped: the server could not write it (\(error)). What was recorded until now is kept.")
+            failedToWrite(error)
         }
+    }
+
+    private func failedToWrite(_ error: any Error) {
+        fail("Recording stopped: the server could not write it (\(error)). What was recorded until now is kept.")
     }
 
     /// Tells the owner, once, that the recording cannot go on.
@@ -296,7 +300,7 @@ final class Recorder: @unchecked Sendable {
                 transport?.requestKeyframe(producerID: packet.producerID)
             case .writeFailed(let error):
                 logger.error("a track stopped being written", metadata: ["producer": "\(packet.producerID)", "error": "\(error)"])
-                fail("Recording stopped: the server could not write it (\(error)). What was recorded until now is kept.")
+                failedToWrite(error)
             }
         }
     }

@@ -26,9 +26,7 @@ public struct RecordedTrackFile: Sendable, Equatable {
         let name = url.lastPathComponent
         guard let participant, let source else { return name }
         let number = name.prefix { $0.isNumber }
-        let safe = String(participant.unicodeScalars.map { s -> Character in
-            (s.isASCII && (CharacterSet.alphanumerics.contains(s) || " -_.+".unicodeScalars.contains(s))) ? Character(s) : "_"
-        }).trimmingCharacters(in: .whitespaces)
+        let safe = RecordingFiles.safeFileNameCharacters(participant, keeping: " -_.+").trimmingCharacters(in: .whitespaces)
         let person = safe.isEmpty ? "Participant" : String(safe.prefix(40))
         return "\(number.isEmpty ? "" : number + " ")\(person) - \(source).\(url.pathExtension)"
     }

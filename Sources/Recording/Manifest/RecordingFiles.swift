@@ -15,6 +15,15 @@ public enum RecordingFiles {
     /// processes that share a database (`RecordingService.node`).
     public static let nodeID = ".node-id"
 
+    /// `text` with every character but ASCII letters, digits and `keeping`
+    /// replaced by "_": safe in a Content-Disposition header and as a file
+    /// name on any file system (download names made from titles and names).
+    public static func safeFileNameCharacters(_ text: String, keeping: String = " -_") -> String {
+        String(text.unicodeScalars.map { s -> Character in
+            (s.isASCII && (CharacterSet.alphanumerics.contains(s) || keeping.unicodeScalars.contains(s))) ? Character(s) : "_"
+        })
+    }
+
     /// A track's path relative to the recording's directory.
     static func trackFile(index: Int, source: String, codec: TrackCodec) -> String {
         let number = index < 10 ? "0\(index)" : "\(index)"

@@ -148,10 +148,8 @@ struct RecordingController {
     /// "Weekly sync 2026-11-25.mp4", with only characters safe in a header.
     static func fileName(_ record: RecordingRecord) -> String {
         let day = String(Instant.string(record.startedAt).prefix(10))
-        let title = record.meetingTitle.unicodeScalars.map { s -> Character in
-            (s.isASCII && (CharacterSet.alphanumerics.contains(s) || s == " " || s == "-" || s == "_")) ? Character(s) : "_"
-        }
-        let cleaned = String(String(title).prefix(60)).trimmingCharacters(in: .whitespaces)
+        let title = RecordingFiles.safeFileNameCharacters(record.meetingTitle)
+        let cleaned = String(title.prefix(60)).trimmingCharacters(in: .whitespaces)
         return "\(cleaned.isEmpty ? "Recording" : cleaned) \(day).mp4"
     }
 

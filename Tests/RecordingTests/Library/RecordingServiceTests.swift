@@ -9,10 +9,6 @@ import Testing
 /// The recorder in a real room (media node, router, local transports) fed
 /// with real VP8 and Opus, the store on SQLite, and ffmpeg compositing.
 @Suite(.serialized) struct RecordingServiceTests {
-    static func media(seconds: Double) async throws -> (vp8: [[UInt8]], opus: [[UInt8]]) {
-        try await RoomFixture.media(seconds: seconds)
-    }
-
     static func waitReady(_ store: Store, _ id: String, timeout: Double = 120) async throws -> RecordingRecord {
         let (record, progress) = try await RoomFixture.waitReady(store, id, timeout: timeout)
         #expect(progress == progress.sorted(), "progress went backwards: \(progress)")
@@ -20,7 +16,7 @@ import Testing
     }
 
     @Test func aRecordingCapturesEachTrackAndCompositesOneMP4() async throws {
-        let (vp8, opus) = try await Self.media(seconds: 8)
+        let (vp8, opus) = try await RoomFixture.media(seconds: 8)
         try await RoomFixture.with { f in
             try await f.publish(vp8: vp8, opus: opus)
             let service = f.service()
@@ -67,7 +63,7 @@ import Testing
     }
 
     @Test func aRecordingInterruptedByACrashIsFinishedAtTheNextStart() async throws {
-        let (vp8, opus) = try await Self.media(seconds: 6)
+        let (vp8, opus) = try await RoomFixture.media(seconds: 6)
         try await RoomFixture.with { f in
             try await f.publish(vp8: vp8, opus: opus)
             // What a crashed process leaves: a row still "recording", a timeline
