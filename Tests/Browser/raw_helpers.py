@@ -14,9 +14,11 @@ from conftest import PASSWORD, ParleyServer, unique
 RAW_CLIENT = (Path(__file__).parent / "rawclient.js").read_text()
 
 
-def meeting_with_tokens(server: ParleyServer, guests: int, title: str = "Media plane") -> tuple[dict, str, list[str], dict]:
-    """A signed-up host, a meeting, the host's join token and `guests` guest tokens."""
-    s = requests.Session()
+def meeting_with_tokens(server: ParleyServer, guests: int, title: str = "Media plane",
+                        session: requests.Session | None = None) -> tuple[dict, str, list[str], dict]:
+    """A signed-up host, a meeting, the host's join token and `guests` guest tokens;
+    `session` (if given) is left signed in as the host."""
+    s = session or requests.Session()
     r = s.post(server.api("/auth/register"), json={
         "username": unique("rawhost"), "displayName": "Media Host", "password": PASSWORD}, timeout=10)
     assert r.status_code == 201, r.text
