@@ -106,6 +106,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The rules of meetings for every front door: admission, scheduling,
+        // the ring lifecycle, typed statuses and roles (DESIGN.md "Meetings").
+        .target(
+            name: "Meetings",
+            dependencies: ["Store", "Rooms", "Scheduling"],
+            swiftSettings: swiftSettings
+        ),
+
         // Meeting recordings: a recorder participant writes each track to disk
         // as received, then an ffmpeg job composites one MP4 (DESIGN.md "Recording").
         .target(
@@ -123,7 +131,7 @@ let package = Package(
         .target(
             name: "WebApp",
             dependencies: [
-                "Scheduling", "Store", "Settings", "SFU", "Rooms", "Recording",
+                "Scheduling", "Store", "Settings", "SFU", "Rooms", "Recording", "Meetings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -142,7 +150,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Rooms", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP",
+                "Rooms", "Meetings", "Store", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -188,6 +196,11 @@ let package = Package(
         ),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "MeetingsTests",
+            dependencies: ["Meetings", "Rooms", "Store", "StoreTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "RecordingTests",
             dependencies: ["Recording", "Rooms", "SFU", "SDP", "RTP", "Store", "StoreTesting",
                            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
@@ -213,6 +226,8 @@ let package = Package(
             name: "WebAppTests",
             dependencies: [
                 "WebApp", "Store", "StoreTesting", "Scheduling", "Settings",
+                // The phone door of the front-door admission table (FrontDoorAdmissionTests).
+                "Gateway", "Meetings", "Rooms", "SFU",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
