@@ -1,3 +1,4 @@
+import Meetings
 import NIOCore
 import Rooms
 import SDP
@@ -48,11 +49,8 @@ extension GatewayEngine {
             } catch let error as RoomError {
                 handle.later { engine in
                     guard let call = engine.calls[id] else { return }
-                    let prompt: Prompt = switch error.code {
-                    case "room_full": .meetingFull
-                    case "locked": .meetingLocked
-                    default: .meetingEnded
-                    }
+                    // The room's typed refusal, heard as its prompt (AdmissionRefusal+Phone).
+                    let prompt = AdmissionRefusal(error)?.prompt ?? .meetingEnded
                     call.logger.notice("could not join the room", metadata: ["reason": "\(error.code)"])
                     call.play(engine.prompts.clip(prompt), replacing: true)
                     call.stage = .leaving
