@@ -90,6 +90,24 @@ struct FrontDoorAdmissionTests {
         }
     }
 
+    @Test("a join token issued before the meeting was cancelled does not get into the room")
+    func tokenOutlivesCancellation() async throws {
+        try await TestApp.run { h in
+            let host = try await h.signUp("host")
+            let created = try await h.call(.post, "/api/v1/meetings", as: host, json: ["title": "Soon gone"])
+            let id = try #require(created["id"] as? String)
+            let code = try #require(created["code"] as? String)
+            let token = try await h.joinToken(code: code, guest: "Gus")
+            #expect(try await h.call(.delete, "/api/v1/meetings/\(id)", as: host).status == .noContent)
+            let signal = try await h.openSignal()
+            try await signal.sendJSON(["type": "join", "token": token])
+            let refused = try await signal.next(timeout: 5) { ["joined", "error"].contains($0["type"] as? String ?? "") }
+            #expect(refused["type"] as? String == "error")
+            #expect(refused["code"] as? String == "not_found")
+            #expect(await signal.waitClosed(timeout: 5))
+        }
+    }
+
     // MARK: - The situation
 
     struct Prepared {
