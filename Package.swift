@@ -190,7 +190,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", "Meetings", "Store", "StoreTesting",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

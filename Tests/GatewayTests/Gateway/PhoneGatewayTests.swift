@@ -23,13 +23,14 @@ struct GatewayFixture {
     static let meeting = DialInMeeting(meetingID: "m-gw-\(UInt32.random(in: 0...UInt32.max))", code: "abc-defg-hij",
                                        dialInCode: "246810", title: "Gateway test", passcode: nil, lobbyEnabled: false)
 
-    static func start(maxCalls: Int = 20, invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30)) async throws -> GatewayFixture {
+    static func start(maxCalls: Int = 20, invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30),
+                      directory: (any MeetingDirectory)? = nil, roomCapacity: Int = 100) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
                                   eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
         try await media.start()
-        let rooms = RoomRegistry(media: media, logger: logger)
+        let rooms = RoomRegistry(media: media, capacity: roomCapacity, logger: logger)
         await rooms.start()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
         let dialplan = try Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
@@ -38,7 +39,7 @@ struct GatewayFixture {
             maxCalls: maxCalls, invitesPerMinute: invitesPerMinute, rtpTimeout: rtpTimeout,
             promptsDirectory: root.appendingPathComponent("Prompts").path)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
-                                             directory: FixedDirectory(meetings: [meeting.dialInCode: meeting]), logger: logger)
+                                             directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]), logger: logger)
         let port = try await gateway.start()
         return GatewayFixture(gateway: gateway, media: media, rooms: rooms, port: port)
     }
