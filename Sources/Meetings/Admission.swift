@@ -5,7 +5,9 @@ import Rooms
 /// the door, and decides; the live room then applies what only it knows
 /// (locked, full, the host ended it a moment ago, whether a moderator is
 /// there to run the lobby) and refuses with a typed `RoomError.Reason` that
-/// maps to the same `AdmissionRefusal`.
+/// maps to the same `AdmissionRefusal`. The five-minute restart rule is
+/// `RoomRegistry.mayRestart` (pure too): only the registry knows when a host
+/// ended a meeting.
 ///
 /// The checks, in order:
 /// 1. A cancelled meeting does not exist for anyone (`notFound`).
