@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import Meetings
 import NIOCore
 import NIOPosix
 import Rooms
@@ -132,7 +133,8 @@ extension GatewayEngine {
         findMeeting(code, for: call) { engine, call, meeting in
             guard let meeting else {
                 engine.metrics.count("unknown_meeting")
-                engine.userAgent.respond(call.sipID, status: 404, phrase: "No Meeting With That Code")
+                let refusal = AdmissionRefusal.notFound.sipResponse
+                engine.userAgent.respond(call.sipID, status: refusal.status, phrase: refusal.phrase)
                 engine.finish(call, reason: "unknown_meeting")
                 return
             }
