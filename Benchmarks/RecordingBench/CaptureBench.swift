@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import Recording
 import Rooms
 import SDP
@@ -83,7 +84,8 @@ final class CaptureBench: Sendable {
         var quiet = Logger(label: "recording-bench")
         quiet.logLevel = .error
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
-                                  eventLoop: MediaNode.dedicatedEventLoop, logger: quiet)
+                                  // The bench's own media loop, apart from the loops its publishers use.
+                                  eventLoop: MultiThreadedEventLoopGroup(numberOfThreads: 1).next(), logger: quiet)
         try await media.start()
         let rooms = RoomRegistry(media: media, logger: quiet)
         await rooms.start()

@@ -21,8 +21,10 @@ public final class PhoneGateway: Sendable {
 
     /// Loads the prompts and checks the dialplan: a gateway that cannot
     /// answer properly refuses to start rather than start half-configured.
+    /// Every call's RTP and the mixing clock run on `eventLoop`, which the
+    /// caller owns (a loop of its own: the 20 ms clock must not wait).
     public init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
-                directory: any MeetingDirectory, logger: Logger) async throws {
+                directory: any MeetingDirectory, eventLoop loop: any EventLoop, logger: Logger) async throws {
         var logger = logger
         logger[metadataKey: "component"] = "gateway"
         self.logger = logger
@@ -37,7 +39,6 @@ public final class PhoneGateway: Sendable {
                 }),
             logger: logger)
         self.userAgent = userAgent
-        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
         self.eventLoop = loop
         let metrics = GatewayMetrics(logger: logger)
         self.metrics = metrics

@@ -28,18 +28,16 @@ public final class MediaNode: Sendable {
         public var removed: [String]
     }
 
-    /// A thread of its own for the media plane, apart from NIO's shared
-    /// loops that serve HTTP, WebSockets and the database: a burst of API
-    /// work must not delay packets (or ICE consent checks) on the media port.
-    /// Like NIO's singletons it lives as long as the process.
-    public static let dedicatedEventLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
-
     public let configuration: MediaConfiguration
     public let events: AsyncStream<MediaEvent>
     let engine: EventLoopConfined<MediaEngine>
     let eventLoop: any EventLoop
     private let logger: Logger
 
+    /// `eventLoop` carries every packet, timer and transport of this node.
+    /// Give it a loop of its own, apart from the loops that serve HTTP and
+    /// the database: a burst of API work must not delay packets (or ICE
+    /// consent checks) on the media port.
     public init(configuration: MediaConfiguration, eventLoop: any EventLoop, logger: Logger) throws {
         self.configuration = configuration
         self.eventLoop = eventLoop

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import SQLKit
 
 /// The connection to Parley's database: embedded SQLite by default,
@@ -35,12 +37,20 @@ public final class Database: Sendable {
     /// lives there) before using the database; `open` starts it for you and
     /// ``close()`` stops it. `migrate: false` skips the schema check (for
     /// maintenance connections).
-    public static func open(url: String, sqlitePath: String, logger: Logger, migrate: Bool = true) async throws -> Database {
+    ///
+    /// Connections run on `eventLoopGroup`, and SQLite's blocking calls on
+    /// `threadPool`; the server passes its own, tests and tools may take NIO's
+    /// shared ones.
+    public static func open(
+        url: String, sqlitePath: String, logger: Logger, migrate: Bool = true,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, threadPool: NIOThreadPool = .singleton
+    ) async throws -> Database {
         let backend: any Backend
         if url.isEmpty {
-            backend = try await SQLiteBackend.open(path: sqlitePath, logger: logger)
+            backend = try await SQLiteBackend.open(
+                path: sqlitePath, eventLoop: eventLoopGroup.any(), threadPool: threadPool, logger: logger)
         } else {
-            backend = try PostgresBackend(url: url, logger: logger)
+            backend = try PostgresBackend(url: url, eventLoopGroup: eventLoopGroup, logger: logger)
         }
         let database = Database(backend: backend, logger: logger)
         database.startBackgroundRun()

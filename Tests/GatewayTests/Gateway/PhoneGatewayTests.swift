@@ -38,7 +38,8 @@ struct GatewayFixture {
             maxCalls: maxCalls, invitesPerMinute: invitesPerMinute, rtpTimeout: rtpTimeout,
             promptsDirectory: root.appendingPathComponent("Prompts").path)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
-                                             directory: FixedDirectory(meetings: [meeting.dialInCode: meeting]), logger: logger)
+                                             directory: FixedDirectory(meetings: [meeting.dialInCode: meeting]),
+                                             eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
         let port = try await gateway.start()
         return GatewayFixture(gateway: gateway, media: media, rooms: rooms, port: port)
     }
