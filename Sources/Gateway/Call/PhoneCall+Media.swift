@@ -140,7 +140,7 @@ extension PhoneCall {
         RTPPacketWriting.write(into: &buffer, payloadType: GatewayEngine.roomOpus.payloadType, sequence: roomSequence,
                                timestamp: roomTimestamp, ssrc: roomSSRC,
                                audioLevel: AudioLevel(voiceActivity: level < 50, level: level))
-        opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        _ = opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         roomSequence &+= 1
         roomTimestamp &+= UInt32(AudioFormat.frameSamples)
         return buffer
@@ -175,7 +175,7 @@ extension PhoneCall {
         var buffer = allocator.buffer(capacity: 12 + length + SRTPSession.maximumOverhead)
         RTPPacketWriting.write(into: &buffer, payloadType: media.parameters.payloadType, sequence: outSequence,
                                timestamp: outTimestamp, ssrc: outSSRC, audioLevel: nil)
-        payloadScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        _ = payloadScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         if let srtpOut {
             let plain = buffer.readableBytes
             buffer.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)

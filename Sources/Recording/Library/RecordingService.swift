@@ -118,7 +118,6 @@ public actor RecordingService {
         try await store.createRecording(record, managerIds: managerIds, viewerIds: [])
         let store = self.store
         let id = record.id
-        let meetingID = meeting.id
         recorder.onParticipant = { p in
             guard let user = p.userId else { return }
             Task {

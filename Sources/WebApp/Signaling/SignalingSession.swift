@@ -96,11 +96,8 @@ actor SignalingSession {
             self.connection = connection
             logger[metadataKey: "participant"] = "\(id)"
             if let user = claims.userId { await services.hub.roomEntered(userId: user) }
-        } catch let error as RoomError {
-            reject(error.code, error.message, requestType: "join")
-            continuation.finish()
         } catch {
-            reject("internal", "\(error)", requestType: "join")
+            reject(error.code, error.message, requestType: "join")
             continuation.finish()
         }
     }
