@@ -96,7 +96,10 @@ final class CaptureBench: Sendable {
         let collector = TrackStatsCollector()
         // No composites here (composite_jobs 0), and no limit on recordings at once.
         let settings = RecordingSettings(directory: directory.appendingPathComponent("recordings"), compositeJobs: 0, maxRecordings: 0)
-        let service = RecordingService(store: store, rooms: rooms, settings: settings, logger: collector.logger())
+        // Recorders on one loop per core, as `parley serve` places them.
+        let service = RecordingService(store: store, rooms: rooms, settings: settings,
+                                       eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount),
+                                       logger: collector.logger())
         return CaptureBench(options: options, clips: clips, media: media, rooms: rooms, database: database, service: service,
                             collector: collector, directory: directory, host: host)
     }

@@ -36,7 +36,7 @@ struct ParleyCore: Sendable {
         await rooms.start()
         let recordings = RecordingService(
             store: store, rooms: rooms,
-            settings: c.recordingSettings,
+            settings: c.recordingSettings, eventLoopGroup: loops.recording,
             logger: logger)
         // Recordings a crash or restart interrupted are finished from what is on disk.
         await recordings.recover()

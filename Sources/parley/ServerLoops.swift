@@ -15,6 +15,8 @@ struct ServerLoops: Sendable {
     let media: MultiThreadedEventLoopGroup
     /// Phone calls' RTP and the 20 ms mixing clock.
     let gateway: MultiThreadedEventLoopGroup
+    /// Recorders writing tracks to disk, one loop per core, spread over them.
+    let recording: MultiThreadedEventLoopGroup
     /// Blocking work: bcrypt, SQLite.
     let blocking: NIOThreadPool
 
@@ -23,6 +25,7 @@ struct ServerLoops: Sendable {
         http = MultiThreadedEventLoopGroup(numberOfThreads: max(1, httpThreads))
         media = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         gateway = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        recording = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         blocking = NIOThreadPool(numberOfThreads: 2)
         blocking.start()
     }
@@ -30,6 +33,7 @@ struct ServerLoops: Sendable {
     /// Stops every thread; call once nothing runs on them any more.
     func shutdown() async {
         try? await gateway.shutdownGracefully()
+        try? await recording.shutdownGracefully()
         try? await media.shutdownGracefully()
         try? await blocking.shutdownGracefully()
         try? await http.shutdownGracefully()

@@ -74,7 +74,7 @@ struct TestApp {
         await rooms.start()
         let recordings = RecordingService(
             store: store, rooms: rooms,
-            settings: c.recordingSettings,
+            settings: c.recordingSettings, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger)
         await rooms.setAdmissionObserver { room in await recordings.participantAdmitted(to: room) }
         return WebAppCore(media: media, rooms: rooms, recordings: recordings,
