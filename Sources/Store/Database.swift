@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 import SQLKit
 
 /// The connection to Parley's database: embedded SQLite by default,
@@ -64,12 +65,12 @@ public final class Database: Sendable {
         return database
     }
 
-    private let runTask = LockedValue<Task<Void, Never>?>(nil)
+    private let runTask = Mutex<Task<Void, Never>?>(nil)
 
     private func startBackgroundRun() {
         let backend = self.backend
         let logger = self.logger
-        runTask.withValue {
+        runTask.withLock {
             $0 = Task {
                 do { try await backend.run() } catch { logger.error("database pool stopped", metadata: ["error": "\(error)"]) }
             }
@@ -89,7 +90,7 @@ public final class Database: Sendable {
     /// Closes connections. The database must not be used afterwards.
     public func close() async {
         await backend.close()
-        let task = runTask.withValue { value in
+        let task = runTask.withLock { value in
             let t = value
             value = nil
             return t
