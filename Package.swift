@@ -182,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RoomsTests",
-            dependencies: ["Rooms", "SFU", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["Rooms", "SFU", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
