@@ -45,7 +45,10 @@ public final class MediaNode: Sendable {
         logger[metadataKey: "component"] = "media"
         self.logger = logger
         let context = try DTLSContext(certificate: DTLSCertificate())
-        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        // Unbounded: these events are few (a transport connects or closes, the
+        // active speaker changes) and the room registry must see every one; a
+        // dropped `transportClosed` would leave a participant in a room for good.
+        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream(bufferingPolicy: .unbounded)
         self.events = stream
         let engine = MediaEngine(eventLoop: eventLoop, dtlsContext: context, configuration: configuration,
                                  logger: logger, events: continuation)

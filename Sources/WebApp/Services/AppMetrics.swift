@@ -25,6 +25,12 @@ public struct AppMetrics: Sendable {
         counter("parley_signaling_errors_total", labels: [], help: "Malformed or refused signaling messages.")
     }
 
+    /// Sockets closed because their client fell too far behind to stay in step.
+    func slowSocketsClosed(socket: String) -> Counter {
+        counter("parley_websocket_slow_clients_closed_total", labels: [("socket", socket)],
+                help: "WebSockets closed because the client stopped reading and its queue filled (signaling, live).")
+    }
+
     var signUps: Counter { counter("parley_signups_total", labels: [], help: "Accounts created.") }
 
     func signIns(result: String) -> Counter {

@@ -11,7 +11,8 @@ import Synchronization
 actor SignalingSession {
     let services: AppServices
     let rooms: RoomRegistry
-    let continuation: AsyncStream<String>.Continuation
+    /// The socket's outbound queue.
+    let continuation: SocketOutbox
     var logger: Logger
     /// The logger at creation, readable without hopping onto the actor.
     nonisolated let baseLogger: Logger
@@ -21,7 +22,7 @@ actor SignalingSession {
     private var userID: String?
     private var connection: SignalingConnection?
 
-    init(services: AppServices, rooms: RoomRegistry, continuation: AsyncStream<String>.Continuation, logger: Logger) {
+    init(services: AppServices, rooms: RoomRegistry, continuation: SocketOutbox, logger: Logger) {
         self.services = services
         self.rooms = rooms
         self.continuation = continuation
