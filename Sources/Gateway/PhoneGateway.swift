@@ -23,8 +23,10 @@ public final class PhoneGateway: Sendable {
     /// answer properly refuses to start rather than start half-configured.
     public init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
                 directory: any MeetingDirectory, logger: Logger) async throws {
-        var logger = logger
-        logger[metadataKey: "component"] = "gateway"
+        var tagged = logger
+        tagged[metadataKey: "component"] = "gateway"
+        // A constant: the engine is made on the loop with it.
+        let logger = tagged
         self.logger = logger
         self.configuration = configuration
         let prompts = try PromptLibrary(directory: configuration.promptsDirectory)
@@ -42,11 +44,8 @@ public final class PhoneGateway: Sendable {
         let metrics = GatewayMetrics(logger: logger)
         self.metrics = metrics
         self.engine = try await loop.submit {
-            let engine = GatewayEngine(configuration: configuration, eventLoop: loop, userAgent: userAgent, rooms: rooms,
-                                       directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: logger)
-            let bound = NIOLoopBound(engine, eventLoop: loop)
-            engine.bound = bound
-            return bound
+            GatewayEngine(configuration: configuration, eventLoop: loop, userAgent: userAgent, rooms: rooms,
+                          directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: logger).bound
         }.get()
     }
 
@@ -97,7 +96,7 @@ public final class PhoneGateway: Sendable {
     public func stop() async {
         let engine = self.engine
         try? await eventLoop.submit {
-            for call in Array(engine.value.calls.values) { engine.value.hangUp(call, reason: "shutdown") }
+            for call in Array(engine.value.calls.values) { engine.value.feed(.shutdown, to: call) }
         }.get()
         try? await Task.sleep(for: .milliseconds(200))
         _ = try? await eventLoop.submit { engine.value.stopped = true }.get()
