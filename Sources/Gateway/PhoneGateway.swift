@@ -8,8 +8,9 @@ import SFU
 
 /// The SIP/RTP phone gateway (DESIGN.md "Gateway"): answers calls from desk
 /// phones, softphones and trunks, routes them by the dialplan, and bridges
-/// their audio into meeting rooms. One event loop of its own carries every
-/// call's RTP and the 20 ms mixing clock; sofia-sip runs on its own thread.
+/// their audio into meeting rooms. One event loop, given by whoever builds
+/// the gateway, carries every call's RTP and the 20 ms mixing clock;
+/// sofia-sip runs on its own thread.
 public final class PhoneGateway: Sendable {
     public let configuration: GatewayConfiguration
     let userAgent: SIPUserAgent
@@ -21,8 +22,10 @@ public final class PhoneGateway: Sendable {
 
     /// Loads the prompts and checks the dialplan: a gateway that cannot
     /// answer properly refuses to start rather than start half-configured.
+    /// `eventLoop` carries the calls' RTP and the mixing clock; the caller
+    /// owns it (and shuts it down after `stop()`).
     public init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
-                directory: any MeetingDirectory, logger: Logger) async throws {
+                directory: any MeetingDirectory, eventLoop: any EventLoop, logger: Logger) async throws {
         var tagged = logger
         tagged[metadataKey: "component"] = "gateway"
         // A constant: the engine is made on the loop with it.
@@ -39,7 +42,7 @@ public final class PhoneGateway: Sendable {
                 }),
             logger: logger)
         self.userAgent = userAgent
-        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+        let loop = eventLoop
         self.eventLoop = loop
         let metrics = GatewayMetrics(logger: logger)
         self.metrics = metrics

@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Logging
+import NIOPosix
 import Rooms
 import ServiceLifecycle
 import Settings
@@ -71,7 +72,8 @@ struct GatewayService: Service {
             sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
             promptsDirectory: locate(c.sip.prompts), trunk: trunk)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
-                                             directory: StoreMeetingDirectory(store: store), logger: logger)
+                                             directory: StoreMeetingDirectory(store: store),
+                                             eventLoop: MultiThreadedEventLoopGroup(numberOfThreads: 1).next(), logger: logger)
         await rooms.setDialer(gateway)
         return GatewayService(gateway: gateway, metrics: metrics)
     }
