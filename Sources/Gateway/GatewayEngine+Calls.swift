@@ -149,6 +149,9 @@ extension GatewayEngine {
     /// and the BYE are the machine's `.leaveRoom` and `.hangUp`.)
     func release(_ call: PhoneCall, reason: String) {
         if calls[call.sipID] === call { calls[call.sipID] = nil }
+        if reason == "rtp_timeout" {
+            call.logger.notice("no RTP from the phone: hung up", metadata: ["seconds": "\(timing.rtpTimeout.nanoseconds / 1_000_000_000)"])
+        }
         if reason == "rtp_timeout" || reason == "unknown_meeting" { metrics.count(reason) }
         metrics.count("opus_passthrough_packets", by: call.passedThrough)
         metrics.count("opus_encoded_packets", by: call.reencoded)

@@ -6,7 +6,7 @@ extension PhoneCallMachine {
         /// A response to the INVITE or re-INVITE (provisional or final).
         case respond(status: Int, phrase: String, headers: [String: String] = [:], sdp: String? = nil)
         /// 183 Session Progress with our answer: the prompt plays as early
-        /// media before the call is answered (RFC 3960 §3).
+        /// media before the call is answered (RFC 3960 §3, the gateway model).
         case sendEarlyMedia(sdp: String)
         /// 200 OK to the INVITE with our SDP.
         case answer(sdp: String?)

@@ -51,8 +51,8 @@ extension PhoneCallMachine {
     }
 
     /// A re-INVITE: answered with our new SDP (RFC 3261 §14.2), or refused
-    /// while the call goes on as it was (RFC 3261 §14.2: a failed re-INVITE
-    /// leaves the session unchanged).
+    /// while the call goes on as it was (RFC 3261 §14: a re-INVITE that
+    /// fails leaves the session unchanged).
     mutating func reinvited(_ result: Result<LocalDescription, MediaRefusal>, now: NIODeadline) -> [Action] {
         switch result {
         case .success(let description):
