@@ -49,6 +49,10 @@ struct PhoneCallMachine {
     /// How the dialplan routed an incoming call (nil for a dial-out).
     let route: DialplanDecision?
 
+    // The state below changes only inside `handle(_:now:)`. It is settable
+    // from the module because the machine's extensions live in files of
+    // their own (`private(set)` would confine them to this one); the engine
+    // and tests only read it.
     var stage: Stage
     /// The 2xx to the INVITE went out (or, for a dial-out, came in).
     var answered = false
