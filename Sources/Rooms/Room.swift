@@ -17,6 +17,8 @@ public actor Room {
     var ended = false
     /// Where the room is in its life (see `Lifecycle`).
     public private(set) var lifecycle: Lifecycle = .open
+    /// Who waits for the room to be closed.
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     /// Producer id → participant id.
     var producerOwners: [String: String] = [:]
     var activeSpeaker: String?
@@ -171,7 +173,16 @@ public actor Room {
         producerOwners.removeAll()
         await media.closeRouter(info.meetingId)
         lifecycle = .closed
+        for waiter in closeWaiters { waiter.resume() }
+        closeWaiters.removeAll()
         onEmpty(info.meetingId)
+    }
+
+    /// Returns once the room is closed (at once if it is; never while it is open
+    /// and nobody closes it).
+    public func waitUntilClosed() async {
+        guard lifecycle != .closed else { return }
+        await withCheckedContinuation { closeWaiters.append($0) }
     }
 
     func closeTransports(of p: Participant) async {

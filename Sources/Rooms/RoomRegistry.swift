@@ -50,17 +50,23 @@ public actor RoomRegistry {
     /// returning the room and the participant's id. A room that was closing
     /// as the person arrived (its last participant had just left) is let go
     /// and a fresh one takes its place, so the race between a join and a
-    /// close has one answer: the person is in an open room.
-    public func join(_ info: RoomInfo, _ request: JoinRequest,
-                     connection: any ParticipantConnection) async throws(RoomError) -> (room: Room, participantID: String) {
+    /// close has one answer: the person is in an open room. `entering` is
+    /// told the room just before the join, so events the room sends at once
+    /// find the caller ready.
+    public func join(_ info: RoomInfo, _ request: JoinRequest, connection: any ParticipantConnection,
+                     entering: @Sendable (Room) async -> Void = { _ in }) async throws(RoomError) -> (room: Room, participantID: String) {
         var lastError = RoomError.closed
         for _ in 0..<3 {
             let room = try room(for: info, joiningAs: request.role)
             do {
+                await entering(room)
                 return (room, try await room.join(request, connection: connection))
             } catch where error == .closed {
-                // Only this closing room goes: a fresh one may already stand in its place.
+                // Only this closing room goes (a fresh one may already stand in
+                // its place), and only once its router is gone: the fresh room's
+                // router has the same id.
                 if rooms[info.meetingId] === room { rooms[info.meetingId] = nil }
+                await room.waitUntilClosed()
                 lastError = error
             }
         }
