@@ -216,7 +216,7 @@ let package = Package(
         // Fresh SQLite and PostgreSQL databases for tests (shared by the test targets).
         .target(
             name: "StoreTesting",
-            dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Store", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/StoreTesting",
             swiftSettings: swiftSettings
         ),

@@ -90,7 +90,8 @@ final class CaptureBench: Sendable {
         let rooms = RoomRegistry(media: media, logger: quiet)
         await rooms.start()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try await Database.open(url: "", sqlitePath: directory.appendingPathComponent("parley.sqlite").path, logger: quiet)
+        let database = try await Database.open(url: "", sqlitePath: directory.appendingPathComponent("parley.sqlite").path, logger: quiet,
+                                               eventLoopGroup: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
         let store = Store(database: database)
         let host = try await store.createUser(username: "bench", displayName: "Bench", passwordHash: "-")
         let collector = TrackStatsCollector()

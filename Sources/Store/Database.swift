@@ -40,11 +40,11 @@ public final class Database: Sendable {
     /// maintenance connections).
     ///
     /// Connections run on `eventLoopGroup`, and SQLite's blocking calls on
-    /// `threadPool`; the server passes its own, tests and tools may take NIO's
-    /// shared ones.
+    /// `threadPool`: whoever opens the database chooses them (the server its
+    /// own; tests and tools may pass NIO's shared ones).
     public static func open(
         url: String, sqlitePath: String, logger: Logger, migrate: Bool = true,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, threadPool: NIOThreadPool = .singleton
+        eventLoopGroup: any EventLoopGroup, threadPool: NIOThreadPool
     ) async throws -> Database {
         let backend: any Backend
         if url.isEmpty {
