@@ -2,8 +2,9 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, release, unit, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
+# Other targets: build, warnings, release, unit, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
 
+SHELL        := /bin/bash
 SWIFT        ?= swift
 HTTP         ?= 127.0.0.1:8080
 MEDIA        ?= 127.0.0.1:40000
@@ -19,7 +20,7 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
 
-.PHONY: run test build release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
+.PHONY: run test build warnings release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -32,13 +33,21 @@ run: deps-run build
 SWIFT_TEST  = $(SWIFT) test --skip-build
 MEDIA_TESTS = '^RecordingTests\.'
 
-test: deps-test build unit
+test: deps-test build warnings unit
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory contract
 
+# The build's output is kept in .build/build.log for `make warnings`.
 build:
 	@scripts/check-swift.sh
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build/build.log
+
+# Fails on any compiler warning from Parley's own code in the last build
+# (dependencies' warnings excluded). CI builds from nothing, so every file is
+# checked there; locally, only the files the last build recompiled.
+warnings:
+	scripts/check-warnings.sh .build/build.log
 
 release:
 	@scripts/check-swift.sh

@@ -99,6 +99,7 @@ let package = Package(
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -140,6 +141,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("Public"), .copy("OpenAPI")],
             swiftSettings: swiftSettings
@@ -161,8 +164,10 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "WebApp", "Store", "Settings", "Gateway", "Rooms",
+                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -185,14 +190,15 @@ let package = Package(
         ),
         .testTarget(
             name: "RoomsTests",
-            dependencies: ["Rooms", "SFU", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: ["Rooms", "SFU", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", "Meetings", "Store", "StoreTesting",
                            .product(name: "Logging", package: "swift-log"),
-                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
@@ -210,11 +216,21 @@ let package = Package(
         ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
-        .testTarget(name: "ParleyTests", dependencies: ["parley", "Settings"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ParleyTests",
+            dependencies: [
+                "parley", "Settings", "Store", "StoreTesting", "WebApp",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Fresh SQLite and PostgreSQL databases for tests (shared by the test targets).
         .target(
             name: "StoreTesting",
-            dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Store", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
             path: "Tests/StoreTesting",
             swiftSettings: swiftSettings
         ),
@@ -226,9 +242,10 @@ let package = Package(
         .testTarget(
             name: "WebAppTests",
             dependencies: [
-                "WebApp", "Store", "StoreTesting", "Scheduling", "Settings",
+                "WebApp", "Store", "StoreTesting", "Scheduling", "Settings", "SFU", "Rooms", "Recording",
                 // The phone door of the front-door admission table (FrontDoorAdmissionTests).
-                "Gateway", "Meetings", "Rooms", "SFU",
+                "Gateway", "Meetings",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import Recording
 import Rooms
 import SDP
@@ -83,18 +84,23 @@ final class CaptureBench: Sendable {
         var quiet = Logger(label: "recording-bench")
         quiet.logLevel = .error
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
-                                  eventLoop: MediaNode.dedicatedEventLoop, logger: quiet)
+                                  // The bench's own media loop, apart from the loops its publishers use.
+                                  eventLoop: MultiThreadedEventLoopGroup(numberOfThreads: 1).next(), logger: quiet)
         try await media.start()
         let rooms = RoomRegistry(media: media, logger: quiet)
         await rooms.start()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let database = try await Database.open(url: "", sqlitePath: directory.appendingPathComponent("parley.sqlite").path, logger: quiet)
+        let database = try await Database.open(url: "", sqlitePath: directory.appendingPathComponent("parley.sqlite").path, logger: quiet,
+                                               eventLoopGroup: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
         let store = Store(database: database)
         let host = try await store.createUser(username: "bench", displayName: "Bench", passwordHash: "-")
         let collector = TrackStatsCollector()
         // No composites here (composite_jobs 0), and no limit on recordings at once.
         let settings = RecordingSettings(directory: directory.appendingPathComponent("recordings"), compositeJobs: 0, maxRecordings: 0)
-        let service = RecordingService(store: store, rooms: rooms, settings: settings, logger: collector.logger())
+        // Recorders on one loop per core, as `parley serve` places them.
+        let service = RecordingService(store: store, rooms: rooms, settings: settings,
+                                       eventLoopGroup: MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount),
+                                       logger: collector.logger())
         return CaptureBench(options: options, clips: clips, media: media, rooms: rooms, database: database, service: service,
                             collector: collector, directory: directory, host: host)
     }

@@ -1,6 +1,5 @@
 import Audio
 import Foundation
-import Meetings
 import NIOCore
 import NIOPosix
 import Rooms
@@ -14,20 +13,13 @@ extension GatewayEngine {
         case .incomingCall(let id, let invite):
             incoming(id, invite)
         case .acknowledged(let id, let sdp):
-            // RFC 3264 §5: an INVITE without SDP gets our offer in the 200;
-            // the phone's answer comes in the ACK.
-            guard let call = calls[id], let sdp, let offer = call.pendingOffer else { return }
-            call.pendingOffer = nil
-            do {
-                try call.apply(PhoneNegotiation.readAnswer(sdp, toOffer: offer))
-            } catch {
-                call.logger.notice("the phone's answer in the ACK is unusable: hanging up", metadata: ["reason": "\(error)"])
-                hangUp(call, reason: "bad_answer")
-            }
+            if let call = calls[id] { feed(.acknowledged(sdp: sdp), to: call) }
         case .reinvite(let id, let sdp):
-            reinvite(id, sdp: sdp)
+            guard let call = calls[id] else { return }
+            feed(.reinvited(negotiate(call, offer: sdp, port: call.localPort)), to: call)
+            call.logger.info("re-INVITE", metadata: ["hold": "\(call.isOnHold)"])
         case .cancelled(let id), .ended(let id, _):
-            if let call = calls[id] { finish(call, reason: "phone_hung_up") }
+            if let call = calls[id] { feed(.phoneHungUp, to: call) }
         case .info, .registered, .registrationFailed:
             break
         case .outgoingProgress, .outgoingAnswered, .outgoingFailed:
@@ -51,14 +43,18 @@ extension GatewayEngine {
         let route = dialplan.route(DialedCall(user: invite.requestURIUser ?? "", to: invite.toUser ?? "", from: invite.fromUser ?? ""))
         logger.info("incoming call", metadata: ["call": "\(id)", "from": "\(invite.fromUser ?? "?")",
                                                 "dialled": "\(invite.requestURIUser ?? "?")", "route": "\(route)"])
-        if case .reject(let status, let reason) = route.decision {
-            userAgent.respond(id, status: status, phrase: reason)
+        let (machine, actions) = PhoneCallMachine.incoming(route: route.decision, timing: timing, now: now)
+        guard machine.stage != .ended else {
+            // Refused by the dialplan: no call to keep.
+            for case .respond(let status, let phrase, let headers, let sdp) in actions {
+                userAgent.respond(id, status: status, phrase: phrase, sdp: sdp, headers: headers)
+            }
             return
         }
         let name = CallerName.make(displayName: invite.fromDisplayName, user: invite.fromUser, mask: configuration.maskCallerNumbers)
         let call: PhoneCall
         do {
-            call = try PhoneCall(sipID: id, displayName: name, signalingHost: invite.remoteAddress, outgoing: false, logger: logger)
+            call = try PhoneCall(sipID: id, displayName: name, signalingHost: invite.remoteAddress, machine: machine, logger: logger)
         } catch {
             userAgent.respond(id, status: 500, phrase: "Server Internal Error")
             return
@@ -66,98 +62,33 @@ extension GatewayEngine {
         calls[id] = call
         openRTP(for: call) { engine, port in
             guard let port else {
-                engine.userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "30"])
-                engine.finish(call, reason: "no_port")
+                engine.feed(.mediaReady(.failure(.noPort)), to: call)
                 return
             }
-            let sdp: String
-            do {
-                sdp = try engine.negotiate(call, offer: invite.sdp, port: port)
-            } catch let error as PhoneNegotiationError {
-                call.logger.notice("no usable media in the offer", metadata: ["reason": "\(error)"])
-                engine.userAgent.respond(id, status: error.sipStatus, phrase: error.sipStatus == 488 ? "Not Acceptable Here" : "Bad Request")
-                engine.finish(call, reason: "sdp")
-                return
-            } catch {
-                engine.userAgent.respond(id, status: 500, phrase: "Server Internal Error")
-                engine.finish(call, reason: "media")
-                return
-            }
-            call.localSDP = sdp
-            switch route.decision {
-            case .join(let code):
-                engine.directJoin(call, dialInCode: code)
-            case .prompt:
-                // RFC 3960 early media: the welcome plays under 183 Session
-                // Progress; the call is answered when it ends or a key is pressed.
-                // (An INVITE without SDP gets our offer in the 200 instead: an
-                // offer may not ride on an unreliable 183, RFC 3261 §13.2.1.)
-                if invite.sdp == nil { engine.answer(call) } else {
-                    engine.userAgent.respond(id, status: 183, phrase: "Session Progress", sdp: sdp)
-                }
-                let (prompt, actions) = CodePrompt.askingForCode()
-                call.prompt = prompt
-                call.stage = .prompting
-                call.lastRTPAt = .now()
-                engine.run(actions, on: call)
-            case .reject:
-                break
-            }
+            engine.feed(.mediaReady(engine.negotiate(call, offer: invite.sdp, port: port)), to: call)
         }
     }
 
-    /// Our SDP for a call: the answer to the phone's offer, or our offer when
-    /// the INVITE had none (the answer then comes in the ACK).
-    func negotiate(_ call: PhoneCall, offer: String?, port: Int) throws -> String {
+    /// Our SDP for a call: the answer to the phone's offer (its media put to
+    /// use at once), or our offer when the INVITE had none (the answer then
+    /// comes in the ACK, RFC 3264 §5).
+    func negotiate(_ call: PhoneCall, offer: String?, port: Int) -> Result<PhoneCallMachine.LocalDescription, PhoneCallMachine.MediaRefusal> {
         sessionVersion += 1
-        if let offer {
+        guard let offer else {
+            return .success(.offer(sdp: PhoneNegotiation.offer(localAddress: configuration.advertisedAddress, localPort: UInt16(port),
+                                                               preferences: preferences, sessionID: sessionID, sessionVersion: sessionVersion)))
+        }
+        do {
             let answer = try PhoneNegotiation.answer(offer: offer, localAddress: configuration.advertisedAddress, localPort: UInt16(port),
                                                      preferences: preferences, sessionID: sessionID, sessionVersion: sessionVersion)
             try call.apply(answer.media)
-            return answer.sdp
-        }
-        let ours = PhoneNegotiation.offer(localAddress: configuration.advertisedAddress, localPort: UInt16(port),
-                                          preferences: preferences, sessionID: sessionID, sessionVersion: sessionVersion)
-        call.pendingOffer = ours
-        return ours
-    }
-
-    func answer(_ call: PhoneCall) {
-        guard !call.answered else { return }
-        call.answered = true
-        userAgent.respond(call.sipID, status: 200, phrase: "OK", sdp: call.localSDP)
-    }
-
-    /// The dialplan named a meeting: in we go (after its passcode, if any).
-    private func directJoin(_ call: PhoneCall, dialInCode code: String) {
-        findMeeting(code, for: call) { engine, call, meeting in
-            guard let meeting else {
-                engine.metrics.count("unknown_meeting")
-                let refusal = AdmissionRefusal.notFound.sipResponse
-                engine.userAgent.respond(call.sipID, status: refusal.status, phrase: refusal.phrase)
-                engine.finish(call, reason: "unknown_meeting")
-                return
-            }
-            engine.answer(call)
-            call.stage = .prompting
-            call.lastRTPAt = .now()
-            let (prompt, actions) = CodePrompt.joining(meeting)
-            call.prompt = prompt
-            engine.run(actions, on: call)
-        }
-    }
-
-    private func reinvite(_ id: SIPCallID, sdp: String?) {
-        guard let call = calls[id] else { return }
-        do {
-            let answer = try negotiate(call, offer: sdp, port: call.localPort)
-            call.localSDP = answer
-            userAgent.respond(id, status: 200, phrase: "OK", sdp: answer)
-            call.logger.info("re-INVITE", metadata: ["hold": "\(call.isOnHold)"])
+            return .success(.answer(sdp: answer.sdp, phoneDirection: answer.media.remoteDirection))
         } catch let error as PhoneNegotiationError {
-            userAgent.respond(id, status: error.sipStatus, phrase: "Not Acceptable Here")
+            call.logger.notice("no usable media in the offer", metadata: ["reason": "\(error)"])
+            return .failure(.offer(error))
         } catch {
-            userAgent.respond(id, status: 500, phrase: "Server Internal Error")
+            call.logger.notice("the offered media cannot be used", metadata: ["reason": "\(error)"])
+            return .failure(.failed("\(error)"))
         }
     }
 
@@ -171,9 +102,9 @@ extension GatewayEngine {
         // The call itself, not its SIP id: a dial-out has no id until the INVITE is sent.
         let boundCall = NIOLoopBound(call, eventLoop: loop)
         let boundThen = NIOLoopBound(then, eventLoop: loop)
-        let bound = self.bound!
-        func attempt(_ remaining: ArraySlice<Int>) {
-            guard let port = remaining.first else { then(self, nil); return }
+        let bound = self.bound
+        @Sendable func attempt(_ remaining: ArraySlice<Int>) {
+            guard let port = remaining.first else { boundThen.value(bound.value, nil); return }
             DatagramBootstrap(group: loop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -205,33 +136,30 @@ extension GatewayEngine {
 
     func rtp(_ buffer: ByteBuffer, from address: SocketAddress, call: PhoneCall) {
         guard call.stage != .ended else { return }
-        let now = NIODeadline.now()
-        let (keys, dropped) = call.receiveRTP(buffer, from: address, now: now)
-        if let dropped { metrics.dropped(reason: dropped) }
-        for key in keys { pressed(key, on: call, now: now) }
+        let now = self.now
+        let receipt = call.receiveRTP(buffer, from: address, now: now)
+        if let dropped = receipt.dropped { metrics.dropped(reason: dropped) }
+        if receipt.arrived { feed(.rtpArrived, to: call, now: now) }
+        for key in receipt.keys { pressed(key, on: call) }
     }
 
     // MARK: - Ending
 
-    /// Hangs up from our side (BYE, or a final error before answer).
-    func hangUp(_ call: PhoneCall, reason: String) {
-        guard call.stage != .ended else { return }
-        userAgent.hangUp(call.sipID)
-        finish(call, reason: reason)
-    }
-
-    /// Forgets a call: leaves its room, closes its port.
-    func finish(_ call: PhoneCall, reason: String) {
-        guard call.stage != .ended else { return }
-        call.stage = .ended
-        calls[call.sipID] = nil
+    /// Forgets an ended call: counts it, closes its port. (Leaving the room
+    /// and the BYE are the machine's `.leaveRoom` and `.hangUp`.)
+    func release(_ call: PhoneCall, reason: String) {
+        if calls[call.sipID] === call { calls[call.sipID] = nil }
+        if reason == "rtp_timeout" {
+            call.logger.notice("no RTP from the phone: hung up", metadata: ["seconds": "\(timing.rtpTimeout.nanoseconds / 1_000_000_000)"])
+        }
+        if reason == "rtp_timeout" || reason == "unknown_meeting" { metrics.count(reason) }
         metrics.count("opus_passthrough_packets", by: call.passedThrough)
         metrics.count("opus_encoded_packets", by: call.reencoded)
         call.logger.info("call ended", metadata: ["reason": "\(reason)"])
         if let channel = call.channel {
+            call.channel = nil
             ports.released(call.localPort)
             channel.close(promise: nil)
         }
-        leaveRoom(call, reason: reason)
     }
 }

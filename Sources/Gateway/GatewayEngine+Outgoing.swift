@@ -16,23 +16,20 @@ extension GatewayEngine {
         do {
             call = try PhoneCall(sipID: SIPCallID(serial: 0, callID: "pending"), displayName: shown,
                                  signalingHost: SIPUserAgent.host(ofURI: uri).trimmingCharacters(in: CharacterSet(charactersIn: "[]")),
-                                 outgoing: true, logger: logger)
+                                 machine: .dialingOut(into: meeting, calleeName: shown, timing: timing, now: now), logger: logger)
         } catch {
             throw .badTarget(target)
         }
-        call.meeting = meeting
         call.notify = notify
         openRTP(for: call) { engine, port in
             guard let port else {
-                notify("Parley has no free port for another call right now.")
+                engine.feed(.mediaReady(.failure(.noPort)), to: call)
                 return
             }
             engine.sessionVersion += 1
             let offer = PhoneNegotiation.offer(localAddress: engine.configuration.advertisedAddress, localPort: UInt16(port),
                                                preferences: engine.preferences, sessionID: engine.sessionID,
                                                sessionVersion: engine.sessionVersion)
-            call.pendingOffer = offer
-            call.localSDP = offer
             let from = engine.configuration.trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(SIPUserAgent.host(ofURI: $0.uri))" }
                 ?? "sip:parley@\(engine.configuration.advertisedAddress)"
             let id = engine.userAgent.invite(to: uri, from: from, displayName: meeting.title, sdp: offer)
@@ -41,6 +38,7 @@ extension GatewayEngine {
             engine.calls[id] = call
             engine.metrics.count("dial_outs")
             call.logger.info("calling out", metadata: ["to": "\(uri)"])
+            engine.feed(.dialed(offer: offer), to: call)
         }
     }
 
@@ -54,32 +52,11 @@ extension GatewayEngine {
         switch event {
         case .outgoingAnswered(let id, let sdp):
             guard let call = calls[id] else { userAgent.hangUp(id); return }
-            do {
-                guard let sdp, let offer = call.pendingOffer else { throw GatewayError.badTarget("no SDP in the answer") }
-                try call.apply(PhoneNegotiation.readAnswer(sdp, toOffer: offer))
-                call.pendingOffer = nil
-            } catch {
-                call.logger.notice("the callee's answer is unusable", metadata: ["reason": "\(error)"])
-                call.notify?("\(call.displayName) answered, but their phone's audio settings do not work with Parley.")
-                hangUp(call, reason: "bad_answer")
-                return
-            }
-            call.answered = true
-            call.lastRTPAt = .now()
-            if let meeting = call.meeting { join(call, meeting: meeting) }
+            feed(.outgoingAnswered(sdp: sdp), to: call)
         case .outgoingFailed(let id, let status, let phrase):
             guard let call = calls[id] else { return }
             call.logger.info("outgoing call failed", metadata: ["status": "\(status) \(phrase)"])
-            let why = switch status {
-            case 486, 600: "is busy"
-            case 480, 408: "did not answer"
-            case 487: "was cancelled"
-            case 404, 604: "does not exist"
-            case 403, 603: "declined the call"
-            default: "could not be reached (\(status) \(phrase))"
-            }
-            call.notify?("\(call.displayName) \(why).")
-            finish(call, reason: "failed_\(status)")
+            feed(.outgoingFailed(status: status, phrase: phrase), to: call)
         default:
             break
         }

@@ -1,20 +1,17 @@
-import Meetings
 import NIOCore
 import Rooms
 import SDP
 import SFU
 
 extension GatewayEngine {
-    /// Puts a caller into a meeting's room, as a participant like any other.
+    /// Puts a caller into a meeting's room, as a participant like any other;
+    /// the room's answer goes to the call's machine.
     func join(_ call: PhoneCall, meeting: DialInMeeting) {
-        call.stage = .joining
-        call.meeting = meeting
-        call.play(prompts.clip(.joining), replacing: true)
         let id = call.sipID
         let rooms = self.rooms
         let name = call.displayName
-        let outgoing = call.outgoing
-        guard let bound else { return }
+        let outgoing = call.machine.outgoing
+        let bound = self.bound
         let connection = PhoneConnection(
             eventLoop: eventLoop,
             handle: { event in bound.value.roomEvent(event, call: id) },
@@ -24,21 +21,21 @@ extension GatewayEngine {
             let info = RoomInfo(meetingId: meeting.meetingID, code: meeting.code, title: meeting.title,
                                 locked: false, lobbyEnabled: meeting.lobbyEnabled)
             do {
-                let room = try await rooms.room(for: info, joiningAs: .phone)
                 let transport = try await rooms.media.createLocalTransport(routerID: meeting.meetingID, sink: { _ in })
                 handle.later { engine in
                     guard let call = engine.calls[id] else {
                         Task { await rooms.media.closeTransport(transport.id) }
                         return
                     }
-                    call.room = room
                     call.transport = transport
                 }
-                let participantID = try await room.join(
+                let (room, participantID) = try await rooms.join(
                     // Someone the host called in does not wait in the lobby.
-                    JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing,
-                                media: .local(transportID: transport.id)),
-                    connection: connection)
+                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing,
+                                      media: .local(transportID: transport.id)),
+                    connection: connection,
+                    // Before the room's first event reaches the loop.
+                    entering: { room in handle.later { engine in engine.calls[id]?.room = room } })
                 handle.later { engine in
                     guard let call = engine.calls[id] else {
                         Task { await room.leave(participantID, reason: "hung_up") }
@@ -46,45 +43,37 @@ extension GatewayEngine {
                     }
                     call.participantID = participantID
                 }
-            } catch let error as RoomError {
-                handle.later { engine in
-                    guard let call = engine.calls[id] else { return }
-                    // The room's typed refusal, heard as its prompt (AdmissionRefusal+Phone).
-                    let prompt = AdmissionRefusal(error)?.prompt ?? .meetingEnded
-                    call.logger.notice("could not join the room", metadata: ["reason": "\(error.code)"])
-                    call.play(engine.prompts.clip(prompt), replacing: true)
-                    call.stage = .leaving
-                }
             } catch {
+                let refusal = (error as? RoomError).map(CallRefusal.init) ?? .other("\(error)")
                 handle.later { engine in
                     guard let call = engine.calls[id] else { return }
-                    call.play(engine.prompts.clip(.meetingEnded), replacing: true)
-                    call.stage = .leaving
+                    call.logger.notice("could not join the room", metadata: ["reason": "\(refusal.logReason)"])
+                    engine.feed(.room(.joinFailed(refusal)), to: call)
                 }
             }
         }
     }
 
-    /// What the room tells a caller.
+    /// What the room tells a caller: the bridge and the chimes are the
+    /// engine's; the rest is the machine's.
     func roomEvent(_ event: RoomEvent, call id: SIPCallID) {
         guard let call = calls[id], call.stage != .ended else { return }
         switch event {
         case .joined(let state):
             call.participantID = state.participantId
-            call.stage = .inRoom
+            let actions = call.machine.handle(.room(.joined(recording: state.room.recording)), now: now)
+            guard call.stage == .inRoom else { run(actions, on: call); return }
             let bridge = bridge(for: call)
             for p in state.participants { bridge.update(p) }
             call.play(prompts.joinTone)
-            noticeRecording(state.room.recording, call: call)
-            publish(call)
+            run(actions, on: call)
             syncTap(bridge)
         case .roomUpdated(let info):
-            noticeRecording(info.recording, call: call)
+            feed(.room(.recordingChanged(info.recording)), to: call)
         case .lobbyWaiting:
-            call.play(prompts.clip(.waiting), replacing: true)
+            feed(.room(.lobbyWaiting), to: call)
         case .lobbyDenied:
-            call.play(prompts.clip(.notAdmitted), replacing: true)
-            call.stage = .leaving
+            feed(.room(.lobbyDenied), to: call)
         case .participantJoined(let p):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }
             bridge.update(p)
@@ -93,7 +82,7 @@ extension GatewayEngine {
         case .participantUpdated(let p):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }
             bridge.update(p)
-            if p.id == call.participantID { call.muted = p.audioMuted && call.producerID != nil }
+            if p.id == call.participantID { feed(.room(.muteChanged(p.audioMuted && call.producerID != nil)), to: call) }
             syncTap(bridge)
         case .participantLeft(let participantID, _):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }
@@ -101,37 +90,21 @@ extension GatewayEngine {
             call.play(prompts.leaveTone)
             syncTap(bridge)
         case .mutedByHost:
-            call.muted = true
-            call.play(prompts.clip(.muted), replacing: true)
+            feed(.room(.mutedByHost), to: call)
         case .removed:
-            call.play(prompts.clip(.removed), replacing: true)
-            call.stage = .leaving
+            feed(.room(.removed), to: call)
         case .ended:
-            call.play(prompts.clip(.meetingEnded), replacing: true)
-            call.stage = .leaving
+            feed(.room(.ended), to: call)
         case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice:
             break
         }
     }
 
-    /// Callers cannot see the recording indicator: they hear "this meeting is
-    /// being recorded" when they join a recorded meeting and whenever
-    /// recording starts (as a PBX announces call recording).
-    func noticeRecording(_ recording: Bool, call: PhoneCall) {
-        guard recording != call.heardRecording else { return }
-        call.heardRecording = recording
-        if recording { call.play(prompts.clip(.recording)) }
-    }
-
-    /// The room closed the caller's connection (removed, ended, denied): the
-    /// last prompt plays, then Parley hangs up.
+    /// The room closed the caller's connection (removed, ended, denied).
     func roomClosed(call id: SIPCallID) {
         guard let call = calls[id], call.stage != .ended else { return }
         call.participantID = nil
-        if call.stage != .leaving {
-            call.play(prompts.clip(.meetingEnded), replacing: true)
-            call.stage = .leaving
-        }
+        feed(.room(.connectionClosed), to: call)
     }
 
     func bridge(for call: PhoneCall) -> RoomBridge {

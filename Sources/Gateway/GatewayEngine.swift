@@ -8,9 +8,11 @@ import SDP
 import SFU
 
 /// The gateway's state, confined to its event loop: calls, room bridges,
-/// RTP ports, and the 20 ms clock that moves audio both ways. SIP events
-/// and room events arrive here; what they cause goes out through the user
-/// agent and the rooms.
+/// RTP ports, and the 20 ms clock that moves audio both ways. SIP events,
+/// RTP and room events arrive here and are fed to each call's
+/// `PhoneCallMachine`; the engine carries out the actions the machine
+/// returns (SIP responses, prompts, rooms, sockets) and keeps the media
+/// loop. It decides nothing about a call's stages itself.
 final class GatewayEngine {
     /// The Opus a caller's voice enters the room as (payload type as a browser numbers it).
     static let roomOpus = RTPCodecParameters(payloadType: 111, name: "opus", clockRate: 48000, channels: 2,
@@ -28,18 +30,18 @@ final class GatewayEngine {
     let logger: Logger
     let allocator = ByteBufferAllocator()
     let preferences: [PhoneCodec]
+    let timing: PhoneCallMachine.Timing
 
     var calls: [SIPCallID: PhoneCall] = [:]
     var bridges: [String: RoomBridge] = [:]
     var ports: RTPPortPool
     var limiter: InviteRateLimiter
-    /// Set by `PhoneGateway` once it runs on the loop (for room events to find it).
-    var bound: NIOLoopBound<GatewayEngine>?
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
     /// Set at shutdown: the clock stops.
     var stopped = false
     var sessionVersion: UInt64 = 1
 
+    /// Makes the engine on `eventLoop`; it is used there only.
     init(configuration: GatewayConfiguration, eventLoop: any EventLoop, userAgent: SIPUserAgent, rooms: RoomRegistry,
          directory: any MeetingDirectory, dialplan: Dialplan, prompts: PromptLibrary, metrics: GatewayMetrics, logger: Logger) {
         self.configuration = configuration
@@ -54,32 +56,31 @@ final class GatewayEngine {
         self.ports = RTPPortPool(range: configuration.rtpPorts)
         self.limiter = InviteRateLimiter(perMinute: configuration.invitesPerMinute)
         self.preferences = configuration.codecs.compactMap { PhoneCodec(rawValue: $0) }
+        self.timing = PhoneCallMachine.Timing(rtpTimeout: configuration.rtpTimeout)
     }
 
+    /// The engine bound to its loop, for closures and tasks that come back
+    /// to it (made on the loop, where the engine always runs).
+    var bound: NIOLoopBound<GatewayEngine> { NIOLoopBound(self, eventLoop: eventLoop) }
+
     /// How tasks (room and directory calls) get back to the engine.
-    var handle: GatewayEngineHandle { GatewayEngineHandle(bound: bound!) }
+    var handle: GatewayEngineHandle { GatewayEngineHandle(bound: bound) }
+
+    /// The loop's clock: real time on a real loop, manual time on NIO's test loops.
+    var now: NIODeadline { eventLoop.now }
 
     // MARK: - The 20 ms clock
 
+    /// Moves audio both ways and gives every call's machine the time.
     func tick() {
-        let now = NIODeadline.now()
-        for call in calls.values where call.media != nil {
-            for key in call.pullInput() { pressed(key, on: call, now: now) }
+        let now = self.now
+        for call in calls.values {
+            for key in call.pullInput() { pressed(key, on: call) }
             // Each caller has a local transport of their own: one hop onto the media loop per packet.
             if let packet = call.roomPacket(allocator: allocator), let producer = call.producerID, let transport = call.transport {
                 transport.send([(producer, packet)])
             }
-            if call.stage == .prompting, !call.answered, !call.player.isPlaying { answer(call) }
-            if let last = call.lastKeyAt, call.stage == .prompting, now - last > .seconds(5) {
-                call.lastKeyAt = nil
-                run(call.prompt.typingPaused(), on: call)
-            }
-            if call.stage != .answering, call.stage != .ended, now - call.lastRTPAt > configuration.rtpTimeout,
-               call.media?.remoteDirection.sends ?? true {
-                call.logger.notice("no RTP from the phone: hanging up", metadata: ["seconds": "\(configuration.rtpTimeout.nanoseconds / 1_000_000_000)"])
-                metrics.count("rtp_timeout")
-                hangUp(call, reason: "rtp_timeout")
-            }
+            feed(.tick, to: call, now: now)
         }
         // Callers in a room hear its mix; the others hear their prompts.
         var bridged = Set<SIPCallID>()
@@ -92,72 +93,83 @@ final class GatewayEngine {
         }
         for call in calls.values {
             call.channel?.flush()
-            if call.stage == .leaving, !call.player.isPlaying { hangUp(call, reason: "goodbye") }
+            if call.machine.promptPlaying, !call.player.isPlaying { feed(.promptFinished, to: call, now: now) }
         }
     }
 
-    // MARK: - Keys
-
-    func pressed(_ key: Character, on call: PhoneCall, now: NIODeadline) {
+    /// A key from the phone (RFC 4733 event or in-band tone).
+    func pressed(_ key: Character, on call: PhoneCall) {
         metrics.count("dtmf")
-        switch call.stage {
-        case .prompting:
-            call.lastKeyAt = now
-            if !call.answered { answer(call) }
-            run(call.prompt.pressed(key), on: call)
-        case .inRoom:
-            // *6 toggles mute, as on most conference bridges.
-            if key == "*" {
-                call.starPressedAt = now
-            } else if key == "6", let star = call.starPressedAt, now - star < .seconds(3) {
-                call.starPressedAt = nil
-                setMuted(call, !call.muted)
-            } else {
-                call.starPressedAt = nil
+        feed(.key(key), to: call)
+    }
+
+    // MARK: - The machine
+
+    /// Gives `event` to the call's machine and carries out what it says.
+    func feed(_ event: PhoneCallMachine.Event, to call: PhoneCall, now: NIODeadline? = nil) {
+        let actions = call.machine.handle(event, now: now ?? self.now)
+        run(actions, on: call)
+    }
+
+    /// Carries out the machine's actions, in order.
+    func run(_ actions: [PhoneCallMachine.Action], on call: PhoneCall) {
+        for action in actions {
+            switch action {
+            case .respond(let status, let phrase, let headers, let sdp):
+                userAgent.respond(call.sipID, status: status, phrase: phrase, sdp: sdp, headers: headers)
+            case .sendEarlyMedia(let sdp):
+                userAgent.respond(call.sipID, status: 183, phrase: "Session Progress", sdp: sdp)
+            case .answer(let sdp):
+                userAgent.respond(call.sipID, status: 200, phrase: "OK", sdp: sdp)
+            case .applyMedia(let media):
+                do {
+                    try call.apply(media)
+                } catch {
+                    call.logger.notice("the phone's media cannot be used: hanging up", metadata: ["reason": "\(error)"])
+                    // The machine ends the call; what followed the media is moot.
+                    feed(.mediaUnusable(reason: "\(error)"), to: call)
+                    return
+                }
+            case .play(let prompt, let replacing):
+                call.play(prompts.clip(prompt), replacing: replacing)
+            case .lookUp(let code):
+                findMeeting(code, for: call)
+            case .joinRoom(let meeting):
+                join(call, meeting: meeting)
+            case .publish:
+                publish(call)
+            case .setMuted(let muted):
+                setMuted(call, muted)
+            case .notifyDialer(let text):
+                call.notify?(text)
+            case .leaveRoom(let reason):
+                leaveRoom(call, reason: reason)
+            case .hangUp(let reason):
+                userAgent.hangUp(call.sipID)
+                release(call, reason: reason)
+            case .finish(let reason):
+                release(call, reason: reason)
             }
-        default:
-            break
         }
     }
 
     func setMuted(_ call: PhoneCall, _ muted: Bool) {
         guard let room = call.room, let id = call.participantID else { return }
-        call.muted = muted
-        call.play(prompts.clip(muted ? .muted : .unmuted), replacing: true)
         Task { try? await room.setMuted(id, source: .microphone, muted: muted) }
     }
 
-    /// Looks a dial-in code up off the loop and comes back with the answer,
-    /// if the call is still there (nil: no such meeting, or the lookup failed).
-    func findMeeting(_ code: String, for call: PhoneCall,
-                     then: @escaping @Sendable (GatewayEngine, PhoneCall, DialInMeeting?) -> Void) {
+    /// Looks a dial-in code up off the loop and tells the call's machine,
+    /// if the call is still there (a failed lookup counts as no such meeting).
+    func findMeeting(_ code: String, for call: PhoneCall) {
         let directory = self.directory
         let id = call.sipID
         let handle = self.handle
         Task {
-            let meeting = try? await directory.meeting(dialInCode: code)
+            let meeting = (try? await directory.meeting(dialInCode: code)) ?? nil
+            let result: Result<DialInMeeting, CallRefusal> = if let meeting { .success(meeting) } else { .failure(.unknownMeeting) }
             handle.later { engine in
                 guard let call = engine.calls[id] else { return }
-                then(engine, call, meeting ?? nil)
-            }
-        }
-    }
-
-    /// Carries out what the code prompt decided.
-    func run(_ actions: [CodePrompt.Action], on call: PhoneCall) {
-        for action in actions {
-            switch action {
-            case .play(let prompt):
-                call.play(prompts.clip(prompt), replacing: true)
-            case .lookUp(let code):
-                findMeeting(code, for: call) { engine, call, meeting in
-                    engine.run(call.prompt.meetingFound(meeting), on: call)
-                }
-            case .join(let meeting):
-                join(call, meeting: meeting)
-            case .hangUp(let prompt):
-                call.play(prompts.clip(prompt), replacing: true)
-                call.stage = .leaving
+                engine.feed(.lookedUp(result), to: call)
             }
         }
     }

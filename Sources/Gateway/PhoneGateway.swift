@@ -8,8 +8,9 @@ import SFU
 
 /// The SIP/RTP phone gateway (DESIGN.md "Gateway"): answers calls from desk
 /// phones, softphones and trunks, routes them by the dialplan, and bridges
-/// their audio into meeting rooms. One event loop of its own carries every
-/// call's RTP and the 20 ms mixing clock; sofia-sip runs on its own thread.
+/// their audio into meeting rooms. One event loop, given by whoever builds
+/// the gateway, carries every call's RTP and the 20 ms mixing clock;
+/// sofia-sip runs on its own thread.
 public final class PhoneGateway: Sendable {
     public let configuration: GatewayConfiguration
     let userAgent: SIPUserAgent
@@ -21,10 +22,14 @@ public final class PhoneGateway: Sendable {
 
     /// Loads the prompts and checks the dialplan: a gateway that cannot
     /// answer properly refuses to start rather than start half-configured.
+    /// `eventLoop` carries the calls' RTP and the mixing clock; the caller
+    /// owns it (and shuts it down after `stop()`).
     public init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
-                directory: any MeetingDirectory, logger: Logger) async throws {
-        var logger = logger
-        logger[metadataKey: "component"] = "gateway"
+                directory: any MeetingDirectory, eventLoop: any EventLoop, logger: Logger) async throws {
+        var tagged = logger
+        tagged[metadataKey: "component"] = "gateway"
+        // A constant: the engine is made on the loop with it.
+        let logger = tagged
         self.logger = logger
         self.configuration = configuration
         let prompts = try PromptLibrary(directory: configuration.promptsDirectory)
@@ -37,16 +42,13 @@ public final class PhoneGateway: Sendable {
                 }),
             logger: logger)
         self.userAgent = userAgent
-        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
+        let loop = eventLoop
         self.eventLoop = loop
         let metrics = GatewayMetrics(logger: logger)
         self.metrics = metrics
         self.engine = try await loop.submit {
-            let engine = GatewayEngine(configuration: configuration, eventLoop: loop, userAgent: userAgent, rooms: rooms,
-                                       directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: logger)
-            let bound = NIOLoopBound(engine, eventLoop: loop)
-            engine.bound = bound
-            return bound
+            GatewayEngine(configuration: configuration, eventLoop: loop, userAgent: userAgent, rooms: rooms,
+                          directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: logger).bound
         }.get()
     }
 
@@ -97,7 +99,7 @@ public final class PhoneGateway: Sendable {
     public func stop() async {
         let engine = self.engine
         try? await eventLoop.submit {
-            for call in Array(engine.value.calls.values) { engine.value.hangUp(call, reason: "shutdown") }
+            for call in Array(engine.value.calls.values) { engine.value.feed(.shutdown, to: call) }
         }.get()
         try? await Task.sleep(for: .milliseconds(200))
         _ = try? await eventLoop.submit { engine.value.stopped = true }.get()

@@ -133,9 +133,7 @@ extension Room {
         }
         participants.removeAll()
         order.removeAll()
-        producerOwners.removeAll()
-        await media.closeRouter(info.meetingId)
         logger.info("meeting ended for all")
-        onEmpty(info.meetingId)
+        await close()
     }
 }

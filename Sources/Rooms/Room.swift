@@ -13,7 +13,12 @@ public actor Room {
     var participants: [String: Participant] = [:]
     var order: [String] = []
     var chat: [ChatMessage] = []
+    /// A host ended the meeting for everyone.
     var ended = false
+    /// Where the room is in its life (see `Lifecycle`).
+    public private(set) var lifecycle: Lifecycle = .open
+    /// Who waits for the room to be closed.
+    private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     /// Producer id → participant id.
     var producerOwners: [String: String] = [:]
     var activeSpeaker: String?
@@ -51,10 +56,22 @@ public actor Room {
     public var participantCount: Int { visible.count }
     public var isEnded: Bool { ended }
 
+    /// A room is open while people may join; closing while its router and
+    /// transports are torn down (the last person left, or a host ended the
+    /// meeting); closed once that is done. It never opens again: the
+    /// registry makes a fresh room for the next join, so a join that races a
+    /// close never lands in a router being closed under it.
+    public enum Lifecycle: Sendable, Equatable {
+        case open, closing, closed
+    }
+
     /// Joins a participant. Returns their id; they get `joined` (or
-    /// `lobby.waiting` first when the meeting has a lobby).
+    /// `lobby.waiting` first when the meeting has a lobby). A room that is
+    /// closing or closed answers `.ended` if a host ended it, else `.closed`
+    /// (the registry then joins the person to a fresh room).
     public func join(_ request: JoinRequest, connection: any ParticipantConnection) async throws(RoomError) -> String {
         guard !ended else { throw .ended }
+        guard lifecycle == .open else { throw .closed }
         let isModerator = request.role.isModerator
         if info.locked && !isModerator { throw .locked }
         guard visible.count < capacity else { throw .full }
@@ -144,9 +161,28 @@ public actor Room {
             for r in present where r.role == .recorder { r.connection.close() }
             participants.removeAll()
             order.removeAll()
-            await media.closeRouter(info.meetingId)
-            onEmpty(info.meetingId)
+            await close()
         }
+    }
+
+    /// Tears the room's media down and tells the registry; joins meanwhile
+    /// are refused (`Lifecycle`).
+    func close() async {
+        guard lifecycle == .open else { return }
+        lifecycle = .closing
+        producerOwners.removeAll()
+        await media.closeRouter(info.meetingId)
+        lifecycle = .closed
+        for waiter in closeWaiters { waiter.resume() }
+        closeWaiters.removeAll()
+        onEmpty(info.meetingId)
+    }
+
+    /// Returns once the room is closed (at once if it is; never while it is open
+    /// and nobody closes it).
+    public func waitUntilClosed() async {
+        guard lifecycle != .closed else { return }
+        await withCheckedContinuation { closeWaiters.append($0) }
     }
 
     func closeTransports(of p: Participant) async {

@@ -46,6 +46,33 @@ public actor RoomRegistry {
         await rooms[routerID]?.handle(event)
     }
 
+    /// Joins `request` to the live room of a meeting (made on first use),
+    /// returning the room and the participant's id. A room that was closing
+    /// as the person arrived (its last participant had just left) is let go
+    /// and a fresh one takes its place, so the race between a join and a
+    /// close has one answer: the person is in an open room. `entering` is
+    /// told the room just before the join, so events the room sends at once
+    /// find the caller ready.
+    public func join(_ info: RoomInfo, _ request: JoinRequest, connection: any ParticipantConnection,
+                     entering: @Sendable (Room) async -> Void = { _ in }) async throws(RoomError) -> (room: Room, participantID: String) {
+        var lastError = RoomError.closed
+        for _ in 0..<3 {
+            let room = try room(for: info, joiningAs: request.role)
+            do {
+                await entering(room)
+                return (room, try await room.join(request, connection: connection))
+            } catch where error == .closed {
+                // Only this closing room goes (a fresh one may already stand in
+                // its place), and only once its router is gone: the fresh room's
+                // router has the same id.
+                if rooms[info.meetingId] === room { rooms[info.meetingId] = nil }
+                await room.waitUntilClosed()
+                lastError = error
+            }
+        }
+        throw lastError
+    }
+
     /// The live room of a meeting, made on first use. A meeting a host ended
     /// in the last five minutes can be restarted only by a moderator.
     public func room(for info: RoomInfo, joiningAs role: ParticipantRole) throws(RoomError) -> Room {
@@ -80,13 +107,16 @@ public actor RoomRegistry {
         admissionObserver = observer
     }
 
+    /// A room closed (emptied or ended): it leaves the registry, unless a
+    /// fresh room already took its place.
     private func roomEmptied(_ id: String) async {
         guard let room = rooms[id] else { return }
-        if await room.isEnded { endedAt[id] = Date() }
-        // Someone may have joined between the room emptying and now.
+        let closed = await room.lifecycle == .closed
         let ended = await room.isEnded
-        let count = await room.participantCount
-        if ended || count == 0 { rooms[id] = nil }
+        // The registry may have changed while it asked.
+        guard closed, rooms[id] === room else { return }
+        if ended { endedAt[id] = Date() }
+        rooms[id] = nil
     }
 
     public var count: Int { rooms.count }

@@ -28,18 +28,16 @@ public final class MediaNode: Sendable {
         public var removed: [String]
     }
 
-    /// A thread of its own for the media plane, apart from NIO's shared
-    /// loops that serve HTTP, WebSockets and the database: a burst of API
-    /// work must not delay packets (or ICE consent checks) on the media port.
-    /// Like NIO's singletons it lives as long as the process.
-    public static let dedicatedEventLoop: any EventLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1).next()
-
     public let configuration: MediaConfiguration
     public let events: AsyncStream<MediaEvent>
     let engine: EventLoopConfined<MediaEngine>
     let eventLoop: any EventLoop
     private let logger: Logger
 
+    /// `eventLoop` carries every packet, timer and transport of this node.
+    /// Give it a loop of its own, apart from the loops that serve HTTP and
+    /// the database: a burst of API work must not delay packets (or ICE
+    /// consent checks) on the media port.
     public init(configuration: MediaConfiguration, eventLoop: any EventLoop, logger: Logger) throws {
         self.configuration = configuration
         self.eventLoop = eventLoop
@@ -47,7 +45,10 @@ public final class MediaNode: Sendable {
         logger[metadataKey: "component"] = "media"
         self.logger = logger
         let context = try DTLSContext(certificate: DTLSCertificate())
-        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        // Unbounded: these events are few (a transport connects or closes, the
+        // active speaker changes) and the room registry must see every one; a
+        // dropped `transportClosed` would leave a participant in a room for good.
+        let (stream, continuation) = AsyncStream<MediaEvent>.makeStream(bufferingPolicy: .unbounded)
         self.events = stream
         let engine = MediaEngine(eventLoop: eventLoop, dtlsContext: context, configuration: configuration,
                                  logger: logger, events: continuation)

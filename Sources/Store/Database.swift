@@ -1,5 +1,8 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
 import SQLKit
 
 /// The connection to Parley's database: embedded SQLite by default,
@@ -35,12 +38,20 @@ public final class Database: Sendable {
     /// lives there) before using the database; `open` starts it for you and
     /// ``close()`` stops it. `migrate: false` skips the schema check (for
     /// maintenance connections).
-    public static func open(url: String, sqlitePath: String, logger: Logger, migrate: Bool = true) async throws -> Database {
+    ///
+    /// Connections run on `eventLoopGroup`, and SQLite's blocking calls on
+    /// `threadPool`: whoever opens the database chooses them (the server its
+    /// own; tests and tools may pass NIO's shared ones).
+    public static func open(
+        url: String, sqlitePath: String, logger: Logger, migrate: Bool = true,
+        eventLoopGroup: any EventLoopGroup, threadPool: NIOThreadPool
+    ) async throws -> Database {
         let backend: any Backend
         if url.isEmpty {
-            backend = try await SQLiteBackend.open(path: sqlitePath, logger: logger)
+            backend = try await SQLiteBackend.open(
+                path: sqlitePath, eventLoop: eventLoopGroup.any(), threadPool: threadPool, logger: logger)
         } else {
-            backend = try PostgresBackend(url: url, logger: logger)
+            backend = try PostgresBackend(url: url, eventLoopGroup: eventLoopGroup, logger: logger)
         }
         let database = Database(backend: backend, logger: logger)
         database.startBackgroundRun()
@@ -54,12 +65,12 @@ public final class Database: Sendable {
         return database
     }
 
-    private let runTask = LockedValue<Task<Void, Never>?>(nil)
+    private let runTask = Mutex<Task<Void, Never>?>(nil)
 
     private func startBackgroundRun() {
         let backend = self.backend
         let logger = self.logger
-        runTask.withValue {
+        runTask.withLock {
             $0 = Task {
                 do { try await backend.run() } catch { logger.error("database pool stopped", metadata: ["error": "\(error)"]) }
             }
@@ -79,7 +90,7 @@ public final class Database: Sendable {
     /// Closes connections. The database must not be used afterwards.
     public func close() async {
         await backend.close()
-        let task = runTask.withValue { value in
+        let task = runTask.withLock { value in
             let t = value
             value = nil
             return t

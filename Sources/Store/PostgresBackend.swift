@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import NIOSSL
 import PostgresKit
 import PostgresNIO
@@ -14,7 +15,7 @@ struct PostgresBackend: Database.Backend {
 
     /// Accepts `postgres://user:password@host:port/database?sslmode=disable|prefer|require`
     /// and `?host=/path/to/socket/dir` for a Unix socket.
-    init(url: String, logger: Logger) throws {
+    init(url: String, eventLoopGroup: any EventLoopGroup, logger: Logger) throws {
         guard let components = URLComponents(string: url),
             components.scheme == "postgres" || components.scheme == "postgresql"
         else {
@@ -46,7 +47,7 @@ struct PostgresBackend: Database.Backend {
                 password: password, database: database.isEmpty ? nil : database, tls: tls)
         }
         configuration.options.maximumConnections = 16
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = PostgresClient(configuration: configuration, eventLoopGroup: eventLoopGroup, backgroundLogger: logger)
         self.logger = logger
     }
 

@@ -5,7 +5,6 @@ import HummingbirdBcrypt
 import HummingbirdWebSocket
 import Logging
 import Recording
-import NIOPosix
 import Rooms
 import SFU
 import ServiceLifecycle
@@ -13,68 +12,47 @@ import Settings
 import Store
 
 /// Assembles Parley's HTTP front door: routes, middleware, the live hub and
-/// background services, from a configuration and an open store.
+/// its background services, around a core (media, rooms, recordings) that
+/// the caller built and owns.
 public enum ParleyServer {
     /// The application, ready to `runService()` (or to drive in tests).
-    /// `frontDoors` adds services that share the live rooms (the phone
-    /// gateway, wired by the executable so the web app never imports it).
+    ///
+    /// `services` run beside the web app's own and are shut down after them,
+    /// in reverse order (swift-service-lifecycle's rule), and after the HTTP
+    /// server has stopped: the caller decides the shutdown order of the core.
     public static func makeApplication(
-        configuration: ParleyConfiguration, store: Store, metrics: AppMetrics = AppMetrics(), logger: Logger,
-        frontDoors: (RoomRegistry) async throws -> [any Service] = { _ in [] }
+        configuration: ParleyConfiguration, store: Store, core: WebAppCore, metrics: AppMetrics = AppMetrics(),
+        services: [any Service] = [], logger: Logger
     ) async throws -> some ApplicationProtocol {
-        let services = try await makeServices(configuration: configuration, store: store, metrics: metrics, logger: logger)
-        let extra = try await frontDoors(services.rooms)
-        let router = try makeRouter(services: services)
+        let appServices = try await makeServices(configuration: configuration, store: store, core: core, metrics: metrics, logger: logger)
+        let router = try makeRouter(services: appServices)
         return Application(
             router: router,
             // Pings every 20 s: a browser that vanished without closing (laptop lid
             // shut, network gone) is dropped, so its friends see it go offline.
             server: .http1WebSocketUpgrade(
                 webSocketRouter: router,
-                configuration: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(20)), validateUTF8: true)),
+                configuration: .init(ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: .seconds(20)), validateUTF8: true))),
             configuration: .init(
                 address: .hostname(configuration.http.address.host, port: configuration.http.address.port),
                 serverName: "Parley"),
-            services: [ReminderScheduler(services: services), LiveHubCloser(hub: services.hub),
-                       MediaShutdown(media: services.media, rooms: services.rooms, recordings: services.recordings)] + extra,
+            services: services + [ReminderScheduler(services: appServices), LiveHubCloser(hub: appServices.hub)],
+            eventLoopGroupProvider: .shared(core.httpLoops),
             logger: logger)
     }
 
     static func makeServices(
-        configuration: ParleyConfiguration, store: Store, metrics: AppMetrics, logger: Logger
+        configuration: ParleyConfiguration, store: Store, core: WebAppCore, metrics: AppMetrics, logger: Logger
     ) async throws -> AppServices {
         let hub = LiveHub(store: store, logger: logger)
         let keyText = try await store.secret(named: "join_token_key") {
             Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         }
         let cost = UInt8(configuration.accounts.bcryptCost)
-        let dummyHash = try await NIOThreadPool.singleton.runIfActive {
+        let dummyHash = try await core.blockingPool.runIfActive {
             Bcrypt.hash(UUID().uuidString, cost: cost)
         }
         let accounts = configuration.accounts
-        let mediaSettings = configuration.media
-        let media = try MediaNode(
-            configuration: MediaConfiguration(
-                host: mediaSettings.address.host, port: mediaSettings.address.port,
-                publicAddress: mediaSettings.publicAddress.isEmpty ? nil : mediaSettings.publicAddress,
-                preferH264: mediaSettings.preferH264),
-            eventLoop: MediaNode.dedicatedEventLoop, logger: logger)
-        try await media.start()
-        let rooms = RoomRegistry(media: media, capacity: mediaSettings.roomCapacity, logger: logger)
-        await rooms.start()
-        let recordingSettings = configuration.recording
-        let recordings = RecordingService(
-            store: store, rooms: rooms,
-            settings: RecordingSettings(
-                directory: URL(fileURLWithPath: configuration.recordingDirectory, isDirectory: true),
-                ffmpeg: recordingSettings.ffmpeg, font: recordingSettings.font, cjkFont: recordingSettings.cjkFont,
-                compositeJobs: recordingSettings.compositeJobs, compositeThreads: recordingSettings.compositeThreads,
-                maxRecordings: recordingSettings.maxRecordings,
-                minFreeBytes: Int64(recordingSettings.minFreeMegabytes) * 1_000_000),
-            logger: logger)
-        // Recordings a crash or restart interrupted are finished from what is on disk.
-        await recordings.recover()
-        await rooms.setAdmissionObserver { room in await recordings.participantAdmitted(to: room) }
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),
@@ -83,7 +61,9 @@ public enum ParleyServer {
                 window: TimeInterval(accounts.failureWindowSeconds)),
             passcodeLimiter: SignInRateLimiter(
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
-            metrics: metrics, media: media, rooms: rooms, recordings: recordings, logger: logger, joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
+            metrics: metrics, media: core.media, rooms: core.rooms, recordings: core.recordings,
+            blockingPool: core.blockingPool, logger: logger,
+            joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
             dummyPasswordHash: dummyHash)
     }
 
@@ -123,20 +103,5 @@ struct LiveHubCloser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         await hub.closeAll()
-    }
-}
-
-/// Ends live meetings and closes the media port when the server shuts down.
-struct MediaShutdown: Service {
-    let media: MediaNode
-    let rooms: RoomRegistry
-    let recordings: RecordingService
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        // Captures stop first, so their tracks end cleanly; composites resume at the next start.
-        await recordings.shutdown()
-        await rooms.shutdown()
-        await media.stop()
     }
 }

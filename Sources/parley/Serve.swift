@@ -21,21 +21,33 @@ struct Serve: AsyncParsableCommand {
 
         try FileManager.default.createDirectory(
             atPath: configuration.storage.dataDirectory, withIntermediateDirectories: true)
+        // Every loop and thread of the server, made here and nowhere else.
+        let loops = ServerLoops()
+        do {
+            try await serve(configuration, loops: loops, logger: logger)
+        } catch {
+            await loops.shutdown()
+            throw error
+        }
+        await loops.shutdown()
+    }
+
+    /// Opens the database, assembles the core and runs the web app around it
+    /// until a signal ends the server.
+    private func serve(_ configuration: ParleyConfiguration, loops: ServerLoops, logger: Logger) async throws {
         let database = try await Database.open(
-            url: configuration.storage.databaseURL, sqlitePath: configuration.sqlitePath, logger: logger)
+            url: configuration.storage.databaseURL, sqlitePath: configuration.sqlitePath, logger: logger,
+            eventLoopGroup: loops.http, threadPool: loops.blocking)
         logger.info(
             "database ready",
             metadata: ["engine": "\(database.engine.rawValue)", "path": "\(database.engine == .sqlite ? configuration.sqlitePath : "(url)")"])
         do {
             let store = Store(database: database)
             let metrics = AppMetrics()
+            let core = try await ParleyCore.assemble(configuration: configuration, store: store, loops: loops, metrics: metrics, logger: logger)
             let app = try await ParleyServer.makeApplication(
-                configuration: configuration, store: store, metrics: metrics, logger: logger,
-                frontDoors: { rooms in
-                    guard let gateway = try await GatewayService.make(
-                        configuration: configuration, rooms: rooms, store: store, metrics: metrics, logger: logger) else { return [] }
-                    return [gateway]
-                })
+                configuration: configuration, store: store, core: core.webApp, metrics: metrics, services: core.services,
+                logger: logger)
             logger.info("Parley is listening", metadata: ["url": "http://\(configuration.http.address)", "public": "\(configuration.publicOrigin)"])
             try await app.runService()
         } catch {

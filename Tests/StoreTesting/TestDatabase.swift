@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import Store
 
 /// A fresh, empty, migrated database for one test: an SQLite file in a
@@ -28,18 +29,24 @@ public enum TestDatabase {
         switch engine {
         case .sqlite:
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)")
-            return try await Database.open(url: "", sqlitePath: dir.appendingPathComponent("parley.sqlite").path, logger: logger)
+            return try await database(url: "", sqlitePath: dir.appendingPathComponent("parley.sqlite").path)
         case .postgres:
             guard let base = postgresURL, var components = URLComponents(string: base) else {
                 throw DatabaseConfigurationError(message: "no PostgreSQL server for tests")
             }
             let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-            let admin = try await Database.open(url: base, sqlitePath: "", logger: logger, migrate: false)
+            let admin = try await database(url: base, sqlitePath: "", migrate: false)
             try await admin.read { db in try await db.raw("CREATE DATABASE \(unsafeRaw: name)").run() }
             await admin.close()
             components.path = "/" + name
-            return try await Database.open(url: components.string!, sqlitePath: "", logger: logger)
+            return try await database(url: components.string!, sqlitePath: "")
         }
+    }
+
+    /// Tests open databases on NIO's shared loops and thread pool.
+    static func database(url: String, sqlitePath: String, migrate: Bool = true) async throws -> Database {
+        try await Database.open(url: url, sqlitePath: sqlitePath, logger: logger, migrate: migrate,
+                                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, threadPool: .singleton)
     }
 
     /// Runs `body` with a fresh store and closes it afterwards.

@@ -220,8 +220,8 @@ struct FrontDoorAdmissionTests {
         try #require(AdmissionRefusal.allCases.first { $0.prompt == heard && $0 != .passcodeRequired }, "prompt \(heard)")
     }
 
-    /// Into the room as `GatewayEngine.join` goes: the registry (the restart
-    /// rule), a local transport, `Room.join` as `.phone`; a room's refusal is
+    /// Into the room as `GatewayEngine.join` goes: a local transport, then
+    /// `RoomRegistry.join` (the restart rule, the room) as `.phone`; a room's refusal is
     /// what the caller hears (`AdmissionRefusal(error)?.prompt`).
     static func joinRoom(_ h: Harness, _ meeting: DialInMeeting) async throws -> Outcome {
         let rooms = h.services.rooms
@@ -229,10 +229,9 @@ struct FrontDoorAdmissionTests {
                             lobbyEnabled: meeting.lobbyEnabled)
         let connection = CallerConnection()
         do {
-            let room = try await rooms.room(for: info, joiningAs: .phone)
             let transport = try await rooms.media.createLocalTransport(routerID: meeting.meetingID, sink: { _ in })
-            let id = try await room.join(
-                JoinRequest(displayName: "Caller", userId: nil, role: .phone, lobbyApplies: true, media: .local(transportID: transport.id)),
+            let (room, id) = try await rooms.join(
+                info, JoinRequest(displayName: "Caller", userId: nil, role: .phone, lobbyApplies: true, media: .local(transportID: transport.id)),
                 connection: connection)
             defer { Task { await room.leave(id, reason: "hung_up") } }
             for _ in 0..<250 {

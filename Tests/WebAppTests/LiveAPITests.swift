@@ -91,7 +91,8 @@ struct LiveAPITests {
             // Scanning again — or from a freshly started server on the same store — sends nothing new.
             #expect(try await scheduler.scan(now: Date()) == 0)
             let restarted = try await ParleyServer.makeServices(
-                configuration: app.services.configuration, store: app.store, metrics: AppMetrics(), logger: TestDatabase.logger)
+                configuration: app.services.configuration, store: app.store, core: app.core, metrics: AppMetrics(),
+                logger: TestDatabase.logger)
             #expect(try await ReminderScheduler(services: restarted).scan(now: Date()) == 0)
             // Ann was offline, and finds the reminder in her inbox.
             let inbox = try await app.call(.get, "/api/v1/notifications", as: ann)

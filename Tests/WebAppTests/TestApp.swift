@@ -4,6 +4,10 @@ import HummingbirdTesting
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOPosix
+import Recording
+import Rooms
+import SFU
 import Settings
 import Store
 import StoreTesting
@@ -39,20 +43,49 @@ struct TestApp {
         let database = try await TestDatabase.open(engine)
         let store = Store(database: database)
         let logger = TestDatabase.logger
-        let services = try await ParleyServer.makeServices(configuration: config, store: store, metrics: AppMetrics(), logger: logger)
-        let router = try ParleyServer.makeRouter(services: services)
-        let app = Application(
-            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
-            configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+        let core = try await makeCore(configuration: config, store: store, logger: logger)
         do {
+            let services = try await ParleyServer.makeServices(
+                configuration: config, store: store, core: core, metrics: AppMetrics(), logger: logger)
+            let router = try ParleyServer.makeRouter(services: services)
+            let app = Application(
+                router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+                configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(.live) { client in
-                try await body(Harness(client: client, store: store, services: services))
+                try await body(Harness(client: client, store: store, services: services, core: core))
             }
         } catch {
+            await stop(core)
             await database.close()
             throw error
         }
+        await stop(core)
         await database.close()
+    }
+
+    /// The core a server would assemble (media node, rooms, recordings), as the
+    /// executable builds it, on NIO's shared loops.
+    static func makeCore(configuration c: ParleyConfiguration, store: Store, logger: Logger) async throws -> WebAppCore {
+        let media = try MediaNode(
+            configuration: c.mediaConfiguration,
+            eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        try await media.start()
+        let rooms = RoomRegistry(media: media, capacity: c.media.roomCapacity, logger: logger)
+        await rooms.start()
+        let recordings = RecordingService(
+            store: store, rooms: rooms,
+            settings: c.recordingSettings, eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger)
+        await rooms.setAdmissionObserver { room in await recordings.participantAdmitted(to: room) }
+        return WebAppCore(media: media, rooms: rooms, recordings: recordings,
+                          httpLoops: MultiThreadedEventLoopGroup.singleton, blockingPool: .singleton)
+    }
+
+    /// Shuts the core down in the executable's order.
+    static func stop(_ core: WebAppCore) async {
+        await core.recordings.shutdown()
+        await core.rooms.shutdown()
+        await core.media.stop()
     }
 }
 
@@ -72,6 +105,7 @@ struct Harness: Sendable {
     let client: any TestClientProtocol
     let store: Store
     let services: AppServices
+    let core: WebAppCore
 
     var port: Int { client.port ?? 0 }
 

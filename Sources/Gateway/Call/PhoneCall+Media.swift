@@ -36,15 +36,24 @@ extension PhoneCall {
         if inbandDTMF == nil { inbandDTMF = try? DTMFDetector() }
     }
 
-    /// One datagram on the call's RTP port. Returns keys pressed (RFC 4733),
-    /// or a drop reason for the metrics.
-    func receiveRTP(_ packet: ByteBuffer, from address: SocketAddress, now: NIODeadline) -> (keys: [Character], dropped: String?) {
-        guard let media else { return ([], "no_media") }
+    /// What one datagram on the call's RTP port brought.
+    struct Receipt {
+        /// Keys pressed (RFC 4733 events).
+        var keys: [Character] = []
+        /// Why the packet was dropped, for the metrics.
+        var dropped: String?
+        /// An RTP packet from the phone arrived (it is alive).
+        var arrived = false
+    }
+
+    /// One datagram on the call's RTP port.
+    func receiveRTP(_ packet: ByteBuffer, from address: SocketAddress, now: NIODeadline) -> Receipt {
+        guard let media else { return Receipt(dropped: "no_media") }
         // RFC 3550 §8.2 leaves source checks to the receiver: accept the
         // address the SDP named, or the SIP peer's host (NAT), nothing else.
         let host = address.ipAddress ?? ""
         let expected = remote
-        guard host == expected?.ipAddress || host == signalingHost else { return ([], "unexpected_source") }
+        guard host == expected?.ipAddress || host == signalingHost else { return Receipt(dropped: "unexpected_source") }
         if !latched, address != expected {
             remote = address
         }
@@ -55,24 +64,23 @@ extension PhoneCall {
                 let length = try packet.withUnsafeMutableReadableBytes { try srtpIn.unprotectRTP($0, length: $0.count) }
                 packet.moveWriterIndex(to: packet.readerIndex + length)
             } catch {
-                return ([], "srtp")
+                return Receipt(dropped: "srtp")
             }
         }
-        return packet.withUnsafeReadableBytes { bytes -> (keys: [Character], dropped: String?) in
-            guard let header = try? RTPHeader(parsing: bytes) else { return ([], "malformed") }
-            if (192...223).contains(bytes[1]) { return ([], nil) }  // RTCP on the RTP port (rtcp-mux): ignored
-            lastRTPAt = now
+        return packet.withUnsafeReadableBytes { bytes -> Receipt in
+            guard let header = try? RTPHeader(parsing: bytes) else { return Receipt(dropped: "malformed") }
+            if (192...223).contains(bytes[1]) { return Receipt() }  // RTCP on the RTP port (rtcp-mux): ignored
             let payload = UnsafeRawBufferPointer(rebasing: bytes[header.payloadRange(packetLength: bytes.count)])
             if let pt = media.telephoneEventReceivePayloadType, header.payloadType == pt {
                 sawTelephoneEvents = true
-                if let key = dtmf.receive(payload: payload, timestamp: header.timestamp) { return ([key], nil) }
-                return ([], nil)
+                let key = dtmf.receive(payload: payload, timestamp: header.timestamp)
+                return Receipt(keys: key.map { [$0] } ?? [], arrived: true)
             }
-            guard header.payloadType == media.receivePayloadType else { return ([], "payload_type") }
-            guard !payload.isEmpty else { return ([], "empty") }
+            guard header.payloadType == media.receivePayloadType else { return Receipt(dropped: "payload_type", arrived: true) }
+            guard !payload.isEmpty else { return Receipt(dropped: "empty", arrived: true) }
             jitter.insert(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, ssrc: header.ssrc,
                           payload: Array(payload), arrivalNanoseconds: now.uptimeNanoseconds)
-            return ([], nil)
+            return Receipt(arrived: true)
         }
     }
 
@@ -140,7 +148,7 @@ extension PhoneCall {
         RTPPacketWriting.write(into: &buffer, payloadType: GatewayEngine.roomOpus.payloadType, sequence: roomSequence,
                                timestamp: roomTimestamp, ssrc: roomSSRC,
                                audioLevel: AudioLevel(voiceActivity: level < 50, level: level))
-        opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        _ = opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         roomSequence &+= 1
         roomTimestamp &+= UInt32(AudioFormat.frameSamples)
         return buffer
@@ -175,7 +183,7 @@ extension PhoneCall {
         var buffer = allocator.buffer(capacity: 12 + length + SRTPSession.maximumOverhead)
         RTPPacketWriting.write(into: &buffer, payloadType: media.parameters.payloadType, sequence: outSequence,
                                timestamp: outTimestamp, ssrc: outSSRC, audioLevel: nil)
-        payloadScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        _ = payloadScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         if let srtpOut {
             let plain = buffer.readableBytes
             buffer.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)

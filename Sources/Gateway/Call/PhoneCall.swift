@@ -5,40 +5,23 @@ import Rooms
 import SDP
 import SFU
 
-/// One phone call: its SIP dialog, its RTP socket and codec state, where it
-/// is in the prompt, and its place in a room. Confined to the gateway's
-/// event loop; `GatewayEngine` drives it and owns the SIP and room sides.
+/// One phone call's media: its RTP socket, codecs, SRTP, jitter buffer and
+/// prompt player, and its place in a room. Where the call is in its life
+/// (answering, prompting, in the room, leaving) is `machine`'s business; the
+/// engine feeds the machine and carries out what it says. Confined to the
+/// gateway's event loop.
 final class PhoneCall {
-    enum Stage: Equatable {
-        /// The INVITE is being answered (SDP, port, dialplan).
-        case answering
-        /// Hearing "enter the meeting code" and typing.
-        case prompting
-        /// Joining a room (or waiting in its lobby).
-        case joining
-        case inRoom
-        /// Playing a last prompt before hanging up.
-        case leaving
-        case ended
-    }
-
     /// Set when the INVITE goes out for a dial-out.
     var sipID: SIPCallID
     let displayName: String
     /// The signaling source: RTP from the SDP address or this host is accepted.
     let signalingHost: String
-    let outgoing: Bool
-    var stage: Stage = .answering
+    /// The call's signalling and lifecycle.
+    var machine: PhoneCallMachine
     var logger: Logger
 
     // Media negotiated with the phone.
     var media: PhoneMedia?
-    /// Our SDP in the last answer or offer we sent.
-    var localSDP: String?
-    /// Our offer awaiting the phone's answer (an INVITE without SDP: RFC 3264 §5).
-    var pendingOffer: String?
-    /// The 200 OK went out.
-    var answered = false
     var channel: (any Channel)?
     var localPort = 0
     /// Where RTP goes: the SDP's address until the phone's first packet shows
@@ -47,7 +30,6 @@ final class PhoneCall {
     var latched = false
     var srtpIn: SRTPSession?
     var srtpOut: SRTPSession?
-    var lastRTPAt: NIODeadline
 
     // Phone → room.
     var jitter = JitterBuffer()
@@ -79,35 +61,28 @@ final class PhoneCall {
     var payloadScratch = [UInt8](repeating: 0, count: PhoneEncoder.maxPayloadBytes)
     var player = PromptPlayer()
 
-    // The prompt and the room.
-    var prompt = CodePrompt()
-    /// The caller stopped typing at this time (a code without # counts after a pause).
-    var lastKeyAt: NIODeadline?
-    var meeting: DialInMeeting?
+    // The room.
     var room: Room?
     var participantID: String?
     var transport: LocalTransportHandle?
     var producerID: String?
-    var muted = false
-    /// The room is recording and this caller has been told so.
-    var heardRecording = false
     /// Tells whoever placed a dial-out how it went.
     var notify: (@Sendable (String) -> Void)?
-    /// `*` was pressed in the room: the next key is a command (`*6` mutes).
-    var starPressedAt: NIODeadline?
 
-    init(sipID: SIPCallID, displayName: String, signalingHost: String, outgoing: Bool, logger: Logger) throws {
+    init(sipID: SIPCallID, displayName: String, signalingHost: String, machine: PhoneCallMachine, logger: Logger) throws {
         self.sipID = sipID
         self.displayName = displayName
         self.signalingHost = signalingHost
-        self.outgoing = outgoing
+        self.machine = machine
         var logger = logger
         logger[metadataKey: "call"] = "\(sipID)"
         self.logger = logger
-        self.lastRTPAt = .now()
         self.roomEncoder = try OpusEncoder(channels: 1, bitrate: 32_000)
     }
 
+    var stage: PhoneCallMachine.Stage { machine.stage }
+    var muted: Bool { machine.muted }
+    var meeting: DialInMeeting? { machine.meeting }
     var isOnHold: Bool { media?.isOnHold ?? false }
 
     /// This tick's input is in the room's mix (and must be left out of the caller's own).

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import Synchronization
 
 /// Composite jobs, run a few at a time (`composite_jobs`) so a busy server
 /// keeps its CPU for live meetings; the rest wait in order. Progress goes to
@@ -97,7 +98,7 @@ actor CompositeQueue {
             configuration.workDirectoryParent = directory
             let job = CompositeJob(manifest: manifest, recordingDirectory: directory, output: output, configuration: configuration)
             let store = self.store
-            let reported = LockedPercent()
+            let reported = LastPercent()
             try await job.run { fraction in
                 let percent = min(99, Int(fraction * 100))
                 guard reported.advance(to: percent) else { return }
@@ -127,16 +128,11 @@ actor CompositeQueue {
 }
 
 /// The last percent reported, shared with ffmpeg's progress callback.
-final class LockedPercent: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = -1
+final class LastPercent: Sendable {
+    private let value = Atomic<Int>(-1)
 
     /// True when `percent` is new (so it is worth a store write).
     func advance(to percent: Int) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard percent > value else { return false }
-        value = percent
-        return true
+        value.max(percent, ordering: .relaxed).oldValue < percent
     }
 }

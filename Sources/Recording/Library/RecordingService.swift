@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import Rooms
 import SFU
 import Store
@@ -22,14 +23,20 @@ public actor RecordingService {
     /// share the database: an id kept in the directory itself, so a restart
     /// with another host name (a container) still finds its recordings.
     public nonisolated let node: String
+    /// Where recorders run: each on one loop of this group, spread over them.
+    let eventLoopGroup: any EventLoopGroup
 
     struct ActiveRecording {
         var record: RecordingRecord
         let recorder: Recorder
     }
 
-    public init(store: Store, rooms: RoomRegistry, settings: RecordingSettings, logger: Logger) {
+    /// Recorders write their files on `eventLoopGroup`'s loops (one loop per
+    /// recorder), apart from the media plane's.
+    public init(store: Store, rooms: RoomRegistry, settings: RecordingSettings, eventLoopGroup: any EventLoopGroup,
+                logger: Logger) {
         self.store = store
+        self.eventLoopGroup = eventLoopGroup
         self.rooms = rooms
         self.settings = settings
         var logger = logger
@@ -107,30 +114,31 @@ public actor RecordingService {
         let record = RecordingRecord(id: UUID().uuidString.lowercased(), meetingId: meeting.id, meetingTitle: meeting.title,
                                      hostId: meeting.hostId, startedBy: startedBy, node: node, startedAt: now,
                                      createdAt: now, updatedAt: now)
+        let store = self.store
+        let id = record.id
+        let events = Recorder.Events(
+            closed: { [weak self] in
+                Task { _ = try? await self?.stop(recordingID: id) }
+            },
+            participant: { p in
+                guard let user = p.userId else { return }
+                Task {
+                    try? await store.grantRecordingAccess(recordingId: id, managerIds: p.role.isModerator ? [user] : [], viewerIds: [user])
+                }
+            },
+            failure: { [weak self] reason in
+                Task { _ = try? await self?.stop(recordingID: id, notice: reason) }
+            })
         let recorder: Recorder
         do {
             recorder = try Recorder(recordingID: record.id, directory: directory(of: record.id), media: rooms.media,
-                                    stopBelowFreeBytes: settings.stopBelowFreeBytes, logger: logger)
+                                    eventLoop: eventLoopGroup.next(), stopBelowFreeBytes: settings.stopBelowFreeBytes,
+                                    events: events, logger: logger)
         } catch {
             try? FileManager.default.removeItem(at: directory(of: record.id))
             throw RecordingError.io("The recording could not be created on the server's disk: \(error)")
         }
         try await store.createRecording(record, managerIds: managerIds, viewerIds: [])
-        let store = self.store
-        let id = record.id
-        let meetingID = meeting.id
-        recorder.onParticipant = { p in
-            guard let user = p.userId else { return }
-            Task {
-                try? await store.grantRecordingAccess(recordingId: id, managerIds: p.role.isModerator ? [user] : [], viewerIds: [user])
-            }
-        }
-        recorder.onClosed = { [weak self] in
-            Task { _ = try? await self?.stop(recordingID: id) }
-        }
-        recorder.onFailure = { [weak self] reason in
-            Task { _ = try? await self?.stop(recordingID: id, notice: reason) }
-        }
         do {
             try await recorder.join(room)
         } catch {
@@ -141,7 +149,7 @@ public actor RecordingService {
         }
         active[meeting.id] = ActiveRecording(record: record, recorder: recorder)
         let someoneLeft = await room.participantCount > 0
-        if recorder.isFinished || !someoneLeft {
+        if await recorder.isFinished || !someoneLeft {
             // The room emptied while the recorder joined (its own close found
             // nothing to stop yet): finish now rather than keep a recording of nobody.
             _ = try? await stop(meetingID: meeting.id)

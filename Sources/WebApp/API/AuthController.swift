@@ -141,11 +141,11 @@ struct AuthController {
     /// bcrypt is deliberately slow: run it off the event loops.
     private func hashPassword(_ password: String) async throws -> String {
         let cost = UInt8(services.configuration.accounts.bcryptCost)
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        return try await services.blockingPool.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     private func verifyPassword(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        try await services.blockingPool.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
 }

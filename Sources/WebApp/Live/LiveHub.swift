@@ -10,7 +10,7 @@ import Store
 /// a slow browser never blocks the hub.
 public actor LiveHub {
     struct Connection {
-        var continuation: AsyncStream<String>.Continuation
+        var continuation: SocketOutbox
         /// The meeting link code this tab is in, if any.
         var meetingCode: String?
     }
@@ -26,15 +26,19 @@ public actor LiveHub {
         self.logger = logger
     }
 
-    /// Registers a new socket for `userId`; the stream yields the JSON texts to send.
-    func connect(userId: String) async -> (UUID, AsyncStream<String>) {
+    /// Messages that may wait for a tab that is slow to read; one more and
+    /// the tab is disconnected (it reconnects and reloads what it shows).
+    static let outboxLimit = 256
+
+    /// Registers a new socket for `userId`; its outbox holds the JSON texts
+    /// to send. `onOverflow` runs if the tab stops reading and the outbox fills.
+    func connect(userId: String, onOverflow: @escaping @Sendable () -> Void = {}) async -> (UUID, SocketOutbox) {
         let before = presence(of: userId)
         let id = UUID()
-        // Bounded so a tab that stopped reading cannot grow memory without limit.
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(256))
-        connections[userId, default: [:]][id] = Connection(continuation: continuation)
+        let outbox = SocketOutbox(limit: Self.outboxLimit, onOverflow: onOverflow)
+        connections[userId, default: [:]][id] = Connection(continuation: outbox)
         await announceIfChanged(userId: userId, from: before)
-        return (id, stream)
+        return (id, outbox)
     }
 
     func disconnect(userId: String, connectionId: UUID) async {

@@ -23,15 +23,23 @@ struct LiveSocket {
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, wsContext in
             guard let user = wsContext.requestContext.user else { return }
-            let (connectionId, queue) = await hub.connect(userId: user.id)
+            let logger = wsContext.logger
+            let (connectionId, outbox) = await hub.connect(userId: user.id) {
+                logger.notice("live socket client fell behind: disconnecting", metadata: ["queued": "\(LiveHub.outboxLimit)"])
+                metrics.slowSocketsClosed(socket: "live").increment()
+            }
             metrics.liveConnections.set(Double(await hub.connectionCount))
             await hub.send(LiveMessage.hello(UserSummary(user)), to: user.id, connectionId: connectionId)
-            let logger = wsContext.logger
             do {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        for await text in queue {
+                        for await text in outbox.messages {
+                            if outbox.fellBehind { break }
                             try await outbound.write(.text(text))
+                        }
+                        if outbox.fellBehind {
+                            // RFC 6455 §7.4.1 1013 "try again later": the page reconnects.
+                            try await outbound.close(.unknown(1013), reason: "You fell behind; connect again.")
                         }
                     }
                     group.addTask {

@@ -52,7 +52,7 @@ struct RecordingResponse: Encodable {
             ? trackFiles.map { track in
                 let file = track.url
                 let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-                return Track(name: file.lastPathComponent, downloadName: track.downloadName, sizeBytes: size ?? 0,
+                return Track(name: file.lastPathComponent, downloadName: track.downloadName, sizeBytes: size,
                              url: "/api/v1/recordings/\(record.id)/tracks/\(file.lastPathComponent)",
                              participant: track.participant, source: track.source,
                              startSeconds: track.start.map { ($0 * 1000).rounded() / 1000 })

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import Recording
 import Rooms
 import SFU
@@ -23,6 +24,8 @@ struct AppServices: Sendable {
     let rooms: RoomRegistry
     /// Meetings' recordings: capture, composite queue, files.
     let recordings: RecordingService
+    /// Threads for blocking work (bcrypt), owned by whoever assembled the server.
+    let blockingPool: NIOThreadPool
     let logger: Logger
     /// Key for the short-lived join tokens handed to people entering a meeting.
     let joinTokenKey: Data

@@ -2,13 +2,13 @@ import Foundation
 import Rooms
 
 /// A room's way to a browser: events become JSON texts queued on the
-/// socket's outbound stream (bounded, so a stalled browser cannot grow the
-/// server's memory; it is dropped by ICE consent and WebSocket pings).
+/// socket's outbox (bounded: a browser that stops reading is disconnected,
+/// never left out of step).
 final class SignalingConnection: ParticipantConnection {
-    let continuation: AsyncStream<String>.Continuation
+    let continuation: SocketOutbox
     let iceServers: [ICEServer]
 
-    init(continuation: AsyncStream<String>.Continuation, iceServers: [ICEServer]) {
+    init(continuation: SocketOutbox, iceServers: [ICEServer]) {
         self.continuation = continuation
         self.iceServers = iceServers
     }

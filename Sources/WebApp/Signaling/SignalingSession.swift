@@ -12,7 +12,8 @@ import Synchronization
 actor SignalingSession {
     let services: AppServices
     let rooms: RoomRegistry
-    let continuation: AsyncStream<String>.Continuation
+    /// The socket's outbound queue.
+    let continuation: SocketOutbox
     var logger: Logger
     /// The logger at creation, readable without hopping onto the actor.
     nonisolated let baseLogger: Logger
@@ -22,7 +23,7 @@ actor SignalingSession {
     private var userID: String?
     private var connection: SignalingConnection?
 
-    init(services: AppServices, rooms: RoomRegistry, continuation: AsyncStream<String>.Continuation, logger: Logger) {
+    init(services: AppServices, rooms: RoomRegistry, continuation: SocketOutbox, logger: Logger) {
         self.services = services
         self.rooms = rooms
         self.continuation = continuation
@@ -99,11 +100,8 @@ actor SignalingSession {
             self.connection = connection
             logger[metadataKey: "participant"] = "\(id)"
             if let user = claims.userId { await services.hub.roomEntered(userId: user) }
-        } catch let error as RoomError {
-            reject(error.code, error.message, requestType: "join")
-            continuation.finish()
         } catch {
-            reject("internal", "\(error)", requestType: "join")
+            reject(error.code, error.message, requestType: "join")
             continuation.finish()
         }
     }

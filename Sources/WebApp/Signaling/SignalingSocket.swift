@@ -15,6 +15,9 @@ struct SignalingSocket {
     /// Largest message accepted: a publish offer with three m-lines and
     /// simulcast is ~8 KiB; leave room for many tracks.
     static let maxMessageBytes = 131_072
+    /// Messages that may wait for a browser that is slow to read (a room of
+    /// 100 sends ~100 at a join); one more and the browser is disconnected.
+    static let outboxLimit = 512
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.ws("/api/v1/signal") { _, _ in
@@ -25,14 +28,26 @@ struct SignalingSocket {
     }
 
     private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
-        let (queue, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(512))
-        let session = SignalingSession(services: services, rooms: rooms, continuation: continuation, logger: logger)
+        let metrics = services.metrics
+        let outbox = SocketOutbox(limit: Self.outboxLimit) {
+            logger.notice("signaling client fell behind: disconnecting", metadata: ["queued": "\(Self.outboxLimit)"])
+            metrics.slowSocketsClosed(socket: "signaling").increment()
+        }
+        let session = SignalingSession(services: services, rooms: rooms, continuation: outbox, logger: logger)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await text in queue { try await outbound.write(.text(text)) }
-                    // The room closed us (removed, ended, denied): say goodbye.
-                    try await outbound.close(.normalClosure, reason: nil)
+                    for await text in outbox.messages {
+                        if outbox.fellBehind { break }
+                        try await outbound.write(.text(text))
+                    }
+                    if outbox.fellBehind {
+                        // RFC 6455 §7.4.1 1013 "try again later": the page connects afresh.
+                        try await outbound.close(.unknown(1013), reason: "You fell behind; connect again.")
+                    } else {
+                        // The room closed us (removed, ended, denied): say goodbye.
+                        try await outbound.close(.normalClosure, reason: nil)
+                    }
                 }
                 group.addTask {
                     for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {

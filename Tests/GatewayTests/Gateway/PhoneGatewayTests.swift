@@ -17,6 +17,8 @@ struct FixedDirectory: MeetingDirectory {
 /// with a real media node and rooms, and phones made of raw sockets.
 struct GatewayFixture {
     let gateway: PhoneGateway
+    /// The gateway's loop: the fixture owns it, as the executable would.
+    let group: MultiThreadedEventLoopGroup
     let media: MediaNode
     let rooms: RoomRegistry
     let port: Int
@@ -38,15 +40,18 @@ struct GatewayFixture {
             sipHost: "127.0.0.1", sipPort: 0, rtpHost: "127.0.0.1", advertisedAddress: "127.0.0.1", rtpPorts: 0...0,
             maxCalls: maxCalls, invitesPerMinute: invitesPerMinute, rtpTimeout: rtpTimeout,
             promptsDirectory: root.appendingPathComponent("Prompts").path)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
-                                             directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]), logger: logger)
+                                             directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]),
+                                             eventLoop: group.next(), logger: logger)
         let port = try await gateway.start()
-        return GatewayFixture(gateway: gateway, media: media, rooms: rooms, port: port)
+        return GatewayFixture(gateway: gateway, group: group, media: media, rooms: rooms, port: port)
     }
 
     func stop() async {
         await gateway.stop()
         await media.stop()
+        try? await group.shutdownGracefully()
     }
 
     func phone(_ user: String = GatewayFixture.meeting.dialInCode) throws -> RawPhone {

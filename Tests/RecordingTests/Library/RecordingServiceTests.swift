@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import Rooms
 import SFU
 import Store
@@ -76,7 +77,8 @@ import Testing
             try await f.store.createRecording(record, managerIds: [], viewerIds: [])
             var logger = Logger(label: "orphan")
             logger.logLevel = .critical
-            let orphan = try Recorder(recordingID: record.id, directory: service.directory(of: record.id), media: f.media, logger: logger)
+            let orphan = try Recorder(recordingID: record.id, directory: service.directory(of: record.id), media: f.media,
+                                      eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
             try await orphan.join(f.room)
             try await Task.sleep(for: .seconds(3))
             // Another node's unfinished recording is left alone.

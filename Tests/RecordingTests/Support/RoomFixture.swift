@@ -81,7 +81,8 @@ final class RoomFixture: @unchecked Sendable {
     func service(_ settings: RecordingSettings) -> RecordingService {
         var logger = Logger(label: "recording-test")
         logger.logLevel = .critical
-        return RecordingService(store: store, rooms: rooms, settings: settings, logger: logger)
+        return RecordingService(store: store, rooms: rooms, settings: settings,
+                                eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
     }
 
     /// `name` joins (Ann, the host, unless said otherwise) and sends `vp8`

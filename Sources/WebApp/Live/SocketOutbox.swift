@@ -1,0 +1,42 @@
+import Logging
+import Synchronization
+
+/// The outbound queue of one WebSocket, drained by the socket's writer.
+///
+/// It is bounded, so a browser that stopped reading cannot grow the server's
+/// memory. A client that falls so far behind that the queue fills is
+/// disconnected (with a log line and a metric) instead of silently missing
+/// the messages that did not fit: a lost `subscribe.offer`, `removed` or
+/// presence update would leave it out of step with the room for good, while
+/// a closed socket tells it to connect again.
+final class SocketOutbox: Sendable {
+    /// What the socket sends, in order; it ends after `finish()` or an overflow.
+    let messages: AsyncStream<String>
+    private let continuation: AsyncStream<String>.Continuation
+    private let overflowed = Atomic<Bool>(false)
+    private let onOverflow: @Sendable () -> Void
+
+    /// `limit` messages may wait; `onOverflow` runs once, when one more does not fit.
+    init(limit: Int, onOverflow: @escaping @Sendable () -> Void) {
+        // Oldest kept: what fits is delivered in order, and nothing after a gap.
+        (messages, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(limit))
+        self.onOverflow = onOverflow
+    }
+
+    /// Queues `text`; a full queue ends the stream (the socket then closes).
+    func yield(_ text: String) {
+        if case .dropped = continuation.yield(text) { overflow() }
+    }
+
+    /// No more messages: the socket closes once the queue is sent.
+    func finish() { continuation.finish() }
+
+    /// Whether the client fell behind and the stream ended for that reason.
+    var fellBehind: Bool { overflowed.load(ordering: .relaxed) }
+
+    private func overflow() {
+        guard !overflowed.exchange(true, ordering: .relaxed) else { return }
+        continuation.finish()
+        onOverflow()
+    }
+}

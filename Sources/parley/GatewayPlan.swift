@@ -1,0 +1,58 @@
+import Foundation
+import Gateway
+import Logging
+import NIOCore
+import Rooms
+import Settings
+import Store
+
+/// The gateway as `[sip]` and `[trunk]` describe it, checked before anything
+/// listens: a dialplan with errors, or a wildcard address with nothing to
+/// advertise, stops the server at start.
+struct GatewayPlan {
+    let configuration: GatewayConfiguration
+    let dialplan: Dialplan
+
+    /// Nil when SIP is off.
+    init?(configuration c: ParleyConfiguration) throws {
+        guard let address = c.sip.address else { return nil }
+        dialplan = try Dialplan.load(path: Self.locate(c.sip.dialplan))
+        let advertised = !c.sip.publicAddress.isEmpty ? c.sip.publicAddress
+            : !c.media.publicAddress.isEmpty ? c.media.publicAddress : address.host
+        let wildcard = ["0.0.0.0", "::", "[::]"].contains(advertised)
+        guard !wildcard else {
+            throw ConfigurationError(message: "sip.address \(address) listens on every interface, so set sip.public_address "
+                + "(or media.public_address) to the IP phones should send RTP to")
+        }
+        let trunk: TrunkConfiguration? = c.trunk.uri.isEmpty ? nil : TrunkConfiguration(
+            uri: c.trunk.uri, username: c.trunk.username, password: c.trunk.password, register: c.trunk.register,
+            registerSeconds: c.trunk.registerSeconds, callerID: c.trunk.callerID)
+        configuration = GatewayConfiguration(
+            sipHost: address.host, sipPort: address.port, rtpHost: address.host, advertisedAddress: advertised,
+            rtpPorts: address.port == 0 ? 0...0 : c.sip.rtpPorts, codecs: c.sip.codecs, maxCalls: c.sip.maxCalls,
+            invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
+            sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
+            promptsDirectory: Self.locate(c.sip.prompts), trunk: trunk)
+    }
+
+    /// The gateway, bridging calls into `rooms` and finding meetings in `store`.
+    func makeGateway(rooms: RoomRegistry, store: Store, eventLoop: any EventLoop, logger: Logger) async throws -> PhoneGateway {
+        try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
+                               directory: StoreMeetingDirectory(store: store), eventLoop: eventLoop, logger: logger)
+    }
+
+    /// A relative path as given if it exists from the working directory, else
+    /// from the checkout the binary was built in (`.build/<config>/parley`), so
+    /// `Prompts/` and `Dialplans/` are found wherever the server is started.
+    static func locate(_ path: String) -> String {
+        let files = FileManager.default
+        guard !path.hasPrefix("/"), !files.fileExists(atPath: path) else { return path }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent(path).path
+            if files.fileExists(atPath: candidate) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        return path
+    }
+}

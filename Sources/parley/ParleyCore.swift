@@ -1,0 +1,73 @@
+import Foundation
+import Gateway
+import Logging
+import Recording
+import Rooms
+import SFU
+import ServiceLifecycle
+import Settings
+import Store
+import WebApp
+
+/// One node's core, assembled by `parley serve`: the media plane, the live
+/// rooms, the recording service and the phone gateway, on loops the
+/// executable made. The web app and the gateway get what they need from here
+/// as equals; neither builds nor stops the other's parts.
+struct ParleyCore: Sendable {
+    let loops: ServerLoops
+    let media: MediaNode
+    let rooms: RoomRegistry
+    let recordings: RecordingService
+    /// Nil when SIP is off.
+    let gateway: PhoneGateway?
+    let metrics: AppMetrics
+
+    /// Builds and starts the core. Everything that can refuse a bad
+    /// configuration (the dialplan, the gateway's addresses) is checked before
+    /// any port listens.
+    static func assemble(configuration c: ParleyConfiguration, store: Store, loops: ServerLoops, metrics: AppMetrics,
+                         logger: Logger) async throws -> ParleyCore {
+        let gatewayPlan = try GatewayPlan(configuration: c)
+        let media = try MediaNode(
+            configuration: c.mediaConfiguration,
+            eventLoop: loops.media.next(), logger: logger)
+        try await media.start()
+        let rooms = RoomRegistry(media: media, capacity: c.media.roomCapacity, logger: logger)
+        await rooms.start()
+        let recordings = RecordingService(
+            store: store, rooms: rooms,
+            settings: c.recordingSettings, eventLoopGroup: loops.recording,
+            logger: logger)
+        // Recordings a crash or restart interrupted are finished from what is on disk.
+        await recordings.recover()
+        // Meetings that record themselves start with the first person let in.
+        await rooms.setAdmissionObserver { room in await recordings.participantAdmitted(to: room) }
+        let gateway: PhoneGateway?
+        do {
+            gateway = try await gatewayPlan?.makeGateway(rooms: rooms, store: store, eventLoop: loops.gateway.next(), logger: logger)
+        } catch {
+            await rooms.shutdown()
+            await media.stop()
+            throw error
+        }
+        if let gateway { await rooms.setDialer(gateway) }
+        return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics)
+    }
+
+    /// What the web app serves.
+    var webApp: WebAppCore {
+        WebAppCore(media: media, rooms: rooms, recordings: recordings, httpLoops: loops.http, blockingPool: loops.blocking)
+    }
+
+    /// The services that run the core, in start order. swift-service-lifecycle
+    /// stops a group's services in reverse order, each after the one before
+    /// has finished, and the web app's HTTP server and its own services come
+    /// after these, so at shutdown: HTTP stops taking requests, then the
+    /// gateway hangs up its calls, then recordings close their tracks, then
+    /// rooms end and the media port closes.
+    var services: [any Service] {
+        var services: [any Service] = [CoreShutdown(core: self)]
+        if let gateway { services.append(GatewayService(gateway: gateway, metrics: metrics)) }
+        return services
+    }
+}
