@@ -107,6 +107,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The rules of meetings for every front door: admission, scheduling,
+        // the ring lifecycle, typed statuses and roles (DESIGN.md "Meetings").
+        .target(
+            name: "Meetings",
+            dependencies: ["Store", "Rooms", "Scheduling"],
+            swiftSettings: swiftSettings
+        ),
+
         // Meeting recordings: a recorder participant writes each track to disk
         // as received, then an ffmpeg job composites one MP4 (DESIGN.md "Recording").
         .target(
@@ -124,7 +132,7 @@ let package = Package(
         .target(
             name: "WebApp",
             dependencies: [
-                "Scheduling", "Store", "Settings", "SFU", "Rooms", "Recording",
+                "Scheduling", "Store", "Settings", "SFU", "Rooms", "Recording", "Meetings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -145,7 +153,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Rooms", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP",
+                "Rooms", "Meetings", "Store", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -187,12 +195,18 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", "Meetings", "Store", "StoreTesting",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "AudioTests", dependencies: ["Audio"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MeetingsTests",
+            dependencies: ["Meetings", "Rooms", "Store", "StoreTesting", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "RecordingTests",
             dependencies: ["Recording", "Rooms", "SFU", "SDP", "RTP", "Store", "StoreTesting",
@@ -229,6 +243,8 @@ let package = Package(
             name: "WebAppTests",
             dependencies: [
                 "WebApp", "Store", "StoreTesting", "Scheduling", "Settings", "SFU", "Rooms", "Recording",
+                // The phone door of the front-door admission table (FrontDoorAdmissionTests).
+                "Gateway", "Meetings",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -1,3 +1,5 @@
+import Meetings
+
 /// How the gateway finds a meeting from what a caller dialled. The
 /// executable wires it to the store; the gateway never imports the web app
 /// (DESIGN.md "Dependencies point one way").
@@ -16,27 +18,29 @@ public struct DialInMeeting: Sendable, Equatable {
     /// The passcode, if the meeting has one (letters are typed on the keypad).
     public var passcode: String?
     public var lobbyEnabled: Bool
+    /// Only signed-in people may enter: for a caller, who cannot sign in, the
+    /// passcode becomes mandatory, and without one callers are refused
+    /// (`Admission`, README "Dial-in").
+    public var requireSignIn: Bool
 
-    public init(meetingID: String, code: String, dialInCode: String, title: String, passcode: String?, lobbyEnabled: Bool) {
+    public init(meetingID: String, code: String, dialInCode: String, title: String, passcode: String?, lobbyEnabled: Bool,
+                requireSignIn: Bool = false) {
         self.meetingID = meetingID
         self.code = code
         self.dialInCode = dialInCode
         self.title = title
         self.passcode = passcode
         self.lobbyEnabled = lobbyEnabled
+        self.requireSignIn = requireSignIn
     }
 
-    /// The passcode as a caller types it: digits stay, letters become their
-    /// keypad digit (ITU E.161: ABC=2 … WXYZ=9), anything else is skipped.
-    public var keypadPasscode: String? {
-        guard let passcode, !passcode.isEmpty else { return nil }
-        return String(passcode.lowercased().compactMap(DialInMeeting.keypadDigit))
+    /// The facts `Admission` decides a caller's entry on. A directory never
+    /// answers with a cancelled meeting (it is not found, as on the web).
+    public var admission: AdmissionMeeting {
+        AdmissionMeeting(meetingID: meetingID, hostID: "", isCancelled: false, requireSignIn: requireSignIn,
+                         passcode: passcode, lobbyEnabled: lobbyEnabled)
     }
 
-    static func keypadDigit(_ c: Character) -> Character? {
-        if c.isASCII, c.isNumber { return c }
-        let groups: [(String, Character)] = [("abc", "2"), ("def", "3"), ("ghi", "4"), ("jkl", "5"),
-                                             ("mno", "6"), ("pqrs", "7"), ("tuv", "8"), ("wxyz", "9")]
-        return groups.first { $0.0.contains(c) }?.1
-    }
+    /// The passcode as a caller types it (`Passcode.keypad`: ITU E.161 digits).
+    public var keypadPasscode: String? { passcode.flatMap(Passcode.keypad) }
 }

@@ -77,9 +77,7 @@ public actor RoomRegistry {
     /// in the last five minutes can be restarted only by a moderator.
     public func room(for info: RoomInfo, joiningAs role: ParticipantRole) throws(RoomError) -> Room {
         if let room = rooms[info.meetingId] { return room }
-        if let ended = endedAt[info.meetingId], Date().timeIntervalSince(ended) < Self.endedGracePeriod, !role.isModerator {
-            throw .ended
-        }
+        guard Self.mayRestart(endedAt: endedAt[info.meetingId], now: Date(), role: role) else { throw .ended }
         endedAt[info.meetingId] = nil
         let room = Room(info: info, media: media, capacity: capacity, logger: logger, onEmpty: { [weak self] id in
             Task { await self?.roomEmptied(id) }
@@ -91,6 +89,15 @@ public actor RoomRegistry {
     }
 
     public func existingRoom(_ meetingID: String) -> Room? { rooms[meetingID] }
+
+    /// The restart rule (pure, for every front door alike): a meeting a host
+    /// ended less than `endedGracePeriod` ago may be restarted only by a
+    /// moderator, so the people just sent away cannot reopen it; after that,
+    /// anyone may. Refused entrants get `RoomError.Reason.ended`.
+    public static func mayRestart(endedAt: Date?, now: Date, role: ParticipantRole) -> Bool {
+        guard let endedAt else { return true }
+        return role.isModerator || now.timeIntervalSince(endedAt) >= endedGracePeriod
+    }
 
     /// Told whenever someone (a browser or a phone caller, not the recorder)
     /// is let into any room: meetings that record themselves start here.

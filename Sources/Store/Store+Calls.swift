@@ -14,7 +14,7 @@ extension Store {
     }
 
     /// Moves a ringing call to `status`; nil when it is no longer ringing.
-    public func resolveCall(id: String, status: String) async throws -> CallRecord? {
+    public func resolveCall(id: String, status: CallStatus) async throws -> CallRecord? {
         try await database.transaction { db in
             guard
                 var call = try await db.select().column("*").from("calls").where("id", .equal, id)

@@ -141,10 +141,18 @@ extension Store {
         }
     }
 
-    public func unblock(blocker: String, blocked: String) async throws {
+    /// Lifts `blocker`'s block of `blocked`. Returns whether there was one
+    /// (the API answers 404 for a block you never made).
+    @discardableResult
+    public func unblock(blocker: String, blocked: String) async throws -> Bool {
         try await database.transaction { db in
+            let existed = try await db.select().column("created_at").from("blocks")
+                .where("blocker_id", .equal, blocker).where("blocked_id", .equal, blocked)
+                .first() != nil
+            guard existed else { return false }
             try await db.delete(from: "blocks").where("blocker_id", .equal, blocker).where("blocked_id", .equal, blocked)
                 .run()
+            return true
         }
     }
 

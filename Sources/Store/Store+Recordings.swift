@@ -55,7 +55,7 @@ extension Store {
     }
 
     /// Recordings in any of these states, oldest first (restart recovery, the job queue).
-    public func recordings(status: [String]) async throws -> [RecordingRecord] {
+    public func recordings(status: [RecordingStatus]) async throws -> [RecordingRecord] {
         try await database.read { db in
             try await db.select().column("*").from("recordings").where("status", .in, status)
                 .orderBy("started_at").records(RecordingRecord.self)

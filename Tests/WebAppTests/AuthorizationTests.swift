@@ -115,4 +115,57 @@ struct AuthorizationTests {
             #expect(try await app.call(.get, "/api/v1/me", as: forged).status == .unauthorized)
         }
     }
+
+    @Test("starting a recording: a stranger to a private meeting gets 404 like any id they cannot see; an invitee 403")
+    func recordingStartLeak() async throws {
+        try await TestApp.run { app in
+            let host = try await app.signUp("host")
+            let invitee = try await app.signUp("invitee")
+            let stranger = try await app.signUp("stranger")
+            try await app.befriend(host, invitee)
+            let created = try await app.call(.post, "/api/v1/meetings", as: host, json: ["title": "Private", "inviteeIds": [invitee.id]])
+            let id = try #require(created["id"] as? String)
+            let byStranger = try await app.call(.post, "/api/v1/meetings/\(id)/recording", as: stranger)
+            #expect(byStranger.status == .notFound, "\(byStranger.text)")
+            #expect(byStranger.errorCode == "not_found")
+            // The same answer as for a meeting that does not exist: nothing leaks.
+            let missing = try await app.call(.post, "/api/v1/meetings/00000000-0000-0000-0000-000000000009/recording", as: stranger)
+            #expect(byStranger.text == missing.text.replacingOccurrences(of: "00000000-0000-0000-0000-000000000009", with: id))
+            let byInvitee = try await app.call(.post, "/api/v1/meetings/\(id)/recording", as: invitee)
+            #expect(byInvitee.status == .forbidden)
+            #expect(try await app.call(.post, "/api/v1/meetings/\(id)/recording").status == .unauthorized)
+            // A cancelled meeting is gone for its host too.
+            #expect(try await app.call(.delete, "/api/v1/meetings/\(id)", as: host).status == .noContent)
+            #expect(try await app.call(.post, "/api/v1/meetings/\(id)/recording", as: host).status == .notFound)
+        }
+    }
+
+    @Test("signing out without a session is 401, as documented, and clears a stale cookie")
+    func logoutWithoutSession() async throws {
+        try await TestApp.run { app in
+            let none = try await app.call(.post, "/api/v1/auth/logout")
+            #expect(none.status == .unauthorized)
+            #expect(none.errorCode == "unauthenticated")
+            let forged = Person(id: "", username: "x", cookie: "parley_session=\(String(repeating: "A", count: 43))")
+            let stale = try await app.call(.post, "/api/v1/auth/logout", as: forged)
+            #expect(stale.status == .unauthorized)
+            #expect(stale.headers[.setCookie]?.contains("parley_session=;") == true)
+        }
+    }
+
+    @Test("removing a block you never made is 404, as documented; removing yours is 204 once")
+    func unblockUnknown() async throws {
+        try await TestApp.run { app in
+            let ann = try await app.signUp("ann")
+            let ben = try await app.signUp("ben")
+            let never = try await app.call(.delete, "/api/v1/blocks/\(ben.id)", as: ann)
+            #expect(never.status == .notFound, "\(never.text)")
+            #expect(never.errorCode == "not_found")
+            #expect(try await app.call(.post, "/api/v1/blocks", as: ann, json: ["userId": ben.id]).status == .created)
+            // Ben cannot lift Ann's block of him.
+            #expect(try await app.call(.delete, "/api/v1/blocks/\(ann.id)", as: ben).status == .notFound)
+            #expect(try await app.call(.delete, "/api/v1/blocks/\(ben.id)", as: ann).status == .noContent)
+            #expect(try await app.call(.delete, "/api/v1/blocks/\(ben.id)", as: ann).status == .notFound)
+        }
+    }
 }

@@ -49,6 +49,14 @@ struct LiveAPITests {
         try await TestApp.run { app in
             let r = try await app.call(.get, "/api/v1/ws")
             #expect(r.status == .unauthorized)
+            // A real upgrade (the first request on a fresh connection) without a
+            // session never becomes a socket; the upgrade layer answers it 400
+            // with no body, as the API document says.
+            let head = try Self.rawRequest(port: app.port, """
+                GET /api/v1/ws HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n
+                """)
+            #expect(head.hasPrefix("HTTP/1.1 400"), "\(head)")
         }
     }
 
@@ -105,6 +113,26 @@ struct LiveAPITests {
             // The reminder was due 28 minutes ago; nothing was running then.
             #expect(try await ReminderScheduler(services: app.services).scan(now: Date()) == 1)
         }
+    }
+
+    /// Sends `request` on a new TCP connection and returns the start of the answer.
+    static func rawRequest(port: Int, _ request: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0)
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
     }
 }
 

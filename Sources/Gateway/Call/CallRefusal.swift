@@ -1,13 +1,20 @@
+import Meetings
 import Rooms
 
 /// Why a caller cannot enter (or stay in) a meeting, whichever side said
-/// so: the directory (no such code) or the room (locked, full, ended, the
-/// host's lobby or remove button). Each reason maps to what the caller
+/// so: the directory (no such code), admission (`Admission`: a meeting that
+/// accepts only signed-in participants, a wrong passcode) or the room
+/// (locked, full, ended, the host's lobby or remove button). Each reason maps to what the caller
 /// hears in `Prompt.forRefusal(_:)` (`Prompt+Refusal.swift`) and, before the call is answered, to a
 /// SIP refusal in `sipRefusal`: the one place these mappings live.
 enum CallRefusal: Error, Equatable, Sendable {
-    /// No meeting has this dial-in code (or the directory could not say).
+    /// No meeting has this dial-in code (or the directory could not say, or
+    /// it was cancelled).
     case unknownMeeting
+    /// The meeting requires sign-in and has no passcode to stand in for it.
+    case signInRequired
+    /// Three wrong passcodes.
+    case wrongPasscode
     case locked
     case full
     case ended
@@ -17,15 +24,28 @@ enum CallRefusal: Error, Equatable, Sendable {
     /// Any other refusal, with the room's code (logged).
     case other(String)
 
-    /// The room's refusal, by its error code.
+    /// The room's refusal, by its typed reason.
     init(_ error: RoomError) {
-        self = switch error.code {
-        case RoomError.full.code: .full
-        case RoomError.locked.code: .locked
-        case RoomError.ended.code: .ended
-        case RoomError.denied.code: .notAdmitted
-        case RoomError.removed.code: .removed
-        default: .other(error.code)
+        self = switch error.reason {
+        case .full: .full
+        case .locked: .locked
+        case .ended: .ended
+        case .lobbyDenied: .notAdmitted
+        case .removed: .removed
+        case nil: .other(error.code)
+        }
+    }
+
+    /// An admission refusal, as the gateway tells a caller.
+    init(admission refusal: AdmissionRefusal) {
+        self = switch refusal {
+        case .notFound: .unknownMeeting
+        case .signInRequired: .signInRequired
+        case .passcodeRequired, .wrongPasscode: .wrongPasscode
+        case .ended: .ended
+        case .locked: .locked
+        case .full: .full
+        case .lobbyDenied: .notAdmitted
         }
     }
 
@@ -33,6 +53,8 @@ enum CallRefusal: Error, Equatable, Sendable {
     var logReason: String {
         switch self {
         case .unknownMeeting: "unknown_meeting"
+        case .signInRequired: "sign_in_required"
+        case .wrongPasscode: "wrong_passcode"
         case .locked: "locked"
         case .full: "room_full"
         case .ended: "ended"

@@ -1,3 +1,5 @@
+import Meetings
+
 /// The "enter the meeting code" dialogue with a caller, as a state machine
 /// without I/O: digits in, actions out. The call plays prompts, looks codes
 /// up and joins as the actions say; tests drive it directly.
@@ -35,16 +37,23 @@ struct CodePrompt {
         (CodePrompt(), [.play(.enterMeetingCode)])
     }
 
-    /// Starts with a meeting already chosen (the dialplan named it): asks for
-    /// its passcode if it has one, else joins at once.
+    /// Starts with a meeting already chosen (the dialplan named it, or the
+    /// caller's code found it) and asks `Admission`: asks for its passcode if
+    /// the caller must type one, refuses with the refusal's prompt (a meeting
+    /// that accepts only signed-in participants), else joins at once.
     static func joining(_ meeting: DialInMeeting) -> (CodePrompt, [Action]) {
         var prompt = CodePrompt()
-        if meeting.keypadPasscode != nil {
+        switch Admission.decide(meeting.admission, entrant: .phone, passcode: nil) {
+        case .admit:
+            prompt.stage = .finished
+            return (prompt, [.join(meeting)])
+        case .refuse(.passcodeRequired):
             prompt.stage = .passcode(meeting)
             return (prompt, [.play(.enterPasscode)])
+        case .refuse(let refusal):
+            prompt.stage = .finished
+            return (prompt, [.hangUp(after: refusal.prompt)])
         }
-        prompt.stage = .finished
-        return (prompt, [.join(meeting)])
     }
 
     /// A digit the caller pressed (RFC 4733 event or in-band tone).
@@ -92,9 +101,15 @@ struct CodePrompt {
             stage = .lookingUp
             return [.lookUp(code: entered)]
         case .passcode(let meeting):
-            if entered == meeting.keypadPasscode {
+            switch Admission.decide(meeting.admission, entrant: .phone, passcode: entered) {
+            case .admit:
                 stage = .finished
                 return [.join(meeting)]
+            case .refuse(.wrongPasscode), .refuse(.passcodeRequired):
+                break
+            case .refuse(let refusal):
+                stage = .finished
+                return [.hangUp(after: refusal.prompt)]
             }
             passcodeTries += 1
             guard passcodeTries < Self.maximumTries else {

@@ -4,6 +4,8 @@ extension Prompt {
     static func forRefusal(_ refusal: CallRefusal) -> Prompt {
         switch refusal {
         case .unknownMeeting: .goodbye
+        case .signInRequired: .signInRequired
+        case .wrongPasscode: .wrongPasscodeGoodbye
         case .locked: .meetingLocked
         case .full: .meetingFull
         case .ended, .other: .meetingEnded

@@ -17,6 +17,8 @@ public enum Prompt: String, Sendable, CaseIterable {
     case waiting
     case meetingLocked = "meeting-locked"
     case notAdmitted = "not-admitted"
+    /// A meeting that requires sign-in and has no passcode: callers cannot sign in.
+    case signInRequired = "sign-in-required"
 
     /// The file name under the prompts directory.
     public var fileName: String { rawValue + ".wav" }

@@ -4,18 +4,18 @@ public struct CallRecord: Codable, Sendable, Equatable {
     public var callerId: String
     public var calleeId: String
     public var meetingId: String
-    public var status: String
+    public var status: CallStatus
     public var createdAt: Int
     public var updatedAt: Int
 
-    public static let ringing = "ringing"
-    public static let accepted = "accepted"
-    public static let declined = "declined"
-    public static let cancelled = "cancelled"
-    public static let missed = "missed"
+    public static let ringing = CallStatus.ringing
+    public static let accepted = CallStatus.accepted
+    public static let declined = CallStatus.declined
+    public static let cancelled = CallStatus.cancelled
+    public static let missed = CallStatus.missed
 
     public init(
-        id: String, callerId: String, calleeId: String, meetingId: String, status: String, createdAt: Int,
+        id: String, callerId: String, calleeId: String, meetingId: String, status: CallStatus, createdAt: Int,
         updatedAt: Int
     ) {
         self.id = id

@@ -14,8 +14,8 @@ public struct RecordingRecord: Codable, Sendable, Equatable {
     /// The Parley process that captures it (host name and recording
     /// directory): only that process finishes it after a restart.
     public var node: String
-    /// One of `recording`, `queued`, `processing`, `ready`, `failed`.
-    public var status: String
+    /// Where it stands (stored as its raw value).
+    public var status: RecordingStatus
     /// Composite progress, 0…100.
     public var progress: Int
     public var startedAt: Int
@@ -31,15 +31,15 @@ public struct RecordingRecord: Codable, Sendable, Equatable {
     public var createdAt: Int
     public var updatedAt: Int
 
-    public static let recording = "recording"
-    public static let queued = "queued"
-    public static let processing = "processing"
-    public static let ready = "ready"
-    public static let failed = "failed"
+    public static let recording = RecordingStatus.recording
+    public static let queued = RecordingStatus.queued
+    public static let processing = RecordingStatus.processing
+    public static let ready = RecordingStatus.ready
+    public static let failed = RecordingStatus.failed
 
     public init(
         id: String, meetingId: String?, meetingTitle: String, hostId: String, startedBy: String, node: String = "",
-        status: String = RecordingRecord.recording, progress: Int = 0, startedAt: Int, stoppedAt: Int? = nil,
+        status: RecordingStatus = .recording, progress: Int = 0, startedAt: Int, stoppedAt: Int? = nil,
         durationMs: Int = 0, sizeBytes: Int = 0, participants: String = "[]", error: String? = nil,
         createdAt: Int, updatedAt: Int
     ) {

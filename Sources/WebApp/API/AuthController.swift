@@ -95,14 +95,19 @@ struct AuthController {
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let hash = context.sessionTokenHash {
-            try await services.store.deleteSession(tokenHash: hash)
+        let expired = Cookie(
+            name: SessionMiddleware.cookieName, value: "", expires: Date(timeIntervalSince1970: 0), path: "/",
+            secure: services.configuration.http.secureCookies, httpOnly: true, sameSite: .lax)
+        guard let hash = context.sessionTokenHash else {
+            // No session to end: 401, as the API document says (the web client
+            // treats it as signed out). A stale cookie is cleared all the same.
+            var error = APIError(.unauthorized, "unauthenticated", "Sign in to do this.")
+            if request.headers[.cookie] != nil { error.headers[.setCookie] = expired.description }
+            throw error
         }
+        try await services.store.deleteSession(tokenHash: hash)
         var response = Response.noContent
-        response.setCookie(
-            Cookie(
-                name: SessionMiddleware.cookieName, value: "", expires: Date(timeIntervalSince1970: 0), path: "/",
-                secure: services.configuration.http.secureCookies, httpOnly: true, sameSite: .lax))
+        response.setCookie(expired)
         return response
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Meetings
 import NIOCore
 import Scheduling
 import Store

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Meetings
 import Store
 
 /// Ringing a friend: an instant meeting plus a call the friend accepts or
@@ -15,62 +16,50 @@ struct CallController {
         router.delete("/api/v1/calls/:id", use: cancel)
     }
 
+    /// The ring lifecycle's rules live in `CallLifecycle`; this controller
+    /// parses, calls it, tells both sides, and encodes.
+    var lifecycle: CallLifecycle {
+        CallLifecycle(store: store, ringSeconds: services.configuration.meetings.ringSeconds)
+    }
+
     @Sendable func ring(_ request: Request, context: AppRequestContext) async throws -> Response {
         struct Input: Decodable { var userId: String }
         let user = try context.requireUser()
         let input = try await request.decodeJSON(Input.self, context: context)
         let calleeId = try Validation.id(input.userId, what: "The person")
-        guard calleeId != user.id else { throw APIError.validation("userId", "You cannot call yourself.") }
-        guard try await store.areFriends(user.id, calleeId), let callee = try await store.user(id: calleeId) else {
-            throw APIError.forbidden("You can call only your friends.")
-        }
-        let now = Timestamp.now
-        let (code, dialIn) = MeetingCodes.generate()
-        let meeting = try await store.createMeeting(
-            MeetingRecord(
-                id: UUID().uuidString.lowercased(), code: code, dialInCode: dialIn, hostId: user.id,
-                kind: MeetingRecord.instant, title: "Call: \(user.displayName) and \(callee.displayName)", description: "",
-                reminderMinutes: 0, createdAt: now, updatedAt: now),
-            inviteeIds: [callee.id], codes: MeetingCodes.generate)
-        let call = CallRecord(
-            id: UUID().uuidString.lowercased(), callerId: user.id, calleeId: callee.id, meetingId: meeting.id,
-            status: CallRecord.ringing, createdAt: now, updatedAt: now)
-        try await store.createCall(call)
+        let (call, meeting, callee) = try await mapped { try await lifecycle.ring(from: user, to: calleeId, codes: MeetingCodes.generate) }
         let response = CallResponse(call, caller: user, callee: callee, meeting: meeting, origin: services.origin)
         struct Notice: Encodable { var callId: String; var meetingId: String; var joinUrl: String; var from: UserSummary }
         await services.notifier.notifyQuietly(
             userId: callee.id, kind: "call",
             data: Notice(callId: call.id, meetingId: meeting.id, joinUrl: response.meeting.joinUrl, from: UserSummary(user)))
         await services.hub.send(LiveMessage.call(response), to: callee.id)
-        scheduleMissedTimeout(callId: call.id)
+        let controller = self
+        lifecycle.missUnanswered(callID: call.id) { missed in _ = try? await controller.broadcast(missed) }
         return try .json(response, status: .created)
     }
 
     @Sendable func accept(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await answer(context, status: CallRecord.accepted, kind: "call_accepted")
+        try await answer(context, accept: true, kind: "call_accepted")
     }
 
     @Sendable func decline(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await answer(context, status: CallRecord.declined, kind: "call_declined")
+        try await answer(context, accept: false, kind: "call_declined")
     }
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let call = try await call(context, user: user)
-        guard call.callerId == user.id else { throw APIError.forbidden("Only the caller can hang up a ringing call.") }
-        if let cancelled = try await store.resolveCall(id: call.id, status: CallRecord.cancelled) {
+        if let cancelled = try await mapped({ try await lifecycle.cancel(call, by: user.id) }) {
             try await broadcast(cancelled)
         }
         return .noContent
     }
 
-    private func answer(_ context: AppRequestContext, status: String, kind: String) async throws -> Response {
+    private func answer(_ context: AppRequestContext, accept: Bool, kind: String) async throws -> Response {
         let user = try context.requireUser()
         let call = try await call(context, user: user)
-        guard call.calleeId == user.id else { throw APIError.forbidden("Only the person being called can answer.") }
-        guard let resolved = try await store.resolveCall(id: call.id, status: status) else {
-            throw APIError(.conflict, "call_over", "This call is no longer ringing (it was \(call.status)).")
-        }
+        let resolved = try await mapped { try await lifecycle.answer(call, by: user.id, accept: accept) }
         struct Notice: Encodable { var callId: String; var by: UserSummary }
         await services.notifier.notifyQuietly(userId: resolved.callerId, kind: kind, data: Notice(callId: call.id, by: UserSummary(user)))
         return try .json(try await broadcast(resolved))
@@ -78,10 +67,16 @@ struct CallController {
 
     private func call(_ context: AppRequestContext, user: UserRecord) async throws -> CallRecord {
         let id = try Validation.id(context.parameters.get("id") ?? "", what: "The call")
-        guard let call = try await store.call(id: id), call.callerId == user.id || call.calleeId == user.id else {
-            throw APIError.notFound("The call")
+        return try await mapped { try await lifecycle.call(id: id, for: user.id) }
+    }
+
+    /// Runs a lifecycle step, answering its `CallError` over HTTP (`CallError+HTTP`).
+    private func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as CallError {
+            throw APIError(error)
         }
-        return call
     }
 
     /// Sends the call's new state to both sides' open tabs.
@@ -97,18 +92,6 @@ struct CallController {
         await services.hub.send(text, to: call.calleeId)
         return response
     }
-
-    /// An unanswered call stops ringing after `meetings.ring_seconds`.
-    private func scheduleMissedTimeout(callId: String) {
-        let seconds = services.configuration.meetings.ringSeconds
-        let controller = self
-        Task {
-            try? await Task.sleep(for: .seconds(seconds))
-            if let missed = try? await controller.store.resolveCall(id: callId, status: CallRecord.missed) {
-                _ = try? await controller.broadcast(missed)
-            }
-        }
-    }
 }
 
 /// A call as both sides see it.
@@ -123,7 +106,7 @@ struct CallResponse: Encodable {
     var caller: UserSummary
     var callee: UserSummary
     var meeting: MeetingLink
-    var status: String
+    var status: CallStatus
     var createdAt: String
 
     init(_ call: CallRecord, caller: UserRecord, callee: UserRecord, meeting: MeetingRecord, origin: String) {

@@ -163,7 +163,10 @@ struct FriendController {
     @Sendable func unblock(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
         let id = try Validation.id(context.parameters.get("userId") ?? "", what: "The person")
-        try await store.unblock(blocker: user.id, blocked: id)
+        guard try await store.unblock(blocker: user.id, blocked: id) else {
+            // A block you never made is not there to remove (the API document's 404).
+            throw APIError.notFound("The block")
+        }
         return .noContent
     }
 

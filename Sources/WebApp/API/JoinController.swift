@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import Hummingbird
+import Meetings
+import Rooms
 import Store
 
 /// Entering a meeting by its link: what the pre-join page shows, and the
@@ -32,17 +34,17 @@ struct JoinController {
         var code: String
         var title: String
         var displayName: String
-        var role: String
+        var role: ParticipantRole
         var joinToken: String
     }
 
     private func meeting(_ context: AppRequestContext) async throws -> MeetingRecord {
         let code = (context.parameters.get("code") ?? "").lowercased()
-        guard MeetingCodes.isWellFormed(code), let meeting = try await services.store.meeting(code: code),
-            meeting.cancelledAt == nil
-        else {
-            throw APIError(.notFound, "not_found", "There is no meeting at this link. Check the link with whoever sent it.")
+        guard MeetingCodes.isWellFormed(code), let meeting = try await services.store.meeting(code: code) else {
+            throw APIError(AdmissionRefusal.notFound)
         }
+        // A cancelled meeting answers like a missing one (Admission's first rule).
+        if AdmissionMeeting(meeting).isCancelled { throw APIError(AdmissionRefusal.notFound) }
         return meeting
     }
 
@@ -55,13 +57,16 @@ struct JoinController {
                 hasPasscode: meeting.passcode != nil, isLobbyEnabled: meeting.lobbyEnabled))
     }
 
+    /// Parse → `Admission.decide` → encode. The answers keep their order:
+    /// a refusal no passcode can lift (404, 401) before the name (422), the
+    /// rate limit (429) before the passcode (403).
     @Sendable func join(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let meeting = try await meeting(context)
+        let record = try await meeting(context)
+        let meeting = AdmissionMeeting(record)
         let input = try await request.decodeJSON(JoinInput.self, context: context)
         let user = context.user
-        if meeting.requireSignIn && user == nil {
-            throw APIError(.unauthorized, "sign_in_required", "The host asks everyone to sign in before joining this meeting.")
-        }
+        let entrant = Entrant.browser(userID: user?.id)
+        if let refusal = Admission.refusalBeforePasscode(meeting, entrant: entrant) { throw APIError(refusal) }
         let displayName: String
         if let name = input.displayName, !name.trimmingCharacters(in: .whitespaces).isEmpty {
             displayName = try Validation.text(name, field: "displayName", label: "Your name", min: 1, max: 64)
@@ -70,37 +75,34 @@ struct JoinController {
         } else {
             throw APIError.validation("displayName", "Tell the others your name.")
         }
-        let isHost = user?.id == meeting.hostId
-        if let passcode = meeting.passcode, !isHost {
-            let address = context.remoteAddress?.ipAddress ?? "unknown"
-            let key = "passcode:\(meeting.code)"
-            if let wait = await services.passcodeLimiter.retryAfter(account: key, address: address) {
-                var error = APIError(
-                    .tooManyRequests, "rate_limited",
-                    "Too many wrong passcodes. Try again in \(AuthController.describe(seconds: wait)).")
-                error.headers[.retryAfter] = String(wait)
-                throw error
-            }
-            guard let given = input.passcode, given.count <= 32, constantTimeEqual(given, passcode) else {
-                await services.passcodeLimiter.recordFailure(account: key, address: address)
-                throw APIError(.forbidden, "wrong_passcode", input.passcode == nil ? "This meeting needs a passcode." : "That passcode is not right.", field: "passcode")
-            }
+        let address = context.remoteAddress?.ipAddress ?? "unknown"
+        let limiterKey = "passcode:\(record.code)"
+        if Admission.asksPasscode(meeting, of: entrant),
+            let wait = await services.passcodeLimiter.retryAfter(account: limiterKey, address: address) {
+            var error = APIError(
+                .tooManyRequests, "rate_limited",
+                "Too many wrong passcodes. Try again in \(AuthController.describe(seconds: wait)).")
+            error.headers[.retryAfter] = String(wait)
+            throw error
         }
-        let role = isHost ? "host" : (user == nil ? "guest" : "participant")
+        let role: ParticipantRole
+        switch Admission.decide(meeting, entrant: entrant, passcode: input.passcode) {
+        case .admit(let admitted, _):
+            role = admitted
+        case .refuse(let refusal):
+            if refusal == .passcodeRequired || refusal == .wrongPasscode {
+                await services.passcodeLimiter.recordFailure(account: limiterKey, address: address)
+            }
+            throw APIError(refusal)
+        }
         let token = JoinToken(
-            meetingId: meeting.id, userId: user?.id, displayName: displayName, role: role,
+            meetingId: record.id, userId: user?.id, displayName: displayName, role: role,
             expiresAt: Timestamp.now + 5 * 60_000
         ).signed(with: services.joinTokenKey)
         return try .json(
             JoinResult(
-                meetingId: meeting.id, code: meeting.code, title: meeting.title, displayName: displayName, role: role,
+                meetingId: record.id, code: record.code, title: record.title, displayName: displayName, role: role,
                 joinToken: token))
-    }
-
-    private func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }
 
@@ -110,7 +112,8 @@ struct JoinToken: Codable, Equatable {
     var meetingId: String
     var userId: String?
     var displayName: String
-    var role: String
+    /// The role the join checks granted (`Admission.role`); encoded as its raw value.
+    var role: ParticipantRole
     var expiresAt: Int
 
     func signed(with key: Data) -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Meetings
 import Scheduling
 import Store
 

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Meetings
 import Scheduling
 import Store
 
@@ -143,21 +144,36 @@ struct MeetingController {
     /// always; anyone signed in when it is not private. Otherwise 404, so
     /// private meetings' existence is not revealed.
     func visibleMeeting(_ context: AppRequestContext, user: UserRecord) async throws -> MeetingRecord {
-        let id = try Validation.id(context.parameters.get("id") ?? "", what: "The meeting")
-        guard let meeting = try await store.meeting(id: id), meeting.cancelledAt == nil else {
-            throw APIError.notFound("The meeting")
-        }
-        if meeting.hostId == user.id || !meeting.isPrivate { return meeting }
-        if try await store.isInvited(meetingId: meeting.id, userId: user.id) { return meeting }
-        throw APIError.notFound("The meeting")
+        try await Self.meeting(context, user: user, store: store).meeting
     }
 
     /// The meeting in the path when the user hosts it: 403 for invitees, 404 for strangers.
-    func hostedMeeting(_ context: AppRequestContext, user: UserRecord) async throws -> MeetingRecord {
-        let meeting = try await visibleMeeting(context, user: user)
-        guard meeting.hostId == user.id else {
-            throw APIError.forbidden("Only the meeting's host can change it.")
-        }
+    func hostedMeeting(_ context: AppRequestContext, user: UserRecord,
+                       forbidden: String = "Only the meeting's host can change it.") async throws -> MeetingRecord {
+        try await Self.hostedMeeting(context, user: user, store: store, forbidden: forbidden)
+    }
+
+    /// The one lookup of a meeting by the `id` in the path, for every
+    /// controller: `MeetingAccess` decides; an id the user may not see is 404.
+    static func meeting(_ context: AppRequestContext, user: UserRecord, store: Store) async throws
+        -> (meeting: MeetingRecord, access: MeetingAccess)
+    {
+        let id = try Validation.id(context.parameters.get("id") ?? "", what: "The meeting")
+        guard let meeting = try await store.meeting(id: id) else { throw APIError.notFound("The meeting") }
+        let access = try await MeetingAccess.of(
+            hostID: meeting.hostId, isPrivate: meeting.isPrivate, isCancelled: meeting.cancelledAt != nil, userID: user.id
+        ) { try await store.isInvited(meetingId: meeting.id, userId: user.id) }
+        guard access != .none else { throw APIError.notFound("The meeting") }
+        return (meeting, access)
+    }
+
+    /// The meeting in the path when the user hosts it: 404 for whoever may
+    /// not see it, 403 (with `forbidden`) for those who may see it but not host it.
+    static func hostedMeeting(_ context: AppRequestContext, user: UserRecord, store: Store, forbidden: String) async throws
+        -> MeetingRecord
+    {
+        let (meeting, access) = try await meeting(context, user: user, store: store)
+        guard access == .host else { throw APIError.forbidden(forbidden) }
         return meeting
     }
 

@@ -23,11 +23,11 @@ struct RecordingController {
 
     @Sendable func start(_ request: Request, context: AppRequestContext) async throws -> Response {
         let user = try context.requireUser()
-        let id = try Validation.id(context.parameters.get("id") ?? "", what: "The meeting")
-        guard let meeting = try await store.meeting(id: id) else { throw APIError.notFound("The meeting") }
-        guard meeting.hostId == user.id else {
-            throw APIError.forbidden("Only the meeting's host can start recording here; co-hosts start it from the meeting room.")
-        }
+        // A meeting the user may not see is 404, like any id they cannot see
+        // (MeetingAccess); only those who see it learn it needs its host.
+        let meeting = try await MeetingController.hostedMeeting(
+            context, user: user, store: store,
+            forbidden: "Only the meeting's host can start recording here; co-hosts start it from the meeting room.")
         let record: RecordingRecord
         do {
             record = try await recordings.start(meeting: meeting, startedBy: user.id)

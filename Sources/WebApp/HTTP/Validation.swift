@@ -1,4 +1,5 @@
 import Foundation
+import Meetings
 import Scheduling
 
 /// Input checks shared by the API handlers. Each throws a 422 naming the field.
@@ -8,26 +9,19 @@ enum Validation {
     static func text(
         _ value: String, field: String, label: String, min: Int = 0, max: Int, multiline: Bool = false
     ) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        let count = trimmed.count
-        if count < min {
-            throw APIError.validation(field, min <= 1 ? "\(label) is required." : "\(label) needs at least \(min) characters.")
+        do {
+            return try FieldRules.text(value, field: field, label: label, min: min, max: max, multiline: multiline)
+        } catch {
+            throw APIError(error)
         }
-        if count > max {
-            throw APIError.validation(field, "\(label) can be at most \(max) characters.")
-        }
-        for scalar in trimmed.unicodeScalars where scalar.properties.generalCategory == .control {
-            if multiline && (scalar == "\n" || scalar == "\t" || scalar == "\r") { continue }
-            throw APIError.validation(field, "\(label) contains characters that are not allowed.")
-        }
-        return trimmed
     }
 
     static func int(_ value: Int, field: String, label: String, range: ClosedRange<Int>) throws -> Int {
-        guard range.contains(value) else {
-            throw APIError.validation(field, "\(label) must be from \(range.lowerBound) to \(range.upperBound).")
+        do {
+            return try FieldRules.int(value, field: field, label: label, range: range)
+        } catch {
+            throw APIError(error)
         }
-        return value
     }
 
     /// A resource id in a path or body: our ids are lowercase UUIDs.

@@ -1,4 +1,5 @@
 import Foundation
+import Meetings
 import Scheduling
 import Store
 

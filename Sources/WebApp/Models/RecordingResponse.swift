@@ -19,7 +19,7 @@ struct RecordingResponse: Encodable {
     var id: String
     @NullEncoded var meetingId: String?
     var meetingTitle: String
-    var status: String
+    var status: RecordingStatus
     /// Composite progress, 0…100.
     var progress: Int
     var startedAt: String

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Meetings
 import ServiceLifecycle
 import Store
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Meetings
 import Recording
 import Rooms
 import SFU
@@ -78,12 +79,14 @@ actor SignalingSession {
             reject("internal", "The meeting could not be loaded. Try again.", requestType: "join")
             return
         }
-        guard let meeting else {
+        // The token proves the join checks passed a moment ago; the meeting
+        // may have been cancelled since (Admission's first rule holds here too).
+        guard let meeting, !AdmissionMeeting(meeting).isCancelled else {
             reject("not_found", "This meeting no longer exists.", requestType: "join")
             continuation.finish()
             return
         }
-        let role = ParticipantRole(rawValue: claims.role) ?? .guest
+        let role = claims.role
         let info = RoomInfo(meetingId: meeting.id, code: meeting.code, title: meeting.title, locked: false,
                             lobbyEnabled: meeting.lobbyEnabled)
         let connection = SignalingConnection(continuation: continuation, iceServers: iceServers(for: claims))

@@ -59,6 +59,28 @@ import Testing
         #expect(actions == [.join(open)])
     }
 
+    @Test("requires sign-in without a passcode: callers are refused with the sign-in prompt, by code or direct dial")
+    func signedInOnlyRefusesCallers() {
+        let bare = DialInMeeting(meetingID: "m3", code: "abc-defg-hil", dialInCode: "111222", title: "Members", passcode: nil,
+                                 lobbyEnabled: false, requireSignIn: true)
+        let (_, direct) = CodePrompt.joining(bare)
+        #expect(direct == [.hangUp(after: .signInRequired)])
+        var (prompt, _) = CodePrompt.askingForCode()
+        _ = type("111222#", into: &prompt)
+        do { let r = prompt.meetingFound(bare); #expect(r == [.hangUp(after: .signInRequired)]) }
+        #expect(prompt.stage == .finished)
+    }
+
+    @Test("requires sign-in with a passcode: the passcode is mandatory, even when the dialplan names the meeting")
+    func signedInOnlyWithPasscodeAsksForIt() {
+        let members = DialInMeeting(meetingID: "m4", code: "abc-defg-him", dialInCode: "333444", title: "Members", passcode: "2468",
+                                    lobbyEnabled: false, requireSignIn: true)
+        var (prompt, first) = CodePrompt.joining(members)
+        #expect(first == [.play(.enterPasscode)])
+        do { let r = type("1357#", into: &prompt); #expect(r == [.play(.invalidPasscode)]) }
+        do { let r = type("2468#", into: &prompt); #expect(r == [.join(members)]) }
+    }
+
     @Test func aPauseSubmitsWhatWasTyped() {
         var (prompt, _) = CodePrompt.askingForCode()
         do { let r = prompt.typingPaused(); #expect(r.isEmpty) }

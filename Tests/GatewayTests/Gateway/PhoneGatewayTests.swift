@@ -25,13 +25,14 @@ struct GatewayFixture {
     static let meeting = DialInMeeting(meetingID: "m-gw-\(UInt32.random(in: 0...UInt32.max))", code: "abc-defg-hij",
                                        dialInCode: "246810", title: "Gateway test", passcode: nil, lobbyEnabled: false)
 
-    static func start(maxCalls: Int = 20, invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30)) async throws -> GatewayFixture {
+    static func start(maxCalls: Int = 20, invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30),
+                      directory: (any MeetingDirectory)? = nil, roomCapacity: Int = 100) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
                                   eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
         try await media.start()
-        let rooms = RoomRegistry(media: media, logger: logger)
+        let rooms = RoomRegistry(media: media, capacity: roomCapacity, logger: logger)
         await rooms.start()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
         let dialplan = try Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
@@ -41,7 +42,7 @@ struct GatewayFixture {
             promptsDirectory: root.appendingPathComponent("Prompts").path)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
-                                             directory: FixedDirectory(meetings: [meeting.dialInCode: meeting]),
+                                             directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]),
                                              eventLoop: group.next(), logger: logger)
         let port = try await gateway.start()
         return GatewayFixture(gateway: gateway, group: group, media: media, rooms: rooms, port: port)

@@ -52,7 +52,7 @@ extension FFmpegTests {
             var cancelledWhileRunning = false
             let deadline = Date().addingTimeInterval(180)
             while Date() < deadline {
-                var statuses: [String: String] = [:]
+                var statuses: [String: RecordingStatus] = [:]
                 for id in ids {
                     guard let r = try await store.recording(id: id) else { continue }
                     statuses[id] = r.status

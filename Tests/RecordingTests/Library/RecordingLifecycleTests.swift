@@ -160,10 +160,10 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             let record = try await service.start(meeting: f.meeting, startedBy: f.meeting.hostId)
             #expect(await f.room.info.recording)
-            var status = RecordingRecord.recording
+            var status: RecordingStatus? = RecordingRecord.recording
             for _ in 0..<100 where status == RecordingRecord.recording {
                 try await Task.sleep(for: .milliseconds(50))
-                status = try await f.store.recording(id: record.id)?.status ?? ""
+                status = try await f.store.recording(id: record.id)?.status
             }
             #expect(status != RecordingRecord.recording, "still recording")
             #expect(await !f.room.info.recording)

@@ -162,7 +162,7 @@ export default async function schedulePage(root, ctx) {
     hint: 'Optional. 4–10 digits that guests must enter to join.',
     control: { name: 'passcode', inputmode: 'numeric', autocomplete: 'off', maxlength: '10', value: (meeting && meeting.passcode) || '', class: 'input-narrow-lg' },
   });
-  const requireSignIn = check({ label: 'Require sign-in', name: 'requireSignIn', checked: !!(meeting && meeting.requireSignIn), extra: h('p', { class: 'hint' }, 'Only people with a Parley account can join.') });
+  const requireSignIn = check({ label: 'Require sign-in', name: 'requireSignIn', checked: !!(meeting && meeting.requireSignIn), extra: h('p', { class: 'hint' }, 'Only people with a Parley account can join. Phone callers, who cannot sign in, must type the passcode; without a passcode they cannot join.') });
   const recordAutomatically = check({ label: 'Record automatically', name: 'recordAutomatically', checked: !!(meeting && meeting.recordAutomatically), extra: h('p', { class: 'hint' }, 'Recording starts when the first person joins. Everyone sees that the meeting is recorded, and phone callers hear it.') });
   const recordingsVisible = check({ label: 'Participants may watch recordings', name: 'recordingsVisible', checked: !!(meeting && meeting.recordingsVisible), extra: h('p', { class: 'hint' }, 'Otherwise only you and your co-hosts can see recordings of this meeting.') });
   const reminderValue = meeting ? meeting.reminderMinutes : 10;

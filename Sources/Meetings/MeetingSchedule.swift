@@ -4,10 +4,10 @@ import Store
 
 /// Translates a stored meeting into the scheduling model and back: the one
 /// place that knows how a `MeetingRecord`'s columns map to a `MeetingSeries`.
-enum MeetingSchedule {
+public enum MeetingSchedule {
     /// The series of a scheduled meeting, or nil for an instant one (or a
     /// stored value that no longer parses, which is logged by callers).
-    static func series(_ meeting: MeetingRecord, overrides: [OccurrenceOverrideRecord]) -> MeetingSeries? {
+    public static func series(_ meeting: MeetingRecord, overrides: [OccurrenceOverrideRecord]) -> MeetingSeries? {
         guard meeting.kind == MeetingRecord.scheduled, let local = meeting.startLocal, let zoneID = meeting.timeZone,
             let zone = TimeZone(identifier: zoneID), let start = try? LocalDateTime(parsing: local)
         else { return nil }
@@ -24,7 +24,7 @@ enum MeetingSchedule {
 
     /// Stored range bounds: the earliest start and, for a series that ends,
     /// the latest end (nil when it repeats forever).
-    static func bounds(_ series: MeetingSeries) -> (firstStart: Int, lastEnd: Int?) {
+    public static func bounds(_ series: MeetingSeries) -> (firstStart: Int, lastEnd: Int?) {
         let first = series.start.resolved(in: series.timeZone)
         let movedStarts = series.overrides.values.compactMap { $0.start?.resolved(in: series.timeZone) }
         let firstStart = ([first] + movedStarts).min() ?? first
