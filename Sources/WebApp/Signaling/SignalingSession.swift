@@ -91,9 +91,8 @@ actor SignalingSession {
                             lobbyEnabled: meeting.lobbyEnabled)
         let connection = SignalingConnection(continuation: continuation, iceServers: iceServers(for: claims))
         do {
-            let room = try await rooms.room(for: info, joiningAs: role)
-            let id = try await room.join(JoinRequest(displayName: claims.displayName, userId: claims.userId, role: role),
-                                         connection: connection)
+            let (room, id) = try await rooms.join(
+                info, JoinRequest(displayName: claims.displayName, userId: claims.userId, role: role), connection: connection)
             self.room = room
             self.participantID = id
             self.userID = claims.userId
