@@ -37,6 +37,12 @@ import Testing
 
     func settle() async throws { try await Task.sleep(for: .milliseconds(50)) }
 
+    /// Waits (up to 3 s) for what the media loop delivers: the loop is shared
+    /// with the other suites running at once, so a fixed pause is not enough.
+    func until(_ condition: () -> Bool) async throws {
+        for _ in 0..<300 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     @Test func packetsReachAnotherLocalTransportRewritten() async throws {
         let node = try makeNode()
         let received = Collected()
@@ -48,7 +54,7 @@ import Testing
         #expect(subs.map(\.producerID) == [producer.id])
         #expect(subs.first?.codec.name == "opus")
         phone.send((0..<5).map { (producer.id, packet(sequence: 65533 &+ UInt16($0), timestamp: UInt32($0) * 960)) })
-        try await settle()
+        try await until { received.count >= 5 }
         let packets = received.packets.withLock { $0 }
         #expect(packets.count == 5)
         var previous: UInt16?
@@ -92,7 +98,7 @@ import Testing
         #expect(received.count == 0)
         await node.setPaused(producerID: producer.id, routerID: "room", paused: false)
         phone.send([(producer.id, packet(sequence: 2, timestamp: 960))])
-        try await settle()
+        try await until { received.count >= 1 }
         #expect(received.count == 1)
         await node.closeTransport(phone.id)
         phone.send([(producer.id, packet(sequence: 3, timestamp: 1920))])
