@@ -21,21 +21,26 @@ extension GatewayEngine {
             let info = RoomInfo(meetingId: meeting.meetingID, code: meeting.code, title: meeting.title,
                                 locked: false, lobbyEnabled: meeting.lobbyEnabled)
             do {
-                let transport = try await rooms.media.createLocalTransport(routerID: meeting.meetingID, sink: { _ in })
-                handle.later { engine in
-                    guard let call = engine.calls[id] else {
-                        Task { await rooms.media.closeTransport(transport.id) }
-                        return
-                    }
-                    call.transport = transport
-                }
+                let media = rooms.media
                 let (room, participantID) = try await rooms.join(
                     // Someone the host called in does not wait in the lobby.
-                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing,
-                                      media: .local(transportID: transport.id)),
+                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing),
                     connection: connection,
-                    // Before the room's first event reaches the loop.
-                    entering: { room in handle.later { engine in engine.calls[id]?.room = room } })
+                    entering: { room in
+                        // The caller's transport, in the router of the room it joins (made
+                        // afresh if the first room was closing), known to the call before
+                        // the room's first event reaches the loop.
+                        let transport = try await media.createLocalTransport(routerID: meeting.meetingID, sink: { _ in })
+                        handle.later { engine in
+                            guard let call = engine.calls[id] else {
+                                Task { await media.closeTransport(transport.id) }
+                                return
+                            }
+                            call.room = room
+                            call.transport = transport
+                        }
+                        return .local(transportID: transport.id)
+                    })
                 handle.later { engine in
                     guard let call = engine.calls[id] else {
                         Task { await room.leave(participantID, reason: "hung_up") }

@@ -50,23 +50,39 @@ public actor RoomRegistry {
     /// returning the room and the participant's id. A room that was closing
     /// as the person arrived (its last participant had just left) is let go
     /// and a fresh one takes its place, so the race between a join and a
-    /// close has one answer: the person is in an open room. `entering` is
-    /// told the room just before the join, so events the room sends at once
-    /// find the caller ready.
+    /// close has one answer: the person is in an open room.
+    ///
+    /// `entering` is told the room before each try, so events the room sends
+    /// at once find the caller ready. It may return the media to join with
+    /// (an in-process participant makes its local transport there, in the
+    /// router of the room it joins: a transport made in a closing room's
+    /// router dies with it); nil keeps `request.media`.
     public func join(_ info: RoomInfo, _ request: JoinRequest, connection: any ParticipantConnection,
-                     entering: @Sendable (Room) async -> Void = { _ in }) async throws(RoomError) -> (room: Room, participantID: String) {
+                     entering: @Sendable (Room) async throws -> JoinMedia? = { _ in nil }
+    ) async throws(RoomError) -> (room: Room, participantID: String) {
         var lastError = RoomError.closed
         for _ in 0..<3 {
             let room = try room(for: info, joiningAs: request.role)
+            var attempt = request
+            var madeForThisTry: String?
             do {
-                await entering(room)
-                return (room, try await room.join(request, connection: connection))
+                if let media = try await entering(room) {
+                    attempt.media = media
+                    if case .local(let transportID) = media { madeForThisTry = transportID }
+                }
+            } catch {
+                throw RoomError("media_unavailable", "The media server could not take you in: \(error)")
+            }
+            do {
+                return (room, try await room.join(attempt, connection: connection))
             } catch where error == .closed {
                 // Only this closing room goes (a fresh one may already stand in
                 // its place), and only once its router is gone: the fresh room's
                 // router has the same id.
                 if rooms[info.meetingId] === room { rooms[info.meetingId] = nil }
                 await room.waitUntilClosed()
+                // The transport made for this try is not the next try's.
+                if let madeForThisTry { await media.closeTransport(madeForThisTry) }
                 lastError = error
             }
         }

@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import Rooms
 import SFU
+import Synchronization
 import Testing
 
 /// A room is open, then closing while its media is torn down, then closed;
@@ -46,11 +47,11 @@ struct RoomLifecycleTests {
 
     @Test("a join racing the last leave ends in an open room whose media works")
     func joinRacingTheCloseLandsInAnOpenRoom() async throws {
-        // The media loop is ours, so the test can hold the router's close
-        // back while the join arrives: the race, every round.
-        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        // The media loop is the test's own (not a shared one other suites use),
+        // so it can hold the router's close back while the join arrives.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
         let (rooms, media) = try await Self.registry(loop: loop)
-        defer { Task { await media.stop() } }
         var raced = 0
         for round in 0..<10 where raced < 3 {
             let info = Self.info("m-race-\(round)-\(UInt32.random(in: 0...UInt32.max))")
@@ -87,6 +88,56 @@ struct RoomLifecycleTests {
             await room.leave(id)
         }
         #expect(raced == 3, "the join raced the close in \(raced) rounds")
+        await media.stop()
+        try await group.shutdownGracefully()
+    }
+
+    @Test("an in-process participant (a phone) racing the close gets its transport in the fresh room's router")
+    func localJoinRacingTheCloseGetsALiveTransport() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let (rooms, media) = try await Self.registry(loop: loop)
+        var raced = 0
+        for round in 0..<10 where raced < 2 {
+            let info = Self.info("m-race-local-\(round)-\(UInt32.random(in: 0...UInt32.max))")
+            let first = try await media.createLocalTransport(routerID: info.meetingId, sink: { _ in })
+            let (room, leaving) = try await rooms.join(
+                info, JoinRequest(displayName: "A", userId: nil, role: .phone, media: .local(transportID: first.id)),
+                connection: RecordingConnection())
+            // As in the test above: the router's close waits while B arrives.
+            loop.execute { usleep(100_000) }
+            async let left: Void = room.leave(leaving)
+            try await Task.sleep(for: .milliseconds(50))
+            loop.execute { usleep(300_000) }
+            for _ in 0..<100 where await room.lifecycle == .open { try await Task.sleep(for: .milliseconds(5)) }
+            if await room.lifecycle == .closing { raced += 1 }
+            // B makes its transport when the registry says which room it enters, as the gateway does.
+            let made = TransportIDs()
+            let (joined, id) = try await rooms.join(
+                info, JoinRequest(displayName: "B", userId: nil, role: .phone), connection: RecordingConnection(),
+                entering: { _ in
+                    let transport = try await media.createLocalTransport(routerID: info.meetingId, sink: { _ in })
+                    made.append(transport.id)
+                    return .local(transportID: transport.id)
+                })
+            await left
+            #expect(await joined.lifecycle == .open, "round \(round)")
+            // The transport B joined with is alive: the old room's close did not take it.
+            let last = try #require(made.all.last)
+            await #expect(throws: Never.self, "round \(round): B's transport died with the old router") {
+                _ = try await media.subscribeLocal(transportID: last, producerIDs: [])
+            }
+            // A transport made for a try that met the closing room is closed, not leaked.
+            for abandoned in made.all.dropLast() {
+                await #expect(throws: MediaError.self, "round \(round): a transport of an abandoned try is still open") {
+                    _ = try await media.subscribeLocal(transportID: abandoned, producerIDs: [])
+                }
+            }
+            await joined.leave(id)
+        }
+        #expect(raced == 2, "the join raced the close in \(raced) rounds")
+        await media.stop()
+        try await group.shutdownGracefully()
     }
 
     @Test("a join racing a host's end is told the meeting ended")
@@ -101,4 +152,11 @@ struct RoomLifecycleTests {
             _ = try await rooms.join(info, JoinRequest(displayName: "G", userId: nil, role: .guest), connection: RecordingConnection())
         }
     }
+}
+
+/// The transports a joiner made, one per try.
+final class TransportIDs: Sendable {
+    private let ids = Mutex<[String]>([])
+    func append(_ id: String) { ids.withLock { $0.append(id) } }
+    var all: [String] { ids.withLock { $0 } }
 }
