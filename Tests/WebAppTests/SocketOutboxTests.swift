@@ -34,4 +34,34 @@ struct SocketOutboxTests {
         #expect(received == (1...10).map { "m\($0)" })
         #expect(!outbox.fellBehind)
     }
+
+    @Test("a socket's watcher ends the connection a grace period after the overflow, not before")
+    func watcherEndsTheConnectionAfterTheOverflow() async throws {
+        let outbox = SocketOutbox(limit: 1) {}
+        let ended = Atomic<Bool>(false)
+        let watcher = Task {
+            await outbox.untilOverflow(grace: .milliseconds(200))
+            ended.store(true, ordering: .relaxed)
+        }
+        outbox.yield("fits")
+        try await Task.sleep(for: .milliseconds(300))
+        let endedEarly = ended.load(ordering: .relaxed)
+        #expect(!endedEarly, "a client that keeps up is never cut off")
+        let overflowAt = ContinuousClock.now
+        outbox.yield("does not fit")
+        await watcher.value
+        let endedAfter = ended.load(ordering: .relaxed)
+        #expect(endedAfter)
+        #expect(ContinuousClock.now - overflowAt >= .milliseconds(200), "the client gets the grace period to read the close")
+    }
+
+    @Test("the watcher of a socket that closes normally ends when cancelled")
+    func watcherEndsOnCancellation() async {
+        let outbox = SocketOutbox(limit: 4) {}
+        let watcher = Task { await outbox.untilOverflow(grace: .seconds(60)) }
+        outbox.finish()
+        watcher.cancel()
+        await watcher.value
+        #expect(!outbox.fellBehind)
+    }
 }

@@ -42,6 +42,8 @@ struct LiveSocket {
                             try await outbound.close(.unknown(1013), reason: "You fell behind; connect again.")
                         }
                     }
+                    // A tab that stopped reading leaves the writer stuck in a write.
+                    group.addTask { await outbox.untilOverflow(grace: .seconds(5)) }
                     group.addTask {
                         for try await message in inbound.messages(maxSize: 16_384) {
                             guard case .text(let text) = message,

@@ -13,6 +13,9 @@ final class SocketOutbox: Sendable {
     /// What the socket sends, in order; it ends after `finish()` or an overflow.
     let messages: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
+    /// Ends (only) when the queue overflows: see `untilOverflow(grace:)`.
+    private let overflowSignal: AsyncStream<Never>
+    private let overflowContinuation: AsyncStream<Never>.Continuation
     private let overflowed = Atomic<Bool>(false)
     private let onOverflow: @Sendable () -> Void
 
@@ -20,6 +23,7 @@ final class SocketOutbox: Sendable {
     init(limit: Int, onOverflow: @escaping @Sendable () -> Void) {
         // Oldest kept: what fits is delivered in order, and nothing after a gap.
         (messages, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingOldest(limit))
+        (overflowSignal, overflowContinuation) = AsyncStream.makeStream(of: Never.self)
         self.onOverflow = onOverflow
     }
 
@@ -34,9 +38,25 @@ final class SocketOutbox: Sendable {
     /// Whether the client fell behind and the stream ended for that reason.
     var fellBehind: Bool { overflowed.load(ordering: .relaxed) }
 
+    /// Returns `grace` after the queue overflowed (never, if it does not). A
+    /// socket runs this beside its writer and ends the connection when it
+    /// returns: a client that stopped reading altogether leaves the writer
+    /// stuck in a write, so ending the stream alone would not disconnect it;
+    /// a merely slow one gets `grace` to receive the closing frame.
+    func untilOverflow(grace: Duration) async {
+        for await _ in overflowSignal {}
+        guard fellBehind else {
+            // Cancelled before any overflow: wait no more.
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            return
+        }
+        try? await Task.sleep(for: grace)
+    }
+
     private func overflow() {
         guard !overflowed.exchange(true, ordering: .relaxed) else { return }
         continuation.finish()
+        overflowContinuation.finish()
         onOverflow()
     }
 }

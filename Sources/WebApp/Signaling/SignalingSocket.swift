@@ -49,6 +49,9 @@ struct SignalingSocket {
                         try await outbound.close(.normalClosure, reason: nil)
                     }
                 }
+                // A browser that stopped reading leaves the writer stuck in a
+                // write: the connection ends a few seconds after the overflow.
+                group.addTask { await outbox.untilOverflow(grace: .seconds(5)) }
                 group.addTask {
                     for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
                         guard case .text(let text) = message else {
