@@ -7,8 +7,6 @@ struct CoreShutdown: Service {
 
     func run() async throws {
         try? await gracefulShutdown()
-        await core.recordings.shutdown()
-        await core.rooms.shutdown()
-        await core.media.stop()
+        await core.stopCapturingAndMedia()
     }
 }

@@ -46,12 +46,27 @@ struct ParleyCore: Sendable {
         do {
             gateway = try await gatewayPlan?.makeGateway(rooms: rooms, store: store, eventLoop: loops.gateway.next(), logger: logger)
         } catch {
+            await recordings.shutdown()
             await rooms.shutdown()
             await media.stop()
             throw error
         }
         if let gateway { await rooms.setDialer(gateway) }
         return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics)
+    }
+
+    /// Recordings close their tracks, rooms end, the media port closes, in
+    /// that order (the gateway is stopped by its own service, before this).
+    func stopCapturingAndMedia() async {
+        await recordings.shutdown()
+        await rooms.shutdown()
+        await media.stop()
+    }
+
+    /// Everything, when the server could not start after the core did.
+    func stopAll() async {
+        await gateway?.stop()
+        await stopCapturingAndMedia()
     }
 
     /// What the web app serves.

@@ -45,9 +45,16 @@ struct Serve: AsyncParsableCommand {
             let store = Store(database: database)
             let metrics = AppMetrics()
             let core = try await ParleyCore.assemble(configuration: configuration, store: store, loops: loops, metrics: metrics, logger: logger)
-            let app = try await ParleyServer.makeApplication(
-                configuration: configuration, store: store, core: core.webApp, metrics: metrics, services: core.services,
-                logger: logger)
+            let app: any ApplicationProtocol
+            do {
+                app = try await ParleyServer.makeApplication(
+                    configuration: configuration, store: store, core: core.webApp, metrics: metrics, services: core.services,
+                    logger: logger)
+            } catch {
+                // The core runs but the web app cannot: stop the core before giving up.
+                await core.stopAll()
+                throw error
+            }
             logger.info("Parley is listening", metadata: ["url": "http://\(configuration.http.address)", "public": "\(configuration.publicOrigin)"])
             try await app.runService()
         } catch {
