@@ -28,7 +28,7 @@ extension Store {
 
     /// Moves a pending request to `status`; accepting also records the
     /// friendship both ways, in the same transaction.
-    public func resolveFriendRequest(id: String, status: String) async throws -> FriendRequestRecord {
+    public func resolveFriendRequest(id: String, status: FriendRequestStatus) async throws -> FriendRequestRecord {
         try await database.transaction { db in
             guard
                 var request = try await db.select().column("*").from("friend_requests").where("id", .equal, id)

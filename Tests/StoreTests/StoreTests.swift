@@ -74,7 +74,7 @@ struct StoreTests {
             #expect(pending.incoming.map(\.id) == [request.id])
             #expect(pending.outgoing.isEmpty)
             let accepted = try await store.resolveFriendRequest(id: request.id, status: FriendRequestRecord.accepted)
-            #expect(accepted.status == "accepted")
+            #expect(accepted.status == .accepted)
             #expect(try await store.areFriends(a.id, b.id))
             #expect(try await store.areFriends(b.id, a.id))
             #expect(try await store.friends(of: a.id).map(\.user.id) == [b.id])

@@ -110,7 +110,7 @@ extension CompositeLayout {
                 people.append(VisibleState.Person(
                     id: participant.info.id,
                     name: participant.info.displayName,
-                    isPhone: participant.info.role == "phone",
+                    isPhone: participant.info.participantRole == .phone,
                     cameraTrackID: Self.newest(participant.cameras, at: frame)?.id
                 ))
             }

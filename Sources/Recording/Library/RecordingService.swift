@@ -247,7 +247,7 @@ public actor RecordingService {
         record.progress = 0
         record.durationMs = Int((manifest.duration * 1000).rounded())
         record.stoppedAt = record.startedAt + record.durationMs
-        let names = manifest.participants.filter { $0.role != "recorder" }.map(\.displayName)
+        let names = manifest.participants.filter { $0.participantRole != .recorder }.map(\.displayName)
         record.participants = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
         try await store.updateRecording(record)
         await composites.enqueue(record.id, directory: directory)

@@ -1,4 +1,5 @@
 import Foundation
+import Rooms
 
 /// What a recording captured, as the compositor reads it: who took part,
 /// which track files exist, and when each track was live.
@@ -26,10 +27,15 @@ public struct RecordedParticipant: Codable, Sendable, Equatable {
     /// The room's participant id.
     public var id: String
     public var displayName: String
-    /// `host`, `cohost`, `participant`, `guest` or `phone`.
+    /// `host`, `cohost`, `participant`, `guest` or `phone`: kept as written in
+    /// the file (a manifest from another version still reads); code asks
+    /// `participantRole`.
     public var role: String
     /// When they were in the room, seconds (one span per stay; a rejoin is a new participant id).
     public var present: [TimeSpan]
+
+    /// The role, when it is one this version knows.
+    public var participantRole: ParticipantRole? { ParticipantRole(rawValue: role) }
 
     public init(id: String, displayName: String, role: String, present: [TimeSpan]) {
         self.id = id

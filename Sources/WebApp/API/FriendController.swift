@@ -118,7 +118,7 @@ struct FriendController {
             throw APIError.forbidden("Only the person who sent a request can cancel it; you can decline it.")
         }
         guard pending.status == FriendRequestRecord.pending else {
-            throw APIError(.conflict, "not_pending", "This request was already \(pending.status).")
+            throw APIError(.conflict, "not_pending", "This request was already \(pending.status.rawValue).")
         }
         _ = try await store.resolveFriendRequest(id: id, status: FriendRequestRecord.cancelled)
         return .noContent
@@ -193,7 +193,7 @@ struct FriendController {
             throw APIError.forbidden("Only the person a request was sent to can answer it.")
         }
         guard pending.status == FriendRequestRecord.pending else {
-            throw APIError(.conflict, "not_pending", "This request was already \(pending.status).")
+            throw APIError(.conflict, "not_pending", "This request was already \(pending.status.rawValue).")
         }
         return pending
     }
@@ -213,7 +213,7 @@ struct FriendController {
     private func render(_ request: FriendRequestRecord, _ people: [String: UserRecord]) -> FriendRequestResponse? {
         guard let from = people[request.fromId], let to = people[request.toId] else { return nil }
         return FriendRequestResponse(
-            id: request.id, from: UserSummary(from), to: UserSummary(to), status: request.status,
+            id: request.id, from: UserSummary(from), to: UserSummary(to), status: request.status.rawValue,
             createdAt: Instant.string(request.createdAt))
     }
 
