@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, warnings, release, unit, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
+# Other targets: build, warnings, warnings-release, release, unit, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
@@ -20,7 +20,7 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
 
-.PHONY: run test build warnings release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
+.PHONY: run test build warnings warnings-release release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -51,7 +51,14 @@ warnings:
 
 release:
 	@scripts/check-swift.sh
-	$(SWIFT) build -c release --product parley
+	@mkdir -p .build
+	set -o pipefail; $(SWIFT) build -c release --product parley 2>&1 | tee .build/release.log
+
+# The warnings check on a release build (optimised code can warn where a
+# debug build does not). Not part of `make test`: a cold release build doubles
+# CI's build time; run it before a release and after upgrading Swift.
+warnings-release: release
+	scripts/check-warnings.sh .build/release.log
 
 unit: build
 	scripts/with-postgres.sh $(PG_PORT) $(SWIFT_TEST) --skip $(MEDIA_TESTS)
