@@ -8,10 +8,13 @@ import Store
 public struct StoreMeetingDirectory: MeetingDirectory {
     let store: Store
 
+    /// Meetings as `store` holds them.
     public init(store: Store) {
         self.store = store
     }
 
+    /// The meeting with this dial-in code, or nil (also for a cancelled one,
+    /// as its link answers 404).
     public func meeting(dialInCode: String) async throws -> DialInMeeting? {
         // Dial-in codes are digits; anything else cannot match and is not worth a query.
         guard !dialInCode.isEmpty, dialInCode.count <= 20, dialInCode.allSatisfy(\.isNumber) else { return nil }

@@ -4,7 +4,9 @@ import Store
 /// door reads the same way (the live room's state, locked and full, is the
 /// room's to judge; see `AdmissionRefusal.init?(_:)`).
 public struct AdmissionMeeting: Sendable, Equatable {
+    /// The meeting's id (its room's id too).
     public var meetingID: String
+    /// The user who owns it: they enter as host, past passcode and lobby.
     public var hostID: String
     /// The host (or a series edit) cancelled it: it answers as if it did not exist.
     public var isCancelled: Bool
@@ -13,8 +15,10 @@ public struct AdmissionMeeting: Sendable, Equatable {
     public var requireSignIn: Bool
     /// The passcode, if the meeting has one.
     public var passcode: String?
+    /// Whether people wait in a lobby until a host lets them in.
     public var lobbyEnabled: Bool
 
+    /// The facts as given (tests, and front doors without a stored meeting).
     public init(meetingID: String, hostID: String, isCancelled: Bool = false, requireSignIn: Bool = false,
                 passcode: String? = nil, lobbyEnabled: Bool = false) {
         self.meetingID = meetingID

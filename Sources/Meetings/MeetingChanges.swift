@@ -10,6 +10,7 @@ public struct MeetingChanges: Sendable {
             recordAutomatically, recordingsVisible, isPrivate, reminderMinutes
     }
 
+    /// The fields the change carries, given a value or `null`.
     public var present: Set<Field> = []
     public var title: String?
     public var description: String?
@@ -28,7 +29,9 @@ public struct MeetingChanges: Sendable {
     public var isPrivate: Bool?
     public var reminderMinutes: Int?
 
+    /// An empty change (nothing present).
     public init() {}
 
+    /// Whether the change carries `field` (with a value or as `null`).
     public func has(_ field: Field) -> Bool { present.contains(field) }
 }

@@ -23,12 +23,14 @@ public struct RoomError: Error, Equatable, Sendable {
     /// The typed refusal, when this error is one (nil for other failures).
     public var reason: Reason?
 
+    /// A refusal by its API code (typed when the code is a `Reason`'s).
     public init(_ code: String, _ message: String) {
         self.code = code
         self.message = message
         self.reason = Reason(rawValue: code)
     }
 
+    /// A typed refusal, said as `message`.
     public init(_ reason: Reason, _ message: String) {
         self.code = reason.rawValue
         self.message = message
