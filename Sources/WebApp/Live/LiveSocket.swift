@@ -32,16 +32,7 @@ struct LiveSocket {
             await hub.send(LiveMessage.hello(UserSummary(user)), to: user.id, connectionId: connectionId)
             do {
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await text in outbox.messages {
-                            if outbox.fellBehind { break }
-                            try await outbound.write(.text(text))
-                        }
-                        if outbox.fellBehind {
-                            // RFC 6455 §7.4.1 1013 "try again later": the page reconnects.
-                            try await outbound.close(.unknown(1013), reason: "You fell behind; connect again.")
-                        }
-                    }
+                    group.addTask { try await outbox.write(to: outbound) }
                     // A tab that stopped reading leaves the writer stuck in a write.
                     group.addTask { await outbox.untilOverflow(grace: .seconds(5)) }
                     group.addTask {

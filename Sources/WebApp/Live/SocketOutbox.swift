@@ -38,18 +38,16 @@ final class SocketOutbox: Sendable {
     /// Whether the client fell behind and the stream ended for that reason.
     var fellBehind: Bool { overflowed.load(ordering: .relaxed) }
 
-    /// Returns `grace` after the queue overflowed (never, if it does not). A
+    /// Returns `grace` after the queue overflowed (before that only when cancelled). A
     /// socket runs this beside its writer and ends the connection when it
     /// returns: a client that stopped reading altogether leaves the writer
     /// stuck in a write, so ending the stream alone would not disconnect it;
     /// a merely slow one gets `grace` to receive the closing frame.
     func untilOverflow(grace: Duration) async {
         for await _ in overflowSignal {}
-        guard fellBehind else {
-            // Cancelled before any overflow: wait no more.
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            return
-        }
+        // Without an overflow the signal ends only when the socket's tasks
+        // are cancelled: the connection is ending anyway.
+        guard fellBehind else { return }
         try? await Task.sleep(for: grace)
     }
 

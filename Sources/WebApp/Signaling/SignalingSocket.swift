@@ -37,17 +37,8 @@ struct SignalingSocket {
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await text in outbox.messages {
-                        if outbox.fellBehind { break }
-                        try await outbound.write(.text(text))
-                    }
-                    if outbox.fellBehind {
-                        // RFC 6455 §7.4.1 1013 "try again later": the page connects afresh.
-                        try await outbound.close(.unknown(1013), reason: "You fell behind; connect again.")
-                    } else {
-                        // The room closed us (removed, ended, denied): say goodbye.
-                        try await outbound.close(.normalClosure, reason: nil)
-                    }
+                    // The room closed us (removed, ended, denied): say goodbye.
+                    if try await outbox.write(to: outbound) { try await outbound.close(.normalClosure, reason: nil) }
                 }
                 // A browser that stopped reading leaves the writer stuck in a
                 // write: the connection ends a few seconds after the overflow.
