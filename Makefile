@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, warnings, warnings-release, release, unit, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
+# Other targets: build, warnings, warnings-release, release, unit, webclient, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
@@ -18,9 +18,9 @@ PG_PORT      ?= 55432
 # Debian packages: to build and run (OpenSSL and libsrtp2 for DTLS-SRTP, tzdata for
 # time zones) and to test (a browser, a database, a TURN server, tools).
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
-TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 util-linux coturn baresip-core sox espeak-ng
+TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core sox espeak-ng nodejs
 
-.PHONY: run test build warnings warnings-release release unit browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
+.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -33,7 +33,7 @@ run: deps-run build
 SWIFT_TEST  = $(SWIFT) test --skip-build
 MEDIA_TESTS = '^RecordingTests\.'
 
-test: deps-test build warnings unit
+test: deps-test build warnings webclient unit
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory contract
 
@@ -63,6 +63,11 @@ warnings-release: release
 unit: build
 	scripts/with-postgres.sh $(PG_PORT) $(SWIFT_TEST) --skip $(MEDIA_TESTS)
 	$(SWIFT_TEST) --filter $(MEDIA_TESTS)
+
+# The room client's DOM-free session (reconnection, ICE restarts) under Node's
+# own test runner: no browser, no npm.
+webclient:
+	node --test Tests/WebClient/
 
 # Browser tests: headless Chromium and Parley in a private network namespace
 # that has only a loopback interface (see ../shared/TESTING.md).

@@ -9,13 +9,24 @@ public struct JoinRequest: Sendable {
     public var lobbyApplies: Bool
     /// How the participant's media reaches the room.
     public var media: JoinMedia
+    /// The participant's id, when the front door chose it (a browser's
+    /// signaling session names it first, so its resume token can carry it);
+    /// nil: the room makes one.
+    public var participantID: String?
+    /// The person was in this meeting a moment ago and is coming back (their
+    /// resume found no room or no place: the server restarted, or the grace
+    /// period ran out): the lock and the lobby do not apply to them again.
+    public var returning: Bool
 
-    public init(displayName: String, userId: String?, role: ParticipantRole, lobbyApplies: Bool = true, media: JoinMedia = .webRTC) {
+    public init(displayName: String, userId: String?, role: ParticipantRole, lobbyApplies: Bool = true, media: JoinMedia = .webRTC,
+                participantID: String? = nil, returning: Bool = false) {
         self.displayName = displayName
         self.userId = userId
         self.role = role
         self.lobbyApplies = lobbyApplies
         self.media = media
+        self.participantID = participantID
+        self.returning = returning
     }
 }
 

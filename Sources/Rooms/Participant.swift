@@ -6,8 +6,15 @@ struct Participant {
     var displayName: String
     var role: ParticipantRole
     let userId: String?
-    let connection: any ParticipantConnection
+    /// How the room reaches them; a resume puts the new socket's here.
+    var connection: any ParticipantConnection
     let media: JoinMedia
+    /// Counts the participant's connections: a resume starts a new one, so
+    /// the end of an older socket (or its grace timer) is told apart.
+    var connectionEpoch = 0
+    /// Their signaling went away without a leave: they keep their place
+    /// until the grace period ends (`Room+Reconnection`).
+    var reconnecting = false
     var handRaised = false
     /// In the lobby, not yet admitted: no media, sees nothing of the room.
     var waiting = false
@@ -20,6 +27,8 @@ struct Participant {
     var subscribeInFlight = false
     /// The wanted subscriptions changed while an offer was out.
     var subscribeDirty = false
+    /// The browser asked for an ICE restart while an offer was out: the next offer restarts.
+    var iceRestartPending = false
     /// The tracks of the last offer: mid → producer id.
     var offeredTracks: [SubscribedTrackInfo] = []
 
@@ -35,6 +44,7 @@ struct Participant {
             audioMuted: mic.map(\.muted) ?? true,
             videoMuted: camera.map(\.muted) ?? true,
             handRaised: handRaised,
+            reconnecting: reconnecting,
             screenSharing: producers.values.contains { $0.source == .screen && !$0.muted },
             producers: producers.map { ProducerSummary(id: $0.key, source: $0.value.source.rawValue, kind: $0.value.kind, muted: $0.value.muted) }
                 .sorted { $0.source < $1.source })

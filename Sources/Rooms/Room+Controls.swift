@@ -62,6 +62,7 @@ extension Room {
         guard t.role != .host || moderator.role == .host else {
             throw RoomError("forbidden", "A co-host cannot remove the host.")
         }
+        removedIDs.insert(target)
         t.connection.deliver(.removed(reason: "removed"))
         t.connection.close()
         await leave(target, reason: "removed")
@@ -123,7 +124,19 @@ extension Room {
         await endForAll()
     }
 
-    /// Ends the meeting (a host's command, or the server shutting down).
+    /// The server is shutting down: every connection closes without an
+    /// ending, so browsers reconnect and resume once it is back; the
+    /// recorder and phone calls finish as for an empty room.
+    public func closeForShutdown() async {
+        guard lifecycle == .open else { return }
+        for p in participants.values { p.connection.close() }
+        participants.removeAll()
+        order.removeAll()
+        logger.info("room closed for a server shutdown")
+        await close()
+    }
+
+    /// Ends the meeting (a host's command).
     public func endForAll() async {
         guard !ended else { return }
         ended = true

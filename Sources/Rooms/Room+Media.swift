@@ -65,7 +65,7 @@ extension Room {
 
     /// Brings a participant's subscribe connection in line with the room:
     /// everyone else's producers. One offer at a time (Docs/signaling.md).
-    func syncSubscriptions(of id: String) async {
+    func syncSubscriptions(of id: String, force: Bool = false) async {
         guard let p = participants[id], !p.waiting, let transportID = p.subscribeTransportID else { return }
         if p.subscribeInFlight {
             participants[id]?.subscribeDirty = true
@@ -73,9 +73,16 @@ extension Room {
         }
         let wanted = present.filter { $0.id != id }.flatMap { other in other.producers.keys.sorted() }
         participants[id]?.subscribeInFlight = true
+        var force = force
+        if p.iceRestartPending {
+            // Not while an offer was out: its answer carries the old credentials.
+            participants[id]?.iceRestartPending = false
+            await media.restartICE(transportID: transportID)
+            force = true
+        }
         let result: (offer: String, tracks: [SubscribedTrack])?
         do {
-            result = try await media.subscribe(transportID: transportID, producerIDs: wanted)
+            result = try await media.subscribe(transportID: transportID, producerIDs: wanted, force: force)
         } catch {
             participants[id]?.subscribeInFlight = false
             return

@@ -24,6 +24,13 @@ public actor Room {
     var activeSpeaker: String?
     /// Most participants a room admits (media cost grows with the square).
     public let capacity: Int
+    /// How long someone whose connection dropped keeps their place.
+    public let reconnectGrace: Duration
+    /// Whom a host removed: their resume tokens no longer let them in.
+    var removedIDs: Set<String> = []
+    /// Who stayed away past the grace period: everyone was told they left,
+    /// so their resume tokens no longer let them in either (they join anew).
+    var departedIDs: Set<String> = []
     /// Called when the last participant left or the meeting ended.
     let onEmpty: @Sendable (String) -> Void
     /// Called when someone (not the recorder) is let into the room.
@@ -32,11 +39,12 @@ public actor Room {
     /// started its automatic recording: a host who stops it keeps it stopped.
     public private(set) var automaticRecordingStarted = false
 
-    public init(info: RoomInfo, media: MediaNode, capacity: Int = 100, logger: Logger,
+    public init(info: RoomInfo, media: MediaNode, capacity: Int = 100, reconnectGrace: Duration = .seconds(60), logger: Logger,
                 onEmpty: @escaping @Sendable (String) -> Void, onAdmitted: @escaping @Sendable (Room) -> Void = { _ in }) {
         self.info = info
         self.media = media
         self.capacity = capacity
+        self.reconnectGrace = reconnectGrace
         var logger = logger
         logger[metadataKey: "room"] = "\(info.meetingId)"
         self.logger = logger
@@ -73,12 +81,17 @@ public actor Room {
         guard !ended else { throw .ended }
         guard lifecycle == .open else { throw .closed }
         let isModerator = request.role.isModerator
-        if info.locked && !isModerator { throw .locked }
+        if let returning = request.participantID {
+            if removedIDs.contains(returning) { throw .removed }
+            if departedIDs.contains(returning) { throw .connectionLost }
+        }
+        if info.locked && !isModerator && !request.returning { throw .locked }
         guard visible.count < capacity else { throw .full }
-        let id = "p-" + UUID().uuidString.lowercased().prefix(12)
+        let id = request.participantID ?? Self.makeParticipantID()
+        guard participants[id] == nil else { throw RoomError("conflict", "You are already in this meeting.") }
         var participant = Participant(id: id, displayName: request.displayName, role: request.role,
                                       userId: request.userId, connection: connection, media: request.media)
-        if info.lobbyEnabled && request.lobbyApplies && !isModerator && !moderators.isEmpty {
+        if info.lobbyEnabled && request.lobbyApplies && !request.returning && !isModerator && !moderators.isEmpty {
             participant.waiting = true
             participants[id] = participant
             order.append(id)
@@ -120,10 +133,7 @@ public actor Room {
         }
         participants[id] = p
         logger.info("participant joined", metadata: ["participant": "\(id)", "role": "\(p.role.rawValue)"])
-        p.connection.deliver(.joined(JoinedState(
-            participantId: id, role: p.role, room: info,
-            participants: visible.map(\.summary), chat: chat,
-            lobby: p.role.isModerator ? lobbyEntries : [])))
+        p.connection.deliver(.joined(state(for: p)))
         if p.role != .recorder {
             broadcast(.participantJoined(p.summary), except: id)
             onAdmitted(self)
@@ -132,6 +142,18 @@ public actor Room {
         // A moderator arriving sees who waits.
         if p.role.isModerator, !lobbyEntries.isEmpty { p.connection.deliver(.lobbyUpdated(lobbyEntries)) }
         await syncSubscriptions(of: id)
+    }
+
+    /// A fresh participant id (the room's own, when the front door named none).
+    public static func makeParticipantID() -> String {
+        "p-" + UUID().uuidString.lowercased().prefix(12)
+    }
+
+    /// What a participant is told on joining or resuming.
+    func state(for p: Participant) -> JoinedState {
+        JoinedState(participantId: p.id, handRaised: p.handRaised, role: p.role, room: info,
+                    participants: visible.map(\.summary), chat: chat,
+                    lobby: p.role.isModerator ? lobbyEntries : [])
     }
 
     /// Removes a participant (left, removed, disconnected) and their media.
@@ -213,12 +235,11 @@ public actor Room {
     public func handle(_ event: MediaEvent) async {
         switch event {
         case .transportClosed(_, let transportID, let reason):
-            // A browser that vanished (ICE consent expired) leaves the room.
+            // A browser's media path died (ICE consent expired, DTLS failed):
+            // they keep their place; their media starts afresh (Room+Reconnection).
             guard let p = participants.values.first(where: { $0.publishTransportID == transportID || $0.subscribeTransportID == transportID }) else { return }
             if reason == "disconnected" || reason == "dtls" {
-                p.connection.deliver(.removed(reason: "disconnected"))
-                p.connection.close()
-                await leave(p.id, reason: "disconnected")
+                await mediaLost(p.id, reason: reason)
             }
         case .activeSpeaker(_, let producerID):
             let speaker = producerID.flatMap { producerOwners[$0] }

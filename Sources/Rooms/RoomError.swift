@@ -45,4 +45,6 @@ public struct RoomError: Error, Equatable, Sendable {
     public static let noSuchParticipant = RoomError("not_found", "That person is not in this meeting.")
     public static let removed = RoomError(.removed, "You were removed from this meeting.")
     public static let denied = RoomError(.lobbyDenied, "The host did not let you in.")
+    public static let connectionLost = RoomError(
+        "connection_lost", "You were away too long and left the meeting. Join again to come back.")
 }

@@ -15,14 +15,17 @@ public actor RoomRegistry {
 
     /// Most participants per room.
     let capacity: Int
+    /// How long a participant whose connection dropped keeps their place.
+    public nonisolated let reconnectGrace: Duration
     /// Calls phones for "Call a phone" (the SIP gateway), if there is one.
     public private(set) var dialer: (any PhoneDialer)?
 
     public func setDialer(_ dialer: (any PhoneDialer)?) { self.dialer = dialer }
 
-    public init(media: MediaNode, capacity: Int = 100, logger: Logger) {
+    public init(media: MediaNode, capacity: Int = 100, reconnectGrace: Duration = .seconds(60), logger: Logger) {
         self.media = media
         self.capacity = capacity
+        self.reconnectGrace = reconnectGrace
         self.logger = logger
     }
 
@@ -89,13 +92,36 @@ public actor RoomRegistry {
         throw lastError
     }
 
+    /// Someone comes back with a resume token (`request.participantID` is
+    /// theirs). If the meeting's room still holds them, they take their place
+    /// again (`Room.resume`); if not (the server restarted, the room emptied,
+    /// their grace period ran out), they join as a returning participant
+    /// under the same id and role, past the lock and the lobby. Returns the
+    /// room, the connection's epoch, and whether it was a resume.
+    public func resume(_ info: RoomInfo, _ request: JoinRequest, connection: any ParticipantConnection,
+                       keepMedia: Bool) async throws(RoomError) -> (room: Room, epoch: Int, resumed: Bool) {
+        guard let id = request.participantID else { throw .notInRoom }
+        if let room = rooms[info.meetingId], await room.holds(id) {
+            do {
+                return (room, try await room.resume(id, connection: connection, keepMedia: keepMedia), true)
+            } catch where error == .closed {
+                // It closed under us: join the fresh room below.
+            }
+        }
+        var returning = request
+        returning.returning = true
+        returning.lobbyApplies = false
+        let (room, _) = try await join(info, returning, connection: connection)
+        return (room, 0, false)
+    }
+
     /// The live room of a meeting, made on first use. A meeting a host ended
     /// in the last five minutes can be restarted only by a moderator.
     public func room(for info: RoomInfo, joiningAs role: ParticipantRole) throws(RoomError) -> Room {
         if let room = rooms[info.meetingId] { return room }
         guard Self.mayRestart(endedAt: endedAt[info.meetingId], now: Date(), role: role) else { throw .ended }
         endedAt[info.meetingId] = nil
-        let room = Room(info: info, media: media, capacity: capacity, logger: logger, onEmpty: { [weak self] id in
+        let room = Room(info: info, media: media, capacity: capacity, reconnectGrace: reconnectGrace, logger: logger, onEmpty: { [weak self] id in
             Task { await self?.roomEmptied(id) }
         }, onAdmitted: { [weak self] room in
             Task { await self?.admissionObserver?(room) }
@@ -137,9 +163,12 @@ public actor RoomRegistry {
 
     public var count: Int { rooms.count }
 
-    /// Ends every room (server shutdown).
+    /// Closes every room for a server shutdown. Nobody is told the meeting
+    /// ended: their sockets close and browsers come back with their resume
+    /// tokens when the server is up again (a deploy or a restart is not the
+    /// end of a meeting).
     public func shutdown() async {
-        for room in rooms.values { await room.endForAll() }
+        for room in rooms.values { await room.closeForShutdown() }
         rooms.removeAll()
         eventTask?.cancel()
     }

@@ -38,6 +38,8 @@ public struct ParticipantSummary: Sendable, Codable, Equatable {
     public var audioMuted: Bool
     public var videoMuted: Bool
     public var handRaised: Bool
+    /// Their connection dropped; they are kept in the meeting while it comes back.
+    public var reconnecting: Bool
     public var screenSharing: Bool
     public var producers: [ProducerSummary]
 }
@@ -71,9 +73,11 @@ public struct SubscribedTrackInfo: Sendable, Codable, Equatable {
     public var source: String
 }
 
-/// What `joined` carries.
+/// What `joined` (and `resumed`) carries.
 public struct JoinedState: Sendable, Equatable {
     public var participantId: String
+    /// Whether the participant's hand is up (kept across a resume).
+    public var handRaised = false
     public var role: ParticipantRole
     public var room: RoomInfo
     public var participants: [ParticipantSummary]

@@ -123,14 +123,14 @@ public final class MediaNode: Sendable {
     }
 
     /// Makes the subscribe transport carry exactly these producers; returns
-    /// the offer to send, or nil when nothing changed.
-    public func subscribe(transportID: String, producerIDs: [String]) async throws -> (offer: String, tracks: [SubscribedTrack])? {
+    /// the offer to send, or nil when nothing changed (unless `force`).
+    public func subscribe(transportID: String, producerIDs: [String], force: Bool = false) async throws -> (offer: String, tracks: [SubscribedTrack])? {
         let engine = self.engine
         return try await eventLoop.submit { () throws -> (offer: String, tracks: [SubscribedTrack])? in
             let e = engine.value
             guard let t = e.transports[transportID] else { throw MediaError.unknownTransport }
             let producers = producerIDs.compactMap { t.router.producers[$0] }
-            return t.updateSubscriptions(to: producers, makeID: { e.makeID("c") })
+            return t.updateSubscriptions(to: producers, force: force, makeID: { e.makeID("c") })
         }.get()
     }
 
@@ -190,6 +190,14 @@ public final class MediaNode: Sendable {
             if let t = e.transports[id] { e.close(t, reason: "closed") }
             if let t = e.localTransports[id] { e.close(t, reason: "closed") }
         }.get()
+    }
+
+    /// Gives a transport new local ICE credentials (RFC 8445 §9). For a
+    /// subscribe transport the next offer carries them; a publish transport
+    /// restarts by itself when the browser's offer brings new ones.
+    public func restartICE(transportID: String) async {
+        let engine = self.engine
+        _ = try? await eventLoop.submit { engine.value.transports[transportID]?.restartICE() }.get()
     }
 
     public func closeRouter(_ id: String) async {

@@ -48,6 +48,9 @@ extension ParleyConfiguration {
         Key(name: "meetings.ring_seconds") { c, v throws(ConfigurationError) in
             c.meetings.ringSeconds = try int(v, 5...600)
         },
+        Key(name: "meetings.reconnect_grace_seconds") { c, v throws(ConfigurationError) in
+            c.meetings.reconnectGraceSeconds = try int(v, 5...3600)
+        },
         Key(name: "media.address") { c, v throws(ConfigurationError) in c.media.address = try HostAndPort(parsing: v) },
         Key(name: "media.public_address") { c, v throws(ConfigurationError) in
             c.media.publicAddress = v.trimmingCharacters(in: .whitespaces)

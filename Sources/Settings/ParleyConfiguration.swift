@@ -48,6 +48,9 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var reminderScanSeconds = 15
         /// How long an unanswered call rings before it counts as missed.
         public var ringSeconds = 45
+        /// How long someone whose connection dropped keeps their place in a
+        /// meeting (shown as reconnecting) before they count as gone.
+        public var reconnectGraceSeconds = 60
     }
 
     public struct Media: Sendable, Equatable {

@@ -32,7 +32,9 @@ struct ParleyCore: Sendable {
             configuration: c.mediaConfiguration,
             eventLoop: loops.media.next(), logger: logger)
         try await media.start()
-        let rooms = RoomRegistry(media: media, capacity: c.media.roomCapacity, logger: logger)
+        let rooms = RoomRegistry(
+            media: media, capacity: c.media.roomCapacity,
+            reconnectGrace: .seconds(c.meetings.reconnectGraceSeconds), logger: logger)
         await rooms.start()
         let recordings = RecordingService(
             store: store, rooms: rooms,

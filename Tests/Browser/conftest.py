@@ -98,13 +98,15 @@ class ParleyServer:
 
 
 @contextlib.contextmanager
-def running_parley(data_dir: Path, extra_args: list[str] = ()) -> Iterator[ParleyServer]:
+def running_parley(data_dir: Path, extra_args: list[str] = (), port: int | None = None) -> Iterator[ParleyServer]:
     """A `parley serve` (SQLite in `data_dir`, fast bcrypt, ephemeral media port)
-    that answers /healthz, stopped with SIGTERM on exit; `extra_args` are more flags."""
+    that answers /healthz, stopped with SIGTERM on exit; `extra_args` are more
+    flags; `port` the HTTP port (default: a free one), so a restarted server
+    can take its predecessor's address."""
     if not PARLEY_BIN.exists():
         pytest.fail(f"{PARLEY_BIN} is missing: build it first (`swift build`)")
     log_path = data_dir / "parley.log"
-    port = free_port()
+    port = port or free_port()
     address = f"127.0.0.1:{port}"
     cmd = [
         str(PARLEY_BIN), "serve",
@@ -117,7 +119,7 @@ def running_parley(data_dir: Path, extra_args: list[str] = ()) -> Iterator[Parle
         "--set", "accounts.bcrypt_cost=4",
         *extra_args,
     ]
-    log = open(log_path, "wb")
+    log = open(log_path, "ab")
     # A build that is relinking the binary makes exec fail with ETXTBSY for a
     # moment; wait for it rather than fail.
     deadline = time.monotonic() + 120

@@ -9,9 +9,13 @@
 /// from the checks the browser keeps sending on the selected pair.
 public struct ICELiteAgent: Sendable {
     /// The local username fragment (our `a=ice-ufrag`).
-    public let localUfrag: String
+    public private(set) var localUfrag: String
     /// The local password (our `a=ice-pwd`); keys MESSAGE-INTEGRITY both ways.
-    public let localPassword: String
+    public private(set) var localPassword: String
+    /// The credentials before an ICE restart, still accepted until the
+    /// browser's first check with the new ones (RFC 8445 §9: media and
+    /// consent carry on over the old pair while the restart runs).
+    private(set) var previous: (ufrag: String, remoteUfrag: String?, key: [UInt8])?
     /// The browser's ufrag from its SDP. While nil, any remote part of USERNAME is accepted.
     public var remoteUfrag: String?
     /// The browser's password from its SDP. A lite agent sends no checks, so
@@ -33,7 +37,7 @@ public struct ICELiteAgent: Sendable {
     public var disconnectedTimeout: Duration = .milliseconds(7_500)
 
     /// `localPassword` as bytes: the short-term credential key (RFC 8489 §9.1.1).
-    let passwordKey: [UInt8]
+    private(set) var passwordKey: [UInt8]
 
     /// An agent with the credentials advertised in the local SDP.
     public init(localUfrag: String, localPassword: String) {
@@ -65,6 +69,20 @@ public struct ICELiteAgent: Sendable {
         case .new, .failed, .closed:
             return false
         }
+    }
+
+    /// An ICE restart (RFC 8445 §9, RFC 8839 §4.4.1.1.1): new local
+    /// credentials, and the browser's new ones to come from its SDP. The
+    /// selected address and consent stay until a check with the new
+    /// credentials nominates a pair; until then checks with the old ones are
+    /// still answered, so the running session does not lose consent.
+    public mutating func restart(localUfrag: String, localPassword: String) {
+        previous = (self.localUfrag, remoteUfrag, passwordKey)
+        self.localUfrag = localUfrag
+        self.localPassword = localPassword
+        self.passwordKey = Array(localPassword.utf8)
+        remoteUfrag = nil
+        remotePassword = nil
     }
 
     /// Stops the agent: later datagrams get no response.
@@ -121,12 +139,19 @@ public struct ICELiteAgent: Sendable {
         guard let username = message.username, message.hasMessageIntegrity else {
             return reject(message, .missingCredentials, code: 400, authenticated: false)
         }
-        guard usernameIsValid(username) else {
+        // During an ICE restart a check may still use the old credentials.
+        let key: [UInt8]
+        if Self.username(username, matches: localUfrag, remote: remoteUfrag) {
+            key = passwordKey
+        } else if let previous, Self.username(username, matches: previous.ufrag, remote: previous.remoteUfrag) {
+            key = previous.key
+        } else {
             return reject(message, .wrongUsername(username), code: 401, authenticated: false)
         }
-        guard STUNMessage.verifyIntegrity(bytes, password: passwordKey) else {
+        guard STUNMessage.verifyIntegrity(bytes, password: key) else {
             return reject(message, .badIntegrity, code: 401, authenticated: false)
         }
+        let usesNewCredentials = key == passwordKey
 
         // RFC 8489 §6.3.1.1: unknown comprehension-required attributes.
         let unknown = message.unknownComprehensionRequiredTypes
@@ -145,6 +170,8 @@ public struct ICELiteAgent: Sendable {
         // RFC 8445 §7.3.1.5 / §8.2: a lite agent selects the pair of a valid
         // check with USE-CANDIDATE; a later nomination (the browser moved to
         // another network path) replaces it.
+        // The restart is done once the browser nominates with the new credentials.
+        if usesNewCredentials && message.hasUseCandidate { previous = nil }
         if message.hasUseCandidate && selectedAddress != source {
             selectedAddress = source
             outcome.events.append(.selected(source))
@@ -160,7 +187,7 @@ public struct ICELiteAgent: Sendable {
         let response = STUNMessage(method: .binding, messageClass: .successResponse,
                                    transactionID: message.transactionID,
                                    attributes: [.xorMappedAddress(source)])
-        outcome.response = response.serialized(integrityPassword: passwordKey, fingerprint: true)
+        outcome.response = response.serialized(integrityPassword: key, fingerprint: true)
         return outcome
     }
 
@@ -169,10 +196,14 @@ public struct ICELiteAgent: Sendable {
     /// any remote part is accepted. Compared byte for byte: `String ==` would
     /// accept canonically equivalent but different bytes.
     func usernameIsValid(_ username: String) -> Bool {
+        Self.username(username, matches: localUfrag, remote: remoteUfrag)
+    }
+
+    static func username(_ username: String, matches local: String, remote: String?) -> Bool {
         let utf8 = username.utf8
         guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else { return false }
-        guard utf8[..<colon].elementsEqual(localUfrag.utf8) else { return false }
-        guard let remote = remoteUfrag else { return true }
+        guard utf8[..<colon].elementsEqual(local.utf8) else { return false }
+        guard let remote else { return true }
         return utf8[utf8.index(after: colon)...].elementsEqual(remote.utf8)
     }
 

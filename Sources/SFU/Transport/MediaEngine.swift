@@ -123,6 +123,12 @@ final class MediaEngine {
         return transport
     }
 
+    /// An ICE restart gave `transport` a new local ufrag: checks carrying it
+    /// find the transport (the old one keeps working until it closes).
+    func register(ufrag: String, for transport: WebRTCTransport) {
+        transportsByUfrag[ufrag] = transport
+    }
+
     /// ICE chose (or moved to) `address` for `transport`.
     func bind(_ address: SocketAddress, to transport: WebRTCTransport) {
         if let old = transport.remoteAddress, transportsByAddress[old] === transport {
@@ -144,6 +150,7 @@ final class MediaEngine {
         guard transports.removeValue(forKey: transport.id) != nil else { return }
         for d in transport.close() { if let a = transport.remoteAddress { send(d, to: a) } }
         transportsByUfrag[transport.ice.localUfrag] = nil
+        for ufrag in transport.retiredUfrags where transportsByUfrag[ufrag] === transport { transportsByUfrag[ufrag] = nil }
         if let a = transport.remoteAddress, transportsByAddress[a] === transport { transportsByAddress[a] = nil }
         for producer in transport.producersByMid.values {
             transport.router.remove(producerID: producer.id)

@@ -11,10 +11,20 @@ extension WebRTCTransport {
         guard role == .publish else { throw .wrongTransportRole }
         let offer: SessionDescription
         do { offer = try SessionDescription(parsing: sdp) } catch { throw .badSDP("line \(error.line): \(error.reason)") }
-        let negotiation: PublishNegotiation
+        var negotiation: PublishNegotiation
         do {
             negotiation = try WebRTCNegotiation.answerPublishOffer(offer, capabilities: engine.capabilities, transport: transportParameters)
         } catch { throw .negotiation("\(error)") }
+        // The browser restarted ICE (`restartIce()`, RFC 8445 §9): new ufrag
+        // and password in its offer. Parley answers with fresh ones of its own
+        // (RFC 8839 §4.4.1.1.1), so the answer is made again with them.
+        if remoteCredentialsKnown && negotiation.remoteUfrag != ice.remoteUfrag {
+            try checkSameCertificate(negotiation.remoteFingerprint)
+            restartICE()
+            do {
+                negotiation = try WebRTCNegotiation.answerPublishOffer(offer, capabilities: engine.capabilities, transport: transportParameters)
+            } catch { throw .negotiation("\(error)") }
+        }
         try acceptRemoteCredentials(ufrag: negotiation.remoteUfrag, password: negotiation.remotePassword,
                                     fingerprint: negotiation.remoteFingerprint)
         for track in negotiation.tracks { extensionIDs.learn(track.headerExtensions) }
@@ -48,11 +58,20 @@ extension WebRTCTransport {
     }
 
     /// Takes the browser's ICE credentials and DTLS fingerprint from its SDP.
-    /// They may not change afterwards: an ICE restart is not supported yet.
+    /// The credentials change only with an ICE restart (ours, on the
+    /// subscribe side, or the browser's offer on the publish side, which
+    /// `restartICE` has already answered); the certificate never does.
     func acceptRemoteCredentials(ufrag: String, password: String, fingerprint: Fingerprint) throws(MediaError) {
         if remoteCredentialsKnown {
-            guard ice.remoteUfrag == ufrag, dtls.expectedRemoteFingerprint?.bytes == fingerprint.bytes else {
-                throw .negotiation("ICE restart or a new DTLS certificate is not supported; rejoin instead")
+            try checkSameCertificate(fingerprint)
+            if ice.remoteUfrag == nil || awaitingRestartAnswer {
+                awaitingRestartAnswer = false
+                ice.remoteUfrag = ufrag
+                ice.remotePassword = password
+                return
+            }
+            guard ice.remoteUfrag == ufrag else {
+                throw .negotiation("The ICE credentials changed without an ICE restart.")
             }
             return
         }

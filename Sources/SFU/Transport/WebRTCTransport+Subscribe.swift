@@ -14,8 +14,9 @@ extension WebRTCTransport {
     /// producers no longer wanted stop and their m-lines go inactive (kept, so
     /// mids never change meaning mid-call); new producers reuse an inactive
     /// m-line of their kind or get a new one. Returns the new offer, or nil
-    /// when nothing changed.
-    func updateSubscriptions(to producers: [Producer], makeID: () -> String) -> (offer: String, tracks: [SubscribedTrack])? {
+    /// when nothing changed and `force` is false (with `force`, an offer is
+    /// made anyway: after an ICE restart, or to replace one that was lost).
+    func updateSubscriptions(to producers: [Producer], force: Bool = false, makeID: () -> String) -> (offer: String, tracks: [SubscribedTrack])? {
         guard role == .subscribe else { return nil }
         let wanted = Set(producers.map(\.id))
         var changed = false
@@ -43,7 +44,7 @@ extension WebRTCTransport {
             producer.consumers.append(consumer)
             changed = true
         }
-        guard changed, !slots.isEmpty else { return nil }
+        guard changed || force, !slots.isEmpty else { return nil }
         sessionVersion += 1
         let offer: SessionDescription
         do {

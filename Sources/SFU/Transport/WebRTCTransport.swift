@@ -46,6 +46,11 @@ final class WebRTCTransport {
     var sessionVersion: UInt64 = 1
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
     var remoteCredentialsKnown = false
+    /// Local ufrags of earlier ICE generations (ICE restarts), unregistered on close.
+    var retiredUfrags: [String] = []
+    /// Parley restarted ICE on this subscribe transport: the browser's answer
+    /// brings new credentials.
+    var awaitingRestartAnswer = false
 
     /// When the browser's ICE credentials arrived (its offer or answer);
     /// a transport that gets no valid check within `connectTimeout` after

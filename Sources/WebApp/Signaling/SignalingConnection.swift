@@ -7,14 +7,17 @@ import Rooms
 final class SignalingConnection: ParticipantConnection {
     let continuation: SocketOutbox
     let iceServers: [ICEServer]
+    /// Goes into `joined` and `resumed`.
+    let resumeToken: String
 
-    init(continuation: SocketOutbox, iceServers: [ICEServer]) {
+    init(continuation: SocketOutbox, iceServers: [ICEServer], resumeToken: String) {
         self.continuation = continuation
         self.iceServers = iceServers
+        self.resumeToken = resumeToken
     }
 
     func deliver(_ event: RoomEvent) {
-        continuation.yield(SignalingMessage.text(for: event, iceServers: iceServers))
+        continuation.yield(SignalingMessage.text(for: event, iceServers: iceServers, resumeToken: resumeToken))
     }
 
     func send(_ text: String) { continuation.yield(text) }

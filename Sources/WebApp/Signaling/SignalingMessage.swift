@@ -29,17 +29,25 @@ enum SignalingMessage {
         return text("error", E(code: code, message: message, requestType: requestType))
     }
 
-    /// One room event; `iceServers` go into `joined`.
-    static func text(for event: RoomEvent, iceServers: [ICEServer]) -> String {
+    /// One room event; `iceServers` and `resumeToken` go into `joined` and `resumed`.
+    static func text(for event: RoomEvent, iceServers: [ICEServer], resumeToken: String? = nil) -> String {
+        struct J: Encodable {
+            var participantId: String; var role: String; var handRaised: Bool; var room: RoomInfo
+            var participants: [ParticipantSummary]; var chat: [ChatMessage]; var lobby: [LobbyEntry]
+            var iceServers: [ICEServer]; var resumeToken: String?; var mediaReset: Bool?
+        }
+        func joined(_ s: JoinedState, mediaReset: Bool?) -> J {
+            J(participantId: s.participantId, role: s.role.rawValue, handRaised: s.handRaised, room: s.room,
+              participants: s.participants, chat: s.chat, lobby: s.lobby, iceServers: iceServers,
+              resumeToken: resumeToken, mediaReset: mediaReset)
+        }
         switch event {
         case .joined(let s):
-            struct J: Encodable {
-                var participantId: String; var role: String; var room: RoomInfo
-                var participants: [ParticipantSummary]; var chat: [ChatMessage]; var lobby: [LobbyEntry]
-                var iceServers: [ICEServer]
-            }
-            return text("joined", J(participantId: s.participantId, role: s.role.rawValue, room: s.room,
-                                    participants: s.participants, chat: s.chat, lobby: s.lobby, iceServers: iceServers))
+            return text("joined", joined(s, mediaReset: nil))
+        case .resumed(let s, let mediaReset):
+            return text("resumed", joined(s, mediaReset: mediaReset))
+        case .mediaReset:
+            return text("media.reset")
         case .lobbyWaiting: return text("lobby.waiting")
         case .lobbyDenied: return text("lobby.denied")
         case .lobbyUpdated(let waiting):

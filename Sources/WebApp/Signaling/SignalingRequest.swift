@@ -24,4 +24,9 @@ struct SignalingRequest: Decodable {
     var message: String?
     /// `phone.call`: a SIP URI or a phone number.
     var target: String?
+    /// `resume`: the token from `joined`, `resumed` or the latest `pong`.
+    var resumeToken: String?
+    /// `resume`: the browser's peer connections are still up; keep the
+    /// server's transports if they are too.
+    var keepMedia: Bool?
 }

@@ -22,6 +22,10 @@ actor SignalingSession {
     private var participantID: String?
     private var userID: String?
     private var connection: SignalingConnection?
+    /// Which of the participant's connections this socket is (`Room.resume`).
+    private var epoch = 0
+    /// Who the participant is, for the resume tokens this session issues.
+    private var identity: ResumeToken?
 
     init(services: AppServices, rooms: RoomRegistry, continuation: SocketOutbox, logger: Logger) {
         self.services = services
@@ -50,13 +54,15 @@ actor SignalingSession {
             reject("bad_request", "Each message must be a JSON object with a string \"type\" and fields of the right types.")
             return
         }
-        if request.type == "ping" { continuation.yield(SignalingMessage.text("pong")); return }
+        if request.type == "ping" { await pong(); return }
         guard let room, let participantID else {
-            guard request.type == "join" else {
-                reject("bad_request", "Send \"join\" with your join token first.", requestType: request.type)
-                return
+            switch request.type {
+            case "join": await join(request)
+            case "resume": await resume(request)
+            default:
+                reject("bad_request", "Send \"join\" with your join token (or \"resume\" with your resume token) first.",
+                       requestType: request.type)
             }
-            await join(request)
             return
         }
         do {
@@ -74,44 +80,114 @@ actor SignalingSession {
             continuation.finish()
             return
         }
-        let meeting: MeetingRecord?
-        do { meeting = try await services.store.meeting(id: claims.meetingId) } catch {
-            reject("internal", "The meeting could not be loaded. Try again.", requestType: "join")
-            return
-        }
-        // The token proves the join checks passed a moment ago; the meeting
-        // may have been cancelled since (Admission's first rule holds here too).
-        guard let meeting, !AdmissionMeeting(meeting).isCancelled else {
-            reject("not_found", "This meeting no longer exists.", requestType: "join")
-            continuation.finish()
-            return
-        }
-        let role = claims.role
-        let info = RoomInfo(meetingId: meeting.id, code: meeting.code, title: meeting.title, locked: false,
-                            lobbyEnabled: meeting.lobbyEnabled)
-        let connection = SignalingConnection(continuation: continuation, iceServers: iceServers(for: claims))
+        guard let meeting = await liveMeeting(claims.meetingId, requestType: "join") else { return }
+        let identity = ResumeToken(meetingId: meeting.id, participantId: Room.makeParticipantID(), userId: claims.userId,
+                                   displayName: claims.displayName, role: claims.role, expiresAt: 0)
+        let connection = makeConnection(identity)
         do {
             let (room, id) = try await rooms.join(
-                info, JoinRequest(displayName: claims.displayName, userId: claims.userId, role: role), connection: connection)
-            self.room = room
-            self.participantID = id
-            self.userID = claims.userId
-            self.connection = connection
-            logger[metadataKey: "participant"] = "\(id)"
-            if let user = claims.userId { await services.hub.roomEntered(userId: user) }
+                roomInfo(meeting),
+                JoinRequest(displayName: claims.displayName, userId: claims.userId, role: claims.role,
+                            participantID: identity.participantId),
+                connection: connection)
+            await entered(room, id: id, epoch: 0, identity: identity, connection: connection)
         } catch {
             reject(error.code, error.message, requestType: "join")
             continuation.finish()
         }
     }
 
+    /// A participant whose connection dropped comes back with their resume
+    /// token (Docs/signaling.md, "Staying in the meeting"): into their place
+    /// if the room kept it, else as the same participant joining again.
+    private func resume(_ request: SignalingRequest) async {
+        guard let token = request.resumeToken, let claims = ResumeToken.verify(token, key: services.joinTokenKey) else {
+            reject("bad_token", "Your way back into the meeting expired. Join again.", requestType: "resume")
+            continuation.finish()
+            return
+        }
+        guard let meeting = await liveMeeting(claims.meetingId, requestType: "resume") else { return }
+        let connection = makeConnection(claims)
+        do {
+            let (room, epoch, resumed) = try await rooms.resume(
+                roomInfo(meeting),
+                JoinRequest(displayName: claims.displayName, userId: claims.userId, role: claims.role,
+                            participantID: claims.participantId),
+                connection: connection, keepMedia: request.keepMedia ?? false)
+            logger.info(resumed ? "participant resumed" : "participant rejoined after losing their place",
+                        metadata: ["participant": "\(claims.participantId)"])
+            await entered(room, id: claims.participantId, epoch: epoch, identity: claims, connection: connection)
+        } catch {
+            reject(error.code, error.message, requestType: "resume")
+            continuation.finish()
+        }
+    }
+
+    /// The meeting of a token, unless it no longer exists. The token proves
+    /// the join checks passed a moment ago; the meeting may have been
+    /// cancelled since (Admission's first rule holds here too).
+    private func liveMeeting(_ id: String, requestType: String) async -> MeetingRecord? {
+        let meeting: MeetingRecord?
+        do { meeting = try await services.store.meeting(id: id) } catch {
+            reject("internal", "The meeting could not be loaded. Try again.", requestType: requestType)
+            return nil
+        }
+        guard let meeting, !AdmissionMeeting(meeting).isCancelled else {
+            reject("not_found", "This meeting no longer exists.", requestType: requestType)
+            continuation.finish()
+            return nil
+        }
+        return meeting
+    }
+
+    private func roomInfo(_ meeting: MeetingRecord) -> RoomInfo {
+        RoomInfo(meetingId: meeting.id, code: meeting.code, title: meeting.title, locked: false,
+                 lobbyEnabled: meeting.lobbyEnabled)
+    }
+
+    private func makeConnection(_ identity: ResumeToken) -> SignalingConnection {
+        SignalingConnection(continuation: continuation, iceServers: iceServers(forUser: identity.userId),
+                            resumeToken: issue(identity))
+    }
+
+    private func entered(_ room: Room, id: String, epoch: Int, identity: ResumeToken, connection: SignalingConnection) async {
+        self.room = room
+        self.participantID = id
+        self.userID = identity.userId
+        self.connection = connection
+        self.epoch = epoch
+        self.identity = identity
+        logger[metadataKey: "participant"] = "\(id)"
+        if let user = identity.userId { await services.hub.roomEntered(userId: user) }
+    }
+
+    /// A resume token for `identity`, good for the grace period and a minute more.
+    private func issue(_ identity: ResumeToken) -> String {
+        var token = identity
+        token.expiresAt = Timestamp.now + Int(rooms.reconnectGrace.components.seconds) * 1000 + ResumeToken.slackMilliseconds
+        return token.signed(with: services.joinTokenKey)
+    }
+
+    /// Answers a ping; a participant in a room gets a fresh resume token
+    /// with it, carrying their current role (a co-host stays one).
+    private func pong() async {
+        guard let room, let participantID, var identity else {
+            continuation.yield(SignalingMessage.text("pong"))
+            return
+        }
+        if let role = await room.role(of: participantID) { identity.role = role }
+        self.identity = identity
+        struct P: Encodable { var resumeToken: String }
+        continuation.yield(SignalingMessage.text("pong", P(resumeToken: issue(identity))))
+    }
+
     /// STUN/TURN servers for this participant: TURN credentials are issued
     /// per join and expire (the REST-API scheme coturn implements).
-    private func iceServers(for claims: JoinToken) -> [ICEServer] {
+    private func iceServers(forUser userId: String?) -> [ICEServer] {
         let turn = services.configuration.turn
         guard !turn.urls.isEmpty else { return [] }
         guard !turn.secret.isEmpty else { return [ICEServer(urls: turn.urls)] }
-        let user = claims.userId ?? "guest-\(UUID().uuidString.prefix(8).lowercased())"
+        let user = userId ?? "guest-\(UUID().uuidString.prefix(8).lowercased())"
         let credentials = TURNCredentials.make(secret: turn.secret, user: user, lifetime: .seconds(turn.credentialSeconds))
         return [ICEServer(urls: turn.urls, username: credentials.username, credential: credentials.password)]
     }
@@ -181,22 +257,35 @@ actor SignalingSession {
             }
         case "phone.call":
             try await room.callPhone(by: id, target: try need(r.target, "target"), dialer: await rooms.dialer)
+        case "ice.restart":
+            try await room.restartICE(id)
         case "leave":
-            await end()
+            await leave()
             continuation.finish()
-        case "join":
+        case "join", "resume":
             throw RoomError("bad_request", "You have already joined.")
         default:
             throw RoomError("bad_request", "Unknown message type \"\(r.type.prefix(40))\".")
         }
     }
 
-    /// The socket closed or the participant left: leave the room once.
-    func end() async {
+    /// The participant said `leave`: they are gone at once.
+    private func leave() async {
         guard let room, let participantID else { return }
         self.room = nil
         self.participantID = nil
         await room.leave(participantID)
+        if let user = userID { await services.hub.roomLeft(userId: user) }
+    }
+
+    /// The socket closed without a `leave` (the network, the server, or the
+    /// room closing it): the participant keeps their place for the grace
+    /// period and may resume (`Room.connectionLost`).
+    func end() async {
+        guard let room, let participantID else { return }
+        self.room = nil
+        self.participantID = nil
+        await room.connectionLost(participantID, epoch: epoch)
         if let user = userID { await services.hub.roomLeft(userId: user) }
     }
 }

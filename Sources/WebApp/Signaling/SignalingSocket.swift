@@ -18,6 +18,10 @@ struct SignalingSocket {
     /// Messages that may wait for a browser that is slow to read (a room of
     /// 100 sends ~100 at a join); one more and the browser is disconnected.
     static let outboxLimit = 512
+    /// Browsers ping every 5 s; a socket silent this long is dead (the
+    /// network went, TCP has not noticed): the participant is marked
+    /// reconnecting instead of lingering as if present.
+    static let silenceLimit: Duration = .seconds(15)
 
     func addRoutes(to router: Router<AppRequestContext>) {
         router.ws("/api/v1/signal") { _, _ in
@@ -34,6 +38,7 @@ struct SignalingSocket {
             metrics.slowSocketsClosed(socket: "signaling").increment()
         }
         let session = SignalingSession(services: services, rooms: rooms, continuation: outbox, logger: logger)
+        let lastHeard = SilenceWatch()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -43,8 +48,10 @@ struct SignalingSocket {
                 // A browser that stopped reading leaves the writer stuck in a
                 // write: the connection ends a few seconds after the overflow.
                 group.addTask { await outbox.untilOverflow(grace: .seconds(5)) }
+                group.addTask { await lastHeard.untilSilent(for: Self.silenceLimit) }
                 group.addTask {
                     for try await message in inbound.messages(maxSize: Self.maxMessageBytes) {
+                        lastHeard.touch()
                         guard case .text(let text) = message else {
                             session.reject("bad_request", "Messages are JSON text.")
                             continue

@@ -66,6 +66,7 @@ export class Grid {
     const mic = h('span', { class: 'tile-badge tile-mic', role: 'img', 'aria-label': 'Microphone off', title: 'Microphone off', hidden: true }, icon('micOff', 14));
     const hand = h('span', { class: 'tile-badge tile-hand', role: 'img', 'aria-label': 'Hand raised', title: 'Hand raised', hidden: true }, icon('hand', 16));
     const phone = h('span', { class: 'tile-badge tile-phone', role: 'img', 'aria-label': 'On the phone', title: 'On the phone', hidden: true }, icon('phone', 14));
+    const reconnecting = h('span', { class: 'tile-reconnecting', role: 'status', hidden: true }, 'Reconnecting…');
     const net = h('span', { class: 'tile-net', role: 'img', hidden: true },
       h('span', { class: 'net-bar' }), h('span', { class: 'net-bar' }), h('span', { class: 'net-bar' }));
     const el = h('section', {
@@ -74,10 +75,10 @@ export class Grid {
     },
     video,
     avatarBox,
-    h('div', { class: 'tile-top' }, hand, net),
+    h('div', { class: 'tile-top' }, hand, reconnecting, net),
     h('div', { class: 'tile-label' }, source === 'camera' ? mic : icon('monitor', 14), phone, nameEl));
     tile = {
-      key, pid, source, el, video, avatarBox, nameEl, mic, hand, net, phone,
+      key, pid, source, el, video, avatarBox, nameEl, mic, hand, net, phone, reconnecting,
       participant: null, self: false, track: null, producerId: null,
       visible: true, sent: null, timer: null, avatarName: null,
     };
@@ -196,6 +197,9 @@ export class Grid {
     if (tile.source === 'camera') {
       tile.mic.hidden = !(p && p.audioMuted);
       tile.hand.hidden = !(p && p.handRaised);
+      // Their connection dropped; they keep their place while it comes back.
+      tile.reconnecting.hidden = !(p && p.reconnecting);
+      tile.el.dataset.reconnecting = p && p.reconnecting ? 'true' : 'false';
       // A caller through the phone gateway: no camera ever, say why.
       tile.phone.hidden = !(p && p.role === 'phone');
       tile.el.dataset.role = p ? p.role : '';

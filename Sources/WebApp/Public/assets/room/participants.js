@@ -145,7 +145,7 @@ export class ParticipantsPanel {
       avatar({ id: p.userId || p.id, displayName: name }, 'sm'),
       h('div', { class: 'person-text' },
         h('span', { class: 'person-name', id: nameId }, name),
-        h('span', { class: 'muted small person-role' }, [self ? 'You' : null, roleLabel || null].filter(Boolean).join(' · '))),
+        h('span', { class: 'muted small person-role' }, [self ? 'You' : null, roleLabel || null, p.reconnecting ? 'Reconnecting…' : null].filter(Boolean).join(' · '))),
       status,
       actions.length ? h('div', { class: 'person-actions' }, actions) : null);
   }

@@ -31,6 +31,8 @@ export class Publisher extends EventTarget {
     this.again = false;
     this.closed = false;
     this.negotiatedOnce = false;
+    /** The last offer got no answer (the socket dropped): negotiate again when back. */
+    this.unsettled = false;
     this.offAnswer = signaling.on('publish.answer', (msg) => this.onAnswer(msg));
     this.pc.addEventListener('connectionstatechange', () => {
       this.dispatchEvent(new CustomEvent('state', { detail: this.pc.connectionState }));
@@ -196,13 +198,25 @@ export class Publisher extends EventTarget {
     try {
       sdp = await answer;
     } catch (err) {
+      this.unsettled = true;
       await this.rollback();
       throw err;
     }
+    this.unsettled = false;
     if (this.closed) return;
     await this.pc.setRemoteDescription({ type: 'answer', sdp });
     this.negotiatedOnce = true;
     this.dispatchEvent(new Event('negotiated'));
+  }
+
+  /**
+   * ICE restart (RFC 8445 §9, JSEP `restartIce()`): the next offer carries
+   * new ICE credentials; the tracks and their m-lines stay as they are.
+   */
+  restartIce() {
+    if (this.closed) return Promise.resolve();
+    this.pc.restartIce();
+    return this.negotiate();
   }
 
   async rollback() {
@@ -227,12 +241,14 @@ export class Publisher extends EventTarget {
     p.reject(err);
   }
 
-  close() {
+  /** Close the connection; `stopTracks: false` keeps the camera and microphone for a new one. */
+  close({ stopTracks = true } = {}) {
     if (this.closed) return;
     this.closed = true;
     this.offAnswer();
     this.failPending(new Error('closed'));
     for (const t of this.transceivers.values()) {
+      if (!stopTracks) break;
       try { if (t.sender.track) t.sender.track.stop(); } catch { /* ignore */ }
     }
     try { this.pc.close(); } catch { /* ignore */ }

@@ -1,18 +1,18 @@
-// The meeting room: ties the signaling socket, the publish and subscribe peer
-// connections, the grid, the control bar and the side panels together, and
-// owns the room state (participants, you, your role, the lock, the lobby).
-// Your own media actions live in room-media.js (mixed into Room.prototype).
+// The meeting room's view: the grid, the control bar, the side panels and the
+// screens, and the room state people see (participants, you, your role, the
+// lock, the lobby). The connection to Parley — signaling, both peer
+// connections, reconnection and ICE restarts — is the DOM-free RoomSession
+// (session.js); this file shows what it reports. Your own media actions
+// live in room-media.js (mixed into Room.prototype).
 //
-// Test hooks: window.parleyRoom is the Room (publishPC, subscribePC,
+// Test hooks: window.parleyRoom is the Room (session, publishPC, subscribePC,
 // participantId, participants, videoElementFor(), audioElementFor()); the
-// root element carries data-state (joining | lobby | joined | left | removed |
-// ended | denied | failed).
+// root element carries data-state (joining | lobby | joined | reconnecting |
+// left | removed | ended | denied | failed).
 
 import { h, icon, copyText } from '../dom.js';
 import { toast, toastOk } from '../components/toast.js';
-import { Signaling } from './signaling.js';
-import { Publisher } from './publisher.js';
-import { Subscriber } from './subscriber.js';
+import { RoomSession } from './session.js';
 import { Grid } from './grid.js';
 import { createControls } from './controls.js';
 import { ChatPanel } from './chat.js';
@@ -21,7 +21,7 @@ import { StatsMonitor, StatsPanel, qualities } from './stats.js';
 import { ENDINGS, JOIN_FAILURES, joiningScreen, lobbyScreen, endScreen } from './screens.js';
 import { localMediaMethods } from './room-media.js';
 
-const ACTIVE = new Set(['joining', 'lobby', 'joined']);
+const ACTIVE = new Set(['joining', 'lobby', 'joined', 'reconnecting']);
 
 export class Room extends EventTarget {
   /**
@@ -58,9 +58,7 @@ export class Room extends EventTarget {
     this.videoBusy = false;
     this.shareBusy = false;
 
-    this.signaling = null;
-    this.publisher = null;
-    this.subscriber = null;
+    this.session = null;
     this.grid = null;
     this.stats = null;
     this.remoteKeys = new Set();
@@ -69,7 +67,7 @@ export class Room extends EventTarget {
 
     this.el = h('div', { class: 'room-root' });
     root.append(this.el);
-    this.onPageHide = () => { if (ACTIVE.has(this.state) && this.signaling) this.signaling.close({ leave: true }); };
+    this.onPageHide = () => { if (ACTIVE.has(this.state) && this.session) this.session.leave(); };
     window.addEventListener('pagehide', this.onPageHide);
     this.onMediaChange = () => {
       this.syncLocal();
@@ -83,6 +81,8 @@ export class Room extends EventTarget {
 
   // --- Test hooks ---------------------------------------------------------
 
+  get publisher() { return this.session ? this.session.publisher : null; }
+  get subscriber() { return this.session ? this.session.subscriber : null; }
   get publishPC() { return this.publisher ? this.publisher.pc : null; }
   get subscribePC() { return this.subscriber ? this.subscriber.pc : null; }
   get me() { return this.participants.get(this.participantId) || null; }
@@ -100,21 +100,25 @@ export class Room extends EventTarget {
   setState(state) {
     this.state = state;
     this.el.dataset.state = state;
-    document.body.classList.toggle('in-room', state === 'joined');
+    document.body.classList.toggle('in-room', state === 'joined' || state === 'reconnecting');
     this.dispatchEvent(new CustomEvent('state', { detail: state }));
   }
 
   async start() {
     this.setState('joining');
     this.el.replaceChildren(joiningScreen(this.title).el);
-    const s = new Signaling();
-    this.signaling = s;
+    const s = new RoomSession({ token: this.token });
+    this.session = s;
     const handlers = {
       joined: (m) => this.onJoined(m),
+      reconnecting: () => this.onReconnecting(),
+      reconnected: (m) => this.onReconnected(m),
+      media: () => this.onMediaReplaced(),
+      connection: (m) => this.onConnectionState(m),
+      disconnected: (m) => this.finish(JOIN_FAILURES[m.code] || 'disconnected', m.code === 'disconnected' ? null : m.message),
       'lobby.waiting': () => this.onLobbyWaiting(),
       'lobby.denied': () => this.finish('denied'),
       'lobby.updated': (m) => this.onLobbyUpdated(m),
-      'publish.answer': () => {}, // handled by the Publisher
       'participant.joined': (m) => this.onParticipantJoined(m),
       'participant.updated': (m) => this.onParticipantUpdated(m),
       'participant.left': (m) => this.onParticipantLeft(m),
@@ -123,19 +127,19 @@ export class Room extends EventTarget {
       'room.updated': (m) => this.onRoomUpdated(m),
       'muted.byHost': (m) => this.onMutedByHost(m),
       notice: (m) => toast({ message: m.message, timeout: 8000 }),
-      removed: () => this.finish('removed'),
+      // Only a host's removal says so; anything else is a lost connection.
+      removed: (m) => this.finish(!m.reason || m.reason === 'removed' ? 'removed' : 'disconnected'),
       'room.ended': () => this.finish('ended'),
       error: (m) => this.onError(m),
-      close: () => { if (ACTIVE.has(this.state)) this.finish('disconnected'); },
     };
     for (const [type, fn] of Object.entries(handlers)) {
       this.offs.push(s.on(type, (m) => {
-        if (this.ended && type !== 'close') return;
+        if (this.ended) return;
         try { fn(m || {}); } catch (err) { console.error(`room: ${type}`, err); }
       }));
     }
     try {
-      await s.connect(this.token);
+      await s.start();
     } catch {
       if (ACTIVE.has(this.state)) this.finish('disconnected');
     }
@@ -144,13 +148,13 @@ export class Room extends EventTarget {
   /** Leave by choice: tell Parley, stop everything, show "You left the meeting". */
   leave() {
     if (!ACTIVE.has(this.state)) return;
-    if (this.signaling) this.signaling.close({ leave: true });
+    if (this.session) this.session.leave();
     this.finish('left');
   }
 
   /** The page goes away (navigation): leave quietly. */
   destroy() {
-    if (ACTIVE.has(this.state) && this.signaling) this.signaling.close({ leave: true });
+    if (ACTIVE.has(this.state) && this.session) this.session.leave();
     this.teardown();
     window.removeEventListener('pagehide', this.onPageHide);
     if (window.parleyRoom === this) window.parleyRoom = null;
@@ -161,8 +165,7 @@ export class Room extends EventTarget {
     if (this.ended) return;
     this.ended = true;
     if (this.stats) this.stats.stop();
-    if (this.publisher) this.publisher.close();
-    if (this.subscriber) this.subscriber.close();
+    if (this.session) this.session.close();
     if (this.screen) {
       for (const t of this.screen.stream.getTracks()) t.stop();
       this.screen = null;
@@ -170,7 +173,6 @@ export class Room extends EventTarget {
     this.media.removeEventListener('change', this.onMediaChange);
     this.media.stop();
     if (this.grid) this.grid.destroy();
-    if (this.signaling) this.signaling.close();
     for (const off of this.offs) off();
     this.offs = [];
     document.removeEventListener('keydown', this.onKeydown);
@@ -191,8 +193,11 @@ export class Room extends EventTarget {
   }
 
   send(type, fields) {
-    if (this.signaling && this.signaling.send(type, fields)) return true;
-    toast({ message: 'You are not connected to the meeting.', tone: 'error' });
+    if (this.session && this.session.send(type, fields)) return true;
+    toast({
+      message: this.state === 'reconnecting' ? 'Reconnecting to the meeting… Try again in a moment.' : 'You are not connected to the meeting.',
+      tone: 'error',
+    });
     return false;
   }
 
@@ -262,19 +267,8 @@ export class Room extends EventTarget {
     }
     this.displayName = this.me.displayName || this.displayName;
 
-    const iceServers = Array.isArray(m.iceServers) ? m.iceServers : [];
-    // Both peer connections exist before the next message (a subscribe.offer) is handled.
-    this.publisher = new Publisher({ signaling: this.signaling, iceServers });
-    this.subscriber = new Subscriber({ signaling: this.signaling, iceServers });
-    this.subscriber.addEventListener('tracks', (ev) => this.applySlots(ev.detail));
-    this.subscriber.addEventListener('error', () => this.showBanner('Some video or audio could not be received. Leave and rejoin if it does not come back.'));
-    const onPcState = (ev) => {
-      if (ev.detail === 'failed' && this.state === 'joined') {
-        this.showBanner('The media connection was lost.', { label: 'Rejoin', onClick: () => { this.leave(); if (this.onRejoin) this.onRejoin(); } });
-      }
-    };
-    this.publisher.addEventListener('state', onPcState);
-    this.subscriber.addEventListener('state', onPcState);
+    // The session made both peer connections before telling us.
+    this.attachSubscriber();
 
     this.buildRoom();
     this.setState('joined');
@@ -297,10 +291,84 @@ export class Room extends EventTarget {
     this.publishLocal();
   }
 
+  /** Listens to the session's subscribe connection (a new one after a media reset). */
+  attachSubscriber() {
+    const sub = this.subscriber;
+    if (!sub) return;
+    sub.addEventListener('tracks', (ev) => { if (this.subscriber === sub) this.applySlots(ev.detail); });
+    sub.addEventListener('error', () => {
+      if (this.subscriber === sub) this.showBanner('Some video or audio could not be received. Leave and rejoin if it does not come back.');
+    });
+  }
+
+  // --- Staying in the meeting ---------------------------------------------------
+
+  /** The socket dropped: you are still in the meeting while the session reconnects. */
+  onReconnecting() {
+    if (this.state !== 'joined') return;
+    this.setState('reconnecting');
+    this.showBanner('Reconnecting… You are still in the meeting.', null, 'reconnecting');
+    this.announce('Connection lost. Reconnecting.');
+  }
+
+  /** Back in the meeting: the room as it is now replaces what we showed. */
+  onReconnected({ message: m, rejoined }) {
+    if (this.state !== 'reconnecting' && this.state !== 'joined') return;
+    this.participantId = String(m.participantId || this.participantId);
+    this.role = m.role || this.role;
+    this.roomInfo = m.room || this.roomInfo;
+    this.locked = !!(this.roomInfo && this.roomInfo.locked);
+    this.lobby = Array.isArray(m.lobby) ? m.lobby.filter((w) => w && w.participantId) : [];
+    const fresh = new Map();
+    for (const p of Array.isArray(m.participants) ? m.participants : []) if (p && p.id) fresh.set(p.id, { ...p });
+    for (const id of this.participants.keys()) {
+      if (!fresh.has(id) && id !== this.participantId) this.grid.removeParticipant(id);
+    }
+    if (!fresh.has(this.participantId)) {
+      fresh.set(this.participantId, { ...(this.me || {}), id: this.participantId, role: this.role, producers: [] });
+    }
+    this.participants = fresh;
+    for (const p of fresh.values()) {
+      this.grid.upsertParticipant(p.id === this.participantId ? this.withLocalState(p) : p, { self: p.id === this.participantId });
+    }
+    // The server kept the chat unless it restarted: keep what we saw.
+    if (Array.isArray(m.chat)) for (const msg of m.chat) this.chat.add(msg);
+    if (rejoined && this.handRaised) this.send('hand.raise', { raised: true });
+    this.setState('joined');
+    this.hideBanner('reconnecting');
+    this.syncLocal();
+    this.renderHeader();
+    this.renderPeople();
+    this.announce('Reconnected');
+    if (!rejoined) toastOk('You are back in the meeting.');
+  }
+
+  /** Fresh peer connections (after a media reset or a rejoin): publish again. */
+  onMediaReplaced() {
+    if (this.ended) return;
+    this.attachSubscriber();
+    this.published = false;
+    this.publishLocal().then(async () => {
+      if (this.screen && this.publisher && !this.ended) {
+        try { await this.publisher.startScreen(this.screen.video, this.screen.audio); } catch (err) { console.error('share', err); }
+      }
+    });
+  }
+
+  /** A peer connection's state: say so while the session restarts ICE. */
+  onConnectionState({ state }) {
+    if (this.state !== 'joined') return;
+    if (state === 'failed' || state === 'disconnected') {
+      this.showBanner('Your connection is unstable. Reconnecting media…', null, 'media');
+    } else if (state === 'connected') {
+      this.hideBanner('media');
+    }
+  }
+
   buildRoom() {
     this.grid = new Grid({
       onPrefer: (producerId, width, height) => {
-        if (this.signaling) this.signaling.send('layers.prefer', { producerId, width, height });
+        if (this.session) this.session.send('layers.prefer', { producerId, width, height });
       },
       onAudioBlocked: () => this.showBanner('Your browser blocked the meeting sound.', {
         label: 'Turn on sound',
@@ -407,8 +475,10 @@ export class Room extends EventTarget {
     this.recordingTimer = setTimeout(() => { this.recordingBusy = false; this.renderHeader(); }, 5000);
   }
 
-  showBanner(text, action = null) {
+  /** `kind` names the banner, so only the matching hideBanner(kind) removes it. */
+  showBanner(text, action = null, kind = 'other') {
     if (!this.banner) return;
+    this.bannerKind = kind;
     this.bannerText.textContent = text;
     this.bannerAction.hidden = !action;
     if (action) {
@@ -418,8 +488,9 @@ export class Room extends EventTarget {
     this.banner.hidden = false;
   }
 
-  hideBanner() {
-    if (this.banner) this.banner.hidden = true;
+  hideBanner(kind = null) {
+    if (!this.banner || (kind && this.bannerKind !== kind)) return;
+    this.banner.hidden = true;
   }
 
   announce(text) {
@@ -507,7 +578,13 @@ export class Room extends EventTarget {
     this.grid.removeParticipant(id);
     for (const key of [...this.remoteKeys]) if (key.startsWith(`${id}:`)) this.remoteKeys.delete(key);
     this.renderPeople();
-    if (p) this.announce(m.reason === 'removed' ? `${p.displayName} was removed` : `${p.displayName} left`);
+    if (!p) return;
+    const name = p.displayName || 'Someone';
+    if (m.reason === 'removed') this.announce(`${name} was removed`);
+    else if (m.reason === 'connection_lost') {
+      this.announce(`${name} left (connection lost)`);
+      toast({ message: `${name} left (connection lost).`, timeout: 6000 });
+    } else this.announce(`${name} left`);
   }
 
   onSpeaker(m) {

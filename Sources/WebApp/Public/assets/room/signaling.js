@@ -1,13 +1,15 @@
 // The meeting room's signaling socket (Docs/signaling.md): one WebSocket to
-// /api/v1/signal per participant. Sends `join` first, keeps the socket alive
-// with a ping every 20 s, and dispatches every server message as a DOM event
-// named after its `type` (the event's detail is the whole message).
-// Also dispatches `close` ({detail: {code, reason}}) when the server or the
-// network ends the socket (not after our own close()).
+// /api/v1/signal. Sends a first message (`join` or `resume`), pings every
+// 5 s, and dispatches every server message as a `message` event (detail:
+// the parsed message). Dispatches `close` ({detail: {code, reason}}) when the
+// server or the network ends the socket (not after our own close()). One
+// socket is one attempt: RoomSession makes a new one to reconnect.
 
-const PING_EVERY_MS = 20_000;
-const SILENCE_LIMIT_MS = 65_000;
-const CONNECT_TIMEOUT_MS = 15_000;
+const PING_EVERY_MS = 5_000;
+/** Parley answers every ping: this long a silence means a dead link
+ * (a pulled cable leaves TCP waiting for minutes). */
+const SILENCE_LIMIT_MS = 12_000;
+const CONNECT_TIMEOUT_MS = 8_000;
 
 export class Signaling extends EventTarget {
   constructor(url = defaultUrl()) {
@@ -20,8 +22,12 @@ export class Signaling extends EventTarget {
     this.closed = false;
   }
 
-  /** Open the socket and send `join`. Resolves once the join was sent. */
-  connect(token) {
+  /**
+   * Open the socket and send `first` ({type: 'join', token} or {type:
+   * 'resume', …}; a string is a join token). Resolves once it was sent.
+   */
+  connect(first) {
+    const firstMessage = typeof first === 'string' ? { type: 'join', token: first } : first;
     return new Promise((resolve, reject) => {
       let ws;
       try {
@@ -42,7 +48,8 @@ export class Signaling extends EventTarget {
         opened = true;
         clearTimeout(timer);
         this.lastMessageAt = Date.now();
-        this.send('join', { token });
+        const { type, ...fields } = firstMessage;
+        this.send(type, fields);
         this.startPing();
         resolve();
       });
@@ -53,8 +60,7 @@ export class Signaling extends EventTarget {
         let msg;
         try { msg = JSON.parse(ev.data); } catch { return; }
         if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
-        if (msg.type === 'pong') return;
-        this.dispatchEvent(new CustomEvent(msg.type, { detail: msg }));
+        this.dispatchEvent(new CustomEvent('message', { detail: msg }));
       });
 
       ws.addEventListener('close', (ev) => {
@@ -86,13 +92,6 @@ export class Signaling extends EventTarget {
     } catch {
       return false;
     }
-  }
-
-  /** Listen for one message type; returns a function that stops listening. */
-  on(type, fn) {
-    const handler = (ev) => fn(ev.detail);
-    this.addEventListener(type, handler);
-    return () => this.removeEventListener(type, handler);
   }
 
   startPing() {

@@ -1,0 +1,360 @@
+// The meeting room's session, without any DOM: the signaling socket, the
+// publish and subscribe peer connections, and staying in the meeting when
+// the network does not (Docs/signaling.md, "Staying in the meeting").
+//
+// - join: opens the socket with the join token; `joined` makes both peer
+//   connections and emits `joined`.
+// - The socket drops (network gone, server restarting): the session emits
+//   `reconnecting`, retries with backoff, and comes back with `resume` and
+//   the latest resume token. Parley answers `resumed` (the same place) or
+//   `joined` (the same person, rejoined: the server restarted); when the
+//   peer connections cannot be kept (`mediaReset`), fresh ones are made and
+//   `media` is emitted so the view publishes again. It gives up (emits
+//   `disconnected`) when Parley refuses the token or after `giveUpAfterMs`.
+// - The media path fails or the network changes while the socket lives: an
+//   ICE restart (RFC 8445 §9) on both connections, no new join, no
+//   renegotiation of the tracks. If Parley lost the transports instead, it
+//   sends `media.reset` and the session makes fresh peer connections.
+//
+// Every other server message is re-dispatched by its type (`on(type, fn)`),
+// whichever socket it came on, so the view and the Publisher/Subscriber
+// listen once. Dependencies are injected so tests run it under Node.
+
+import { Signaling } from './signaling.js';
+import { Publisher } from './publisher.js';
+import { Subscriber } from './subscriber.js';
+
+/** Wait before each reconnection attempt, in ms (the last one repeats). */
+export const RECONNECT_BACKOFF_MS = [250, 1000, 2000, 3000, 5000];
+/** An ICE connection `disconnected` this long gets an ICE restart. */
+const DISCONNECTED_RESTART_MS = 3000;
+/** At most one ICE restart per connection this often. */
+const RESTART_SPACING_MS = 5000;
+
+/** Parley's refusals that end a resume for good. */
+const FINAL_RESUME_ERRORS = new Set(['bad_token', 'removed', 'ended', 'not_found', 'locked', 'room_full', 'connection_lost']);
+/** A socket that opened but brought no answer to `resume` this soon is retried. */
+const RESUME_ANSWER_MS = 8000;
+
+export class RoomSession extends EventTarget {
+  /**
+   * token: the join token. Optional injections: makeSignaling(), makePublisher
+   * ({signaling, iceServers}), makeSubscriber(...), timers {setTimeout,
+   * clearTimeout, now}, backoffMs, giveUpAfterMs, onlineEvents (an
+   * EventTarget that fires `online`, e.g. window).
+   */
+  constructor({
+    token,
+    makeSignaling = () => new Signaling(),
+    makePublisher = (o) => new Publisher(o),
+    makeSubscriber = (o) => new Subscriber(o),
+    timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t), now: () => Date.now() },
+    backoffMs = RECONNECT_BACKOFF_MS,
+    giveUpAfterMs = 120_000,
+    onlineEvents = typeof window !== 'undefined' ? window : null,
+  }) {
+    super();
+    this.token = token;
+    this.makeSignaling = makeSignaling;
+    this.makePublisher = makePublisher;
+    this.makeSubscriber = makeSubscriber;
+    this.timers = timers;
+    this.backoffMs = backoffMs;
+    this.giveUpAfterMs = giveUpAfterMs;
+    /** joining | lobby | joined | reconnecting | closed */
+    this.state = 'joining';
+    this.signaling = null;
+    this.publisher = null;
+    this.subscriber = null;
+    this.iceServers = [];
+    this.participantId = null;
+    this.resumeToken = null;
+    this.attempt = 0;
+    this.reconnectTimer = null;
+    this.reconnectingSince = 0;
+    this.restartTimers = new Map();
+    this.lastRestart = new Map();
+    /** Reconnections that succeeded and ICE restarts made (tests, stats). */
+    this.counters = { resumes: 0, rejoins: 0, mediaResets: 0, iceRestarts: 0 };
+    this.onOnline = () => this.restartIce('network');
+    if (onlineEvents) onlineEvents.addEventListener('online', this.onOnline);
+    this.onlineEvents = onlineEvents;
+  }
+
+  // --- The view's side ------------------------------------------------------
+
+  /** Listen for one server message type; returns a function that stops listening. */
+  on(type, fn) {
+    const handler = (ev) => fn(ev.detail);
+    this.addEventListener(type, handler);
+    return () => this.removeEventListener(type, handler);
+  }
+
+  /** Send on the current socket; false when there is none. */
+  send(type, fields = {}) {
+    return !!this.signaling && this.signaling.send(type, fields);
+  }
+
+  get connected() {
+    return !!this.signaling && this.signaling.isOpen;
+  }
+
+  emit(type, detail = {}) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  /** Join with the token. Rejects when Parley cannot be reached at all. */
+  async start() {
+    await this.open({ type: 'join', token: this.token });
+  }
+
+  /** Leave on purpose: tell Parley, close everything. */
+  leave() {
+    if (this.signaling) this.signaling.close({ leave: true });
+    this.close();
+  }
+
+  /** Close everything quietly (idempotent). Keeps local tracks when asked. */
+  close({ stopTracks = true } = {}) {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.timers.clearTimeout(this.reconnectTimer);
+    for (const t of this.restartTimers.values()) this.timers.clearTimeout(t);
+    this.restartTimers.clear();
+    if (this.onlineEvents) this.onlineEvents.removeEventListener('online', this.onOnline);
+    this.closeMedia({ stopTracks });
+    if (this.signaling) this.signaling.close();
+    this.signaling = null;
+  }
+
+  // --- The socket -------------------------------------------------------------
+
+  /** Opens a socket whose first message is `first`; its messages flow through us. */
+  async open(first) {
+    const s = this.makeSignaling();
+    this.signaling = s;
+    s.addEventListener('message', (ev) => { if (this.signaling === s) this.onMessage(ev.detail); });
+    s.addEventListener('close', () => { if (this.signaling === s) this.onSocketClosed(); });
+    await s.connect(first);
+  }
+
+  onMessage(m) {
+    if (this.state === 'closed') return;
+    switch (m.type) {
+      case 'joined': return this.onJoined(m);
+      case 'resumed': return this.onResumed(m);
+      case 'media.reset': return this.resetMedia(m);
+      case 'lobby.waiting':
+        this.state = 'lobby';
+        break;
+      case 'pong':
+        if (typeof m.resumeToken === 'string') this.resumeToken = m.resumeToken;
+        return;
+      case 'error':
+        if (this.state === 'reconnecting' && m.requestType === 'resume') return this.resumeRefused(m);
+        break;
+      default:
+        break;
+    }
+    this.emit(m.type, m);
+  }
+
+  onJoined(m) {
+    if (typeof m.resumeToken === 'string') this.resumeToken = m.resumeToken;
+    this.participantId = String(m.participantId || '');
+    this.iceServers = Array.isArray(m.iceServers) ? m.iceServers : [];
+    if (this.state === 'reconnecting') {
+      // The server kept no place for us (it restarted, or the grace period
+      // ran out): the same person joined again, with fresh media.
+      this.counters.rejoins += 1;
+      this.reconnected(m, { mediaReset: true, rejoined: true });
+      return;
+    }
+    this.state = 'joined';
+    this.makeMedia();
+    this.emit('joined', m);
+  }
+
+  onResumed(m) {
+    if (typeof m.resumeToken === 'string') this.resumeToken = m.resumeToken;
+    this.iceServers = Array.isArray(m.iceServers) ? m.iceServers : this.iceServers;
+    this.counters.resumes += 1;
+    this.reconnected(m, { mediaReset: !!m.mediaReset, rejoined: false });
+  }
+
+  reconnected(m, { mediaReset, rejoined }) {
+    this.state = 'joined';
+    this.attempt = 0;
+    this.timers.clearTimeout(this.reconnectTimer);
+    if (mediaReset || !this.publisher || !this.subscriber) {
+      this.closeMedia({ stopTracks: false });
+      this.makeMedia();
+    }
+    this.emit('reconnected', { message: m, mediaReset: mediaReset || false, rejoined });
+    if (mediaReset) this.emit('media', { reason: rejoined ? 'rejoined' : 'resumed' });
+    else this.checkMedia();
+  }
+
+  onSocketClosed() {
+    if (this.state === 'closed') return;
+    this.signaling = null;
+    // An offer waiting for its answer will not get it on this socket.
+    if (this.publisher) this.publisher.failPending(new Error('The connection to Parley was lost.'));
+    if (!this.resumeToken || this.state === 'joining' || this.state === 'lobby') {
+      // Never admitted: there is no place to come back to.
+      this.giveUp('The connection to Parley was lost.');
+      return;
+    }
+    if (this.state !== 'reconnecting') {
+      this.state = 'reconnecting';
+      this.reconnectingSince = this.timers.now();
+      this.emit('reconnecting', {});
+    }
+    this.scheduleReconnect();
+  }
+
+  scheduleReconnect() {
+    if (this.state !== 'reconnecting') return;
+    if (this.timers.now() - this.reconnectingSince > this.giveUpAfterMs) {
+      this.giveUp('Parley could not be reached again.');
+      return;
+    }
+    const wait = this.backoffMs[Math.min(this.attempt, this.backoffMs.length - 1)];
+    this.attempt += 1;
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = this.timers.setTimeout(() => this.tryResume(), wait);
+  }
+
+  async tryResume() {
+    if (this.state !== 'reconnecting') return;
+    const keepMedia = this.mediaAlive();
+    let socket = null;
+    try {
+      await this.open({ type: 'resume', resumeToken: this.resumeToken, keepMedia });
+      socket = this.signaling;
+    } catch {
+      // Not reachable yet. The socket's close event, if it had opened, has
+      // already rescheduled (it clears `signaling`); otherwise retry here.
+      if (this.state === 'reconnecting' && this.signaling && !this.connected) {
+        this.signaling = null;
+        this.scheduleReconnect();
+      }
+      return;
+    }
+    // Open, but no answer: try another socket rather than wait on this one.
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      if (this.state !== 'reconnecting' || this.signaling !== socket) return;
+      socket.close();
+      this.signaling = null;
+      this.scheduleReconnect();
+    }, RESUME_ANSWER_MS);
+  }
+
+  resumeRefused(m) {
+    if (!FINAL_RESUME_ERRORS.has(m.code)) {
+      // Something passing (the database was busy): try again.
+      if (this.signaling) this.signaling.close();
+      this.signaling = null;
+      this.scheduleReconnect();
+      return;
+    }
+    this.giveUp(m.message || 'You could not get back into the meeting.', m.code);
+  }
+
+  giveUp(message, code = 'disconnected') {
+    const s = this.signaling;
+    this.close({ stopTracks: false });
+    if (s) s.close();
+    this.emit('disconnected', { message, code });
+  }
+
+  // --- Media ------------------------------------------------------------------
+
+  makeMedia() {
+    this.publisher = this.makePublisher({ signaling: this, iceServers: this.iceServers });
+    this.subscriber = this.makeSubscriber({ signaling: this, iceServers: this.iceServers });
+    for (const [name, pc] of [['publish', this.publisher], ['subscribe', this.subscriber]]) {
+      const owner = pc;
+      pc.addEventListener('state', (ev) => {
+        if (this.publisher !== owner && this.subscriber !== owner) return;
+        this.onConnectionState(name, ev.detail);
+      });
+    }
+  }
+
+  closeMedia({ stopTracks }) {
+    for (const t of this.restartTimers.values()) this.timers.clearTimeout(t);
+    this.restartTimers.clear();
+    if (this.publisher) this.publisher.close({ stopTracks });
+    if (this.subscriber) this.subscriber.close();
+    this.publisher = null;
+    this.subscriber = null;
+  }
+
+  /** Parley lost our transports while the socket lived: start media afresh. */
+  resetMedia() {
+    if (this.state !== 'joined') return;
+    this.counters.mediaResets += 1;
+    this.closeMedia({ stopTracks: false });
+    this.makeMedia();
+    this.emit('media', { reason: 'reset' });
+  }
+
+  /** Both peer connections exist and have not failed or closed. */
+  mediaAlive() {
+    const alive = (c) => !!c && !!c.pc && c.pc.connectionState !== 'closed' && c.pc.connectionState !== 'failed';
+    return alive(this.publisher) && alive(this.subscriber);
+  }
+
+  /** After a resume that kept media: restart ICE where the path is down. */
+  checkMedia() {
+    // An offer the dropped socket swallowed: offer again.
+    if (this.publisher && this.publisher.unsettled) this.publisher.negotiate().catch(() => {});
+    for (const [name, c] of [['publish', this.publisher], ['subscribe', this.subscriber]]) {
+      if (!c || !c.pc) continue;
+      const s = c.pc.connectionState;
+      if (s === 'failed' || s === 'disconnected') this.restartIce('resume', name);
+    }
+  }
+
+  onConnectionState(name, state) {
+    this.emit('connection', { name, state });
+    const pending = this.restartTimers.get(name);
+    if (state === 'connected' || state === 'closed') {
+      if (pending) this.timers.clearTimeout(pending);
+      this.restartTimers.delete(name);
+      return;
+    }
+    if (state === 'failed') {
+      this.restartIce('failed', name);
+    } else if (state === 'disconnected' && !pending) {
+      // Often a blip that heals by itself; if not, a restart.
+      this.restartTimers.set(name, this.timers.setTimeout(() => {
+        this.restartTimers.delete(name);
+        this.restartIce('disconnected', name);
+      }, DISCONNECTED_RESTART_MS));
+    }
+  }
+
+  /**
+   * ICE restart (RFC 8445 §9): the publish side offers with new
+   * credentials (restartIce + a new offer, same tracks); the subscribe
+   * side asks Parley, its offerer, with `ice.restart`. Needs the socket.
+   */
+  restartIce(reason, only = null) {
+    if (this.state !== 'joined' || !this.connected) return;
+    const now = this.timers.now();
+    for (const name of only ? [only] : ['publish', 'subscribe']) {
+      if (now - (this.lastRestart.get(name) ?? -Infinity) < RESTART_SPACING_MS) continue;
+      this.lastRestart.set(name, now);
+      this.counters.iceRestarts += 1;
+      if (name === 'publish' && this.publisher) {
+        this.publisher.restartIce().catch(() => { /* the next state change tries again */ });
+      } else if (name === 'subscribe' && this.subscriber) {
+        this.send('ice.restart', {});
+      }
+      this.emit('ice-restart', { name, reason });
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import SFU
+
+/// ICE restart (RFC 8445 §9) on the lite side: new credentials, the old ones
+/// answered until the browser nominates with the new ones, the old pair kept
+/// for media meanwhile.
+@Suite("ICE-lite agent: restart")
+struct ICELiteAgentRestartTests {
+    typealias T = ICELiteAgentTests
+    static let newUfrag = "Nw7yK3sQp1bZ"
+    static let newPassword = "N3wP+ZQ1pXy/8mWnT4kLb0Ae"
+    static let moved = STUNAddress(ipv4: (203, 0, 113, 9), port: 40_001)
+
+    func connected() -> ICELiteAgent {
+        var agent = T.agent()
+        agent.remoteUfrag = T.remoteUfrag
+        let nominate = T.check(useCandidate: true)
+        _ = nominate.withUnsafeBytes { agent.handle($0, from: T.browser, now: .now) }
+        return agent
+    }
+
+    func isSuccess(_ outcome: ICELiteAgent.Outcome) throws -> Bool {
+        let bytes = try #require(outcome.response)
+        return try bytes.withUnsafeBytes { try STUNMessage(parsing: $0) }.messageClass == .successResponse
+    }
+
+    @Test("after a restart the old pair keeps media and consent until the browser nominates with the new credentials")
+    func oldCredentialsServeUntilTheNewPairIsNominated() throws {
+        var agent = connected()
+        #expect(agent.selectedAddress == T.browser)
+        agent.restart(localUfrag: Self.newUfrag, localPassword: Self.newPassword)
+        #expect(agent.localUfrag == Self.newUfrag)
+        #expect(agent.remoteUfrag == nil)
+        // Consent checks on the old pair, old credentials: still answered, consent kept.
+        let old = T.check()
+        let oldOutcome = old.withUnsafeBytes { agent.handle($0, from: T.browser, now: .now) }
+        #expect(try isSuccess(oldOutcome))
+        #expect(oldOutcome.events.contains(.consentRefreshed))
+        #expect(agent.selectedAddress == T.browser)
+        // The browser's new network: a nomination with the new credentials moves media there.
+        agent.remoteUfrag = "nwbr"
+        let fresh = T.check(username: "\(Self.newUfrag):nwbr", password: Self.newPassword, useCandidate: true)
+        let freshOutcome = fresh.withUnsafeBytes { agent.handle($0, from: Self.moved, now: .now) }
+        #expect(try isSuccess(freshOutcome))
+        #expect(freshOutcome.events.contains(.selected(Self.moved)))
+        #expect(agent.selectedAddress == Self.moved)
+        #expect(agent.state == .connected)
+        // The restart is over: the old credentials are refused (RFC 8445 §9).
+        let stale = T.check()
+        let staleOutcome = stale.withUnsafeBytes { agent.handle($0, from: T.browser, now: .now) }
+        #expect(try !isSuccess(staleOutcome))
+        #expect(staleOutcome.events.contains { if case .rejected(.wrongUsername) = $0 { true } else { false } })
+    }
+
+    @Test("a response to an old-credential check is keyed with the old password, a new one with the new")
+    func responsesAreKeyedWithTheCredentialsOfTheCheck() throws {
+        var agent = connected()
+        agent.restart(localUfrag: Self.newUfrag, localPassword: Self.newPassword)
+        let old = T.check()
+        let oldResponse = try #require(old.withUnsafeBytes { agent.handle($0, from: T.browser, now: .now) }.response)
+        oldResponse.withUnsafeBytes { #expect(STUNMessage.verifyIntegrity($0, password: Array(T.password.utf8))) }
+        let fresh = T.check(username: "\(Self.newUfrag):nwbr", password: Self.newPassword)
+        let freshResponse = try #require(fresh.withUnsafeBytes { agent.handle($0, from: T.browser, now: .now) }.response)
+        freshResponse.withUnsafeBytes { #expect(STUNMessage.verifyIntegrity($0, password: Array(Self.newPassword.utf8))) }
+    }
+
+    @Test("a check with the new ufrag but the old password fails integrity")
+    func mixedCredentialsAreRefused() throws {
+        var agent = connected()
+        agent.restart(localUfrag: Self.newUfrag, localPassword: Self.newPassword)
+        let mixed = T.check(username: "\(Self.newUfrag):nwbr", password: T.password, useCandidate: true)
+        let outcome = mixed.withUnsafeBytes { agent.handle($0, from: Self.moved, now: .now) }
+        #expect(try !isSuccess(outcome))
+        #expect(agent.selectedAddress == T.browser)
+    }
+}
