@@ -24,8 +24,15 @@ import { Signaling } from './signaling.js';
 import { Publisher } from './publisher.js';
 import { Subscriber } from './subscriber.js';
 
-/** Wait before each reconnection attempt, in ms (the last one repeats). */
-export const RECONNECT_BACKOFF_MS = [250, 1000, 2000, 3000, 5000];
+/**
+ * Wait before each reconnection attempt, in ms (the last one repeats). Short:
+ * an attempt costs one small request, and the time from the network's return
+ * to being back is at most the last step plus one round trip.
+ */
+export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 2000];
+/** An attempt whose socket does not open this soon is abandoned (a dead
+ * network drops the SYN; the kernel would retry it for minutes). */
+const RESUME_CONNECT_MS = 3000;
 /** An ICE connection `disconnected` this long gets an ICE restart. */
 const DISCONNECTED_RESTART_MS = 3000;
 /** At most one ICE restart per connection this often. */
@@ -130,12 +137,12 @@ export class RoomSession extends EventTarget {
   // --- The socket -------------------------------------------------------------
 
   /** Opens a socket whose first message is `first`; its messages flow through us. */
-  async open(first) {
+  async open(first, options = {}) {
     const s = this.makeSignaling();
     this.signaling = s;
     s.addEventListener('message', (ev) => { if (this.signaling === s) this.onMessage(ev.detail); });
     s.addEventListener('close', () => { if (this.signaling === s) this.onSocketClosed(); });
-    await s.connect(first);
+    await s.connect(first, options);
   }
 
   onMessage(m) {
@@ -230,7 +237,7 @@ export class RoomSession extends EventTarget {
     const keepMedia = this.mediaAlive();
     let socket = null;
     try {
-      await this.open({ type: 'resume', resumeToken: this.resumeToken, keepMedia });
+      await this.open({ type: 'resume', resumeToken: this.resumeToken, keepMedia }, { timeoutMs: RESUME_CONNECT_MS });
       socket = this.signaling;
     } catch {
       // Not reachable yet. The socket's close event, if it had opened, has
@@ -307,14 +314,19 @@ export class RoomSession extends EventTarget {
     return alive(this.publisher) && alive(this.subscriber);
   }
 
-  /** After a resume that kept media: restart ICE where the path is down. */
+  /**
+   * After a resume that kept media: a failed path restarts ICE now; a
+   * disconnected one gets the usual few seconds (after an outage on the
+   * same network the consent checks bring it back by themselves, sooner
+   * than a restart would).
+   */
   checkMedia() {
     // An offer the dropped socket swallowed: offer again.
     if (this.publisher && this.publisher.unsettled) this.publisher.negotiate().catch(() => {});
     for (const [name, c] of [['publish', this.publisher], ['subscribe', this.subscriber]]) {
       if (!c || !c.pc) continue;
       const s = c.pc.connectionState;
-      if (s === 'failed' || s === 'disconnected') this.restartIce('resume', name);
+      if (s === 'failed' || s === 'disconnected') this.onConnectionState(name, s);
     }
   }
 

@@ -26,7 +26,7 @@ export class Signaling extends EventTarget {
    * Open the socket and send `first` ({type: 'join', token} or {type:
    * 'resume', …}; a string is a join token). Resolves once it was sent.
    */
-  connect(first) {
+  connect(first, { timeoutMs = CONNECT_TIMEOUT_MS } = {}) {
     const firstMessage = typeof first === 'string' ? { type: 'join', token: first } : first;
     return new Promise((resolve, reject) => {
       let ws;
@@ -42,7 +42,7 @@ export class Signaling extends EventTarget {
         if (opened) return;
         try { ws.close(); } catch { /* ignore */ }
         reject(new Error('Parley could not be reached. Check your connection and try again.'));
-      }, CONNECT_TIMEOUT_MS);
+      }, timeoutMs);
 
       ws.addEventListener('open', () => {
         opened = true;

@@ -1,0 +1,287 @@
+"""Firefox ESR for the browser tests: a launcher and a small driver over Marionette.
+
+Playwright's Firefox is a patched build that cannot be installed here, so the
+Debian `firefox-esr` is started as it is (`--marionette --no-remote -profile
+DIR`, headless) and driven with the PyPI package `marionette-driver`
+(../shared/TESTING.md, "Firefox ESR"):
+
+- fake camera and microphone: `media.navigator.streams.fake`,
+  `media.navigator.permission.disabled`;
+- ICE inside the loopback-only namespace: `media.peerconnection.ice.loopback`
+  and camera/microphone permission *stored* for the page's origin (as when a
+  user ticks "Remember"; without it Firefox gathers no candidate here), see
+  `Firefox.allow_media`;
+- no sound device: `media.cubeb.force_mock_context` (otherwise the audio
+  engine stays suspended);
+- the page's console goes to Firefox's stdout (`devtools.console.stdout.content`),
+  kept in `Firefox.log_path`, so a failing test can show it (`console_tail`).
+
+Marionette is a TCP socket on 127.0.0.1 (`Firefox.marionette_port`): a test
+that cuts the network with iptables must let that port through (see
+`test_firefox.network_cut`), as Playwright's pipe to Chromium needs nothing.
+
+Scripts: `Firefox.run(FUNCTION_SOURCE, *args)` runs a JavaScript function
+source written for Playwright's `page.evaluate` (`"(x) => ..."`, `"async () => ..."`)
+in the page itself (not in a sandbox, so `window.parleyRoom` is the page's
+object), awaits it when it returns a promise and returns the JSON value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from marionette_driver import errors as marionette_errors
+from marionette_driver.by import By
+from marionette_driver.marionette import Marionette
+
+FIREFOX = os.environ.get("PARLEY_TEST_FIREFOX", "/usr/bin/firefox-esr")
+
+# Preferences of the test profile (user.js).
+PREFS: dict[str, Any] = {
+    # Fake camera (a moving test pattern) and microphone (a tone), no prompt.
+    "media.navigator.streams.fake": True,
+    "media.navigator.permission.disabled": True,
+    # ICE candidates on loopback, and no mDNS names for the host candidates.
+    "media.peerconnection.ice.loopback": True,
+    "media.peerconnection.ice.obfuscate_host_addresses": False,
+    # No sound card: a mock audio backend, or the audio engine stays suspended.
+    "media.cubeb.force_mock_context": True,
+    "media.autoplay.default": 0,
+    "media.autoplay.block-webaudio": False,
+    # The page's console on stdout (our log file).
+    "devtools.console.stdout.content": True,
+    # A quiet browser: nothing in the background, no first-run pages.
+    "browser.shell.checkDefaultBrowser": False,
+    "browser.startup.homepage_override.mstone": "ignore",
+    "browser.startup.page": 0,
+    "browser.aboutwelcome.enabled": False,
+    "browser.newtabpage.enabled": False,
+    "browser.tabs.warnOnClose": False,
+    "browser.sessionstore.resume_from_crash": False,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "datareporting.healthreport.uploadEnabled": False,
+    "toolkit.telemetry.reportingpolicy.firstRun": False,
+    "toolkit.telemetry.enabled": False,
+    "app.update.disabledForTesting": True,
+    "app.normandy.enabled": False,
+    "extensions.update.enabled": False,
+    "extensions.getAddons.cache.enabled": False,
+    "network.captive-portal-service.enabled": False,
+    "network.connectivity-service.enabled": False,
+    "network.dns.disablePrefetch": True,
+    "network.http.speculative-parallel-limit": 0,
+    "network.prefetch-next": False,
+    "network.proxy.type": 0,
+    "browser.safebrowsing.malware.enabled": False,
+    "browser.safebrowsing.phishing.enabled": False,
+    "browser.safebrowsing.downloads.enabled": False,
+    "browser.safebrowsing.blockedURIs.enabled": False,
+    "services.settings.server": "http://127.0.0.1:9/none",
+    "dom.disable_open_during_load": False,
+}
+
+# Runs a function source in the page's own global (the Marionette content
+# sandbox would show `window.parleyRoom` only through wrappedJSObject): a
+# <script> element can't return a value, so the page's `Function` evaluates it
+# and the result (a promise is awaited) comes back as JSON.
+_RUN_JS = """
+const [source, args, resolve] = arguments;
+const win = window.wrappedJSObject;
+let promise;
+try {
+  const fn = win.Function('return (' + source + ');')();
+  promise = win.Promise.resolve(fn(...win.JSON.parse(args)));
+} catch (err) {
+  resolve({ error: String(err && err.stack || err) });
+  return;
+}
+promise.then(
+  (value) => { let json; try { json = win.JSON.stringify(value === undefined ? null : value); } catch (err) { resolve({ error: 'not JSON: ' + err }); return; } resolve({ json }); },
+  (err) => resolve({ error: String(err && err.stack || err) }),
+);
+"""
+
+
+class FirefoxScriptError(AssertionError):
+    """A page script threw or rejected."""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pref_line(name: str, value: Any) -> str:
+    return f"user_pref({json.dumps(name)}, {json.dumps(value)});\n"
+
+
+class Firefox:
+    """One firefox-esr process with its own profile, driven over Marionette (one tab)."""
+
+    def __init__(self, directory: Path, *, headless: bool = True, extra_prefs: dict[str, Any] | None = None,
+                 env: dict[str, str] | None = None):
+        self.directory = Path(directory)
+        self.profile = self.directory / "profile"
+        self.log_path = self.directory / "firefox.log"
+        self.headless = headless
+        self.prefs = {**PREFS, **(extra_prefs or {})}
+        self.env = env or {}
+        self.marionette_port = _free_port()
+        self.process: subprocess.Popen | None = None
+        self.client: Marionette | None = None
+        self._log = None
+
+    # --- Lifecycle -----------------------------------------------------------
+
+    def start(self, timeout: float = 60) -> "Firefox":
+        shutil.rmtree(self.profile, ignore_errors=True)
+        self.profile.mkdir(parents=True)
+        prefs = {**self.prefs, "marionette.port": self.marionette_port}
+        (self.profile / "user.js").write_text("".join(_pref_line(k, v) for k, v in prefs.items()))
+        env = {**os.environ, "MOZ_CRASHREPORTER_DISABLE": "1", "MOZ_CRASHREPORTER_SHUTDOWN": "1",
+               "MOZ_DISABLE_AUTO_SAFE_MODE": "1", **self.env}
+        if self.headless:
+            env["MOZ_HEADLESS"] = "1"
+        cmd = [FIREFOX, "--marionette", "--no-remote", "-profile", str(self.profile)]
+        if self.headless:
+            cmd.append("--headless")
+        self._log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=env,
+                                        start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"firefox exited with {self.process.returncode} while starting:\n{self.log_tail()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.marionette_port), timeout=1):
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError(f"Marionette did not listen on {self.marionette_port} within {timeout:.0f} s:\n{self.log_tail()}")
+            time.sleep(0.2)
+        self.client = Marionette(host="127.0.0.1", port=self.marionette_port, socket_timeout=120)
+        self.client.start_session()
+        self.client.timeout.script = 60
+        self.client.timeout.page_load = 60
+        return self
+
+    def close(self) -> None:
+        if self.client is not None:
+            with contextlib.suppress(Exception):
+                self.client.delete_session()
+            self.client = None
+        proc = self.process
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=15)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> "Firefox":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def version(self) -> str:
+        caps = self.client.session or {}
+        return f"{caps.get('browserName', 'firefox')} {caps.get('browserVersion', '?')}"
+
+    # --- Permissions -----------------------------------------------------------
+
+    def allow_media(self, origin: str) -> None:
+        """Store camera and microphone permission for `origin` (e.g. http://127.0.0.1:8080),
+        as a user who ticked "Remember": without it Firefox gathers no ICE candidate in a
+        namespace that has no default route."""
+        with self.client.using_context(self.client.CONTEXT_CHROME):
+            self.client.execute_script("""
+                const [origin] = arguments;
+                const principal = Services.scriptSecurityManager.createContentPrincipalFromOrigin(origin);
+                for (const type of ['camera', 'microphone']) {
+                  Services.perms.addFromPrincipal(principal, type, Services.perms.ALLOW_ACTION, Services.perms.EXPIRE_NEVER);
+                }
+            """, script_args=[origin])
+            stored = self.client.execute_script("""
+                const [origin] = arguments;
+                const principal = Services.scriptSecurityManager.createContentPrincipalFromOrigin(origin);
+                return ['camera', 'microphone'].map((t) => Services.perms.testExactPermissionFromPrincipal(principal, t));
+            """, script_args=[origin])
+        assert stored == [1, 1], f"camera/microphone permission not stored for {origin}: {stored}"
+
+    # --- The page ----------------------------------------------------------------
+
+    def goto(self, url: str) -> None:
+        self.client.navigate(url)
+
+    @property
+    def url(self) -> str:
+        return self.client.get_url()
+
+    def run(self, source: str, *args: Any, timeout: float = 60) -> Any:
+        """Run a JavaScript function source (Playwright `evaluate` style) in the page; returns its JSON value."""
+        out = self.client.execute_async_script(_RUN_JS, script_args=[source.strip(), json.dumps(list(args))],
+                                               script_timeout=int(timeout * 1000))
+        if not isinstance(out, dict):
+            raise FirefoxScriptError(f"page script returned {out!r}")
+        if "error" in out:
+            raise FirefoxScriptError(f"page script failed: {out['error']}\nscript: {source.strip()[:300]}")
+        return json.loads(out["json"])
+
+    def wait_for(self, what: str, source: str, *args: Any, timeout: float = 30, interval: float = 0.2) -> Any:
+        """Runs `source` until it returns something truthy; fails with the last value after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        last: Any = None
+        while True:
+            try:
+                last = self.run(source, *args)
+            except FirefoxScriptError as err:  # the page may be between two documents
+                last = err
+            if last and not isinstance(last, Exception):
+                return last
+            if time.monotonic() > deadline:
+                raise AssertionError(f"Firefox: timed out after {timeout:.0f} s waiting for {what}; last value: {last!r}")
+            time.sleep(interval)
+
+    def find(self, css: str):
+        return self.client.find_element(By.CSS_SELECTOR, css)
+
+    def screenshot(self, path: Path) -> None:
+        Path(path).write_bytes(self.client.screenshot(format="binary", full=True))
+
+    # --- Evidence --------------------------------------------------------------------
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError as err:
+            return f"(no log: {err})"
+        return "\n".join(text.splitlines()[-lines:])
+
+    def console_lines(self, pattern: Callable[[str], bool] | None = None) -> list[str]:
+        """Lines of the page console (console.* goes to stdout as `console.error: ...` etc.)."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return []
+        out = [line for line in text.splitlines() if line.startswith("console.")]
+        return [line for line in out if pattern(line)] if pattern else out
