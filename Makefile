@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, warnings, warnings-release, release, unit, webclient, browser, fuzz, bench-api, bench-media, bench-gateway, audio-bench, clean.
+# Other targets: build, warnings, warnings-release, release, unit, webclient, browser, fuzz, bench-api, bench-media, bench-reconnect, bench-gateway, audio-bench, clean.
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
@@ -18,9 +18,9 @@ PG_PORT      ?= 55432
 # Debian packages: to build and run (OpenSSL and libsrtp2 for DTLS-SRTP, tzdata for
 # time zones) and to test (a browser, a database, a TURN server, tools).
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
-TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core sox espeak-ng nodejs
+TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core sox espeak-ng nodejs firefox-esr
 
-.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-gateway bench-recording audio-bench clean deps-run deps-test
+.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-reconnect bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -102,6 +102,14 @@ bench-media: $(PYTHON)
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	scripts/in-private-netns.sh $(PYTHON) Benchmarks/media_bench.py
+
+# Reconnection benchmark on a release build: network cuts in the private
+# namespace, time from the network's return to video flowing (p50, p95).
+bench-reconnect: $(PYTHON)
+	@scripts/install-packages.sh chromium iptables
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley --scratch-path .build-release
+	scripts/in-private-netns.sh $(PYTHON) Benchmarks/reconnect_bench.py
 
 # Phone-gateway benchmark on a release build: synthetic G.711 callers (calls per
 # core, frames late or lost, the delay the gateway adds) and the PESQ score of a

@@ -90,6 +90,41 @@ async ([timeoutMs, raw]) => {
 }
 """
 
+# When each step of a join through the meeting page happened (epoch ms): the
+# room made (join token received), joined (signaling), the first subscribe
+# offer applied, ICE and DTLS up on the subscribe connection, the first video
+# packet and the first decoded frame. Polls every 2 ms (stats only once DTLS
+# is up, they cost more).
+JOIN_STEPS_JS = """
+async ([timeoutMs]) => {
+  const t = {};
+  const at = () => performance.timeOrigin + performance.now();
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const room = window.parleyRoom;
+    if (room && !t.room) t.room = at();
+    const session = room && room.session;
+    if (session && session.state === 'joined' && !t.joined) t.joined = at();
+    if (session && session.subscriber && session.subscriber.slots.size && !t.offer) t.offer = at();
+    const pc = room && room.subscribePC;
+    if (pc && ['connected', 'completed'].includes(pc.iceConnectionState) && !t.ice) t.ice = at();
+    if (pc && pc.connectionState === 'connected' && !t.dtls) t.dtls = at();
+    if (t.dtls) {
+      let packets = 0, frames = 0;
+      (await pc.getStats()).forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') { packets += r.packetsReceived || 0; frames += r.framesDecoded || 0; }
+      });
+      if (packets > 0 && !t.packet) t.packet = at();
+      if (frames > 0) { t.frame = at(); return t; }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  return null;
+}
+"""
+
+JOIN_STEPS = ["room", "joined", "offer", "ice", "dtls", "packet", "frame"]
+
 # Totals of a raw client's subscribe connection.
 RECEIVED_JS = """
 async () => {
@@ -294,10 +329,12 @@ def join_once_ui(browser, base: str, code: str, name: str, timeout_ms: int) -> d
         join.wait_for(state="visible", timeout=timeout_ms)
         clicked = time.time() * 1000
         join.click(timeout=timeout_ms)
-        frame = page.evaluate(FIRST_FRAME_JS, [timeout_ms, False])
-        if frame is None:
+        steps = page.evaluate(JOIN_STEPS_JS, [timeout_ms])
+        if steps is None:
             raise TimeoutError(f"no decoded remote frame within {timeout_ms} ms after Join")
-        return {"total_ms": frame - opened, "after_click_ms": frame - clicked}
+        frame = steps["frame"]
+        return {"total_ms": frame - opened, "after_click_ms": frame - clicked,
+                "steps_ms": {k: steps[k] - clicked for k in JOIN_STEPS if k in steps}}
     finally:
         context.close()
 
@@ -461,6 +498,16 @@ def print_report(info: dict, join: dict | None, rows: list[dict]) -> None:
         print(f"  {second} → first decoded remote frame:{' ' * (len(first) - len(second))}  median {c['median']:.0f} ms, "
               f"min {c['min']:.0f} ms, max {c['max']:.0f} ms")
         print("  each: " + ", ".join(f"{s['total_ms']:.0f}" for s in join["samples"]) + " ms")
+        with_steps = [s["steps_ms"] for s in join["samples"] if "steps_ms" in s]
+        if with_steps:
+            names = {"room": "join token, room made", "joined": "joined (signaling)", "offer": "first subscribe offer applied",
+                     "ice": "ICE connected (subscribe)", "dtls": "DTLS connected (subscribe)",
+                     "packet": "first video packet", "frame": "first decoded frame"}
+            print("  where the time goes (median ms after pressing Join):")
+            for k in JOIN_STEPS:
+                values = [st[k] for st in with_steps if k in st]
+                if values:
+                    print(f"    {names[k]:<32} {statistics.median(values):6.0f}")
     if rows:
         print()
         print(f"forwarding: each participant publishes camera (640x480 VP8, fake device) + microphone (Opus); "

@@ -14,7 +14,11 @@ DIR`, headless) and driven with the PyPI package `marionette-driver`
 - no sound device: `media.cubeb.force_mock_context` (otherwise the audio
   engine stays suspended);
 - the page's console goes to Firefox's stdout (`devtools.console.stdout.content`),
-  kept in `Firefox.log_path`, so a failing test can show it (`console_tail`).
+  kept in `Firefox.log_path`, so a test can read it (`console_errors`, `log_tail`).
+
+Chrome-context access (to store the permission) needs `-remote-allow-system-access`
+on Firefox's command line (Firefox 153 refuses Marionette's chrome context
+without it).
 
 Marionette is a TCP socket on 127.0.0.1 (`Firefox.marionette_port`): a test
 that cuts the network with iptables must let that port through (see
@@ -22,8 +26,9 @@ that cuts the network with iptables must let that port through (see
 
 Scripts: `Firefox.run(FUNCTION_SOURCE, *args)` runs a JavaScript function
 source written for Playwright's `page.evaluate` (`"(x) => ..."`, `"async () => ..."`)
-in the page itself (not in a sandbox, so `window.parleyRoom` is the page's
-object), awaits it when it returns a promise and returns the JSON value.
+in the page's own global (Marionette's `sandbox=None`: `window.parleyRoom` is
+the page's object, and the page's CSP, which forbids eval, does not apply),
+awaits it when it returns a promise and returns its value.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ import socket
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from marionette_driver import errors as marionette_errors
 from marionette_driver.by import By
@@ -89,27 +94,6 @@ PREFS: dict[str, Any] = {
     "dom.disable_open_during_load": False,
 }
 
-# Runs a function source in the page's own global (the Marionette content
-# sandbox would show `window.parleyRoom` only through wrappedJSObject): a
-# <script> element can't return a value, so the page's `Function` evaluates it
-# and the result (a promise is awaited) comes back as JSON.
-_RUN_JS = """
-const [source, args, resolve] = arguments;
-const win = window.wrappedJSObject;
-let promise;
-try {
-  const fn = win.Function('return (' + source + ');')();
-  promise = win.Promise.resolve(fn(...win.JSON.parse(args)));
-} catch (err) {
-  resolve({ error: String(err && err.stack || err) });
-  return;
-}
-promise.then(
-  (value) => { let json; try { json = win.JSON.stringify(value === undefined ? null : value); } catch (err) { resolve({ error: 'not JSON: ' + err }); return; } resolve({ json }); },
-  (err) => resolve({ error: String(err && err.stack || err) }),
-);
-"""
-
 
 class FirefoxScriptError(AssertionError):
     """A page script threw or rejected."""
@@ -152,7 +136,8 @@ class Firefox:
                "MOZ_DISABLE_AUTO_SAFE_MODE": "1", **self.env}
         if self.headless:
             env["MOZ_HEADLESS"] = "1"
-        cmd = [FIREFOX, "--marionette", "--no-remote", "-profile", str(self.profile)]
+        # -remote-allow-system-access: Marionette's chrome context (allow_media).
+        cmd = [FIREFOX, "--marionette", "-remote-allow-system-access", "--no-remote", "-profile", str(self.profile)]
         if self.headless:
             cmd.append("--headless")
         self._log = open(self.log_path, "ab")
@@ -238,14 +223,12 @@ class Firefox:
         return self.client.get_url()
 
     def run(self, source: str, *args: Any, timeout: float = 60) -> Any:
-        """Run a JavaScript function source (Playwright `evaluate` style) in the page; returns its JSON value."""
-        out = self.client.execute_async_script(_RUN_JS, script_args=[source.strip(), json.dumps(list(args))],
-                                               script_timeout=int(timeout * 1000))
-        if not isinstance(out, dict):
-            raise FirefoxScriptError(f"page script returned {out!r}")
-        if "error" in out:
-            raise FirefoxScriptError(f"page script failed: {out['error']}\nscript: {source.strip()[:300]}")
-        return json.loads(out["json"])
+        """Run a JavaScript function source (Playwright `evaluate` style) in the page; returns its value."""
+        try:
+            return self.client.execute_script(f"return ({source.strip()})(...arguments);", script_args=list(args),
+                                              sandbox=None, new_sandbox=False, script_timeout=int(timeout * 1000))
+        except marionette_errors.JavascriptException as err:
+            raise FirefoxScriptError(f"page script failed: {err}\nscript: {source.strip()[:300]}") from None
 
     def wait_for(self, what: str, source: str, *args: Any, timeout: float = 30, interval: float = 0.2) -> Any:
         """Runs `source` until it returns something truthy; fails with the last value after `timeout` s."""
@@ -277,11 +260,20 @@ class Firefox:
             return f"(no log: {err})"
         return "\n".join(text.splitlines()[-lines:])
 
-    def console_lines(self, pattern: Callable[[str], bool] | None = None) -> list[str]:
-        """Lines of the page console (console.* goes to stdout as `console.error: ...` etc.)."""
+    def log_size(self) -> int:
+        """Where the log ends now: `console_errors(since=...)` reads what came after."""
         try:
-            text = self.log_path.read_text(errors="replace")
+            return self.log_path.stat().st_size
+        except OSError:
+            return 0
+
+    def console_errors(self, since: int = 0) -> list[str]:
+        """The page's console.error lines (`console.error: ...` on stdout) after byte `since`
+        of the log, without Firefox's own remote-settings noise (RSLoader)."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(since)
+                text = f.read().decode(errors="replace")
         except OSError:
             return []
-        out = [line for line in text.splitlines() if line.startswith("console.")]
-        return [line for line in out if pattern(line)] if pattern else out
+        return [line for line in text.splitlines() if line.startswith("console.error") and "RSLoader" not in line]

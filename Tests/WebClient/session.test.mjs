@@ -160,6 +160,16 @@ test('a dropped socket resumes with the newest resume token and keeps live media
   assert.equal(session.counters.resumes, 1);
 });
 
+test('closed peer connections are not offered to keep', async () => {
+  const { session, socket, joined, clock } = setup();
+  await session.start();
+  joined();
+  session.subscriber.setState('closed');
+  socket().drop();
+  await clock.advance(RECONNECT_BACKOFF_MS[0]);
+  assert.equal(socket().first.keepMedia, false);
+});
+
 test('a resume with mediaReset replaces the peer connections but keeps the local tracks', async () => {
   const { session, socket, joined, events, clock } = setup();
   await session.start();
@@ -168,7 +178,7 @@ test('a resume with mediaReset replaces the peer connections but keeps the local
   oldPublisher.setState('failed');
   socket().drop();
   await clock.advance(RECONNECT_BACKOFF_MS[0]);
-  assert.equal(socket().first.keepMedia, false, 'a failed connection is not worth keeping');
+  assert.equal(socket().first.keepMedia, true, 'a failed connection is kept: an ICE restart revives it');
   socket().serve({ type: 'resumed', participantId: 'p-1', mediaReset: true, participants: [] });
   assert.notEqual(session.publisher, oldPublisher);
   assert.deepEqual(oldPublisher.closed, { stopTracks: false });
@@ -289,8 +299,32 @@ test('a keep-media resume renegotiates an offer the dropped socket swallowed, an
   await clock.advance(RECONNECT_BACKOFF_MS[0]);
   socket().serve({ type: 'resumed', participantId: 'p-1', mediaReset: false, participants: [] });
   assert.equal(session.publisher.negotiations, 1);
-  await clock.advance(3_000);
-  assert.equal(socket().sent.filter((m) => m.type === 'ice.restart').length, 1, 'a path still down after 3 s restarts');
+  assert.equal(socket().sent.filter((m) => m.type === 'ice.restart').length, 1, 'a path still down after a resume restarts at once');
+});
+
+test('media getting through again during a reconnection retries the socket at once', async () => {
+  const { session, socket, joined, clock, world, online } = setup();
+  await session.start();
+  joined();
+  world.reachable = false;
+  socket().drop();
+  await clock.advance(RECONNECT_BACKOFF_MS[0] + RECONNECT_BACKOFF_MS[1]);
+  const tried = world.sockets.length;
+  world.reachable = true;
+  session.subscriber.setState('connected');
+  await flush();
+  assert.equal(world.sockets.length, tried + 1, 'no wait for the backoff');
+  socket().serve({ type: 'resumed', participantId: 'p-1', participants: [] });
+  assert.equal(session.state, 'joined');
+  // The browser's `online` does the same.
+  world.reachable = false;
+  socket().drop();
+  await clock.advance(RECONNECT_BACKOFF_MS[0]);
+  const before = world.sockets.length;
+  world.reachable = true;
+  online.dispatchEvent(new Event('online'));
+  await flush();
+  assert.equal(world.sockets.length, before + 1);
 });
 
 test('leave tells Parley and closes everything', async () => {

@@ -29,10 +29,10 @@ import { Subscriber } from './subscriber.js';
  * an attempt costs one small request, and the time from the network's return
  * to being back is at most the last step plus one round trip.
  */
-export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 2000];
+export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 1000];
 /** An attempt whose socket does not open this soon is abandoned (a dead
  * network drops the SYN; the kernel would retry it for minutes). */
-const RESUME_CONNECT_MS = 3000;
+const RESUME_CONNECT_MS = 2000;
 /** An ICE connection `disconnected` this long gets an ICE restart. */
 const DISCONNECTED_RESTART_MS = 3000;
 /** At most one ICE restart per connection this often. */
@@ -83,7 +83,12 @@ export class RoomSession extends EventTarget {
     this.lastRestart = new Map();
     /** Reconnections that succeeded and ICE restarts made (tests, stats). */
     this.counters = { resumes: 0, rejoins: 0, mediaResets: 0, iceRestarts: 0 };
-    this.onOnline = () => this.restartIce('network');
+    /** A resume attempt is on its way (its socket is opening). */
+    this.attemptInFlight = false;
+    this.onOnline = () => {
+      if (this.state === 'reconnecting') this.retryNow();
+      else this.restartIce('network');
+    };
     if (onlineEvents) onlineEvents.addEventListener('online', this.onOnline);
     this.onlineEvents = onlineEvents;
   }
@@ -232,14 +237,28 @@ export class RoomSession extends EventTarget {
     this.reconnectTimer = this.timers.setTimeout(() => this.tryResume(), wait);
   }
 
+  /**
+   * The network looks back (the browser says `online`, or a peer
+   * connection's consent checks got through again): try now rather than at
+   * the next step of the backoff.
+   */
+  retryNow() {
+    if (this.state !== 'reconnecting' || this.attemptInFlight || this.connected) return;
+    this.timers.clearTimeout(this.reconnectTimer);
+    this.tryResume();
+  }
+
   async tryResume() {
-    if (this.state !== 'reconnecting') return;
+    if (this.state !== 'reconnecting' || this.attemptInFlight) return;
     const keepMedia = this.mediaAlive();
     let socket = null;
+    this.attemptInFlight = true;
     try {
       await this.open({ type: 'resume', resumeToken: this.resumeToken, keepMedia }, { timeoutMs: RESUME_CONNECT_MS });
       socket = this.signaling;
+      this.attemptInFlight = false;
     } catch {
+      this.attemptInFlight = false;
       // Not reachable yet. The socket's close event, if it had opened, has
       // already rescheduled (it clears `signaling`); otherwise retry here.
       if (this.state === 'reconnecting' && this.signaling && !this.connected) {
@@ -308,17 +327,20 @@ export class RoomSession extends EventTarget {
     this.emit('media', { reason: 'reset' });
   }
 
-  /** Both peer connections exist and have not failed or closed. */
+  /**
+   * Both peer connections exist and are not closed. A `failed` one counts:
+   * an ICE restart brings it back on the same DTLS association, far sooner
+   * than new connections (Parley says `mediaReset` if its side is gone).
+   */
   mediaAlive() {
-    const alive = (c) => !!c && !!c.pc && c.pc.connectionState !== 'closed' && c.pc.connectionState !== 'failed';
+    const alive = (c) => !!c && !!c.pc && c.pc.connectionState !== 'closed';
     return alive(this.publisher) && alive(this.subscriber);
   }
 
   /**
-   * After a resume that kept media: a failed path restarts ICE now; a
-   * disconnected one gets the usual few seconds (after an outage on the
-   * same network the consent checks bring it back by themselves, sooner
-   * than a restart would).
+   * After a resume that kept media: a path still down restarts ICE now. It
+   * was down for as long as the socket was (seconds at least), past the
+   * point where waiting for it to heal by itself pays.
    */
   checkMedia() {
     // An offer the dropped socket swallowed: offer again.
@@ -326,12 +348,14 @@ export class RoomSession extends EventTarget {
     for (const [name, c] of [['publish', this.publisher], ['subscribe', this.subscriber]]) {
       if (!c || !c.pc) continue;
       const s = c.pc.connectionState;
-      if (s === 'failed' || s === 'disconnected') this.onConnectionState(name, s);
+      if (s === 'failed' || s === 'disconnected') this.restartIce('resume', name);
     }
   }
 
   onConnectionState(name, state) {
     this.emit('connection', { name, state });
+    // Media got through again while the socket is away: the network is back.
+    if (state === 'connected' && this.state === 'reconnecting') this.retryNow();
     const pending = this.restartTimers.get(name);
     if (state === 'connected' || state === 'closed') {
       if (pending) this.timers.clearTimeout(pending);

@@ -98,12 +98,25 @@ export class Signaling extends EventTarget {
     this.stopPing();
     this.pingTimer = setInterval(() => {
       if (Date.now() - this.lastMessageAt > SILENCE_LIMIT_MS) {
-        // The server answers every ping; this long a silence means a dead link.
-        try { this.ws.close(4000, 'silent'); } catch { /* ignore */ }
+        // The server answers every ping; this long a silence means a dead
+        // link. Declared dead now: over a dead link the browser's close
+        // handshake (and so its `close` event) waits until the network returns.
+        this.abandon(4000, 'silent');
         return;
       }
       this.send('ping');
     }, PING_EVERY_MS);
+  }
+
+  /** Forget a socket that is dead but not closed, and say it closed. */
+  abandon(code, reason) {
+    const ws = this.ws;
+    if (!ws) return;
+    this.stopPing();
+    this.ws = null;
+    this.closed = true;
+    try { ws.close(code, reason); } catch { /* ignore */ }
+    this.dispatchEvent(new CustomEvent('close', { detail: { code, reason } }));
   }
 
   stopPing() {
