@@ -84,6 +84,7 @@ public enum ParleyServer {
         meetings.addRoutes(to: router)
         CalendarController(services: services, meetings: meetings).addRoutes(to: router)
         JoinController(services: services).addRoutes(to: router)
+        LeaveController(services: services).addRoutes(to: router)
         FriendController(services: services).addRoutes(to: router)
         CallController(services: services).addRoutes(to: router)
         RecordingController(services: services).addRoutes(to: router)

@@ -263,6 +263,13 @@ actor LiveInbox {
         throw InboxTimeout(seen: messages)
     }
 
+    /// How many messages received so far match `predicate` (none consumed).
+    func count(where predicate: ([String: Any]) -> Bool) -> Int {
+        messages.filter { text in
+            (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]).map(predicate) ?? false
+        }.count
+    }
+
     func close() async {
         try? await outbound?.close(.normalClosure, reason: nil)
         task?.cancel()

@@ -97,7 +97,7 @@ class Clock {
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
 function setup({ giveUpAfterMs = 60_000 } = {}) {
-  const world = { reachable: true, sockets: [], connections: [] };
+  const world = { reachable: true, sockets: [], connections: [], beacons: [] };
   const clock = new Clock();
   const online = new EventTarget();
   const events = [];
@@ -109,6 +109,7 @@ function setup({ giveUpAfterMs = 60_000 } = {}) {
     timers: { setTimeout: (f, ms) => clock.setTimeout(f, ms), clearTimeout: (id) => clock.clearTimeout(id), now: () => clock.now() },
     giveUpAfterMs,
     onlineEvents: online,
+    sendBeacon: (url, body) => { world.beacons.push({ url, body: JSON.parse(body) }); return true; },
   });
   for (const type of ['joined', 'reconnecting', 'reconnected', 'media', 'disconnected', 'ice-restart', 'participant.joined']) {
     session.addEventListener(type, (ev) => events.push({ type, detail: ev.detail }));
@@ -359,4 +360,17 @@ test('a socket that opens but never answers the resume is replaced, and a passin
   assert.equal(world.sockets.length, 4);
   socket().serve({ type: 'resumed', participantId: 'p-1', participants: [] });
   assert.equal(session.state, 'joined');
+});
+
+test('a page going away leaves by beacon as well as on the socket', async () => {
+  const { session, socket, joined, world } = setup();
+  await session.start();
+  joined();
+  socket().serve({ type: 'pong', resumeToken: 'resume-7' });
+  const s = socket();
+  session.leaveOnUnload();
+  assert.deepEqual(world.beacons, [{ url: '/api/v1/leave', body: { resumeToken: 'resume-7' } }]);
+  assert.deepEqual(s.sent.at(-1), { type: 'leave' });
+  session.leaveOnUnload();
+  assert.equal(world.beacons.length, 1, 'once');
 });

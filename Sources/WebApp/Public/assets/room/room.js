@@ -67,7 +67,7 @@ export class Room extends EventTarget {
 
     this.el = h('div', { class: 'room-root' });
     root.append(this.el);
-    this.onPageHide = () => { if (ACTIVE.has(this.state) && this.session) this.session.leave(); };
+    this.onPageHide = () => { if (ACTIVE.has(this.state) && this.session) this.session.leaveOnUnload(); };
     window.addEventListener('pagehide', this.onPageHide);
     this.onMediaChange = () => {
       this.syncLocal();

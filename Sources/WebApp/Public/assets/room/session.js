@@ -59,6 +59,8 @@ export class RoomSession extends EventTarget {
     backoffMs = RECONNECT_BACKOFF_MS,
     giveUpAfterMs = 120_000,
     onlineEvents = typeof window !== 'undefined' ? window : null,
+    sendBeacon = (url, body) => (typeof navigator !== 'undefined' && navigator.sendBeacon
+      ? navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })) : false),
   }) {
     super();
     this.token = token;
@@ -68,6 +70,7 @@ export class RoomSession extends EventTarget {
     this.timers = timers;
     this.backoffMs = backoffMs;
     this.giveUpAfterMs = giveUpAfterMs;
+    this.sendBeacon = sendBeacon;
     /** joining | lobby | joined | reconnecting | closed */
     this.state = 'joining';
     this.signaling = null;
@@ -124,6 +127,19 @@ export class RoomSession extends EventTarget {
   leave() {
     if (this.signaling) this.signaling.close({ leave: true });
     this.close();
+  }
+
+  /**
+   * The page is going away (closed, reloaded, navigated). Leave on the
+   * socket if it is still open, and by beacon too: some browsers (Firefox)
+   * start closing the socket before `pagehide`, and a lost `leave` would
+   * keep the person "reconnecting" for the whole grace period.
+   */
+  leaveOnUnload() {
+    if (this.resumeToken && this.state !== 'closed') {
+      this.sendBeacon('/api/v1/leave', JSON.stringify({ resumeToken: this.resumeToken }));
+    }
+    this.leave();
   }
 
   /** Close everything quietly (idempotent). Keeps local tracks when asked. */

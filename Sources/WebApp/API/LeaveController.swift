@@ -1,0 +1,33 @@
+import Foundation
+import Hummingbird
+import Rooms
+
+/// Leaving a meeting without the signaling socket: a page being closed or
+/// navigated away sends its resume token with `navigator.sendBeacon`. Some
+/// browsers (Firefox) start closing the page's WebSocket before `pagehide`,
+/// so a `leave` on the socket may never go out; without this the person
+/// would linger as "reconnecting" for the whole grace period.
+struct LeaveController {
+    let services: AppServices
+
+    func addRoutes(to router: Router<AppRequestContext>) {
+        router.post("/api/v1/leave", use: leave)
+    }
+
+    struct LeaveInput: Decodable {
+        var resumeToken: String
+    }
+
+    /// 204 whether or not the person was still in the room (a `leave` on the
+    /// socket may have beaten the beacon); 400 for a token that is not one.
+    @Sendable func leave(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let input = try await request.decodeJSON(LeaveInput.self, context: context)
+        guard let claims = ResumeToken.verify(input.resumeToken, key: services.joinTokenKey) else {
+            throw APIError(.badRequest, "bad_token", "That is not a valid way out of a meeting (the token is wrong or expired).")
+        }
+        if let room = await services.rooms.existingRoom(claims.meetingId) {
+            await room.leave(claims.participantId)
+        }
+        return Response(status: .noContent)
+    }
+}
