@@ -124,6 +124,38 @@ struct GatewayFixture {
         #expect(loudest(since: left) > 1000, "no leave chime")
     }
 
+    /// A browser whose connection drops and comes back is no news to a
+    /// caller: no chime while it reconnects or when it resumes (only a real
+    /// leave, after the grace period, chimes).
+    @Test func aBrowserReconnectingIsSilentForCallers() async throws {
+        final class QuietConnection: ParticipantConnection {
+            func deliver(_ event: RoomEvent) {}
+            func close() {}
+        }
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let a = try await f.answeredPhone()
+        defer { a.stop() }
+        try await Task.sleep(for: .seconds(3))  // past "Joining the meeting"
+        func loudest(since: ContinuousClock.Instant) -> Int { a.heard(since: since).map { abs(Int($0)) }.max() ?? 0 }
+        let info = RoomInfo(meetingId: GatewayFixture.meeting.meetingID, code: GatewayFixture.meeting.code,
+                            title: GatewayFixture.meeting.title, locked: false, lobbyEnabled: false)
+        let (room, browser) = try await f.rooms.join(info, JoinRequest(displayName: "Bea", userId: nil, role: .guest),
+                                                     connection: QuietConnection())
+        let joined = ContinuousClock.now
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(loudest(since: joined) > 1000, "no join chime: the test would prove nothing")
+        let dropped = ContinuousClock.now
+        await room.connectionLost(browser, epoch: 0)
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(loudest(since: dropped) < 100, "a chime for a connection that dropped")
+        let back = ContinuousClock.now
+        _ = try await f.rooms.resume(info, JoinRequest(displayName: "Bea", userId: nil, role: .guest, participantID: browser),
+                                     connection: QuietConnection(), keepMedia: false)
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(loudest(since: back) < 100, "a chime for a resume")
+    }
+
     @Test func callersHearThatTheMeetingIsRecorded() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }
