@@ -374,3 +374,27 @@ test('a page going away leaves by beacon as well as on the socket', async () => 
   session.leaveOnUnload();
   assert.equal(world.beacons.length, 1, 'once');
 });
+
+test('a socket the page opened early carries the join; reconnections make their own', async () => {
+  const world = { reachable: true, sockets: [], connections: [], beacons: [] };
+  const early = new FakeSignaling(world);
+  const clock = new Clock();
+  const session = new RoomSession({
+    token: 'join-token',
+    signaling: early,
+    makeSignaling: () => { const s = new FakeSignaling(world); world.sockets.push(s); return s; },
+    makePublisher: (o) => new FakeConnection('publish', o),
+    makeSubscriber: (o) => new FakeConnection('subscribe', o),
+    timers: { setTimeout: (f, ms) => clock.setTimeout(f, ms), clearTimeout: (id) => clock.clearTimeout(id), now: () => clock.now() },
+    onlineEvents: null,
+  });
+  await session.start();
+  assert.deepEqual(early.first, { type: 'join', token: 'join-token' });
+  assert.equal(world.sockets.length, 0);
+  early.serve({ type: 'joined', participantId: 'p-1', resumeToken: 'r', participants: [] });
+  assert.equal(session.state, 'joined');
+  early.drop();
+  await clock.advance(RECONNECT_BACKOFF_MS[0]);
+  assert.equal(world.sockets.length, 1);
+  assert.equal(world.sockets[0].first.type, 'resume');
+});

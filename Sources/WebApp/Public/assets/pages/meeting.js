@@ -11,6 +11,7 @@ import { live } from '../live.js';
 import { session, ui } from '../state.js';
 import { toDate } from '../components/time.js';
 import { Room } from '../room/room.js';
+import { Signaling } from '../room/signaling.js';
 
 const CALL_STALE_MS = 90_000;
 
@@ -253,11 +254,15 @@ export default async function meetingPage(root, ctx) {
       if (displayName) body.displayName = displayName;
       if (passField) body.passcode = passField.input.value.trim();
       withBusy(joinBtn, async () => {
+        // The signaling socket opens while the join token is fetched.
+        let early = null;
+        try { early = new Signaling().preconnect(); } catch { early = null; }
         try {
           const res = await api.post(`/join/${seg(code)}`, body);
           if (!me && displayName) localStorage.setItem('parley.guestName', displayName);
-          renderRoom(res, displayName);
+          renderRoom(res, displayName, early);
         } catch (err) {
+          if (early) early.close();
           if (err.code === 'sign_in_required') {
             media.stop();
             renderSignInRequired(root, info, here);
@@ -300,7 +305,7 @@ export default async function meetingPage(root, ctx) {
     media.start().then(() => { syncNote(); refreshDevices(); });
   }
 
-  function renderRoom(res, typedName) {
+  function renderRoom(res, typedName, signaling = null) {
     cancelAnimationFrame(meterRaf);
     const title = res.title || info.title;
     ctx.setTitle(title || 'Meeting');
@@ -309,6 +314,7 @@ export default async function meetingPage(root, ctx) {
     room = new Room({
       root: host,
       token: res.joinToken,
+      signaling,
       media,
       displayName: res.displayName || typedName || (me ? me.displayName : 'You'),
       title,

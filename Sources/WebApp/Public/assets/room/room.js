@@ -25,16 +25,19 @@ const ACTIVE = new Set(['joining', 'lobby', 'joined', 'reconnecting']);
 
 export class Room extends EventTarget {
   /**
-   * root: the element to render into; token: the join token; media: the
+   * root: the element to render into; token: the join token; signaling:
+   * a Signaling already opening (optional, see Signaling.preconnect); media: the
    * pre-join screen's LocalMedia (its tracks are published, and stopped when
    * the room ends); displayName, title, code: for the screens;
    * signedIn: offer "Back to your agenda"; onRejoin(): back to the pre-join
    * screen; onEnd(kind): the room is over (left, removed, ended…).
    */
-  constructor({ root, token, media, displayName, title, code, signedIn = false, onRejoin = null, onEnd = null }) {
+  constructor({ root, token, signaling = null, media, displayName, title, code, signedIn = false, onRejoin = null, onEnd = null }) {
     super();
     this.root = root;
     this.token = token;
+    /** A signaling socket the page started opening while it fetched the token. */
+    this.earlySignaling = signaling;
     this.media = media;
     this.displayName = displayName || 'You';
     this.title = title || 'Meeting';
@@ -107,7 +110,8 @@ export class Room extends EventTarget {
   async start() {
     this.setState('joining');
     this.el.replaceChildren(joiningScreen(this.title).el);
-    const s = new RoomSession({ token: this.token });
+    const s = new RoomSession({ token: this.token, signaling: this.earlySignaling });
+    this.earlySignaling = null;
     this.session = s;
     const handlers = {
       joined: (m) => this.onJoined(m),

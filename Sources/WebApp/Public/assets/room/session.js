@@ -45,13 +45,15 @@ const RESUME_ANSWER_MS = 8000;
 
 export class RoomSession extends EventTarget {
   /**
-   * token: the join token. Optional injections: makeSignaling(), makePublisher
+   * token: the join token; signaling: a Signaling already opening
+   * (`preconnect()`), used for the join. Optional injections: makeSignaling(), makePublisher
    * ({signaling, iceServers}), makeSubscriber(...), timers {setTimeout,
    * clearTimeout, now}, backoffMs, giveUpAfterMs, onlineEvents (an
    * EventTarget that fires `online`, e.g. window).
    */
   constructor({
     token,
+    signaling = null,
     makeSignaling = () => new Signaling(),
     makePublisher = (o) => new Publisher(o),
     makeSubscriber = (o) => new Subscriber(o),
@@ -71,6 +73,8 @@ export class RoomSession extends EventTarget {
     this.backoffMs = backoffMs;
     this.giveUpAfterMs = giveUpAfterMs;
     this.sendBeacon = sendBeacon;
+    /** A socket opened early by the page, for the first `open`. */
+    this.early = signaling;
     /** joining | lobby | joined | reconnecting | closed */
     this.state = 'joining';
     this.signaling = null;
@@ -159,7 +163,8 @@ export class RoomSession extends EventTarget {
 
   /** Opens a socket whose first message is `first`; its messages flow through us. */
   async open(first, options = {}) {
-    const s = this.makeSignaling();
+    const s = this.early || this.makeSignaling();
+    this.early = null;
     this.signaling = s;
     s.addEventListener('message', (ev) => { if (this.signaling === s) this.onMessage(ev.detail); });
     s.addEventListener('close', () => { if (this.signaling === s) this.onSocketClosed(); });

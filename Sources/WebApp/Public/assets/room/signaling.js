@@ -10,6 +10,7 @@ const PING_EVERY_MS = 5_000;
  * (a pulled cable leaves TCP waiting for minutes). */
 const SILENCE_LIMIT_MS = 12_000;
 const CONNECT_TIMEOUT_MS = 8_000;
+const UNREACHABLE = 'Parley could not be reached. Check your connection and try again.';
 
 export class Signaling extends EventTarget {
   constructor(url = defaultUrl()) {
@@ -23,60 +24,67 @@ export class Signaling extends EventTarget {
   }
 
   /**
-   * Open the socket and send `first` ({type: 'join', token} or {type:
-   * 'resume', …}; a string is a join token). Resolves once it was sent.
+   * Start opening the socket now, before the first message is known: the
+   * page does this while it asks for the join token, so the WebSocket
+   * handshake (TCP, TLS, upgrade: two or three round trips) overlaps that
+   * request. `connect()` finishes the job. Throws if no socket can be made.
    */
-  connect(first, { timeoutMs = CONNECT_TIMEOUT_MS } = {}) {
-    const firstMessage = typeof first === 'string' ? { type: 'join', token: first } : first;
-    return new Promise((resolve, reject) => {
-      let ws;
-      try {
-        ws = new WebSocket(this.url);
-      } catch (err) {
-        reject(err);
-        return;
-      }
-      this.ws = ws;
-      let opened = false;
-      const timer = setTimeout(() => {
-        if (opened) return;
-        try { ws.close(); } catch { /* ignore */ }
-        reject(new Error('Parley could not be reached. Check your connection and try again.'));
-      }, timeoutMs);
+  preconnect() {
+    if (!this.ws) this.openSocket();
+    return this;
+  }
 
-      ws.addEventListener('open', () => {
-        opened = true;
-        clearTimeout(timer);
-        this.lastMessageAt = Date.now();
-        const { type, ...fields } = firstMessage;
-        this.send(type, fields);
-        this.startPing();
-        resolve();
-      });
-
-      ws.addEventListener('message', (ev) => {
-        if (this.ws !== ws) return;
-        this.lastMessageAt = Date.now();
-        let msg;
-        try { msg = JSON.parse(ev.data); } catch { return; }
-        if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
-        this.dispatchEvent(new CustomEvent('message', { detail: msg }));
-      });
-
-      ws.addEventListener('close', (ev) => {
-        clearTimeout(timer);
-        if (!opened) {
-          reject(new Error('Parley could not be reached. Check your connection and try again.'));
-        }
-        if (this.ws !== ws) return;
-        this.stopPing();
-        this.ws = null;
-        this.closed = true;
-        // Only a close we did not ask for gets here (close() forgets the socket first).
-        this.dispatchEvent(new CustomEvent('close', { detail: { code: ev.code, reason: ev.reason } }));
-      });
-      // 'error' is always followed by 'close'.
+  openSocket() {
+    const ws = new WebSocket(this.url);
+    this.ws = ws;
+    this.closed = false;
+    this.opening = new Promise((resolve, reject) => {
+      ws.addEventListener('open', () => resolve(), { once: true });
+      ws.addEventListener('close', () => reject(new Error(UNREACHABLE)), { once: true });
     });
+    this.opening.catch(() => { /* connect() reports it */ });
+    ws.addEventListener('message', (ev) => {
+      if (this.ws !== ws) return;
+      this.lastMessageAt = Date.now();
+      let msg;
+      try { msg = JSON.parse(ev.data); } catch { return; }
+      if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
+      this.dispatchEvent(new CustomEvent('message', { detail: msg }));
+    });
+    ws.addEventListener('close', (ev) => {
+      if (this.ws !== ws) return;
+      this.stopPing();
+      this.ws = null;
+      this.closed = true;
+      // Only a close we did not ask for gets here (close() forgets the socket first).
+      this.dispatchEvent(new CustomEvent('close', { detail: { code: ev.code, reason: ev.reason } }));
+    });
+    // 'error' is always followed by 'close'.
+  }
+
+  /**
+   * Open the socket (or finish opening a preconnected one) and send `first`
+   * ({type: 'join', token} or {type: 'resume', …}; a string is a join
+   * token). Resolves once it was sent.
+   */
+  async connect(first, { timeoutMs = CONNECT_TIMEOUT_MS } = {}) {
+    if (!this.ws) this.openSocket();
+    const ws = this.ws;
+    let timer = null;
+    const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(UNREACHABLE)), timeoutMs); });
+    try {
+      await Promise.race([this.opening, timeout]);
+    } catch (err) {
+      // Closing it reports `close` to whoever listens (not after our own close()).
+      if (this.ws === ws) { try { ws.close(); } catch { /* ignore */ } }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+    const { type, ...fields } = typeof first === 'string' ? { type: 'join', token: first } : first;
+    this.lastMessageAt = Date.now();
+    this.send(type, fields);
+    this.startPing();
   }
 
   get isOpen() {
