@@ -33,9 +33,10 @@ extension MediaNode {
             .serverChannelOption(.backlog, value: 128)
             // Media is paced by the sender; Nagle's delay only adds latency.
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            // A browser that stops reading makes the channel unwritable here,
-            // and packets to it are dropped instead of queued without bound.
-            .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
+            // A browser that stops reading makes the channel unwritable once
+            // the kernel's send buffer and 64 KiB more are full; packets to it
+            // are then dropped instead of queued (late media is useless).
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 32 << 10, high: 64 << 10))
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(TCPMediaHandler(engine: engine.value))

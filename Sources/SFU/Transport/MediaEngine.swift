@@ -230,6 +230,7 @@ final class MediaEngine {
         s.connectedTransports = transports.values.filter(\.canSendMedia).count
         s.producers = routers.values.reduce(0) { $0 + $1.producers.count }
         s.consumers = transports.values.reduce(0) { $0 + $1.consumersByMid.values.filter(\.active).count }
+        s.tcpConnections = tcpConnections.count
         s.packetsReceived = metrics.packetsReceived
         s.packetsForwarded = metrics.forwardedPackets
         s.packetsDropped = metrics.droppedTotal

@@ -247,7 +247,7 @@ import Testing
         first.close()
         let fourth = try h.link(port: 50504)
         #expect(fourth.channel.isActive)
-        #expect(h.engine.tcpConnections.count == 2)
+        #expect(h.engine.statistics.tcpConnections == 2)
     }
 
     @Test func closingATransportClosesItsConnectionsAfterItsCloseNotify() throws {
