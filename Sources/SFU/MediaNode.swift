@@ -103,14 +103,14 @@ public final class MediaNode: Sendable {
     /// Closes every transport (sending DTLS close_notify) and the port.
     public func stop() async {
         let engine = self.engine
-        let channel = try? await eventLoop.submit { () -> ((any Channel)?, (any Channel)?) in
+        let closing = try? await eventLoop.submit { () -> (udp: (any Channel)?, tcp: EventLoopFuture<Void>?) in
             let e = engine.value
             for router in Array(e.routers.keys) { e.closeRouter(router) }
             e.events.finish()
             return (e.channel, e.closeTCP())
         }.get()
-        if let listener = channel?.1 { try? await listener.close() }
-        if let channel = channel?.0 { try? await channel.close() }
+        try? await closing?.tcp?.get()
+        if let channel = closing?.udp { try? await channel.close() }
     }
 
     /// Makes a transport (one browser peer connection) in the room's router.

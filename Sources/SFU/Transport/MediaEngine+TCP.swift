@@ -129,10 +129,12 @@ extension MediaEngine {
         }
     }
 
-    /// Closes the listening socket and every connection (the node stops).
-    func closeTCP() -> (any Channel)? {
+    /// Closes the listening socket, then every connection (the node
+    /// stops); the future completes when the listener is closed.
+    func closeTCP() -> EventLoopFuture<Void>? {
+        let closed = tcpListener?.close()
+        tcpListener = nil
         for connection in Array(tcpConnections.values) { closeTCP(connection, reason: "stopping") }
-        defer { tcpListener = nil }
-        return tcpListener
+        return closed
     }
 }

@@ -61,6 +61,37 @@ struct MediaNodeTCPTests {
         await node.stop()
     }
 
+    @Test func stoppingTheNodeClosesItsTCPConnections() async throws {
+        let node = try makeNode(tcp: true)
+        let port = try await node.start()
+        let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        // Wait until the engine has the connection, then stop.
+        let engine = node.engine
+        for _ in 0..<100 {
+            if try await node.eventLoop.submit({ engine.value.tcpConnections.count }).get() == 1 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(await node.statistics().tcpConnections == 1)
+        await node.stop()
+        let ended: Bool = await {
+            do {
+                return try await client.executeThenClose { inbound, _ in
+                    for try await _ in inbound {}
+                    return true
+                }
+            } catch {
+                return true   // a reset ends it too
+            }
+        }()
+        #expect(ended)
+        #expect(await node.statistics().tcpConnections == 0)
+    }
+
     @Test func withTCPOffThePortTakesNoConnectionAndOnlyUDPIsAdvertised() async throws {
         let node = try makeNode(tcp: false)
         let port = try await node.start()
