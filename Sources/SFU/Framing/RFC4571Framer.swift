@@ -1,6 +1,6 @@
 /// Splits a TCP byte stream into packets framed as RFC 4571 §2 describes:
 /// each packet is preceded by a 16-bit big-endian LENGTH of the packet that
-/// follows, without the two length bytes. ICE-TCP (RFC 6544 §3) carries STUN,
+/// follows, without the two length bytes. ICE-TCP (RFC 6544) carries STUN,
 /// DTLS and SRTP/SRTCP this way, so each frame is demultiplexed like a UDP
 /// datagram (RFC 7983).
 ///

@@ -8,9 +8,10 @@ import NIOCore
 // browser nominates it (WebRTCTransport+TCP.swift).
 extension MediaEngine {
     /// How long a new connection may stay without a valid connectivity check
-    /// before it is closed. A browser sends its first check on a TCP pair as
-    /// soon as the connection is up (RFC 6544 §7.1), so a few seconds is
-    /// generous; a port scanner or a stray client must not hold a slot.
+    /// before it is closed. A browser opens the connection to check the pair
+    /// (RFC 6544: the active side connects, then sends the check on it), so
+    /// the check follows within a round trip and a few seconds is generous; a
+    /// port scanner or a stray client must not hold a slot.
     static let tcpCheckTimeout = TimeAmount.seconds(5)
 
     /// A connection was accepted: registers it, or returns nil (and the
@@ -50,7 +51,7 @@ extension MediaEngine {
     }
 
     /// One packet from a TCP connection, demultiplexed as a datagram is
-    /// (RFC 7983 §7; RFC 6544 §3: the same protocols, framed). STUN goes to
+    /// (RFC 7983 §7; ICE-TCP carries the same protocols, framed). STUN goes to
     /// the connection's transport, or before its first valid check to the
     /// transport found by the username fragment; DTLS and SRTP/SRTCP only
     /// from a connection a valid check has tied to a transport.

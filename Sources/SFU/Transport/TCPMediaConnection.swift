@@ -41,10 +41,10 @@ final class TCPMediaConnection {
     /// reader is not.
     @discardableResult
     func send(_ packet: ByteBuffer, allocator: ByteBufferAllocator) -> Bool {
-        guard isOpen, channel.isWritable,
-              let header = RFC4571Framer.header(forLength: packet.readableBytes) else { return false }
-        var framed = allocator.buffer(capacity: 2 + packet.readableBytes)
-        framed.writeBytes(header)
+        let length = packet.readableBytes
+        guard isOpen, channel.isWritable, (1...Int(UInt16.max)).contains(length) else { return false }
+        var framed = allocator.buffer(capacity: 2 + length)
+        framed.writeInteger(UInt16(length))   // big-endian, RFC 4571 §2
         framed.writeImmutableBuffer(packet)
         channel.write(framed, promise: nil)
         if !flushPending {

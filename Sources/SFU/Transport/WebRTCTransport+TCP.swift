@@ -7,7 +7,7 @@ import NIOCore
 // the transport then goes out on it, framed (RFC 4571 §2).
 extension WebRTCTransport {
     /// A STUN message that arrived on `connection`. A valid check ties the
-    /// connection to this transport (RFC 6544 §7.1: the pair is valid), and
+    /// connection to this transport (RFC 8445 §7.3: the pair is valid), and
     /// with USE-CANDIDATE makes it the selected path (RFC 8445 §7.3.1.5).
     ///
     /// The agent tells TCP and UDP sources apart by address only; a browser
