@@ -14,9 +14,17 @@ extension MediaEngine {
     /// port scanner or a stray client must not hold a slot.
     static let tcpCheckTimeout = TimeAmount.seconds(5)
 
+    /// At most this many connections from one IP address may wait for their
+    /// first valid check at the same time, so that one host cannot take every
+    /// slot of `maximumTCPConnections` by opening connections and sending
+    /// nothing. A browser opens one per peer connection and checks at once;
+    /// 32 leaves room for many people joining together behind one NAT.
+    static let maximumPendingTCPConnectionsPerAddress = 32
+
     /// A connection was accepted: registers it, or returns nil (and the
-    /// caller closes it) when `maximumTCPConnections` are already open or
-    /// the peer's address is not IP.
+    /// caller closes it) when `maximumTCPConnections` are already open, when
+    /// its address already has `maximumPendingTCPConnectionsPerAddress`
+    /// connections without a valid check, or when the peer's address is not IP.
     func acceptTCP(_ channel: any Channel) -> TCPMediaConnection? {
         guard let remote = channel.remoteAddress, let source = STUNAddress(socketAddress: remote) else {
             metrics.droppedPackets(kind: "tcp", reason: "no_peer_address")
@@ -24,6 +32,12 @@ extension MediaEngine {
         }
         guard tcpConnections.count < maximumTCPConnections else {
             metrics.droppedPackets(kind: "tcp", reason: "connection_limit")
+            return nil
+        }
+        let ip = remote.ipAddress
+        let pending = tcpConnections.values.lazy.filter { $0.transport == nil && $0.remoteAddress.ipAddress == ip }.count
+        guard pending < Self.maximumPendingTCPConnectionsPerAddress else {
+            metrics.droppedPackets(kind: "tcp", reason: "pending_limit_per_address")
             return nil
         }
         let connection = TCPMediaConnection(channel: channel, remoteAddress: remote, source: source, acceptedAt: .now())

@@ -250,6 +250,22 @@ import Testing
         #expect(h.engine.statistics.tcpConnections == 2)
     }
 
+    @Test func oneAddressCannotHoldEverySlotWithConnectionsThatNeverCheck() throws {
+        let h = try Harness()
+        try h.connect()
+        let limit = MediaEngine.maximumPendingTCPConnectionsPerAddress
+        let silent = try (0..<limit).map { try h.link(port: 51000 + $0) }
+        #expect(silent.allSatisfy { $0.channel.isActive })
+        let refused = try h.link(port: 51900)
+        #expect(!refused.channel.isActive)
+        #expect(h.engine.metrics.dropped["tcp/pending_limit_per_address"] == 1)
+        // A connection that checks no longer counts as pending: room for one more.
+        try silent[0].send(h.bob.bindingRequest(serverUfrag: h.subscribeUfrag, serverPassword: h.subscribePassword, nominate: false))
+        let next = try h.link(port: 51901)
+        #expect(next.channel.isActive)
+        #expect(h.engine.tcpConnections.count == limit + 1)
+    }
+
     @Test func closingATransportClosesItsConnectionsAfterItsCloseNotify() throws {
         let h = try Harness()
         let bobLink = try h.link(port: 50602)
