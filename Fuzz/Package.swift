@@ -18,7 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP", "FuzzDTLS",
-               "FuzzPhoneSDP", "FuzzDialplan", "FuzzMatroskaScan", "FuzzDepacketizers"]
+               "FuzzPhoneSDP", "FuzzDialplan", "FuzzMatroskaScan", "FuzzDepacketizers", "FuzzRFC4571"]
 
 /// The parser target each fuzzer feeds; "Scheduling" when not listed.
 let parserTarget: [String: String] = [
@@ -32,6 +32,7 @@ let parserTarget: [String: String] = [
     "FuzzDialplan": "Dialplan",
     "FuzzMatroskaScan": "Recording",
     "FuzzDepacketizers": "Recording",
+    "FuzzRFC4571": "Framing",
 ]
 
 /// Further targets a fuzzer needs (CFuzzFeatures: coverage from uninstrumented system libraries).
@@ -66,6 +67,8 @@ let package = Package(
         // Sources/Recording/{Container,Depacketizer} -> ../../../Sources/Recording/…: the recorder's
         // Matroska writer/reader and RTP depacketizers, which need only Foundation and RTP.
         .target(name: "Recording", dependencies: ["RTP"], path: "Sources/Recording", swiftSettings: swiftSettings),
+        // Sources/Framing -> ../../Sources/SFU/Framing: the RFC 4571 framer of the media port's TCP side, no dependencies.
+        .target(name: "Framing", path: "Sources/Framing", swiftSettings: swiftSettings),
         .target(name: "CLibFuzzer"),
         .target(name: "CFuzzFeatures"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),

@@ -7,11 +7,19 @@ public struct MediaConfiguration: Sendable {
     public var publicAddress: String
     /// Prefer H.264 over VP8 when a browser offers both.
     public var preferH264: Bool
+    /// Also listen on TCP on the same host and port and advertise a passive
+    /// TCP candidate (ICE-TCP, RFC 6544), for networks that block UDP.
+    public var tcp: Bool
+    /// Most TCP connections open at once; more are refused.
+    public var maximumTCPConnections: Int
 
-    public init(host: String, port: Int, publicAddress: String? = nil, preferH264: Bool = false) {
+    public init(host: String, port: Int, publicAddress: String? = nil, preferH264: Bool = false,
+                tcp: Bool = true, maximumTCPConnections: Int = 1000) {
         self.host = host
         self.port = port
         self.publicAddress = publicAddress ?? host
         self.preferH264 = preferH264
+        self.tcp = tcp
+        self.maximumTCPConnections = maximumTCPConnections
     }
 }

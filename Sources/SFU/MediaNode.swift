@@ -55,12 +55,37 @@ public final class MediaNode: Sendable {
         self.engine = EventLoopConfined(engine, eventLoop: eventLoop)
     }
 
-    /// Binds the UDP port and starts the timers; returns the bound port.
+    /// Binds the UDP port (and, with `configuration.tcp`, the TCP port of
+    /// the same number) and starts the timers; returns the bound port.
     @discardableResult
     public func start() async throws -> Int {
         let engine = self.engine
         let configuration = configuration
-        let channel = try await DatagramBootstrap(group: eventLoop)
+        let (channel, tcpListener) = try await bindPorts()
+        let port = channel.localAddress?.port ?? configuration.port
+        let publicAddress = configuration.publicAddress
+        try await eventLoop.submit {
+            let e = engine.value
+            e.channel = channel
+            e.tcpListener = tcpListener
+            let udp = Candidate(ip: publicAddress, port: UInt16(port))
+            // UDP first: its address also goes in the m= and c= lines.
+            e.candidates = tcpListener == nil ? [udp] : [udp, Candidate.passiveTCP(alongside: udp)]
+            e.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
+                engine.value.tick()
+            }
+        }.get()
+        logger.info("media port listening", metadata: [
+            "address": "\(configuration.host):\(port)", "advertised": "\(publicAddress)",
+            "tcp": "\(tcpListener != nil)",
+        ])
+        return port
+    }
+
+    /// Binds the media port's UDP socket.
+    func bindUDP(port: Int) async throws -> any Channel {
+        let engine = self.engine
+        return try await DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
@@ -71,32 +96,21 @@ public final class MediaNode: Sendable {
                     try channel.pipeline.syncOperations.addHandler(MediaDatagramHandler(engine: engine.value))
                 }
             }
-            .bind(host: configuration.host, port: configuration.port)
+            .bind(host: configuration.host, port: port)
             .get()
-        let port = channel.localAddress?.port ?? configuration.port
-        let publicAddress = configuration.publicAddress
-        try await eventLoop.submit {
-            let e = engine.value
-            e.channel = channel
-            e.candidates = [Candidate(ip: publicAddress, port: UInt16(port))]
-            e.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
-                engine.value.tick()
-            }
-        }.get()
-        logger.info("media port listening", metadata: ["address": "\(configuration.host):\(port)", "advertised": "\(publicAddress)"])
-        return port
     }
 
     /// Closes every transport (sending DTLS close_notify) and the port.
     public func stop() async {
         let engine = self.engine
-        let channel = try? await eventLoop.submit { () -> (any Channel)? in
+        let closing = try? await eventLoop.submit { () -> (udp: (any Channel)?, tcp: EventLoopFuture<Void>?) in
             let e = engine.value
             for router in Array(e.routers.keys) { e.closeRouter(router) }
             e.events.finish()
-            return e.channel
+            return (e.channel, e.closeTCP())
         }.get()
-        if let channel = channel ?? nil { try? await channel.close() }
+        try? await closing?.tcp?.get()
+        if let channel = closing?.udp { try? await channel.close() }
     }
 
     /// Makes a transport (one browser peer connection) in the room's router.

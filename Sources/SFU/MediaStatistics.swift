@@ -5,6 +5,9 @@ public struct MediaStatistics: Sendable, Equatable {
     public var connectedTransports = 0
     public var producers = 0
     public var consumers = 0
+    /// Open ICE-TCP connections to the media port.
+    public var tcpConnections = 0
+    /// UDP datagrams and ICE-TCP frames received on the media port.
     public var packetsReceived = 0
     public var packetsForwarded = 0
     public var packetsDropped = 0

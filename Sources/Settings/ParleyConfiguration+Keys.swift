@@ -56,6 +56,10 @@ extension ParleyConfiguration {
             c.media.publicAddress = v.trimmingCharacters(in: .whitespaces)
         },
         Key(name: "media.prefer_h264") { c, v throws(ConfigurationError) in c.media.preferH264 = try bool(v) },
+        Key(name: "media.tcp") { c, v throws(ConfigurationError) in c.media.tcp = try bool(v) },
+        Key(name: "media.tcp_max_connections") { c, v throws(ConfigurationError) in
+            c.media.tcpMaxConnections = try int(v, 1...100_000)
+        },
         Key(name: "media.room_capacity") { c, v throws(ConfigurationError) in
             c.media.roomCapacity = try int(v, 2...1000)
         },

@@ -54,12 +54,17 @@ public struct ParleyConfiguration: Sendable, Equatable {
     }
 
     public struct Media: Sendable, Equatable {
-        /// The one UDP port for all WebRTC media of this node (ICE, DTLS, SRTP; RFC 7983).
+        /// The one UDP port for all WebRTC media of this node (ICE, DTLS, SRTP; RFC 7983),
+        /// and the TCP port of the same number when `tcp` is on.
         public var address = HostAndPort(host: "127.0.0.1", port: 40000)
         /// The address browsers are told to send media to; empty: the media host.
         public var publicAddress = ""
         /// Prefer H.264 to VP8 when a browser offers both.
         public var preferH264 = false
+        /// Also take ICE-TCP (RFC 6544) on the same host and port, for networks that block UDP.
+        public var tcp = true
+        /// Most ICE-TCP connections open at once.
+        public var tcpMaxConnections = 1000
         /// Most people in one meeting.
         public var roomCapacity = 100
     }

@@ -11,7 +11,8 @@ extension ParleyConfiguration {
     public var mediaConfiguration: MediaConfiguration {
         MediaConfiguration(host: media.address.host, port: media.address.port,
                            publicAddress: media.publicAddress.isEmpty ? nil : media.publicAddress,
-                           preferH264: media.preferH264)
+                           preferH264: media.preferH264,
+                           tcp: media.tcp, maximumTCPConnections: media.tcpMaxConnections)
     }
 
     /// `[recording]` and the data directory for the recording service.

@@ -118,7 +118,7 @@ window.rawStats = async function () {
         out.pairs.push({
           pc: name, state: r.state, availableOutgoingBitrate: r.availableOutgoingBitrate || 0,
           local: { type: local.candidateType, address: local.address, port: local.port, protocol: local.protocol, relayProtocol: local.relayProtocol },
-          remote: { type: remote.candidateType, address: remote.address, port: remote.port },
+          remote: { type: remote.candidateType, address: remote.address, port: remote.port, protocol: remote.protocol, tcpType: remote.tcpType },
         });
       }
     });

@@ -20,11 +20,20 @@ final class MediaEngine {
     var routers: [String: Router] = [:]
     var transports: [String: WebRTCTransport] = [:]
     var localTransports: [String: LocalTransport] = [:]
-    private var transportsByUfrag: [String: WebRTCTransport] = [:]
+    private(set) var transportsByUfrag: [String: WebRTCTransport] = [:]
     private var transportsByAddress: [SocketAddress: WebRTCTransport] = [:]
     private var lastLayerChoice: NIODeadline = .now()
     private var lastSpeakerDetection: NIODeadline = .now()
     private var idCounter = 0
+
+    // ICE-TCP on the media port (MediaEngine+TCP.swift).
+    /// The listening socket, when `MediaConfiguration.tcp` is on.
+    var tcpListener: (any Channel)?
+    /// Open TCP connections, by identity.
+    var tcpConnections: [ObjectIdentifier: TCPMediaConnection] = [:]
+    /// At most this many TCP connections at once (`MediaConfiguration.maximumTCPConnections`).
+    let maximumTCPConnections: Int
+    var lastTCPSweep: NIODeadline = .now()
 
     init(eventLoop: any EventLoop, dtlsContext: DTLSContext, configuration: MediaConfiguration,
          logger: Logger, events: AsyncStream<MediaEvent>.Continuation) {
@@ -36,6 +45,7 @@ final class MediaEngine {
         var capabilities = MediaCapabilities.parley
         capabilities.preferH264 = configuration.preferH264
         self.capabilities = capabilities
+        self.maximumTCPConnections = configuration.maximumTCPConnections
         self.logger = logger
         self.metrics = MediaMetrics(logger: logger)
         self.events = events
@@ -129,6 +139,14 @@ final class MediaEngine {
         transportsByUfrag[ufrag] = transport
     }
 
+    /// `transport` no longer takes UDP datagrams from its address (ICE moved
+    /// it to a TCP connection).
+    func unbind(_ transport: WebRTCTransport) {
+        if let old = transport.remoteAddress, transportsByAddress[old] === transport {
+            transportsByAddress[old] = nil
+        }
+    }
+
     /// ICE chose (or moved to) `address` for `transport`.
     func bind(_ address: SocketAddress, to transport: WebRTCTransport) {
         if let old = transport.remoteAddress, transportsByAddress[old] === transport {
@@ -148,7 +166,8 @@ final class MediaEngine {
 
     func close(_ transport: WebRTCTransport, reason: String) {
         guard transports.removeValue(forKey: transport.id) != nil else { return }
-        for d in transport.close() { if let a = transport.remoteAddress { send(d, to: a) } }
+        for d in transport.close() { if let a = transport.remoteAddress { transport.transmit(d, to: a) } }
+        closeTCPConnections(of: transport)
         transportsByUfrag[transport.ice.localUfrag] = nil
         for ufrag in transport.retiredUfrags where transportsByUfrag[ufrag] === transport { transportsByUfrag[ufrag] = nil }
         if let a = transport.remoteAddress, transportsByAddress[a] === transport { transportsByAddress[a] = nil }
@@ -194,6 +213,7 @@ final class MediaEngine {
     func tick() {
         let now = NIODeadline.now()
         for transport in Array(transports.values) { transport.tick(now: now) }
+        sweepTCPConnections(now: now)
         if now - lastLayerChoice >= .milliseconds(500) {
             lastLayerChoice = now
             for transport in transports.values { transport.chooseLayers(now: now) }
@@ -217,6 +237,7 @@ final class MediaEngine {
         s.connectedTransports = transports.values.filter(\.canSendMedia).count
         s.producers = routers.values.reduce(0) { $0 + $1.producers.count }
         s.consumers = transports.values.reduce(0) { $0 + $1.consumersByMid.values.filter(\.active).count }
+        s.tcpConnections = tcpConnections.count
         s.packetsReceived = metrics.packetsReceived
         s.packetsForwarded = metrics.forwardedPackets
         s.packetsDropped = metrics.droppedTotal

@@ -22,6 +22,9 @@ final class WebRTCTransport {
     private(set) var srtpOut: SRTPSession?
     /// The browser's address, once ICE selected it.
     var remoteAddress: SocketAddress?
+    /// The TCP connection ICE selected (RFC 6544), nil while the path is UDP;
+    /// sends go out on it (WebRTCTransport+TCP.swift).
+    var selectedConnection: TCPMediaConnection?
     private(set) var closed = false
     let logger: Logger
     /// The SSRC Parley uses as sender of the RTCP feedback on this transport.
@@ -95,10 +98,11 @@ final class WebRTCTransport {
         for event in outcome.events {
             switch event {
             case .selected:
-                if remoteAddress != address {
+                if remoteAddress != address || selectedConnection != nil {
                     logger.debug("ICE selected \(address)")
                     engine.bind(address, to: self)
                     remoteAddress = address
+                    selectedConnection = nil
                 }
             case .consentRefreshed:
                 // Browsers start DTLS as soon as a check succeeds, before
@@ -143,7 +147,7 @@ final class WebRTCTransport {
 
     func sendDTLS(_ datagrams: [[UInt8]]) {
         guard let address = remoteAddress else { return }
-        for d in datagrams { engine.send(d, to: address) }
+        for d in datagrams { transmit(d, to: address) }
     }
 
     /// An SRTP packet from the browser: decrypted in place, then routed.
@@ -263,7 +267,7 @@ final class WebRTCTransport {
             return
         }
         out.moveWriterIndex(to: out.readerIndex + length)
-        engine.send(out, to: address)
+        transmit(out, to: address)
         engine.metrics.forwardedPackets += 1
     }
 
@@ -276,7 +280,7 @@ final class WebRTCTransport {
         do {
             let length = try out.withUnsafeMutableReadableBytes { try srtpOut.protectRTCP($0, length: compound.count) }
             out.moveWriterIndex(to: out.readerIndex + length)
-            engine.send(out, to: address)
+            transmit(out, to: address)
         } catch {
             engine.metrics.droppedPackets(kind: "srtcp_out", reason: "\(error)")
         }
