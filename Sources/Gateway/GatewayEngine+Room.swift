@@ -100,7 +100,7 @@ extension GatewayEngine {
             feed(.room(.removed), to: call)
         case .ended:
             feed(.room(.ended), to: call)
-        case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice:
+        case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice, .reaction:
             break
         }
     }

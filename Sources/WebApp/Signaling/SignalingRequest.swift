@@ -24,4 +24,8 @@ struct SignalingRequest: Decodable {
     var message: String?
     /// `phone.call`: a SIP URI or a phone number.
     var target: String?
+    /// `reaction.send`: one of `Room.reactionEmoji`.
+    var emoji: String?
+    /// `host.lobby`: the lobby on or off.
+    var enabled: Bool?
 }
