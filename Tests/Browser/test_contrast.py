@@ -23,7 +23,7 @@ TEXT_PAIRS = [
     ("--danger", "--surface"), ("--danger", "--bg"), ("--danger", "--danger-soft"), ("--danger-ink", "--danger"),
     # Presence ("Online", "In a meeting"), notes and "Ready" labels are status text.
     ("--success", "--surface"), ("--success", "--bg"), ("--success", "--success-soft"),
-    ("--warning", "--surface"), ("--warning", "--bg"),
+    ("--warning", "--surface"), ("--warning", "--bg"), ("--warning", "--warning-soft"),
 ]
 BADGE_PAIRS = [
     # Presence dots and the live/recording dots against the cards they sit on.

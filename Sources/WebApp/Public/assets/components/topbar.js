@@ -4,7 +4,8 @@ import { h, icon, logoMark, avatar } from '../dom.js';
 import { store, getUnread, session } from '../state.js';
 
 const NAV = [
-  { href: '/', label: 'Home', iconName: 'home', match: (p) => p === '/' || p.startsWith('/meetings') || p === '/schedule' },
+  { href: '/', label: 'Home', iconName: 'home', match: (p) => p === '/' || p === '/schedule' },
+  { href: '/meetings', label: 'Meetings', iconName: 'calendar', match: (p) => p === '/meetings' || p.startsWith('/meetings/') },
   { href: '/friends', label: 'Friends', iconName: 'users', match: (p) => p.startsWith('/friends') },
   { href: '/recordings', label: 'Recordings', iconName: 'film', match: (p) => p.startsWith('/recordings') },
   { href: '/notifications', label: 'Notifications', iconName: 'bell', match: (p) => p.startsWith('/notifications') },
