@@ -31,7 +31,7 @@ export class LocalMedia extends EventTarget {
     this.cameraOn = true;
     this.micMuted = false;
     const prefs = devicePrefs();
-    // Preferred, not required: a default device that is gone falls back to another.
+    // Asked for first; a default device that is gone falls back to another (start()).
     this.preferredVideo = prefs.camera || null;
     this.preferredAudio = prefs.microphone || null;
     this.noiseSuppression = prefs.noiseSuppression !== false;
@@ -65,14 +65,17 @@ export class LocalMedia extends EventTarget {
     }
     try {
       const s = await navigator.mediaDevices.getUserMedia({
-        audio: audioConstraints(this.preferredAudio, this.noiseSuppression, false),
-        video: videoConstraints(this.preferredVideo, false),
+        audio: audioConstraints(this.preferredAudio, this.noiseSuppression),
+        video: videoConstraints(this.preferredVideo),
       });
       if (this.stopped) { stopAll(s); return; }
       for (const t of s.getTracks()) this.stream.addTrack(t);
     } catch {
-      await this.acquireAudio(this.preferredAudio, false);
-      await this.acquireVideo(this.preferredVideo, false);
+      // One at a time; a default device that is gone gives way to any other.
+      await this.acquireAudio(this.preferredAudio);
+      if (!this.audioTrack && this.preferredAudio) await this.acquireAudio(null);
+      await this.acquireVideo(this.preferredVideo);
+      if (!this.videoTrack && this.preferredVideo) await this.acquireVideo(null);
     }
     this.remember();
     this.setupMeter();

@@ -36,7 +36,7 @@ export function mountTopbar(header, { onSignOut }) {
     badgeDesc = h('span', { class: 'sr-only', id: 'unread-desc' });
     const nav = h('nav', { class: 'mainnav', 'aria-label': 'Main' },
       NAV.map((item) => {
-        const a = h('a', { href: item.href, class: 'navlink' }, icon(item.iconName, 18), h('span', { class: 'navlink-label' }, item.label));
+        const a = h('a', { href: item.href, class: 'navlink', title: item.label }, icon(item.iconName, 18), h('span', { class: 'navlink-label' }, item.label));
         if (item.href === '/notifications') {
           a.append(badge);
           a.setAttribute('aria-describedby', 'unread-desc');

@@ -67,7 +67,7 @@ export default async function settingsPage(root, ctx) {
   const devicesBody = h('div', { class: 'stack' });
   async function renderDevices() {
     const prefs = devicePrefs();
-    let { cameras, microphones, speakers } = await listDevices();
+    const { cameras, microphones, speakers } = await listDevices();
     const named = [...cameras, ...microphones].some((d) => !/^(Camera|Microphone) \d+$/.test(d.label));
     const pick = (label, name, items, chosen, emptyLabel) => {
       const sel = h('select', { name }, h('option', { value: '' }, 'System default'),
@@ -78,7 +78,7 @@ export default async function settingsPage(root, ctx) {
         saveDevicePrefs({ [name]: sel.value || null });
         status.textContent = `${label} saved.`;
       });
-      return field({ label, control: sel });
+      return field({ label, control: sel }).wrap;
     };
     const status = h('p', { class: 'sr-only', role: 'status' });
     const noise = check({ label: 'Noise suppression', checked: prefs.noiseSuppression !== false,
@@ -98,13 +98,14 @@ export default async function settingsPage(root, ctx) {
         await renderDevices();
       }));
     }
-    devicesBody.replaceChildren(
+    devicesBody.replaceChildren(...[
       pick('Camera', 'camera', cameras, prefs.camera, 'No camera found'),
       pick('Microphone', 'microphone', microphones, prefs.microphone, 'No microphone found'),
       canChooseSpeaker ? pick('Speaker', 'speaker', speakers, prefs.speaker, 'No speaker found') : null,
       noise.wrap,
       allow ? h('div', { class: 'row' }, allow) : null,
-      status);
+      status,
+    ].filter(Boolean));
   }
   renderDevices();
 
