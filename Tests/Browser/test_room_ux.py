@@ -269,14 +269,20 @@ def test_switching_devices_in_the_room(people):
     ns = dialog.get_by_label("Noise suppression")
     expect(ns).to_be_checked()
     ns.uncheck()
-    off = poll("noise suppression off", lambda: (a := hp.evaluate(SENDER_JS)) and a["nsWanted"] is False and a)
-    assert off["ns"] in (False, None), off
+    # (Chromium cannot change it on a live track: the microphone reopens and is swapped in.)
+    off = poll("noise suppression off",
+               lambda: (a := hp.evaluate(SENDER_JS)) and a["nsWanted"] is False and a["ns"] in (False, None) and a)
     assert off["deviceId"] == others[-1], off
     assert hp.evaluate("() => window.__offers") == 0, "switching devices renegotiated"
 
     # The speaker list exists where the browser can route sound (Chromium can).
     speaker = dialog.get_by_label("Speaker")
     expect(speaker).to_be_visible()
+    outputs = [o for o in speaker.locator("option").evaluate_all("(os) => os.map((o) => o.value)") if o]
+    if len(outputs) > 1:
+        speaker.select_option(outputs[-1])
+        poll("the sound moved to the chosen speaker",
+             lambda: hp.evaluate("() => window.parleyRoom.grid.sinkId") == outputs[-1])
     hp.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     expect(toolbar_button(hp, "More options")).to_be_focused()

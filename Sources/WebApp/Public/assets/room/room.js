@@ -1,7 +1,9 @@
 // The meeting room: ties the signaling socket, the publish and subscribe peer
 // connections, the grid, the control bar and the side panels together, and
 // owns the room state (participants, you, your role, the lock, the lobby).
-// Your own media actions live in room-media.js (mixed into Room.prototype).
+// Your own media actions live in room-media.js, and reactions, layout,
+// devices, shortcuts, leaving as host and the ready card in room-ux.js (both
+// mixed into Room.prototype).
 //
 // Test hooks: window.parleyRoom is the Room (publishPC, subscribePC,
 // participantId, participants, videoElementFor(), audioElementFor()); the
