@@ -88,7 +88,9 @@ export const roomUxMethods = {
     const heirs = others.filter((p) => p.userId && p.role !== 'guest' && p.role !== 'phone');
     this.dialog = openDialog({
       title: 'Leave the meeting?',
-      description: 'You are the host. End the meeting for everyone, or make someone else the host and leave.',
+      description: heirs.length
+        ? 'You are the host. End the meeting for everyone, or make someone else the host and leave.'
+        : 'You are the host. End the meeting for everyone, or leave it running.',
       className: 'leave-dialog',
       onClose: () => { this.dialog = null; },
       content: (close) => {
@@ -105,13 +107,13 @@ export const roomUxMethods = {
             go.disabled = true;
             this.transferAndLeave(target.id, target.displayName || 'Someone', close);
           });
-          handOver = h('div', { class: 'stack-tight' },
+          handOver = h('div', { class: 'stack leave-handover' },
             h('div', { class: 'field' }, h('label', { for: 'leave-heir' }, 'New host'), sel),
             h('div', { class: 'row' }, go));
         } else {
           const leave = h('button', { type: 'button', class: 'btn' }, 'Leave without ending');
           leave.addEventListener('click', () => { close(); this.leave(); });
-          handOver = h('div', { class: 'stack-tight' },
+          handOver = h('div', { class: 'stack leave-handover' },
             h('p', { class: 'small muted' }, 'Nobody here is signed in, so nobody can take over as host. Co-hosts keep their controls.'),
             h('div', { class: 'row' }, leave));
         }
