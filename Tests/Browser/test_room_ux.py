@@ -171,6 +171,13 @@ def test_participant_menu_lobby_switch_and_lobby_toast(people):
     switch.uncheck()
     expect_state(ep, "joined")
     participant_id(hp, "Eve Early")
+
+    # "Make host" from the menu: Pia becomes the host, Hal a co-host who stays.
+    hp.once("dialog", lambda d: d.accept())
+    person_action(hp, panel, "Pia Person", "Make host")
+    expect(pp.locator(".room-title .pill").first).to_have_text("Host")
+    expect(hp.locator(".room-title .pill").first).to_have_text("Co-host")
+    expect(panel.get_by_role("button", name="More actions for Pia Person")).to_have_count(0)  # a co-host cannot act on the host
     problems = screen_problems(host, "host panel", phone=False) + screen_problems(pia, "co-host (390 px)", phone=True)
     assert not problems, problems
 
