@@ -100,7 +100,7 @@ extension GatewayEngine {
             feed(.room(.removed), to: call)
         case .ended:
             feed(.room(.ended), to: call)
-        case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice, .resumed, .mediaReset:
+        case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice, .resumed, .mediaReset, .reaction:
             break
         }
     }

@@ -18,6 +18,8 @@ struct Participant {
     var handRaised = false
     /// In the lobby, not yet admitted: no media, sees nothing of the room.
     var waiting = false
+    /// When this participant's latest reactions were sent (the rate limit).
+    var recentReactions: [ContinuousClock.Instant] = []
 
     var publishTransportID: String?
     var subscribeTransportID: String?

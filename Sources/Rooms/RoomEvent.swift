@@ -23,4 +23,6 @@ public enum RoomEvent: Sendable, Equatable {
     case ended
     /// Something a participant should know (a phone call they placed failed).
     case notice(String)
+    /// Someone reacted with an emoji (`Room.reactionEmoji`), shown over their tile.
+    case reaction(participantId: String, emoji: String)
 }

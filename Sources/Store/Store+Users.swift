@@ -64,6 +64,18 @@ extension Store {
         }
     }
 
+    /// Replaces the user's password hash and ends every other session of the
+    /// account (`keepingSession` stays signed in), in one transaction.
+    public func setPasswordHash(userId: String, passwordHash: String, keepingSession keep: String?) async throws {
+        try await database.transaction { db in
+            try await db.update("users").set("password_hash", to: passwordHash).set("updated_at", to: Timestamp.now)
+                .where("id", .equal, userId).run()
+            var delete = db.delete(from: "sessions").where("user_id", .equal, userId)
+            if let keep { delete = delete.where("token_hash", .notEqual, keep) }
+            try await delete.run()
+        }
+    }
+
     /// Sets or clears (nil) the secret of the user's calendar feed.
     public func setCalendarToken(userId: String, token: String?) async throws {
         try await database.transaction { db in

@@ -170,6 +170,16 @@ def toolbar_button(page: Page, name: str):
     return page.get_by_role("toolbar", name="Meeting controls").get_by_role("button", name=name, exact=True)
 
 
+def person_action(page: Page, panel, display_name: str, action: str) -> None:
+    """A host's action on someone in the participants panel: their "More actions
+    for <name>" menu button, then the menu item (Mute, Make co-host, Make host,
+    Remove from meeting)."""
+    button = panel.get_by_role("button", name=f"More actions for {display_name}", exact=True)
+    button.click()
+    expect(button).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("menu", name=f"Actions for {display_name}").get_by_role("menuitem", name=action, exact=True).click()
+
+
 def participant_id(page: Page, display_name: str, timeout: float = SLOW) -> str:
     handle = page.wait_for_function(PARTICIPANT_ID_JS, arg=display_name, timeout=timeout * 1000)
     return handle.json_value()

@@ -104,6 +104,13 @@ def test_every_page_loads_cleanly(people, api_user, parley, viewport):
     expect(page.get_by_role("button", name="Save meeting")).to_be_visible()
     check_page(page, me, viewport, "/schedule (weekly)", problems)
 
+    page = me.goto("/meetings")
+    settle(page, "My meetings")
+    expect(page.get_by_label("Search meetings")).to_be_visible()
+    for section in ("Upcoming", "Instant meetings", "Past"):
+        expect(page.get_by_role("region", name=re.compile(rf"^{section} \(\d+\)$"))).to_be_visible()
+    check_page(page, me, viewport, "/meetings", problems)
+
     page = me.goto("/friends")
     settle(page, "Friends")
     requests_section = page.get_by_role("region", name="Friend requests")
@@ -125,6 +132,9 @@ def test_every_page_loads_cleanly(people, api_user, parley, viewport):
     page = me.goto("/settings")
     settle(page, "Settings")
     expect(page.get_by_label("Display name")).to_have_value("Pat Pages")
+    for name in ("Current password", "New password", "Repeat new password"):
+        expect(page.get_by_label(name, exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="Change password")).to_be_visible()
     check_page(page, me, viewport, "/settings", problems)
 
     page = me.goto(f"/meetings/{meeting['id']}")

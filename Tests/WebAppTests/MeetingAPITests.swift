@@ -28,6 +28,8 @@ struct MeetingAPITests {
             let info = try await app.call(.get, "/api/v1/join/\(code)")
             #expect(info.status == .ok)
             #expect(info["title"] as? String == "Instant meeting")
+            // With the dial-in code, so the room can say how to join by phone.
+            #expect(info["dialInCode"] as? String == dialIn)
         }
     }
 

@@ -103,7 +103,7 @@ final class RecorderState {
         case .ended, .removed:
             closedByRoom()
         case .lobbyWaiting, .lobbyDenied, .lobbyUpdated, .subscribeOffer, .activeSpeaker, .chat, .roomUpdated,
-             .mutedByHost, .notice, .resumed, .mediaReset:
+             .mutedByHost, .notice, .resumed, .mediaReset, .reaction:
             break
         }
     }

@@ -23,6 +23,7 @@ struct AuthController {
         router.post("/api/v1/auth/register", use: register)
         router.post("/api/v1/auth/login", use: login)
         router.post("/api/v1/auth/logout", use: logout)
+        router.post("/api/v1/me/password", use: changePassword)
     }
 
     static func validUsername(_ raw: String) throws -> String {
@@ -109,6 +110,42 @@ struct AuthController {
         var response = Response.noContent
         response.setCookie(expired)
         return response
+    }
+
+    /// Changes the signed-in person's password after checking the current
+    /// one; their other sessions (other browsers, a lost laptop) end, this
+    /// one stays. Wrong current passwords count toward the sign-in rate limit.
+    @Sendable func changePassword(_ request: Request, context: AppRequestContext) async throws -> Response {
+        struct Input: Decodable { var currentPassword: String; var newPassword: String }
+        let user = try context.requireUser()
+        let input = try await request.decodeJSON(Input.self, context: context)
+        let address = clientAddress(request, context: context)
+        if let wait = await services.rateLimiter.retryAfter(account: user.username, address: address) {
+            var error = APIError(
+                .tooManyRequests, "rate_limited",
+                "Too many wrong passwords. Try again in \(Self.describe(seconds: wait)).")
+            error.headers[.retryAfter] = String(wait)
+            throw error
+        }
+        guard input.newPassword.count >= 8 else {
+            throw APIError.validation("newPassword", "A password needs at least 8 characters.")
+        }
+        guard input.newPassword.count <= 128 else {
+            throw APIError.validation("newPassword", "A password can be at most 128 characters.")
+        }
+        guard input.currentPassword.count <= 256,
+            try await verifyPassword(input.currentPassword, hash: user.passwordHash)
+        else {
+            await services.rateLimiter.recordFailure(account: user.username, address: address)
+            throw APIError(.forbidden, "wrong_password", "Your current password is not right. Nothing was changed.", field: "currentPassword")
+        }
+        guard input.newPassword != input.currentPassword else {
+            throw APIError.validation("newPassword", "Choose a new password that differs from the current one.")
+        }
+        let hash = try await hashPassword(input.newPassword)
+        try await services.store.setPasswordHash(userId: user.id, passwordHash: hash, keepingSession: context.sessionTokenHash)
+        await services.rateLimiter.recordSuccess(account: user.username)
+        return .noContent
     }
 
     private func startSession(for user: UserRecord, response: inout Response) async throws {

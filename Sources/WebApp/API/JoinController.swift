@@ -22,6 +22,9 @@ struct JoinController {
         var requireSignIn: Bool
         var hasPasscode: Bool
         var isLobbyEnabled: Bool
+        /// What a phone caller types to join: anyone with the link may join
+        /// by phone too (a passcode, if set, still applies).
+        var dialInCode: String
     }
 
     struct JoinInput: Decodable {
@@ -54,7 +57,7 @@ struct JoinController {
         return try .json(
             JoinInfo(
                 code: meeting.code, title: meeting.title, host: UserSummary(host), requireSignIn: meeting.requireSignIn,
-                hasPasscode: meeting.passcode != nil, isLobbyEnabled: meeting.lobbyEnabled))
+                hasPasscode: meeting.passcode != nil, isLobbyEnabled: meeting.lobbyEnabled, dialInCode: meeting.dialInCode))
     }
 
     /// Parse → `Admission.decide` → encode. The answers keep their order:

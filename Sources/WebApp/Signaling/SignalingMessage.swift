@@ -92,6 +92,9 @@ enum SignalingMessage {
         case .notice(let message):
             struct N: Encodable { var message: String }
             return text("notice", N(message: message))
+        case .reaction(let id, let emoji):
+            struct R: Encodable { var participantId: String; var emoji: String }
+            return text("reaction", R(participantId: id, emoji: emoji))
         }
     }
 }

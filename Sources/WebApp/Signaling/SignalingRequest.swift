@@ -29,4 +29,8 @@ struct SignalingRequest: Decodable {
     /// `resume`: the browser's peer connections are still up; keep the
     /// server's transports if they are too.
     var keepMedia: Bool?
+    /// `reaction.send`: one of `Room.reactionEmoji`.
+    var emoji: String?
+    /// `host.lobby`: the lobby on or off.
+    var enabled: Bool?
 }

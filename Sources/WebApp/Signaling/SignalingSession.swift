@@ -236,6 +236,12 @@ actor SignalingSession {
             try await room.admit(by: id, target: try need(r.participantId, "participantId"), admit: try need(r.admit, "admit"))
         case "host.cohost":
             try await room.setCohost(by: id, target: try need(r.participantId, "participantId"), cohost: try need(r.cohost, "cohost"))
+        case "reaction.send":
+            try await room.react(id, emoji: try need(r.emoji, "emoji"))
+        case "host.lobby":
+            try await room.setLobby(by: id, enabled: try need(r.enabled, "enabled"))
+        case "host.transfer":
+            try await room.transferHost(by: id, to: try need(r.participantId, "participantId"))
         case "host.end":
             try await room.end(by: id)
         case "recording.start":

@@ -17,6 +17,7 @@ import signupPage from './pages/signup.js';
 import homePage from './pages/home.js';
 import schedulePage from './pages/schedule.js';
 import meetingDetailsPage from './pages/meeting-details.js';
+import meetingsPage from './pages/meetings.js';
 import friendsPage from './pages/friends.js';
 import notificationsPage from './pages/notifications.js';
 import recordingsPage from './pages/recordings.js';
@@ -29,6 +30,7 @@ const ROUTES = [
   { pattern: '/signin', page: signinPage, guest: true },
   { pattern: '/signup', page: signupPage, guest: true },
   { pattern: '/schedule', page: schedulePage, auth: true },
+  { pattern: '/meetings', page: meetingsPage, auth: true },
   { pattern: '/meetings/:id', page: meetingDetailsPage, auth: true },
   { pattern: '/meetings/:id/edit', page: schedulePage, auth: true },
   { pattern: '/friends', page: friendsPage, auth: true },

@@ -1,5 +1,28 @@
-// Local camera/microphone for the pre-join screen: acquire, switch devices,
-// toggle, and a microphone level meter.
+// Local camera/microphone for the pre-join screen and the room: acquire
+// (the default devices chosen in Settings first), switch devices, toggle,
+// noise suppression, and a microphone level meter.
+
+const PREFS_KEY = 'parley.devices';
+
+/** The default devices chosen in Settings: {camera, microphone, speaker, noiseSuppression}. */
+export function devicePrefs() {
+  try {
+    const p = JSON.parse(localStorage.getItem(PREFS_KEY) || '{}');
+    return p && typeof p === 'object' ? p : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Remember default devices (merged into what is stored). */
+export function saveDevicePrefs(changes) {
+  const next = { ...devicePrefs(), ...changes };
+  try { localStorage.setItem(PREFS_KEY, JSON.stringify(next)); } catch { /* private mode */ }
+  return next;
+}
+
+/** Whether this browser can choose where sound plays (HTMLMediaElement.setSinkId). */
+export const canChooseSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
 export class LocalMedia extends EventTarget {
   constructor() {
@@ -7,6 +30,11 @@ export class LocalMedia extends EventTarget {
     this.stream = new MediaStream();
     this.cameraOn = true;
     this.micMuted = false;
+    const prefs = devicePrefs();
+    // Asked for first; a default device that is gone falls back to another (start()).
+    this.preferredVideo = prefs.camera || null;
+    this.preferredAudio = prefs.microphone || null;
+    this.noiseSuppression = prefs.noiseSuppression !== false;
     this.videoDeviceId = null;
     this.audioDeviceId = null;
     this.videoError = null;
@@ -36,12 +64,18 @@ export class LocalMedia extends EventTarget {
       return;
     }
     try {
-      const s = await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(null), video: videoConstraints(null) });
+      const s = await navigator.mediaDevices.getUserMedia({
+        audio: audioConstraints(this.preferredAudio, this.noiseSuppression),
+        video: videoConstraints(this.preferredVideo),
+      });
       if (this.stopped) { stopAll(s); return; }
       for (const t of s.getTracks()) this.stream.addTrack(t);
     } catch {
-      await this.acquireAudio(null);
-      await this.acquireVideo(null);
+      // One at a time; a default device that is gone gives way to any other.
+      await this.acquireAudio(this.preferredAudio);
+      if (!this.audioTrack && this.preferredAudio) await this.acquireAudio(null);
+      await this.acquireVideo(this.preferredVideo);
+      if (!this.videoTrack && this.preferredVideo) await this.acquireVideo(null);
     }
     this.remember();
     this.setupMeter();
@@ -55,9 +89,9 @@ export class LocalMedia extends EventTarget {
     if (a) this.audioDeviceId = a.getSettings().deviceId || this.audioDeviceId;
   }
 
-  async acquireVideo(deviceId) {
+  async acquireVideo(deviceId, exact = true) {
     try {
-      const s = await navigator.mediaDevices.getUserMedia({ video: videoConstraints(deviceId) });
+      const s = await navigator.mediaDevices.getUserMedia({ video: videoConstraints(deviceId, exact) });
       if (this.stopped) { stopAll(s); return; }
       for (const t of this.stream.getVideoTracks()) { t.stop(); this.stream.removeTrack(t); }
       const t = s.getVideoTracks()[0];
@@ -68,9 +102,13 @@ export class LocalMedia extends EventTarget {
     }
   }
 
-  async acquireAudio(deviceId) {
+  async acquireAudio(deviceId, exact = true, { fresh = false } = {}) {
+    // fresh: close the open microphone first. Chromium shares one capture
+    // source per device, with the audio processing it was opened with, so a
+    // new track with other processing settings needs the old one gone.
+    if (fresh) for (const t of this.stream.getAudioTracks()) { t.stop(); this.stream.removeTrack(t); }
     try {
-      const s = await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(deviceId) });
+      const s = await navigator.mediaDevices.getUserMedia({ audio: audioConstraints(deviceId, this.noiseSuppression, exact) });
       if (this.stopped) { stopAll(s); return; }
       for (const t of this.stream.getAudioTracks()) { t.stop(); this.stream.removeTrack(t); }
       const t = s.getAudioTracks()[0];
@@ -112,6 +150,32 @@ export class LocalMedia extends EventTarget {
     this.changed();
   }
 
+  /**
+   * Noise suppression on the microphone: applied to the live track
+   * (applyConstraints), or by opening the microphone again where the
+   * browser cannot change it in place. Resolves to the setting in effect.
+   */
+  async setNoiseSuppression(on) {
+    this.noiseSuppression = !!on;
+    const track = this.audioTrack;
+    if (!track) { this.changed(); return this.noiseSuppression; }
+    let applied = false;
+    try {
+      await track.applyConstraints({ ...track.getConstraints(), noiseSuppression: this.noiseSuppression });
+      const now = track.getSettings ? track.getSettings().noiseSuppression : undefined;
+      applied = now === undefined || now === this.noiseSuppression;
+    } catch { /* re-acquire below */ }
+    if (!applied) {
+      // Chromium cannot change audio processing on a live track: open the
+      // microphone again with the new setting (the room swaps it in).
+      await this.acquireAudio(this.audioDeviceId, true, { fresh: true });
+      this.remember();
+      this.setupMeter();
+    }
+    this.changed();
+    return this.noiseSuppression;
+  }
+
   setMicMuted(muted) {
     this.micMuted = muted;
     for (const t of this.stream.getAudioTracks()) t.enabled = !muted;
@@ -119,16 +183,7 @@ export class LocalMedia extends EventTarget {
   }
 
   async devices() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return { cameras: [], microphones: [] };
-    try {
-      const list = await navigator.mediaDevices.enumerateDevices();
-      const label = (d, i, kind) => d.label || `${kind} ${i + 1}`;
-      const cameras = list.filter((d) => d.kind === 'videoinput' && d.deviceId).map((d, i) => ({ id: d.deviceId, label: label(d, i, 'Camera') }));
-      const microphones = list.filter((d) => d.kind === 'audioinput' && d.deviceId).map((d, i) => ({ id: d.deviceId, label: label(d, i, 'Microphone') }));
-      return { cameras, microphones };
-    } catch {
-      return { cameras: [], microphones: [] };
-    }
+    return listDevices();
   }
 
   setupMeter() {
@@ -184,15 +239,29 @@ function stopAll(stream) {
   for (const t of stream.getTracks()) t.stop();
 }
 
-function videoConstraints(deviceId) {
+/** {cameras, microphones, speakers}: [{id, label}] each (labels need camera/microphone permission). */
+export async function listDevices() {
+  const none = { cameras: [], microphones: [], speakers: [] };
+  if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return none;
+  try {
+    const list = await navigator.mediaDevices.enumerateDevices();
+    const label = (d, i, kind) => d.label || `${kind} ${i + 1}`;
+    const of = (kind, name) => list.filter((d) => d.kind === kind && d.deviceId).map((d, i) => ({ id: d.deviceId, label: label(d, i, name) }));
+    return { cameras: of('videoinput', 'Camera'), microphones: of('audioinput', 'Microphone'), speakers: of('audiooutput', 'Speaker') };
+  } catch {
+    return none;
+  }
+}
+
+function videoConstraints(deviceId, exact = true) {
   const c = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
-  if (deviceId) c.deviceId = { exact: deviceId };
+  if (deviceId) c.deviceId = exact ? { exact: deviceId } : { ideal: deviceId };
   return c;
 }
 
-function audioConstraints(deviceId) {
-  const c = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
-  if (deviceId) c.deviceId = { exact: deviceId };
+function audioConstraints(deviceId, noiseSuppression = true, exact = true) {
+  const c = { echoCancellation: true, noiseSuppression, autoGainControl: true };
+  if (deviceId) c.deviceId = exact ? { exact: deviceId } : { ideal: deviceId };
   return c;
 }
 

@@ -4,7 +4,8 @@ import { h, icon, logoMark, avatar } from '../dom.js';
 import { store, getUnread, session } from '../state.js';
 
 const NAV = [
-  { href: '/', label: 'Home', iconName: 'home', match: (p) => p === '/' || p.startsWith('/meetings') || p === '/schedule' },
+  { href: '/', label: 'Home', iconName: 'home', match: (p) => p === '/' || p === '/schedule' },
+  { href: '/meetings', label: 'Meetings', iconName: 'calendar', match: (p) => p === '/meetings' || p.startsWith('/meetings/') },
   { href: '/friends', label: 'Friends', iconName: 'users', match: (p) => p.startsWith('/friends') },
   { href: '/recordings', label: 'Recordings', iconName: 'film', match: (p) => p.startsWith('/recordings') },
   { href: '/notifications', label: 'Notifications', iconName: 'bell', match: (p) => p.startsWith('/notifications') },
@@ -35,7 +36,7 @@ export function mountTopbar(header, { onSignOut }) {
     badgeDesc = h('span', { class: 'sr-only', id: 'unread-desc' });
     const nav = h('nav', { class: 'mainnav', 'aria-label': 'Main' },
       NAV.map((item) => {
-        const a = h('a', { href: item.href, class: 'navlink' }, icon(item.iconName, 18), h('span', { class: 'navlink-label' }, item.label));
+        const a = h('a', { href: item.href, class: 'navlink', title: item.label }, icon(item.iconName, 18), h('span', { class: 'navlink-label' }, item.label));
         if (item.href === '/notifications') {
           a.append(badge);
           a.setAttribute('aria-describedby', 'unread-desc');

@@ -7,6 +7,7 @@ import { navigate, appPath } from '../router.js';
 import { toast, toastOk, toastError } from '../components/toast.js';
 import { formatWhen, viewerZone, zoneName, toDate, minutesPhrase, durationLabel } from '../components/time.js';
 import { describeRecurrence } from '../components/recurrence.js';
+import { renameControl } from '../components/rename.js';
 import { live } from '../live.js';
 
 const OCCURRENCE_LIMIT = 8;
@@ -44,6 +45,8 @@ async function renderMeeting(root, ctx, meeting) {
   const actions = h('div', { class: 'detail-actions' },
     h('a', { class: 'btn btn-primary', href: appPath(meeting.joinUrl) }, icon('video'), 'Join'));
   const invitePanel = h('div', { class: 'invite-panel', hidden: true });
+  let renameForm = null;
+  const titleEl = h('h1', { class: 'page-title' }, meeting.title || 'Untitled meeting');
   if (isHost) {
     const inviteBtn = h('button', { type: 'button', class: 'btn', 'aria-expanded': 'false' }, icon('userPlus'), 'Invite');
     inviteBtn.addEventListener('click', () => toggleInvite(inviteBtn));
@@ -59,21 +62,32 @@ async function renderMeeting(root, ctx, meeting) {
         } catch (err) { toastError(err); }
       });
     });
-    actions.append(
-      h('a', { class: 'btn', href: `${mPath}/edit` }, icon('edit'), 'Edit'),
-      inviteBtn,
-      cancelBtn);
+    if (meeting.kind === 'instant') {
+      // An instant meeting has no schedule to edit: its title is renamed in place.
+      const rename = renameControl({
+        meeting,
+        onRenamed: (updated) => { titleEl.textContent = updated.title; ctx.setTitle(updated.title); },
+      });
+      renameForm = rename.form;
+      actions.append(rename.button, inviteBtn, cancelBtn);
+    } else {
+      actions.append(
+        h('a', { class: 'btn', href: `${mPath}/edit` }, icon('edit'), 'Edit'),
+        inviteBtn,
+        cancelBtn);
+    }
   }
 
   const head = h('header', { class: 'detail-head' },
     h('div', { class: 'detail-title-row' },
       h('div', { class: 'detail-icon' }, icon(meeting.kind === 'instant' ? 'video' : 'calendar', 22)),
       h('div', null,
-        h('h1', { class: 'page-title' }, meeting.title || 'Untitled meeting'),
+        titleEl,
         h('p', { class: 'muted' },
           isHost ? 'You are the host' : `Hosted by ${meeting.host ? meeting.host.displayName : 'someone'}`,
           meeting.kind === 'instant' ? ' · Instant meeting' : ''))),
     actions,
+    renameForm,
     invitePanel);
 
   // The facts

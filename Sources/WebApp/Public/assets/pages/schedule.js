@@ -5,7 +5,7 @@ import { h, icon, spinner, setAlert, withBusy, nextId, avatar, emptyState } from
 import { field, check, select, markInvalid, clearInvalid } from '../components/forms.js';
 import { navigate } from '../router.js';
 import { toastOk } from '../components/toast.js';
-import { allTimeZones, viewerZone, zoneOffset, defaultStart, weekdayOf, durationLabel } from '../components/time.js';
+import { allTimeZones, viewerZone, zoneOffset, defaultStart, weekdayOf, durationLabel, localDateTime } from '../components/time.js';
 import { WEEKDAY_CODES, CODE_BY_JS_DAY, SHORT_LABEL, weekdayName, nthWeekdayPhrase, describeRecurrence } from '../components/recurrence.js';
 
 const DURATIONS = [15, 30, 45, 60, 90, 120, 180, 240, 480];
@@ -163,6 +163,11 @@ export default async function schedulePage(root, ctx) {
     control: { name: 'passcode', inputmode: 'numeric', autocomplete: 'off', maxlength: '10', value: (meeting && meeting.passcode) || '', class: 'input-narrow-lg' },
   });
   const requireSignIn = check({ label: 'Require sign-in', name: 'requireSignIn', checked: !!(meeting && meeting.requireSignIn), extra: h('p', { class: 'hint' }, 'Only people with a Parley account can join. Phone callers, who cannot sign in, must type the passcode; without a passcode they cannot join.') });
+  // The lobby: people wait until a host lets them in (hosts may switch it in the meeting too).
+  const lobbyEnabled = check({ label: 'Lobby', name: 'lobbyEnabled', checked: !!(meeting && meeting.lobbyEnabled), extra: h('p', { class: 'hint' }, 'People wait in a lobby until you or a co-host let them in.') });
+  lobbyEnabled.input.setAttribute('role', 'switch');
+  lobbyEnabled.input.classList.add('switch');
+  lobbyEnabled.wrap.classList.add('switch-check');
   const recordAutomatically = check({ label: 'Record automatically', name: 'recordAutomatically', checked: !!(meeting && meeting.recordAutomatically), extra: h('p', { class: 'hint' }, 'Recording starts when the first person joins. Everyone sees that the meeting is recorded, and phone callers hear it.') });
   const recordingsVisible = check({ label: 'Participants may watch recordings', name: 'recordingsVisible', checked: !!(meeting && meeting.recordingsVisible), extra: h('p', { class: 'hint' }, 'Otherwise only you and your co-hosts can see recordings of this meeting.') });
   const reminderValue = meeting ? meeting.reminderMinutes : 10;
@@ -172,6 +177,8 @@ export default async function schedulePage(root, ctx) {
   const reminder = field({ label: 'Reminder', control: select(reminderOptions, { name: 'reminder', value: reminderValue }) });
 
   const errorBox = h('div', { class: 'alert alert-error', role: 'alert', id: nextId('form-error'), hidden: true });
+  // A start in the past is allowed (it may be on purpose) but said at once, before saving.
+  const pastWarning = h('p', { class: 'alert alert-warning', role: 'status', id: nextId('past-warning'), hidden: true });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary btn-lg' }, icon('check'), 'Save meeting');
   const cancelLink = h('a', { class: 'btn btn-ghost btn-lg', href: meeting ? `/meetings/${encodeURIComponent(meeting.id)}` : '/' }, 'Discard');
 
@@ -182,6 +189,7 @@ export default async function schedulePage(root, ctx) {
     h('section', { class: 'card form-section' },
       h('h2', null, 'When'),
       h('div', { class: 'grid-2' }, date.wrap, time.wrap),
+      pastWarning,
       h('div', { class: 'grid-2' }, duration.wrap, tz.wrap),
       repeat.wrap,
       recurrenceBox),
@@ -191,7 +199,8 @@ export default async function schedulePage(root, ctx) {
     h('section', { class: 'card form-section' },
       h('h2', null, 'Access and reminders'),
       h('div', { class: 'grid-2' }, passcode.wrap, reminder.wrap),
-      requireSignIn.wrap),
+      requireSignIn.wrap,
+      lobbyEnabled.wrap),
     h('section', { class: 'card form-section' },
       h('h2', null, 'Recording'),
       recordAutomatically.wrap, recordingsVisible.wrap),
@@ -221,6 +230,26 @@ export default async function schedulePage(root, ctx) {
     }
     updateSummary();
   }
+  function updatePastWarning() {
+    const d = date.input.value;
+    const t = time.input.value.slice(0, 5);
+    const zoneNow = localDateTime(new Date(), tz.input.value);
+    // Editing a series that began long ago is normal: warn for one-off meetings only.
+    const past = !!d && !!t && currentFrequency() === 'none' && `${d}T${t}` < zoneNow;
+    pastWarning.textContent = past
+      ? `This start is in the past (it is now ${zoneNow.slice(11)} on ${zoneNow.slice(0, 10)} in ${tz.input.value.replace(/_/g, ' ')}). Pick a later time, or save anyway.`
+      : '';
+    pastWarning.hidden = !past;
+    for (const input of [date.input, time.input]) {
+      if (past) input.setAttribute('aria-describedby', pastWarning.id);
+      else if (input.getAttribute('aria-describedby') === pastWarning.id) input.removeAttribute('aria-describedby');
+    }
+  }
+  for (const el of [date.input, time.input, tz.input, repeat.input]) {
+    el.addEventListener('input', updatePastWarning);
+    el.addEventListener('change', updatePastWarning);
+  }
+
   function updateSummary() {
     const r = buildRecurrence();
     summary.textContent = r ? describeRecurrence(r, `${date.input.value}T${time.input.value}`) : '';
@@ -234,6 +263,7 @@ export default async function schedulePage(root, ctx) {
     el.addEventListener('input', updateSummary);
   }
   updateRecurrenceUI();
+  updatePastWarning();
 
   function buildRecurrence() {
     const f = currentFrequency();
@@ -298,6 +328,7 @@ export default async function schedulePage(root, ctx) {
       timeZone: tz.input.value,
       durationMinutes: Number(duration.input.value),
       requireSignIn: requireSignIn.input.checked,
+      lobbyEnabled: lobbyEnabled.input.checked,
       recordAutomatically: recordAutomatically.input.checked,
       recordingsVisible: recordingsVisible.input.checked,
       reminderMinutes: Number(reminder.input.value),

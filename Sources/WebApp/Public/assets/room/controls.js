@@ -3,6 +3,8 @@
 // aria-pressed; the panel buttons use aria-expanded.
 
 import { h, icon, nextId } from '../dom.js';
+import { attachMenu } from '../components/menu.js';
+import { REACTIONS } from './reactions.js';
 
 function ctlButton({ iconName, label, className = '' }) {
   const iconSlot = h('span', { class: 'ctl-icon' }, icon(iconName, 20));
@@ -34,14 +36,27 @@ function counter(btn, desc, describe, className = 'ctl-badge') {
 }
 
 /**
- * createControls({onMic, onVideo, onShare, onHand, onRecord, onPanel(name), onLeave})
+ * createControls({onMic, onVideo, onShare, onHand, onReact(emoji), onRecord,
+ *                 moreItems() → menu items (components/menu.js), onPanel(name), onLeave})
  * → {el, setMic, setVideo, setShare, setHand, setRecording, setPanel, setUnread, setCount, buttons}
+ * "React" and "More options" are menu buttons (aria-haspopup, aria-expanded).
  */
-export function createControls({ onMic, onVideo, onShare, onHand, onRecord, onPanel, onLeave }) {
+export function createControls({ onMic, onVideo, onShare, onHand, onReact = () => {}, onRecord, moreItems = () => [], onPanel, onLeave }) {
   const mic = ctlButton({ iconName: 'mic', label: 'Mute' });
   const cam = ctlButton({ iconName: 'video', label: 'Stop video' });
   const share = ctlButton({ iconName: 'monitor', label: 'Share screen' });
   const hand = ctlButton({ iconName: 'hand', label: 'Raise hand' });
+  const react = ctlButton({ iconName: 'smile', label: 'React' });
+  attachMenu(react.btn, {
+    label: 'Reactions',
+    className: 'menu-reactions',
+    items: () => REACTIONS.map((r) => ({
+      label: r.name, icon: h('span', { class: 'menu-emoji', 'aria-hidden': 'true' }, r.emoji), onSelect: () => onReact(r.emoji),
+    })),
+  });
+  const more = ctlButton({ iconName: 'more', label: 'More' });
+  more.btn.setAttribute('aria-label', 'More options');
+  attachMenu(more.btn, { label: 'More options', items: moreItems });
   // Hosts and co-hosts only: shown once the room says who we are.
   const record = ctlButton({ iconName: 'record', label: 'Start recording', className: 'ctl-record' });
   record.btn.hidden = true;
@@ -72,8 +87,8 @@ export function createControls({ onMic, onVideo, onShare, onHand, onRecord, onPa
   const setCount = counter(people.btn, countDesc, (n) => (n === 1 ? '1 person in the meeting' : `${n} people in the meeting`), 'ctl-badge ctl-count');
 
   const el = h('div', { class: 'room-controls', role: 'toolbar', 'aria-label': 'Meeting controls' },
-    h('div', { class: 'ctl-group' }, mic.btn, cam.btn, share.btn, hand.btn, record.btn),
-    h('div', { class: 'ctl-group' }, chat.btn, people.btn, stats.btn),
+    h('div', { class: 'ctl-group' }, mic.btn, cam.btn, share.btn, hand.btn, react.btn, record.btn),
+    h('div', { class: 'ctl-group' }, chat.btn, people.btn, stats.btn, more.btn),
     h('div', { class: 'ctl-group' }, leave.btn),
     unreadDesc, countDesc);
 
@@ -94,7 +109,7 @@ export function createControls({ onMic, onVideo, onShare, onHand, onRecord, onPa
 
   return {
     el,
-    buttons: { mic: mic.btn, camera: cam.btn, share: share.btn, hand: hand.btn, record: record.btn, chat: chat.btn, participants: people.btn, stats: stats.btn, leave: leave.btn },
+    buttons: { mic: mic.btn, camera: cam.btn, share: share.btn, hand: hand.btn, react: react.btn, record: record.btn, chat: chat.btn, participants: people.btn, stats: stats.btn, more: more.btn, leave: leave.btn },
     setMic({ muted, available }) {
       mic.set(muted ? 'micOff' : 'mic', muted ? 'Unmute' : 'Mute');
       mic.btn.classList.toggle('is-off', muted);

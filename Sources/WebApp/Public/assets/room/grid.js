@@ -1,8 +1,12 @@
 // The meeting room's video grid: one tile per participant (camera), one per
 // shared screen. Gallery layout sized to fit the stage; while someone shares a
 // screen it fills the stage and camera tiles move to a strip beside it (below
-// it on narrow screens). Audio plays through <audio> elements kept out of the
-// layout. Reports each remote video tile's rendered size (layers.prefer).
+// it on narrow screens). A pinned tile (each tile has a "Pin" button), or in
+// speaker view the active speaker, takes the stage the same way. Your own
+// tile can be hidden (self view). Reactions float over the sender's tile.
+// Audio plays through <audio> elements kept out of the layout, on the chosen
+// speaker (setSinkId) where the browser can. Reports each remote video
+// tile's rendered size (layers.prefer).
 
 import { h, icon, avatar } from '../dom.js';
 
@@ -23,6 +27,15 @@ export class Grid {
     this.audios = new Map(); // `${pid}:${source}` → <audio>
     this.selfId = null;
     this.activeSpeaker = null;
+    /** The last remote active speaker (speaker view keeps showing them through silences). */
+    this.lastSpeaker = null;
+    /** 'grid' | 'speaker' */
+    this.view = 'grid';
+    /** The key (`${pid}:${source}`) of the pinned tile, or null. */
+    this.pinned = null;
+    this.hideSelf = false;
+    /** The audio output device id ('' = the system default). */
+    this.sinkId = '';
 
     this.main = h('div', { class: 'stage-main' });
     this.strip = h('div', { class: 'stage-strip', hidden: true });
@@ -69,16 +82,18 @@ export class Grid {
     const reconnecting = h('span', { class: 'tile-reconnecting', role: 'status', hidden: true }, 'Reconnecting…');
     const net = h('span', { class: 'tile-net', role: 'img', hidden: true },
       h('span', { class: 'net-bar' }), h('span', { class: 'net-bar' }), h('span', { class: 'net-bar' }));
+    const pin = h('button', { type: 'button', class: 'tile-pin', 'aria-pressed': 'false' }, icon('pin', 16));
+    pin.addEventListener('click', () => this.pin(this.pinned === key ? null : key));
     const el = h('section', {
       class: `tile tile-${source}`,
       dataset: { participantId: pid, source, video: 'off' },
     },
     video,
     avatarBox,
-    h('div', { class: 'tile-top' }, hand, reconnecting, net),
+    h('div', { class: 'tile-top' }, hand, reconnecting, net, pin),
     h('div', { class: 'tile-label' }, source === 'camera' ? mic : icon('monitor', 14), phone, nameEl));
     tile = {
-      key, pid, source, el, video, avatarBox, nameEl, mic, hand, net, phone, reconnecting,
+      key, pid, source, el, video, avatarBox, nameEl, mic, hand, net, phone, reconnecting, pin,
       participant: null, self: false, track: null, producerId: null,
       visible: true, sent: null, timer: null, avatarName: null,
     };
@@ -123,6 +138,7 @@ export class Grid {
   }
 
   removeParticipant(pid) {
+    if (this.lastSpeaker === pid) this.lastSpeaker = null;
     for (const source of ['camera', 'screen']) this.removeTile(this.tileFor(pid, source, false));
     for (const source of ['microphone', 'screenAudio']) this.setAudio(pid, source, null);
   }
@@ -181,6 +197,11 @@ export class Grid {
     const name = p ? (p.displayName || 'Someone') : '';
     const label = tile.source === 'screen' ? `${name} (screen)` : name;
     tile.el.setAttribute('aria-label', label || (tile.source === 'screen' ? 'Shared screen' : 'Participant'));
+    const pinned = this.pinned === tile.key;
+    const who = tile.source === 'screen' ? `${tile.self ? 'your' : `${name}'s`} screen` : (tile.self ? 'yourself' : name);
+    tile.pin.setAttribute('aria-label', pinned ? `Unpin ${who}` : `Pin ${who}`);
+    tile.pin.title = pinned ? 'Unpin' : 'Pin to the stage';
+    tile.pin.setAttribute('aria-pressed', pinned ? 'true' : 'false');
     tile.nameEl.textContent = tile.source === 'screen'
       ? (tile.self ? 'You are sharing your screen' : `${name} is sharing`)
       : (tile.self ? `${name} (You)` : name);
@@ -224,6 +245,7 @@ export class Grid {
       el = h('audio', { autoplay: true, dataset: { participantId: pid, source } });
       this.audios.set(key, el);
       this.audioBox.append(el);
+      if (this.sinkId && el.setSinkId) el.setSinkId(this.sinkId).catch(() => {});
     }
     const current = el.srcObject ? el.srcObject.getAudioTracks()[0] : null;
     if (current !== track) {
@@ -240,6 +262,59 @@ export class Grid {
   setActiveSpeaker(pid) {
     this.activeSpeaker = pid || null;
     for (const tile of this.tiles.values()) if (tile.source === 'camera') this.renderTile(tile);
+    if (pid && pid !== this.selfId && pid !== this.lastSpeaker) {
+      this.lastSpeaker = pid;
+      if (this.view === 'speaker' && !this.pinned) this.layout();
+    }
+  }
+
+  // --- Pin, speaker view, self view, speaker, reactions ---------------
+
+  /** Pin a tile to the stage by its key (`${pid}:${source}`), or unpin (null). */
+  pin(key) {
+    this.pinned = key && this.tiles.has(key) ? key : null;
+    for (const tile of this.tiles.values()) this.renderTile(tile);
+    this.layout();
+  }
+
+  /** 'grid' (everyone alike) or 'speaker' (the active speaker on the stage, the rest beside). */
+  setView(view) {
+    this.view = view === 'speaker' ? 'speaker' : 'grid';
+    this.layout();
+  }
+
+  /** Hide or show your own camera tile (others still see you). */
+  setHideSelf(hide) {
+    this.hideSelf = !!hide;
+    this.layout();
+  }
+
+  /** Play every remote sound on this output device ('' = default). Resolves false where unsupported. */
+  async setSpeaker(deviceId) {
+    const probe = document.createElement('audio');
+    if (!probe.setSinkId) return false;
+    this.sinkId = deviceId || '';
+    const results = await Promise.allSettled([...this.audios.values()].map((el) => el.setSinkId(this.sinkId)));
+    return results.every((r) => r.status === 'fulfilled');
+  }
+
+  /** An emoji floats up over the participant's camera tile for a few seconds. */
+  showReaction(pid, emoji, label = '') {
+    const tile = this.tileFor(pid, 'camera', false);
+    if (!tile) return;
+    const left = 15 + Math.floor(Math.random() * 55);
+    const el = h('span', { class: 'reaction-float', 'aria-hidden': 'true', style: { left: `${left}%` }, dataset: { emoji } }, emoji);
+    if (label) el.title = label;
+    tile.el.append(el);
+    const done = () => el.remove();
+    el.addEventListener('animationend', done);
+    setTimeout(done, 4000);
+  }
+
+  /** The tile speaker view puts on the stage: the latest remote speaker, else the first other person. */
+  speakerTile() {
+    const cams = [...this.tiles.values()].filter((t) => t.source === 'camera' && !t.self);
+    return cams.find((t) => t.pid === this.lastSpeaker) || cams[0] || null;
   }
 
   /** level: 'good' | 'fair' | 'poor' | null (unknown). */
@@ -266,18 +341,31 @@ export class Grid {
   // --- Layout ---------------------------------------------------------
 
   layout() {
-    const sharing = [...this.tiles.values()].some((t) => t.source === 'screen');
-    this.el.classList.toggle('has-screen', sharing);
-    this.strip.hidden = !sharing;
-    // Re-home tiles (screens on the main stage while sharing), keeping
+    const tiles = [...this.tiles.values()];
+    const sharing = tiles.some((t) => t.source === 'screen');
+    if (this.pinned && !this.tiles.has(this.pinned)) this.pinned = null;
+    // The featured tile has the stage to itself: the pinned one, else (in
+    // speaker view, nobody sharing) the speaker.
+    let featured = this.pinned ? this.tiles.get(this.pinned) : null;
+    if (!featured && !sharing && this.view === 'speaker') featured = this.speakerTile();
+    const focus = sharing || !!featured;
+    this.el.classList.toggle('has-screen', focus);
+    this.el.classList.toggle('has-featured', !!featured);
+    // Re-home tiles (screens or the featured tile on the main stage), keeping
     // insertion order with your own tiles first. Moved videos are resumed.
-    for (const tile of this.tiles.values()) {
-      const target = !sharing || tile.source === 'screen' ? this.main : this.strip;
+    for (const tile of tiles) {
+      const inMain = featured ? tile === featured : (!sharing || tile.source === 'screen');
+      const target = inMain ? this.main : this.strip;
       if (tile.el.parentNode !== target) {
         target.append(tile.el);
         if (tile.video.srcObject) tile.video.play().catch(() => {});
       }
+      // Self view off hides your camera tile, unless it is all there is or you pinned it.
+      tile.el.hidden = this.hideSelf && tile.self && tile.source === 'camera' && tiles.length > 1 && tile !== featured;
+      if (tile === featured) tile.el.dataset.featured = 'true';
+      else delete tile.el.dataset.featured;
     }
+    this.strip.hidden = !focus || ![...this.strip.children].some((c) => !c.hidden);
     for (const tile of this.tiles.values()) {
       const parent = tile.el.parentNode;
       if (tile.self && parent && parent.firstChild !== tile.el) {
@@ -290,7 +378,7 @@ export class Grid {
 
   /** Size gallery tiles so that all of them fit the stage at 16:9. */
   fit() {
-    const n = this.main.children.length;
+    const n = [...this.main.children].filter((c) => !c.hidden).length;
     const W = this.main.clientWidth;
     const H = this.main.clientHeight;
     if (!n || !W || !H) return;

@@ -1,9 +1,12 @@
 // The meeting room's participants panel: everyone with their role, microphone
-// and hand; for hosts and co-hosts per-person "Mute <name>", "Remove <name>",
-// "Make co-host" (host only), the lobby ("Admit <name>" / "Deny <name>") and
-// the room-level "Lock meeting" / "Unlock meeting" and "End meeting for all".
+// and hand; for hosts and co-hosts one menu per person ("More actions for
+// <name>": Mute, Make co-host / Remove co-host and Make host (host only),
+// Remove from meeting), so twenty people fit; the lobby ("Admit <name>" /
+// "Deny <name>"), and the room-level lobby switch, "Lock meeting" /
+// "Unlock meeting" and "End meeting for all".
 
 import { h, icon, avatar, nextId } from '../dom.js';
+import { attachMenu } from '../components/menu.js';
 
 export const ROLE_LABELS = { host: 'Host', cohost: 'Co-host', participant: 'Participant', guest: 'Guest', phone: 'Phone' };
 
@@ -11,11 +14,13 @@ export const isModerator = (role) => role === 'host' || role === 'cohost';
 
 export class ParticipantsPanel {
   /**
-   * actions: {mute(id), remove(id, name), cohost(id, on), admit(id, admit),
-   *           lock(locked), end(), callPhone(target)}
+   * actions: {mute(id), remove(id, name), cohost(id, on), transfer(id, name),
+   *           admit(id, admit), lock(locked), lobby(enabled), end(), callPhone(target)}
    */
   constructor({ actions, onClose }) {
     this.actions = actions;
+    /** participantId → {button, person}: one menu button per person, kept across renders. */
+    this.menus = new Map();
     const headingId = nextId('people-title');
     this.heading = h('h2', { id: headingId, tabindex: '-1' }, 'Participants');
     const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close participants' }, icon('x', 18));
@@ -50,8 +55,8 @@ export class ParticipantsPanel {
     this.heading.focus();
   }
 
-  /** view: {participants: Map, selfId, role, locked, lobby: [{participantId, displayName}]} */
-  render({ participants, selfId, role, locked, lobby }) {
+  /** view: {participants: Map, selfId, role, locked, lobbyEnabled, lobby: [{participantId, displayName}]} */
+  render({ participants, selfId, role, locked, lobbyEnabled = false, lobby }) {
     // Re-rendering replaces the buttons: put focus back on the same action.
     const active = document.activeElement;
     const focusKey = active && this.el.contains(active) ? active.dataset.focusKey : null;
@@ -83,6 +88,7 @@ export class ParticipantsPanel {
     const rank = (p) => (p.id === selfId ? 0 : p.role === 'host' ? 1 : p.role === 'cohost' ? 2 : 3);
     people.sort((a, b) => rank(a) - rank(b));
     this.list.replaceChildren(...people.map((p) => this.row(p, { selfId, role, mod })));
+    for (const id of [...this.menus.keys()]) if (!participants.has(id)) this.menus.delete(id);
 
     // Room-level host controls
     this.dialForm.hidden = !mod;
@@ -92,9 +98,15 @@ export class ParticipantsPanel {
       lock.addEventListener('click', () => this.actions.lock(!locked));
       const end = h('button', { type: 'button', class: 'btn btn-sm btn-danger', dataset: { focusKey: 'end' } }, 'End meeting for all');
       end.addEventListener('click', () => this.actions.end());
+      // The lobby switch: a checkbox styled as a switch (role="switch").
+      const lobbyId = nextId('lobby-switch');
+      const lobbySwitch = h('input', { type: 'checkbox', role: 'switch', id: lobbyId, class: 'switch', checked: !!lobbyEnabled, dataset: { focusKey: 'lobby' } });
+      lobbySwitch.addEventListener('change', () => this.actions.lobby(lobbySwitch.checked));
       this.hostBox.append(
         h('h3', { class: 'subhead' }, 'Meeting'),
-        h('p', { class: 'muted small' }, locked ? 'The meeting is locked: nobody new can join.' : 'Anyone with the link can join.'),
+        h('p', { class: 'muted small' }, locked ? 'The meeting is locked: nobody new can join.'
+          : lobbyEnabled ? 'Newcomers wait in the lobby until a host lets them in.' : 'Anyone with the link can join.'),
+        h('div', { class: 'switch-row' }, lobbySwitch, h('label', { for: lobbyId }, 'Lobby: let people in one by one')),
         h('div', { class: 'row' }, lock, end));
     }
 
@@ -119,25 +131,40 @@ export class ParticipantsPanel {
         : h('span', { class: 'status-icon', role: 'img', 'aria-label': 'Camera on', title: 'Camera on' }, icon('video', 16)));
 
     const actions = [];
-    if (mod && !self && p.role !== 'host') {
-      const nameId = nextId('person-name');
-      if (!p.audioMuted) {
-        const mute = h('button', { type: 'button', class: 'btn btn-sm', dataset: { focusKey: `mute:${p.id}` } }, icon('micOff', 14), `Mute ${name}`);
-        mute.addEventListener('click', () => this.actions.mute(p.id));
-        actions.push(mute);
-      }
-      if (role === 'host' && p.role !== 'phone') {
-        const on = p.role !== 'cohost';
-        const co = h('button', { type: 'button', class: 'btn btn-sm', 'aria-describedby': nameId, dataset: { focusKey: `cohost:${p.id}` } }, on ? 'Make co-host' : 'Remove co-host');
-        co.addEventListener('click', () => this.actions.cohost(p.id, on));
-        actions.push(co);
-      }
-      const remove = h('button', { type: 'button', class: 'btn btn-sm btn-danger-ghost', dataset: { focusKey: `remove:${p.id}` } }, `Remove ${name}`);
-      remove.addEventListener('click', () => this.actions.remove(p.id, name));
-      actions.push(remove);
-      return this.li(p, name, self, roleLabel, status, actions, nameId);
-    }
+    if (mod && !self && p.role !== 'host') actions.push(this.menuButton(p, name, role));
     return this.li(p, name, self, roleLabel, status, actions, null);
+  }
+
+  /** The person's "More actions for <name>" menu button (the same node across renders). */
+  menuButton(p, name, role) {
+    let entry = this.menus.get(p.id);
+    if (!entry) {
+      const button = h('button', { type: 'button', class: 'icon-btn person-menu', dataset: { focusKey: `menu:${p.id}` } }, icon('more', 18));
+      entry = { button, person: p, name, role };
+      attachMenu(button, {
+        label: `Actions for ${name}`,
+        items: () => this.menuItems(entry),
+      });
+      this.menus.set(p.id, entry);
+    }
+    Object.assign(entry, { person: p, name, role });
+    entry.button.setAttribute('aria-label', `More actions for ${name}`);
+    entry.button.title = `More actions for ${name}`;
+    return entry.button;
+  }
+
+  menuItems({ person: p, name, role }) {
+    const items = [];
+    if (!p.audioMuted) items.push({ label: 'Mute', icon: icon('micOff', 16), onSelect: () => this.actions.mute(p.id) });
+    if (role === 'host' && p.role !== 'phone') {
+      const on = p.role !== 'cohost';
+      items.push({ label: on ? 'Make co-host' : 'Remove co-host', icon: icon('user', 16), onSelect: () => this.actions.cohost(p.id, on) });
+      if (p.userId && p.role !== 'guest') {
+        items.push({ label: 'Make host', icon: icon('userPlus', 16), onSelect: () => this.actions.transfer(p.id, name) });
+      }
+    }
+    items.push({ label: 'Remove from meeting', icon: icon('block', 16), danger: true, onSelect: () => this.actions.remove(p.id, name) });
+    return items;
   }
 
   li(p, name, self, roleLabel, status, actions, nameId) {

@@ -2,8 +2,9 @@
 // screens, and the room state people see (participants, you, your role, the
 // lock, the lobby). The connection to Parley — signaling, both peer
 // connections, reconnection and ICE restarts — is the DOM-free RoomSession
-// (session.js); this file shows what it reports. Your own media actions
-// live in room-media.js (mixed into Room.prototype).
+// (session.js); this file shows what it reports. Your own media actions live
+// in room-media.js, and reactions, layout, devices, shortcuts, leaving as host
+// and the ready card in room-ux.js (both mixed into Room.prototype).
 //
 // Test hooks: window.parleyRoom is the Room (session, publishPC, subscribePC,
 // participantId, participants, videoElementFor(), audioElementFor()); the
@@ -20,6 +21,7 @@ import { ParticipantsPanel, isModerator, ROLE_LABELS } from './participants.js';
 import { StatsMonitor, StatsPanel, qualities } from './stats.js';
 import { ENDINGS, JOIN_FAILURES, joiningScreen, lobbyScreen, endScreen } from './screens.js';
 import { localMediaMethods } from './room-media.js';
+import { roomUxMethods } from './room-ux.js';
 
 const ACTIVE = new Set(['joining', 'lobby', 'joined', 'reconnecting']);
 
@@ -131,6 +133,7 @@ export class Room extends EventTarget {
       'room.updated': (m) => this.onRoomUpdated(m),
       'muted.byHost': (m) => this.onMutedByHost(m),
       notice: (m) => toast({ message: m.message, timeout: 8000 }),
+      reaction: (m) => this.onReaction(m),
       // Only a host's removal says so; anything else is a lost connection.
       removed: (m) => this.finish(!m.reason || m.reason === 'removed' ? 'removed' : 'disconnected'),
       'room.ended': () => this.finish('ended'),
@@ -180,6 +183,7 @@ export class Room extends EventTarget {
     for (const off of this.offs) off();
     this.offs = [];
     document.removeEventListener('keydown', this.onKeydown);
+    this.uninstallUx();
     document.body.classList.remove('in-room');
   }
 
@@ -224,13 +228,14 @@ export class Room extends EventTarget {
     const waiting = Array.isArray(m.waiting) ? m.waiting.filter((w) => w && w.participantId) : [];
     const before = new Set(this.lobby.map((w) => w.participantId));
     this.lobby = waiting;
+    this.syncLobbyToasts(waiting);
     if (this.state !== 'joined') return;
     this.renderPeople();
     if (!isModerator(this.role)) return;
     for (const w of waiting) {
       if (before.has(w.participantId)) continue;
       const name = w.displayName || 'Someone';
-      toast({
+      this.trackLobbyToast(w.participantId, toast({
         message: `${name} is waiting in the lobby.`,
         iconName: 'users',
         timeout: 15000,
@@ -239,13 +244,14 @@ export class Room extends EventTarget {
           { label: 'Admit', primary: true, onClick: () => this.admit(w.participantId, true) },
           { label: 'Show lobby', onClick: () => this.setPanel('participants', { focus: true }) },
         ],
-      });
+      }));
     }
   }
 
   admit(participantId, admit) {
     if (!this.send('host.admit', { participantId, admit })) return;
     this.lobby = this.lobby.filter((w) => w.participantId !== participantId);
+    this.syncLobbyToasts(this.lobby);
     this.renderPeople();
   }
 
@@ -384,9 +390,11 @@ export class Room extends EventTarget {
       onVideo: () => this.toggleVideo(),
       onShare: () => this.toggleShare(),
       onHand: () => this.toggleHand(),
+      onReact: (emoji) => this.sendReaction(emoji),
       onRecord: () => this.toggleRecording(),
+      moreItems: () => this.moreMenuItems(),
       onPanel: (name) => this.setPanel(this.panel === name ? null : name, { focus: true }),
-      onLeave: () => this.leave(),
+      onLeave: () => this.requestLeave(),
     });
     const closePanel = () => this.setPanel(null, { focus: true });
     this.chat = new ChatPanel({
@@ -401,8 +409,10 @@ export class Room extends EventTarget {
           if (window.confirm(`Remove ${name} from the meeting?`)) this.send('host.remove', { participantId: id });
         },
         cohost: (id, cohost) => this.send('host.cohost', { participantId: id, cohost }),
+        transfer: (id, name) => this.transferHost(id, name),
         admit: (id, admit) => this.admit(id, admit),
         lock: (locked) => this.send('host.lock', { locked }),
+        lobby: (enabled) => this.setLobbyEnabled(enabled),
         callPhone: (target) => {
           this.send('phone.call', { target });
           toast({ message: `Calling ${target}…` });
@@ -455,6 +465,7 @@ export class Room extends EventTarget {
       this.controls.el,
       this.announcer,
       this.grid.audioBox));
+    this.installUx();
   }
 
   renderHeader() {
@@ -530,9 +541,11 @@ export class Room extends EventTarget {
       selfId: this.participantId,
       role: this.role,
       locked: this.locked,
+      lobbyEnabled: !!(this.roomInfo && this.roomInfo.lobbyEnabled),
       lobby: this.lobby,
     });
     this.controls.setCount(this.participants.size);
+    this.updateReadyCard();
   }
 
   // --- Other people -------------------------------------------------------------
@@ -687,3 +700,5 @@ export class Room extends EventTarget {
 
 // Your own camera, microphone, screen and hand (room-media.js).
 Object.assign(Room.prototype, localMediaMethods);
+// Reactions, layout, devices, shortcuts, leaving as host, the ready card (room-ux.js).
+Object.assign(Room.prototype, roomUxMethods);
