@@ -352,11 +352,11 @@ test('a socket that opens but never answers the resume is replaced, and a passin
   assert.equal(world.sockets.length, 2);
   await clock.advance(1);
   assert.ok(silent.closedWith, 'the silent socket is closed');
-  await clock.advance(RECONNECT_BACKOFF_MS[1]);
+  await clock.advance(RECONNECT_BACKOFF_MS.at(-1));
   assert.equal(world.sockets.length, 3);
   socket().serve({ type: 'error', code: 'internal', message: 'The meeting could not be loaded. Try again.', requestType: 'resume' });
   assert.equal(session.state, 'reconnecting');
-  await clock.advance(RECONNECT_BACKOFF_MS[2]);
+  await clock.advance(RECONNECT_BACKOFF_MS.at(-1));
   assert.equal(world.sockets.length, 4);
   socket().serve({ type: 'resumed', participantId: 'p-1', participants: [] });
   assert.equal(session.state, 'joined');
@@ -397,4 +397,41 @@ test('a socket the page opened early carries the join; reconnections make their 
   await clock.advance(RECONNECT_BACKOFF_MS[0]);
   assert.equal(world.sockets.length, 1);
   assert.equal(world.sockets[0].first.type, 'resume');
+});
+
+test('attempts overlap: a new one starts at each step while earlier ones still hang; the first to open wins', async () => {
+  const { session, socket, joined, clock, world } = setup();
+  await session.start();
+  joined();
+  // Sockets that neither open nor fail (a dead network swallows the SYN).
+  const pending = [];
+  world.hang = true;
+  const realConnect = FakeSignaling.prototype.connect;
+  FakeSignaling.prototype.connect = function (first) {
+    this.first = first;
+    return new Promise((resolve, reject) => pending.push({ socket: this, resolve, reject }));
+  };
+  try {
+    socket().drop();
+    await clock.advance(RECONNECT_BACKOFF_MS[0]);
+    await clock.advance(RECONNECT_BACKOFF_MS[1]);
+    await clock.advance(RECONNECT_BACKOFF_MS[2]);
+    assert.equal(pending.length, 3, 'three attempts under way at once');
+    await clock.advance(RECONNECT_BACKOFF_MS[3]);
+    assert.equal(pending.length, 3, 'not more than three');
+    // The network returns: the newest attempt opens first.
+    pending[2].socket.isOpen = true;
+    pending[2].resolve();
+    await flush();
+    assert.equal(session.signaling, pending[2].socket);
+    assert.ok(pending[0].socket.closedWith && pending[1].socket.closedWith, 'the others are let go');
+    // A straggler that opens later is closed at once.
+    pending[0].resolve();
+    await flush();
+    assert.equal(session.signaling, pending[2].socket);
+    pending[2].socket.serve({ type: 'resumed', participantId: 'p-1', participants: [] });
+    assert.equal(session.state, 'joined');
+  } finally {
+    FakeSignaling.prototype.connect = realConnect;
+  }
 });

@@ -30,9 +30,15 @@ import { Subscriber } from './subscriber.js';
  * to being back is at most the last step plus one round trip.
  */
 export const RECONNECT_BACKOFF_MS = [250, 500, 1000, 1000];
-/** An attempt whose socket does not open this soon is abandoned (a dead
- * network drops the SYN; the kernel would retry it for minutes). */
-const RESUME_CONNECT_MS = 2000;
+/**
+ * Resume attempts overlap: a new one starts at every backoff step even while
+ * earlier ones still wait on a dead network (their SYNs were dropped and the
+ * kernel retries them only after 1, 3, 7 s), so the first attempt after the
+ * network returns goes through at once. Each lives this long, at most this
+ * many at a time; the first to open wins.
+ */
+const RESUME_CONNECT_MS = 4000;
+const MAX_ATTEMPTS = 3;
 /** An ICE connection `disconnected` this long gets an ICE restart. */
 const DISCONNECTED_RESTART_MS = 3000;
 /** At most one ICE restart per connection this often. */
@@ -90,8 +96,8 @@ export class RoomSession extends EventTarget {
     this.lastRestart = new Map();
     /** Reconnections that succeeded and ICE restarts made (tests, stats). */
     this.counters = { resumes: 0, rejoins: 0, mediaResets: 0, iceRestarts: 0 };
-    /** A resume attempt is on its way (its socket is opening). */
-    this.attemptInFlight = false;
+    /** Resume attempts whose sockets are still opening. */
+    this.attempts = new Set();
     this.onOnline = () => {
       if (this.state === 'reconnecting') this.retryNow();
       else this.restartIce('network');
@@ -151,6 +157,7 @@ export class RoomSession extends EventTarget {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.timers.clearTimeout(this.reconnectTimer);
+    this.dropAttempts();
     for (const t of this.restartTimers.values()) this.timers.clearTimeout(t);
     this.restartTimers.clear();
     if (this.onlineEvents) this.onlineEvents.removeEventListener('online', this.onOnline);
@@ -219,6 +226,8 @@ export class RoomSession extends EventTarget {
     this.state = 'joined';
     this.attempt = 0;
     this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.dropAttempts();
     if (mediaReset || !this.publisher || !this.subscriber) {
       this.closeMedia({ stopTracks: false });
       this.makeMedia();
@@ -255,7 +264,10 @@ export class RoomSession extends EventTarget {
     const wait = this.backoffMs[Math.min(this.attempt, this.backoffMs.length - 1)];
     this.attempt += 1;
     this.timers.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = this.timers.setTimeout(() => this.tryResume(), wait);
+    this.reconnectTimer = this.timers.setTimeout(() => {
+      this.reconnectTimer = null;
+      this.tryResume();
+    }, wait);
   }
 
   /**
@@ -264,38 +276,56 @@ export class RoomSession extends EventTarget {
    * the next step of the backoff.
    */
   retryNow() {
-    if (this.state !== 'reconnecting' || this.attemptInFlight || this.connected) return;
+    if (this.state !== 'reconnecting' || this.signaling) return;
     this.timers.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
     this.tryResume();
   }
 
-  async tryResume() {
-    if (this.state !== 'reconnecting' || this.attemptInFlight) return;
-    const keepMedia = this.mediaAlive();
-    let socket = null;
-    this.attemptInFlight = true;
-    try {
-      await this.open({ type: 'resume', resumeToken: this.resumeToken, keepMedia }, { timeoutMs: RESUME_CONNECT_MS });
-      socket = this.signaling;
-      this.attemptInFlight = false;
-    } catch {
-      this.attemptInFlight = false;
-      // Not reachable yet. The socket's close event, if it had opened, has
-      // already rescheduled (it clears `signaling`); otherwise retry here.
-      if (this.state === 'reconnecting' && this.signaling && !this.connected) {
+  /** Starts a resume attempt (unless enough are under way) and schedules the next. */
+  tryResume() {
+    if (this.state !== 'reconnecting' || this.signaling) return;
+    if (this.attempts.size < MAX_ATTEMPTS) this.startAttempt();
+    if (this.state === 'reconnecting' && !this.signaling) this.scheduleReconnect();
+  }
+
+  startAttempt() {
+    const s = this.makeSignaling();
+    this.attempts.add(s);
+    s.addEventListener('message', (ev) => { if (this.signaling === s) this.onMessage(ev.detail); });
+    s.addEventListener('close', () => {
+      this.attempts.delete(s);
+      if (this.signaling === s) this.onSocketClosed();
+    });
+    const first = { type: 'resume', resumeToken: this.resumeToken, keepMedia: this.mediaAlive() };
+    s.connect(first, { timeoutMs: RESUME_CONNECT_MS }).then(() => {
+      this.attempts.delete(s);
+      if (this.state !== 'reconnecting' || this.signaling) {
+        s.close();
+        return;
+      }
+      // The first to open wins; the others are let go.
+      this.dropAttempts();
+      this.signaling = s;
+      // Open, but no answer: try another socket rather than wait on this one.
+      this.timers.clearTimeout(this.reconnectTimer);
+      this.reconnectTimer = this.timers.setTimeout(() => {
+        this.reconnectTimer = null;
+        if (this.state !== 'reconnecting' || this.signaling !== s) return;
+        s.close();
         this.signaling = null;
         this.scheduleReconnect();
-      }
-      return;
-    }
-    // Open, but no answer: try another socket rather than wait on this one.
-    this.timers.clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = this.timers.setTimeout(() => {
-      if (this.state !== 'reconnecting' || this.signaling !== socket) return;
-      socket.close();
-      this.signaling = null;
-      this.scheduleReconnect();
-    }, RESUME_ANSWER_MS);
+      }, RESUME_ANSWER_MS);
+    }, () => {
+      this.attempts.delete(s);
+      // The next step is normally already scheduled; make sure of it.
+      if (this.state === 'reconnecting' && !this.signaling && !this.reconnectTimer) this.scheduleReconnect();
+    });
+  }
+
+  dropAttempts() {
+    for (const a of this.attempts) a.close();
+    this.attempts.clear();
   }
 
   resumeRefused(m) {
