@@ -71,10 +71,10 @@ extension MediaEngine {
     /// from a connection a valid check has tied to a transport.
     func receive(_ buffer: inout ByteBuffer, on connection: TCPMediaConnection) {
         metrics.packetsReceived += 1
-        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return }
+        let kind = MediaPacketKind(buffer)
         let now = NIODeadline.now()
-        switch first {
-        case 0...3:
+        switch kind {
+        case .stun:
             buffer.withUnsafeReadableBytes { bytes in
                 guard STUNMessage.looksLikeSTUN(bytes) else {
                     metrics.droppedPackets(kind: "stun", reason: "malformed"); return
@@ -87,23 +87,11 @@ extension MediaEngine {
                     metrics.droppedPackets(kind: "stun", reason: "unknown_peer")
                 }
             }
-        case 20...63:
-            guard let transport = connection.transport else {
-                metrics.droppedPackets(kind: "dtls", reason: "unknown_peer"); return
-            }
-            buffer.withUnsafeReadableBytes { transport.receiveDTLS($0) }
-        case 128...191:
-            guard let transport = connection.transport else {
-                metrics.droppedPackets(kind: "rtp", reason: "unknown_peer"); return
-            }
-            // RFC 5761 §4: RTCP packet types 192–223 in the second byte.
-            let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self) ?? 0
-            if (192...223).contains(second) {
-                transport.receiveRTCP(&buffer, now: now)
-            } else {
-                transport.receiveRTP(&buffer, now: now)
-            }
-        default:
+        case .dtls, .rtp, .rtcp:
+            receive(kind, &buffer, for: connection.transport, now: now)
+        case .empty:
+            return
+        case .unknown:
             metrics.droppedPackets(kind: "tcp", reason: "unknown_protocol")
         }
     }

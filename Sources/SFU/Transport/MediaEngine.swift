@@ -58,16 +58,16 @@ final class MediaEngine {
 
     // MARK: - The port
 
-    /// One datagram from the port, demultiplexed by its first byte
-    /// (RFC 7983 §7): 0–3 STUN, 20–63 DTLS, 128–191 RTP/RTCP.
+    /// One datagram from the port, demultiplexed by its first bytes
+    /// (`MediaPacketKind`, RFC 7983 §7). STUN goes to the transport of the
+    /// source address, or to the one its username fragment names; the rest
+    /// only from an address ICE tied to a transport.
     func receive(_ buffer: inout ByteBuffer, from address: SocketAddress) {
         metrics.packetsReceived += 1
-        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
-            metrics.droppedPackets(kind: "udp", reason: "empty"); return
-        }
+        let kind = MediaPacketKind(buffer)
         let now = NIODeadline.now()
-        switch first {
-        case 0...3:
+        switch kind {
+        case .stun:
             buffer.withUnsafeReadableBytes { bytes in
                 guard STUNMessage.looksLikeSTUN(bytes) else {
                     metrics.droppedPackets(kind: "stun", reason: "malformed"); return
@@ -80,23 +80,11 @@ final class MediaEngine {
                     metrics.droppedPackets(kind: "stun", reason: "unknown_peer")
                 }
             }
-        case 20...63:
-            guard let transport = transportsByAddress[address] else {
-                metrics.droppedPackets(kind: "dtls", reason: "unknown_peer"); return
-            }
-            buffer.withUnsafeReadableBytes { transport.receiveDTLS($0) }
-        case 128...191:
-            guard let transport = transportsByAddress[address] else {
-                metrics.droppedPackets(kind: "rtp", reason: "unknown_peer"); return
-            }
-            // RFC 5761 §4: RTCP packet types 192–223 in the second byte.
-            let second = buffer.getInteger(at: buffer.readerIndex + 1, as: UInt8.self) ?? 0
-            if (192...223).contains(second) {
-                transport.receiveRTCP(&buffer, now: now)
-            } else {
-                transport.receiveRTP(&buffer, now: now)
-            }
-        default:
+        case .dtls, .rtp, .rtcp:
+            receive(kind, &buffer, for: transportsByAddress[address], now: now)
+        case .empty:
+            metrics.droppedPackets(kind: "udp", reason: "empty")
+        case .unknown:
             metrics.droppedPackets(kind: "udp", reason: "unknown_protocol")
         }
     }
