@@ -75,18 +75,7 @@ extension MediaEngine {
         let now = NIODeadline.now()
         switch kind {
         case .stun:
-            buffer.withUnsafeReadableBytes { bytes in
-                guard STUNMessage.looksLikeSTUN(bytes) else {
-                    metrics.droppedPackets(kind: "stun", reason: "malformed"); return
-                }
-                if let transport = connection.transport {
-                    transport.receiveSTUN(bytes, on: connection, now: now)
-                } else if let ufrag = STUNMessage.localUsernameFragment(bytes), let transport = transportsByUfrag[ufrag] {
-                    transport.receiveSTUN(bytes, on: connection, now: now)
-                } else {
-                    metrics.droppedPackets(kind: "stun", reason: "unknown_peer")
-                }
-            }
+            receiveSTUN(buffer, owner: connection.transport) { $0.receiveSTUN($1, on: connection, now: now) }
         case .dtls, .rtp, .rtcp:
             receive(kind, &buffer, for: connection.transport, now: now)
         case .empty:

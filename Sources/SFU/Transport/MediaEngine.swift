@@ -68,18 +68,7 @@ final class MediaEngine {
         let now = NIODeadline.now()
         switch kind {
         case .stun:
-            buffer.withUnsafeReadableBytes { bytes in
-                guard STUNMessage.looksLikeSTUN(bytes) else {
-                    metrics.droppedPackets(kind: "stun", reason: "malformed"); return
-                }
-                if let transport = transportsByAddress[address] {
-                    transport.receiveSTUN(bytes, from: address, now: now)
-                } else if let ufrag = STUNMessage.localUsernameFragment(bytes), let transport = transportsByUfrag[ufrag] {
-                    transport.receiveSTUN(bytes, from: address, now: now)
-                } else {
-                    metrics.droppedPackets(kind: "stun", reason: "unknown_peer")
-                }
-            }
+            receiveSTUN(buffer, owner: transportsByAddress[address]) { $0.receiveSTUN($1, from: address, now: now) }
         case .dtls, .rtp, .rtcp:
             receive(kind, &buffer, for: transportsByAddress[address], now: now)
         case .empty:

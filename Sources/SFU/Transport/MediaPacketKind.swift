@@ -28,6 +28,26 @@ enum MediaPacketKind: Equatable {
 }
 
 extension MediaEngine {
+    /// A STUN packet: to the transport that owns the packet's path (its
+    /// address, or its TCP connection), else to the one its username
+    /// fragment names (a first check, or a new path after a network change);
+    /// `deliver` hands it over on the path it came by.
+    func receiveSTUN(_ buffer: ByteBuffer, owner: WebRTCTransport?,
+                     deliver: (WebRTCTransport, UnsafeRawBufferPointer) -> Void) {
+        buffer.withUnsafeReadableBytes { bytes in
+            guard STUNMessage.looksLikeSTUN(bytes) else {
+                metrics.droppedPackets(kind: "stun", reason: "malformed"); return
+            }
+            if let owner {
+                deliver(owner, bytes)
+            } else if let ufrag = STUNMessage.localUsernameFragment(bytes), let transport = transportsByUfrag[ufrag] {
+                deliver(transport, bytes)
+            } else {
+                metrics.droppedPackets(kind: "stun", reason: "unknown_peer")
+            }
+        }
+    }
+
     /// DTLS, RTP or RTCP for the transport the packet's path belongs to (its
     /// address, or its TCP connection); `kind` is not STUN. Packets from a
     /// path no transport owns are dropped and counted.
