@@ -15,8 +15,6 @@ then, inside this private network namespace:
 - Firefox restarts ICE itself (`window.parleyRoom.session.restartIce`): new
   local and remote ICE credentials on both connections, ICE really runs on
   the new ones, media keeps flowing, no new join;
-- with UDP dropped in the namespace, Firefox's media goes over ICE-TCP to
-  Parley's passive candidate (RFC 6544), both directions;
 - navigating away from the room is leaving it (Parley gets `leave` on the
   socket or by the page's beacon, POST /api/v1/leave; the other side drops
   the tile at once): Firefox starts closing the socket before `pagehide`, so
@@ -361,22 +359,6 @@ def test_firefox_and_chromium_see_and_hear_each_other(fiona, people, parley, fir
     print(f"chromium received from firefox: {[{k: s[k] for k in ('kind', 'framesDecoded', 'frameWidth', 'frameHeight', 'bytesReceived')} for s in cr_in if s['participantId'] == idf]}")
     errors = firefox.console_errors(since=log_start)
     assert not errors, f"Firefox console errors: {errors}"
-
-
-def test_firefox_over_ice_tcp_when_udp_is_blocked(fiona, people, parley, firefox):
-    """A network that drops UDP: Firefox (an active TCP candidate) reaches Parley's
-    passive TCP candidate on the media port (RFC 6544), without TURN."""
-    with contextlib.ExitStack() as stack:
-        iptables("-I", "INPUT", "-p", "udp", "-j", "DROP")
-        stack.callback(iptables, "-D", "INPUT", "-p", "udp", "-j", "DROP")
-        start = time.monotonic()
-        ben, idf, idb = meet(fiona, people, parley, "Firefox over TCP")
-        print(f"\nfirefox_over_tcp_seconds (both joined, video both ways): {time.monotonic() - start:.2f}")
-        audio_arriving_both_ways(fiona, ben, idf, idb)
-        for name in ("publish", "subscribe"):
-            pair = fiona.selected_pair(name)
-            assert pair and pair["local"].startswith("tcp ") and pair["remote"].startswith("tcp "), (name, pair)
-            print(f"firefox {name} pair over TCP: {pair['local']} -> {pair['remote']}")
 
 
 def test_firefox_stays_through_a_network_cut(fiona, people, parley, firefox):

@@ -33,6 +33,9 @@ pytestmark = pytest.mark.skipif(shutil.which("iptables") is None,
 
 UDP_DROP = ["-p", "udp", "-j", "DROP"]
 
+# ICE-TCP is off by default (media.tcp): this module's server has it on.
+PARLEY_ARGS = ["--set", "media.tcp=true"]
+
 
 @contextlib.contextmanager
 def udp_blocked() -> Iterator[None]:

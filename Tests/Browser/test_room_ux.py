@@ -255,7 +255,7 @@ def test_switching_devices_in_the_room(people):
     hp = join(host, meeting["code"])
     poll("the microphone published", lambda: hp.evaluate(SENDER_JS))
     # Count publish offers from here on: a device switch must not renegotiate.
-    hp.evaluate("""() => { const s = window.parleyRoom.signaling; window.__offers = 0; const send = s.send.bind(s);
+    hp.evaluate("""() => { const s = window.parleyRoom.session; window.__offers = 0; const send = s.send.bind(s);
                    s.send = (type, f) => { if (type === 'publish.offer') window.__offers += 1; return send(type, f); }; }""")
     before = hp.evaluate(SENDER_JS)
 

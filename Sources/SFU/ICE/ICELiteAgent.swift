@@ -24,6 +24,13 @@ public struct ICELiteAgent: Sendable {
     /// The address media goes to: the source of the latest valid check with
     /// USE-CANDIDATE (RFC 8445 §7.3.1.5, §8.2).
     public private(set) var selectedAddress: STUNAddress?
+    /// Whether the selected pair is UDP or ICE-TCP (RFC 6544). A browser may
+    /// use one address for both (Firefox binds its active TCP candidates to
+    /// its UDP port), so the address alone does not name a pair.
+    public private(set) var selectedProtocol: PathProtocol = .udp
+
+    /// The transport protocol of a candidate pair.
+    public enum PathProtocol: Sendable, Equatable { case udp, tcp }
     /// The current state.
     public private(set) var state: State
     /// When the last check that refreshed consent arrived.
@@ -107,7 +114,7 @@ public struct ICELiteAgent: Sendable {
     /// - Garbage, responses, indications (keepalives, RFC 8445 §11) and
     ///   anything after `.failed` or `.closed` get no response.
     public mutating func handle(_ bytes: UnsafeRawBufferPointer, from source: STUNAddress,
-                                now: ContinuousClock.Instant) -> Outcome {
+                                over path: PathProtocol = .udp, now: ContinuousClock.Instant) -> Outcome {
         guard state != .failed && state != .closed else {
             return Outcome(events: [.rejected(.closed)])
         }
@@ -172,13 +179,15 @@ public struct ICELiteAgent: Sendable {
         // another network path) replaces it.
         // The restart is done once the browser nominates with the new credentials.
         if usesNewCredentials && message.hasUseCandidate { previous = nil }
-        if message.hasUseCandidate && selectedAddress != source {
+        let onSelectedPair = selectedAddress == source && selectedProtocol == path
+        if message.hasUseCandidate && !onSelectedPair {
             selectedAddress = source
+            selectedProtocol = path
             outcome.events.append(.selected(source))
         }
         // Consent is per pair (RFC 7675 §5.1): once a pair is selected, only
         // checks on it keep it alive.
-        if selectedAddress == nil || selectedAddress == source {
+        if selectedAddress == nil || (selectedAddress == source && selectedProtocol == path) {
             lastConsent = now
             outcome.events.append(.consentRefreshed)
             state = selectedAddress == nil ? .checking : .connected

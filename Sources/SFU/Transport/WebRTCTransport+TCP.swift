@@ -10,11 +10,12 @@ extension WebRTCTransport {
     /// connection to this transport (RFC 8445 §7.3: the pair is valid), and
     /// with USE-CANDIDATE makes it the selected path (RFC 8445 §7.3.1.5).
     ///
-    /// The agent tells TCP and UDP sources apart by address only; a browser
-    /// whose TCP source port equals one of its UDP ports would share consent
-    /// between the two, which changes when consent lapses but not where media goes.
+    /// A browser may check from the same address over UDP and TCP (Firefox
+    /// binds its active TCP candidates to its UDP port): the agent keys the
+    /// selected pair by address and protocol, so a UDP nomination after a TCP
+    /// one moves the path back (before, it looked like the same pair).
     func receiveSTUN(_ bytes: UnsafeRawBufferPointer, on connection: TCPMediaConnection, now: NIODeadline) {
-        let outcome = ice.handle(bytes, from: connection.source, now: ContinuousClock.now)
+        let outcome = ice.handle(bytes, from: connection.source, over: .tcp, now: ContinuousClock.now)
         if let response = outcome.response {
             var buffer = engine.allocator.buffer(capacity: response.count)
             buffer.writeBytes(response)
@@ -28,8 +29,12 @@ extension WebRTCTransport {
             case .selected:
                 select(connection)
             case .consentRefreshed:
-                // As on UDP: the first validated path carries DTLS until one is nominated.
-                if remoteAddress == nil { select(connection) }
+                // Unlike UDP, a merely valid TCP pair does not take the path
+                // before a nomination: a browser that checks both (Firefox
+                // does) starts DTLS on the UDP pair it prefers, and a TCP
+                // connection holding the path would leave that DTLS with no
+                // transport. TCP carries media once nominated (`.selected`).
+                break
             case .rejected(let reason):
                 valid = false
                 engine.metrics.droppedPackets(kind: "stun", reason: reason.label)

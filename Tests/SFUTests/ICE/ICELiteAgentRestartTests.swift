@@ -74,3 +74,27 @@ struct ICELiteAgentRestartTests {
         #expect(agent.selectedAddress == T.browser)
     }
 }
+
+/// A browser may check from one address over UDP and ICE-TCP (Firefox binds
+/// its active TCP candidates to its UDP port): a pair is its address and protocol.
+@Suite("ICE-lite agent: UDP and TCP pairs from one address")
+struct ICELiteAgentProtocolTests {
+    typealias T = ICELiteAgentTests
+
+    @Test("a UDP nomination after a TCP one from the same address selects the UDP pair")
+    func sameAddressOtherProtocolIsAnotherPair() {
+        var agent = T.agent()
+        let nominate = T.check(useCandidate: true)
+        let tcp = nominate.withUnsafeBytes { agent.handle($0, from: T.browser, over: .tcp, now: .now) }
+        #expect(tcp.events.contains(.selected(T.browser)))
+        #expect(agent.selectedProtocol == .tcp)
+        let udp = nominate.withUnsafeBytes { agent.handle($0, from: T.browser, over: .udp, now: .now) }
+        #expect(udp.events.contains(.selected(T.browser)), "the UDP pair was taken for the TCP one")
+        #expect(agent.selectedProtocol == .udp)
+        // Consent now comes from the UDP pair only.
+        let tcpCheck = T.check().withUnsafeBytes { agent.handle($0, from: T.browser, over: .tcp, now: .now) }
+        #expect(!tcpCheck.events.contains(.consentRefreshed))
+        let udpCheck = T.check().withUnsafeBytes { agent.handle($0, from: T.browser, over: .udp, now: .now) }
+        #expect(udpCheck.events.contains(.consentRefreshed))
+    }
+}

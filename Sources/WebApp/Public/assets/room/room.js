@@ -73,6 +73,10 @@ export class Room extends EventTarget {
     this.el = h('div', { class: 'room-root' });
     root.append(this.el);
     this.onPageHide = () => { if (ACTIVE.has(this.state) && this.session) this.session.leaveOnUnload(); };
+    // beforeunload comes first, while the socket is still open and the page
+    // fully alive (Firefox starts closing sockets and may cut scripts short by
+    // pagehide); pagehide covers what skips it (bfcache, mobile).
+    window.addEventListener('beforeunload', this.onPageHide);
     window.addEventListener('pagehide', this.onPageHide);
     this.onMediaChange = () => {
       this.syncLocal();
@@ -163,6 +167,7 @@ export class Room extends EventTarget {
   destroy() {
     if (ACTIVE.has(this.state) && this.session) this.session.leave();
     this.teardown();
+    window.removeEventListener('beforeunload', this.onPageHide);
     window.removeEventListener('pagehide', this.onPageHide);
     if (window.parleyRoom === this) window.parleyRoom = null;
   }
