@@ -143,16 +143,29 @@ struct RoomReconnectionTests {
         }
     }
 
-    @Test("a resume with live media keeps the transports; without, fresh ones and a new subscribe offer")
-    func mediaIsKeptOrReset() async throws {
-        let (rooms, media) = try await Self.registry()
-        defer { Task { await media.stop() } }
+    /// Two guests in a fresh room, A publishing camera and microphone; B has
+    /// the subscribe offer for A's tracks, unanswered.
+    struct TwoGuests {
+        let rooms: RoomRegistry, media: MediaNode, info: RoomInfo, room: Room
+        let a: RecordingConnection, aID: String, b: RecordingConnection, bID: String
+    }
+
+    static func twoGuestsAPublishing() async throws -> TwoGuests {
+        let (rooms, media) = try await registry()
         let info = Self.info()
         let a = RecordingConnection()
         let (room, aID) = try await rooms.join(info, JoinRequest(displayName: "A", userId: nil, role: .guest), connection: a)
         let b = RecordingConnection()
         let (_, bID) = try await rooms.join(info, JoinRequest(displayName: "B", userId: nil, role: .guest), connection: b)
         _ = try await room.publish(aID, sdp: chromeOffer(), tracks: ["0": .microphone, "1": .camera])
+        return TwoGuests(rooms: rooms, media: media, info: info, room: room, a: a, aID: aID, b: b, bID: bID)
+    }
+
+    @Test("a resume with live media keeps the transports; without, fresh ones and a new subscribe offer")
+    func mediaIsKeptOrReset() async throws {
+        let t = try await Self.twoGuestsAPublishing()
+        let (rooms, media, info, room, aID, b, bID) = (t.rooms, t.media, t.info, t.room, t.aID, t.b, t.bID)
+        defer { Task { await media.stop() } }
         let offer = try #require(b.subscribeOffers.last)
         try await room.subscribeAnswer(bID, sdp: chromeAnswer(to: offer.sdp))
 
@@ -186,14 +199,9 @@ struct RoomReconnectionTests {
 
     @Test("an ICE restart of the subscribe side sends an offer with new credentials, after any offer in flight")
     func iceRestartOffersNewCredentials() async throws {
-        let (rooms, media) = try await Self.registry()
+        let t = try await Self.twoGuestsAPublishing()
+        let (media, room, b, bID) = (t.media, t.room, t.b, t.bID)
         defer { Task { await media.stop() } }
-        let info = Self.info()
-        let a = RecordingConnection()
-        let (room, aID) = try await rooms.join(info, JoinRequest(displayName: "A", userId: nil, role: .guest), connection: a)
-        let b = RecordingConnection()
-        let (_, bID) = try await rooms.join(info, JoinRequest(displayName: "B", userId: nil, role: .guest), connection: b)
-        _ = try await room.publish(aID, sdp: chromeOffer(), tracks: ["0": .microphone, "1": .camera])
         let first = try #require(b.subscribeOffers.last)
         // Asked while the first offer is unanswered: it waits for the answer.
         try await room.restartICE(bID)
