@@ -62,9 +62,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
         /// Prefer H.264 to VP8 when a browser offers both.
         public var preferH264 = false
         /// Also take ICE-TCP (RFC 6544) on the same host and port, for networks
-        /// that block UDP. Off by default for now: with it on, Firefox
-        /// sometimes never completes DTLS (see Config/parley.toml).
-        public var tcp = false
+        /// that block UDP; browsers still prefer UDP.
+        public var tcp = true
         /// Most ICE-TCP connections open at once.
         public var tcpMaxConnections = 1000
         /// Most people in one meeting.

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.usefixtures("slow_expect")
 
 @pytest.fixture(scope="module")
 def restartable(tmp_path_factory):
-    """This module's server, with ICE-TCP on (media.tcp is off by default)."""
+    """This module's server, with ICE-TCP on (on by default; said so the tests keep their meaning)."""
     holder = RestartableParley(tmp_path_factory.mktemp("parley-firefox-tcp"), [
         "--set", "media.tcp=true", "--set", f"meetings.reconnect_grace_seconds={GRACE_SECONDS}"])
     yield holder

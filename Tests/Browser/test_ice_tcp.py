@@ -33,7 +33,8 @@ pytestmark = pytest.mark.skipif(shutil.which("iptables") is None,
 
 UDP_DROP = ["-p", "udp", "-j", "DROP"]
 
-# ICE-TCP is off by default (media.tcp): this module's server has it on.
+# ICE-TCP is on by default (media.tcp); this module's server says so anyway,
+# so the tests keep meaning the same if the default changes.
 PARLEY_ARGS = ["--set", "media.tcp=true"]
 
 

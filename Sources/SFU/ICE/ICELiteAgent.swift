@@ -21,13 +21,21 @@ public struct ICELiteAgent: Sendable {
     /// The browser's password from its SDP. A lite agent sends no checks, so
     /// nothing here uses it; the transport keeps it with the rest of the ICE state.
     public var remotePassword: String?
-    /// The address media goes to: the source of the latest valid check with
-    /// USE-CANDIDATE (RFC 8445 §7.3.1.5, §8.2).
+    /// The address media goes to: the source of the nominated pair
+    /// (RFC 8445 §7.3.1.5, §8.2; see `takesOver(_:now:)`).
     public private(set) var selectedAddress: STUNAddress?
     /// Whether the selected pair is UDP or ICE-TCP (RFC 6544). A browser may
     /// use one address for both (Firefox binds its active TCP candidates to
     /// its UDP port), so the address alone does not name a pair.
     public private(set) var selectedProtocol: PathProtocol = .udp
+    /// The priority (RFC 8445 §6.1.2.3) of the selected pair; nil while no
+    /// pair is selected, and after a restart until the browser nominates
+    /// with the new credentials.
+    public private(set) var selectedPriority: UInt64?
+    /// The priorities of Parley's own candidates (the "controlled" half of a
+    /// pair's priority), by protocol: the host UDP and passive TCP
+    /// candidates of the SDP (`Candidate.priority`).
+    public var localPriorities = LocalPriorities()
 
     /// The transport protocol of a candidate pair.
     public enum PathProtocol: Sendable, Equatable { case udp, tcp }
@@ -175,15 +183,22 @@ public struct ICELiteAgent: Sendable {
 
         var outcome = Outcome()
         // RFC 8445 §7.3.1.5 / §8.2: a lite agent selects the pair of a valid
-        // check with USE-CANDIDATE; a later nomination (the browser moved to
-        // another network path) replaces it.
-        // The restart is done once the browser nominates with the new credentials.
-        if usesNewCredentials && message.hasUseCandidate { previous = nil }
+        // check with USE-CANDIDATE; which later nominations replace it is
+        // `takesOver(_:now:)`. The restart is done once the browser nominates
+        // with the new credentials, and that nomination always selects.
+        let restartNomination = usesNewCredentials && message.hasUseCandidate && previous != nil
+        if restartNomination { previous = nil }
         let onSelectedPair = selectedAddress == source && selectedProtocol == path
-        if message.hasUseCandidate && !onSelectedPair {
-            selectedAddress = source
-            selectedProtocol = path
-            outcome.events.append(.selected(source))
+        if message.hasUseCandidate {
+            let priority = pairPriority(remote: message.priority, over: path)
+            if onSelectedPair {
+                if restartNomination { selectedPriority = priority }
+            } else if restartNomination || takesOver(priority, now: now) {
+                selectedAddress = source
+                selectedProtocol = path
+                selectedPriority = priority
+                outcome.events.append(.selected(source))
+            }
         }
         // Consent is per pair (RFC 7675 §5.1): once a pair is selected, only
         // checks on it keep it alive.

@@ -51,6 +51,15 @@ final class MediaEngine {
         self.events = events
     }
 
+    /// The priorities of the first UDP and passive TCP candidates Parley
+    /// advertises, for the ICE agents' pair priorities (RFC 8445 §6.1.2.3).
+    var candidatePriorities: ICELiteAgent.LocalPriorities {
+        var priorities = ICELiteAgent.LocalPriorities()
+        if let udp = candidates.first(where: { $0.transport == .udp }) { priorities.udp = udp.priority }
+        if let tcp = candidates.first(where: { $0.transport == .tcpPassive }) { priorities.tcp = tcp.priority }
+        return priorities
+    }
+
     func makeID(_ prefix: String) -> String {
         idCounter += 1
         return prefix + "-" + String(idCounter, radix: 36) + String(UInt32.random(in: 0...UInt32.max), radix: 36)

@@ -73,6 +73,7 @@ final class WebRTCTransport {
         self.dtls = dtls
         let credentials = ICELiteAgent.randomCredentials()
         self.ice = ICELiteAgent(localUfrag: credentials.ufrag, localPassword: credentials.password)
+        self.ice.localPriorities = engine.candidatePriorities
         var logger = logger
         logger[metadataKey: "transport"] = "\(id)"
         logger[metadataKey: "role"] = "\(role.rawValue)"

@@ -98,3 +98,79 @@ struct ICELiteAgentProtocolTests {
         #expect(udpCheck.events.contains(.consentRefreshed))
     }
 }
+
+/// Which of several nominated pairs carries media (RFC 8445 §8.1.1, §6.1.2.3).
+@Suite("ICE-lite agent: choosing among nominations")
+struct ICELiteAgentNominationTests {
+    typealias T = ICELiteAgentTests
+    /// PRIORITY values as Firefox sends them for a peer-reflexive UDP and an
+    /// active TCP candidate (type preference 110 and lower TCP preferences).
+    static let udpPriority: UInt32 = 0x6E7F_1EFF
+    static let tcpPriority: UInt32 = 0x5A7F_1EFF
+
+    static func nomination(priority: UInt32) -> [UInt8] {
+        STUNMessage(method: .binding, messageClass: .request, transactionID: .random(), attributes: [
+            .username("\(T.ufrag):\(T.remoteUfrag)"), .priority(priority), .iceControlling(7), .useCandidate,
+        ]).serialized(integrityPassword: Array(T.password.utf8), fingerprint: true)
+    }
+
+    @Test("RFC 8445 §6.1.2.3: the pair priority formula, and UDP outranks TCP")
+    func formula() {
+        let agent = T.agent()
+        let g: UInt64 = 0x6E7F_1EFF, d: UInt64 = 2_130_706_431
+        #expect(agent.pairPriority(remote: UInt32(g), over: .udp) == (min(g, d) << 32) + 2 * max(g, d) + (g > d ? 1 : 0))
+        #expect(agent.pairPriority(remote: Self.udpPriority, over: .udp) > agent.pairPriority(remote: Self.tcpPriority, over: .tcp))
+        #expect(agent.pairPriority(remote: nil, over: .udp) < agent.pairPriority(remote: 1, over: .udp))
+    }
+
+    @Test("Firefox's aggressive TCP nomination after its UDP one leaves the UDP pair selected")
+    func aggressiveNominationKeepsTheBestPair() throws {
+        var agent = T.agent()
+        let start = ContinuousClock.now
+        let udp = Self.nomination(priority: Self.udpPriority).withUnsafeBytes {
+            agent.handle($0, from: T.browser, over: .udp, now: start)
+        }
+        #expect(udp.events.contains(.selected(T.browser)))
+        let tcpRequest = Self.nomination(priority: Self.tcpPriority)
+        let tcp = tcpRequest.withUnsafeBytes {
+            agent.handle($0, from: T.browser, over: .tcp, now: start + .milliseconds(40))
+        }
+        #expect(!tcp.events.contains(.selected(T.browser)), "a lower-priority nomination took the path")
+        #expect(try T.response(tcp, to: tcpRequest).messageClass == .successResponse, "the TCP check still succeeds")
+        #expect(agent.selectedProtocol == .udp)
+    }
+
+    @Test("a lower-priority nomination takes over once the selected pair has been quiet for 7.5 s")
+    func lowerPriorityAfterTheSelectedPairWentQuiet() {
+        var agent = T.agent()
+        let start = ContinuousClock.now
+        _ = Self.nomination(priority: Self.udpPriority).withUnsafeBytes { agent.handle($0, from: T.browser, now: start) }
+        let early = Self.nomination(priority: Self.tcpPriority).withUnsafeBytes {
+            agent.handle($0, from: ICELiteAgentRestartTests.moved, now: start + .seconds(7))
+        }
+        #expect(!early.events.contains(.selected(ICELiteAgentRestartTests.moved)))
+        let late = Self.nomination(priority: Self.tcpPriority).withUnsafeBytes {
+            agent.handle($0, from: ICELiteAgentRestartTests.moved, now: start + .seconds(8))
+        }
+        #expect(late.events.contains(.selected(ICELiteAgentRestartTests.moved)))
+        #expect(agent.selectedAddress == ICELiteAgentRestartTests.moved)
+    }
+
+    @Test("after an ICE restart the first nomination with the new credentials selects, whatever its priority")
+    func restartNominationSelects() {
+        var agent = T.agent()
+        agent.remoteUfrag = T.remoteUfrag
+        let start = ContinuousClock.now
+        _ = Self.nomination(priority: Self.udpPriority).withUnsafeBytes { agent.handle($0, from: T.browser, now: start) }
+        agent.restart(localUfrag: ICELiteAgentRestartTests.newUfrag, localPassword: ICELiteAgentRestartTests.newPassword)
+        agent.remoteUfrag = "brw2"
+        let request = STUNMessage(method: .binding, messageClass: .request, transactionID: .random(), attributes: [
+            .username("\(ICELiteAgentRestartTests.newUfrag):brw2"), .priority(Self.tcpPriority), .iceControlling(7), .useCandidate,
+        ]).serialized(integrityPassword: Array(ICELiteAgentRestartTests.newPassword.utf8), fingerprint: true)
+        let outcome = request.withUnsafeBytes {
+            agent.handle($0, from: ICELiteAgentRestartTests.moved, over: .tcp, now: start + .seconds(1))
+        }
+        #expect(outcome.events.contains(.selected(ICELiteAgentRestartTests.moved)))
+        #expect(agent.selectedProtocol == .tcp)
+    }
+}

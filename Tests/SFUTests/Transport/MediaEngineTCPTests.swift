@@ -146,7 +146,7 @@ import Testing
         #expect(try h.udp(for: h.alice).isEmpty)
     }
 
-    @Test func aCheckWithoutNominationKeepsUDPAndANominationMovesThePathBothWays() throws {
+    @Test func aCheckWithoutNominationKeepsUDPAndANominationMovesThePathOnlyWhenUDPWentQuiet() throws {
         let h = try Harness()
         try h.connect()   // both on UDP
         #expect(h.subscribe.selectedConnection == nil)
@@ -166,7 +166,19 @@ import Testing
         #expect(try h.rtp(try h.udp(for: h.bob), for: h.bob).count == 2)
         #expect(try link.received().isEmpty)
 
-        // The browser nominates the TCP pair: media moves to it.
+        // Firefox nominates every pair it checks (aggressive nomination):
+        // a TCP nomination while the UDP pair is alive leaves media on UDP,
+        // the higher-priority pair (RFC 8445 §8.1.1).
+        try link.send(h.bob.bindingRequest(serverUfrag: h.subscribeUfrag, serverPassword: h.subscribePassword))
+        _ = try link.received()
+        #expect(h.subscribe.selectedConnection == nil, "a lower-priority TCP nomination took the live UDP path")
+        try h.aliceSendsAudio(2, from: 150)
+        #expect(try h.rtp(try h.udp(for: h.bob), for: h.bob).count == 2)
+
+        // Once the UDP pair has gone quiet (UDP blocked), a TCP nomination
+        // moves media to the connection.
+        h.subscribe.ice.disconnectedTimeout = .milliseconds(1)
+        Thread.sleep(forTimeInterval: 0.01)
         try link.send(h.bob.bindingRequest(serverUfrag: h.subscribeUfrag, serverPassword: h.subscribePassword))
         _ = try link.received()
         #expect(h.subscribe.selectedConnection === connection)
