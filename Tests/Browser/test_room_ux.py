@@ -5,7 +5,8 @@ pin / speaker view / self view, switching devices in the room, and the
 "your meeting is ready" card of an empty room.
 
 Everyone uses the shared fake-device Chromium (test pattern camera, beeping
-microphone).
+microphone), except the camera switch, whose host has a Chromium with three
+fake cameras.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from room_helpers import (PHONE, SLOW, expect_state, heading, join, participant_id, person_action, poll, room_person,
-                          screen_problems, tile, toolbar_button)
+from room_helpers import (PHONE, SLOW, expect_state, heading, inbound_for, join, participant_id, person_action, poll,
+                          room_person, screen_problems, tile, toolbar_button)
 
 pytestmark = pytest.mark.usefixtures("slow_expect")
 
@@ -295,3 +296,54 @@ def test_switching_devices_in_the_room(people):
     expect(toolbar_button(hp, "More options")).to_be_focused()
     problems = screen_problems(host, "devices", phone=False)
     assert not problems, problems
+
+
+CAMERA_SENDER_JS = """
+() => {
+  const pc = window.parleyRoom.publishPC;
+  const s = pc && pc.getSenders().find((x) => x.track && x.track.kind === 'video');
+  const t = s && s.track;
+  return t ? { id: t.id, deviceId: t.getSettings().deviceId, label: t.label, state: t.readyState } : null;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def three_camera_browser(chromium):
+    """A Chromium with three fake cameras (Chromium's `device-count`). The
+    second is a depth camera (16-bit grey, which WebRTC cannot encode), the
+    third an ordinary MJPEG one: the test switches to the third."""
+    b = chromium.launch(["--use-fake-device-for-media-stream=device-count=3"])
+    yield b
+    b.close()
+
+
+def test_switching_camera_keeps_the_picture_flowing(people, three_camera_browser):
+    host = room_person(people, "Cam", browser=three_camera_browser)
+    host.register_via_api(display_name="Cam Cameras")
+    meeting = host.api("POST", "/meetings", {"title": "Camera check"}, expect_status=201)
+    hp = join(host, meeting["code"])
+    before = poll("the camera published", lambda: hp.evaluate(CAMERA_SENDER_JS))
+    assert before["label"] == "fake_device_0", before
+    viewer = room_person(people, "Vic")
+    viewer.register_via_api(display_name="Vic Viewer")
+    vp = join(viewer, meeting["code"])
+    cam = participant_id(vp, "Cam Cameras")
+    poll("the viewer sees the first camera", lambda: (s := inbound_for(vp, cam, "camera")) and s["framesDecoded"] > 10)
+    hp.evaluate("""() => { const s = window.parleyRoom.session; window.__offers = 0; const send = s.send.bind(s);
+                   s.send = (type, f) => { if (type === 'publish.offer') window.__offers += 1; return send(type, f); }; }""")
+
+    more_menu(hp, "Audio and video settings")
+    dialog = hp.get_by_role("dialog", name="Audio and video settings")
+    camera = dialog.get_by_label("Camera")
+    expect(camera).to_be_enabled()
+    camera.select_option(label="fake_device_2")
+    after = poll("the other camera sent", lambda: (a := hp.evaluate(CAMERA_SENDER_JS)) and a["id"] != before["id"] and a)
+    assert after["label"] == "fake_device_2" and after["state"] == "live", after
+    # The viewer's picture goes on from the new camera, in the same m-line.
+    switched = inbound_for(vp, cam, "camera")["framesDecoded"]
+    poll("the viewer sees the new camera",
+         lambda: (s := inbound_for(vp, cam, "camera")) and s["framesDecoded"] > switched + 30 and s)
+    assert hp.evaluate("() => window.__offers") == 0, "switching the camera renegotiated"
+    hp.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
