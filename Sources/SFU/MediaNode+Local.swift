@@ -7,34 +7,36 @@ extension MediaNode {
     /// Makes a local transport in a room's router; `sink` gets what its
     /// consumers send, on the media event loop.
     public func createLocalTransport(routerID: String, sink: @escaping LocalMediaSink) async throws -> LocalTransportHandle {
-        let engine = self.engine
-        let id = try await eventLoop.submit { engine.value.createLocalTransport(routerID: routerID, sink: sink).id }.get()
-        return LocalTransportHandle(id: id, routerID: routerID, engine: engine)
+        let worker = worker(forRouter: routerID)
+        let id = try await worker.run { e in e.createLocalTransport(routerID: routerID, sink: sink).id }
+        return LocalTransportHandle(id: id, routerID: routerID, engine: worker.engine)
+    }
+
+    /// The worker of a local transport, or `MediaError.unknownTransport`.
+    private func localWorker(_ transportID: String) throws -> MediaWorker {
+        guard let worker = worker(forTransport: transportID) else { throw MediaError.unknownTransport }
+        return worker
     }
 
     /// Adds a producer to a local transport; feed it with `LocalTransportHandle.send`.
     public func produceLocal(transportID: String, source: MediaSource, codec: RTPCodecParameters) async throws -> ProducerInfo {
-        let engine = self.engine
-        return try await eventLoop.submit { () throws -> ProducerInfo in
-            let e = engine.value
+        try await localWorker(transportID).run { e in
             guard let t = e.localTransports[transportID] else { throw MediaError.unknownTransport }
             let p = t.produce(id: e.makeID("pr"), source: source, codec: codec)
             return ProducerInfo(id: p.id, mid: p.mid, source: source, kind: p.kind.rawValue, simulcastLayers: 1)
-        }.get()
+        }
     }
 
     /// Makes a local transport consume exactly these producers (of its router).
     @discardableResult
     public func subscribeLocal(transportID: String, producerIDs: [String]) async throws -> [LocalSubscription] {
-        let engine = self.engine
-        return try await eventLoop.submit { () throws -> [LocalSubscription] in
-            let e = engine.value
+        try await localWorker(transportID).run { e in
             guard let t = e.localTransports[transportID] else { throw MediaError.unknownTransport }
             let producers = producerIDs.compactMap { t.router.producers[$0] }
             let result = t.updateSubscriptions(to: producers, makeID: { e.makeID("c") })
             e.flush()
             return result
-        }.get()
+        }
     }
 }
 

@@ -2,10 +2,12 @@ import Logging
 import NIOCore
 import NIOPosix
 import SDP
+import Synchronization
 
-/// The public face of the media plane: one UDP port, the node's DTLS
-/// certificate, and async operations the room layer calls. Every operation
-/// hops onto the media event loop once; packets never leave it.
+/// The public face of the media plane: its loops (one `MediaWorker` each,
+/// with its own UDP port), the node's DTLS certificate, and async operations
+/// the room layer calls. A room is placed on one loop (`MediaPlacement`);
+/// every operation hops onto that loop once, and packets never leave it.
 public final class MediaNode: Sendable {
     /// What a new transport tells the browser.
     public struct TransportInfo: Sendable, Equatable {
@@ -30,140 +32,129 @@ public final class MediaNode: Sendable {
 
     public let configuration: MediaConfiguration
     public let events: AsyncStream<MediaEvent>
-    let engine: EventLoopConfined<MediaEngine>
-    let eventLoop: any EventLoop
+    private let eventsContinuation: AsyncStream<MediaEvent>.Continuation
+    /// One per media loop; a room's router lives on exactly one.
+    let workers: [MediaWorker]
+    private let placement: Mutex<MediaPlacement>
     private let logger: Logger
 
-    /// `eventLoop` carries every packet, timer and transport of this node.
-    /// Give it a loop of its own, apart from the loops that serve HTTP and
-    /// the database: a burst of API work must not delay packets (or ICE
-    /// consent checks) on the media port.
-    public init(configuration: MediaConfiguration, eventLoop: any EventLoop, logger: Logger) throws {
+    /// A node on one loop (tests, small deployments).
+    public convenience init(configuration: MediaConfiguration, eventLoop: any EventLoop, logger: Logger) throws {
+        try self.init(configuration: configuration, eventLoops: [eventLoop], logger: logger)
+    }
+
+    /// A node with one worker per loop in `eventLoops`, each with its own
+    /// UDP port (configured port + index) and its own rooms. Give the media
+    /// plane loops of its own, apart from those that serve HTTP and the
+    /// database: a burst of API work must not delay packets (or ICE consent
+    /// checks) on the media ports.
+    public init(configuration: MediaConfiguration, eventLoops: [any EventLoop], logger: Logger) throws {
+        precondition(!eventLoops.isEmpty, "a media node needs at least one loop")
         self.configuration = configuration
-        self.eventLoop = eventLoop
         var logger = logger
         logger[metadataKey: "component"] = "media"
         self.logger = logger
+        // One certificate for the node: every loop's transports show the same fingerprint.
         let context = try DTLSContext(certificate: DTLSCertificate())
         // Unbounded: these events are few (a transport connects or closes, the
         // active speaker changes) and the room registry must see every one; a
         // dropped `transportClosed` would leave a participant in a room for good.
         let (stream, continuation) = AsyncStream<MediaEvent>.makeStream(bufferingPolicy: .unbounded)
         self.events = stream
-        let engine = MediaEngine(eventLoop: eventLoop, dtlsContext: context, configuration: configuration,
-                                 logger: logger, events: continuation)
-        self.engine = EventLoopConfined(engine, eventLoop: eventLoop)
+        self.eventsContinuation = continuation
+        self.workers = eventLoops.enumerated().map { index, loop in
+            MediaWorker(index: index, eventLoop: loop, configuration: configuration, dtlsContext: context,
+                        events: continuation, logger: logger)
+        }
+        self.placement = Mutex(MediaPlacement(loops: eventLoops.count))
     }
 
-    /// Binds the UDP port (and, with `configuration.tcp`, the TCP port of
-    /// the same number) and starts the timers; returns the bound port.
+    /// How many media loops the node runs.
+    public var loopCount: Int { workers.count }
+
+    /// Binds every loop's UDP port (and, with `configuration.tcp`, the TCP
+    /// port of the same number) and starts the timers; returns the ports,
+    /// loop by loop.
     @discardableResult
-    public func start() async throws -> Int {
-        let engine = self.engine
-        let configuration = configuration
-        let (channel, tcpListener) = try await bindPorts()
-        let port = channel.localAddress?.port ?? configuration.port
-        let publicAddress = configuration.publicAddress
-        try await eventLoop.submit {
-            let e = engine.value
-            e.channel = channel
-            e.tcpListener = tcpListener
-            let udp = Candidate(ip: publicAddress, port: UInt16(port))
-            // UDP first: its address also goes in the m= and c= lines.
-            e.candidates = tcpListener == nil ? [udp] : [udp, Candidate.passiveTCP(alongside: udp)]
-            e.eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(20), delay: .milliseconds(20)) { _ in
-                engine.value.tick()
-            }
-        }.get()
-        logger.info("media port listening", metadata: [
-            "address": "\(configuration.host):\(port)", "advertised": "\(publicAddress)",
-            "tcp": "\(tcpListener != nil)",
-        ])
-        return port
+    public func start() async throws -> [Int] {
+        var ports: [Int] = []
+        for worker in workers { ports.append(try await worker.start()) }
+        return ports
     }
 
-    /// Binds the media port's UDP socket.
-    func bindUDP(port: Int) async throws -> any Channel {
-        let engine = self.engine
-        return try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
-            .channelOption(.maxMessagesPerRead, value: 32)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(MediaDatagramHandler(engine: engine.value))
-                }
-            }
-            .bind(host: configuration.host, port: port)
-            .get()
-    }
-
-    /// Closes every transport (sending DTLS close_notify) and the port.
+    /// Closes every transport (sending DTLS close_notify) and the ports.
     public func stop() async {
-        let engine = self.engine
-        let closing = try? await eventLoop.submit { () -> (udp: (any Channel)?, tcp: EventLoopFuture<Void>?) in
-            let e = engine.value
-            for router in Array(e.routers.keys) { e.closeRouter(router) }
-            e.events.finish()
-            return (e.channel, e.closeTCP())
-        }.get()
-        try? await closing?.tcp?.get()
-        if let channel = closing?.udp { try? await channel.close() }
+        for worker in workers { await worker.stop() }
+        eventsContinuation.finish()
     }
 
-    /// Makes a transport (one browser peer connection) in the room's router.
+    /// The loop a room's router lives on, placing the room if it is new.
+    func worker(forRouter routerID: String) -> MediaWorker {
+        let transports = workers.map(\.load.openTransports)
+        return workers[placement.withLock { $0.loop(for: routerID, transports: transports) }]
+    }
+
+    /// The loop of a room already placed; nil for a room with no router.
+    func placedWorker(ofRouter routerID: String) -> MediaWorker? {
+        placement.withLock { $0.placedLoop(of: routerID) }.map { workers[$0] }
+    }
+
+    /// The loop of a transport, from its id ("<prefix><loop>-…", `MediaEngine.makeID`).
+    func worker(forTransport id: String) -> MediaWorker? {
+        guard let dash = id.firstIndex(of: "-") else { return nil }
+        let index = Int(id[..<dash].drop { $0.isLetter }) ?? -1
+        return workers.indices.contains(index) ? workers[index] : nil
+    }
+
+    /// Makes a transport (one browser peer connection) in the room's router,
+    /// on the loop the room is placed on.
     public func createTransport(routerID: String, publish: Bool) async throws -> TransportInfo {
-        let engine = self.engine
-        return try await eventLoop.submit { () throws -> TransportInfo in
-            let t = try engine.value.createTransport(routerID: routerID, role: publish ? .publish : .subscribe)
+        try await worker(forRouter: routerID).run { e in
+            let t = try e.createTransport(routerID: routerID, role: publish ? .publish : .subscribe)
             return TransportInfo(id: t.id)
-        }.get()
+        }
+    }
+
+    /// The worker of `transportID`, or `MediaError.unknownTransport`.
+    private func transportWorker(_ transportID: String) throws -> MediaWorker {
+        guard let worker = worker(forTransport: transportID) else { throw MediaError.unknownTransport }
+        return worker
     }
 
     /// Answers a browser's publish offer; `sources` maps each mid to what it carries.
     public func publish(transportID: String, offer: String, sources: [String: MediaSource]) async throws -> PublishResult {
-        let engine = self.engine
-        return try await eventLoop.submit { () throws -> PublishResult in
-            let e = engine.value
+        try await transportWorker(transportID).run { e in
             guard let t = e.transports[transportID] else { throw MediaError.unknownTransport }
             let r = try t.applyPublishOffer(offer, sources: sources, makeID: { e.makeID("pr") })
             e.flush()
             return PublishResult(answer: r.answer, added: r.added.map {
                 ProducerInfo(id: $0.id, mid: $0.mid, source: $0.source, kind: $0.kind.rawValue, simulcastLayers: $0.layers.count)
             }, removed: r.removed)
-        }.get()
+        }
     }
 
     /// Makes the subscribe transport carry exactly these producers; returns
     /// the offer to send, or nil when nothing changed (unless `force`).
     public func subscribe(transportID: String, producerIDs: [String], force: Bool = false) async throws -> (offer: String, tracks: [SubscribedTrack])? {
-        let engine = self.engine
-        return try await eventLoop.submit { () throws -> (offer: String, tracks: [SubscribedTrack])? in
-            let e = engine.value
+        try await transportWorker(transportID).run { e -> (offer: String, tracks: [SubscribedTrack])? in
             guard let t = e.transports[transportID] else { throw MediaError.unknownTransport }
             let producers = producerIDs.compactMap { t.router.producers[$0] }
             return t.updateSubscriptions(to: producers, force: force, makeID: { e.makeID("c") })
-        }.get()
+        }
     }
 
     /// The browser's answer to the last subscribe offer.
     public func applySubscribeAnswer(transportID: String, answer: String) async throws {
-        let engine = self.engine
-        try await eventLoop.submit {
-            let e = engine.value
+        try await transportWorker(transportID).run { e in
             guard let t = e.transports[transportID] else { throw MediaError.unknownTransport }
             try t.applySubscribeAnswer(answer, now: .now())
             e.flush()
-        }.get()
+        }
     }
 
     /// Stops (or resumes) forwarding a producer: its owner muted it or a host did.
     public func setPaused(producerID: String, routerID: String, paused: Bool) async {
-        let engine = self.engine
-        _ = try? await eventLoop.submit {
-            let e = engine.value
+        _ = try? await placedWorker(ofRouter: routerID)?.run { e in
             guard let p = e.routers[routerID]?.producers[producerID], p.paused != paused else { return }
             p.paused = paused
             if !paused {
@@ -171,62 +162,77 @@ public final class MediaNode: Sendable {
                 for c in p.consumers { c.resetLayer() }
                 p.requestKeyframe(layer: p.layers.count - 1, now: .now())
             }
-        }.get()
+        }
     }
 
     /// The size at which a subscriber shows a video (0×0: not shown).
     public func setPreferredSize(transportID: String, producerID: String, width: Int, height: Int) async {
-        let engine = self.engine
-        _ = try? await eventLoop.submit {
-            let e = engine.value
+        _ = try? await worker(forTransport: transportID)?.run { e in
             guard let t = e.transports[transportID] else { return }
             for c in t.consumersByMid.values where c.producer.id == producerID {
                 c.preferredSize = (max(0, width), max(0, height))
             }
             t.chooseLayers(now: .now())
-        }.get()
+        }
     }
 
     /// Asks the publisher of a producer for a keyframe.
     public func requestKeyframe(producerID: String, routerID: String) async {
-        let engine = self.engine
-        _ = try? await eventLoop.submit {
-            guard let p = engine.value.routers[routerID]?.producers[producerID] else { return }
+        _ = try? await placedWorker(ofRouter: routerID)?.run { e in
+            guard let p = e.routers[routerID]?.producers[producerID] else { return }
             for l in p.layers { p.requestKeyframe(layer: l.index, now: .now()) }
-            engine.value.flush()
-        }.get()
+            e.flush()
+        }
     }
 
     public func closeTransport(_ id: String) async {
-        let engine = self.engine
-        _ = try? await eventLoop.submit {
-            let e = engine.value
+        _ = try? await worker(forTransport: id)?.run { e in
             if let t = e.transports[id] { e.close(t, reason: "closed") }
             if let t = e.localTransports[id] { e.close(t, reason: "closed") }
-        }.get()
+        }
     }
 
     /// Gives a transport new local ICE credentials (RFC 8445 §9). For a
     /// subscribe transport the next offer carries them; a publish transport
     /// restarts by itself when the browser's offer brings new ones.
     public func restartICE(transportID: String) async {
-        let engine = self.engine
-        _ = try? await eventLoop.submit { engine.value.transports[transportID]?.restartICE() }.get()
+        _ = try? await worker(forTransport: transportID)?.run { e in e.transports[transportID]?.restartICE() }
     }
 
+    /// Closes a room's router and every transport in it; its loop may then take other rooms.
     public func closeRouter(_ id: String) async {
-        let engine = self.engine
-        _ = try? await eventLoop.submit { engine.value.closeRouter(id) }.get()
+        guard let worker = placedWorker(ofRouter: id) else { return }
+        _ = try? await worker.run { e in e.closeRouter(id) }
+        placement.withLock { $0.release(id) }
     }
 
+    /// The whole node: every loop's figures added up.
     public func statistics() async -> MediaStatistics {
-        let engine = self.engine
-        return (try? await eventLoop.submit { engine.value.statistics }.get()) ?? MediaStatistics()
+        var total = MediaStatistics()
+        for worker in workers {
+            guard let s = try? await worker.run({ e in e.statistics }) else { continue }
+            total.add(s)
+        }
+        return total
     }
 
-    /// Dropped packets by kind and reason, for /metrics.
+    /// Each loop's figures, for /metrics (a loop's load and its share of the work).
+    public func loopStatistics() async -> [MediaLoopStatistics] {
+        var loops: [MediaLoopStatistics] = []
+        for worker in workers {
+            let s = (try? await worker.run({ e in e.statistics })) ?? MediaStatistics()
+            loops.append(MediaLoopStatistics(index: worker.index, load: worker.load, statistics: s))
+        }
+        return loops
+    }
+
+    /// Dropped packets by kind and reason, for /metrics (all loops).
     public func droppedPackets() async -> [String: Int] {
-        let engine = self.engine
-        return (try? await eventLoop.submit { engine.value.metrics.dropped }.get()) ?? [:]
+        var total: [String: Int] = [:]
+        for worker in workers {
+            guard let dropped = try? await worker.run({ e in e.metrics.dropped }) else { continue }
+            total.merge(dropped, uniquingKeysWith: +)
+        }
+        return total
     }
 }

@@ -16,3 +16,22 @@ public struct MediaStatistics: Sendable, Equatable {
     public var nacksSent = 0
     public var retransmissions = 0
 }
+
+extension MediaStatistics {
+    /// Adds another loop's figures to these.
+    mutating func add(_ other: MediaStatistics) {
+        routers += other.routers
+        transports += other.transports
+        connectedTransports += other.connectedTransports
+        producers += other.producers
+        consumers += other.consumers
+        tcpConnections += other.tcpConnections
+        packetsReceived += other.packetsReceived
+        packetsForwarded += other.packetsForwarded
+        packetsDropped += other.packetsDropped
+        keyframeRequests += other.keyframeRequests
+        nacksReceived += other.nacksReceived
+        nacksSent += other.nacksSent
+        retransmissions += other.retransmissions
+    }
+}

@@ -60,6 +60,9 @@ extension ParleyConfiguration {
         Key(name: "media.tcp_max_connections") { c, v throws(ConfigurationError) in
             c.media.tcpMaxConnections = try int(v, 1...100_000)
         },
+        Key(name: "media.threads") { c, v throws(ConfigurationError) in
+            c.media.threads = try int(v, 0...256)
+        },
         Key(name: "media.room_capacity") { c, v throws(ConfigurationError) in
             c.media.roomCapacity = try int(v, 2...1000)
         },

@@ -66,6 +66,9 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var tcp = true
         /// Most ICE-TCP connections open at once.
         public var tcpMaxConnections = 1000
+        /// Media loops (threads), each with its own UDP port (the configured
+        /// port + its index) and its own rooms; 0: one per core.
+        public var threads = 0
         /// Most people in one meeting.
         public var roomCapacity = 100
     }

@@ -30,7 +30,7 @@ struct ParleyCore: Sendable {
         let gatewayPlan = try GatewayPlan(configuration: c)
         let media = try MediaNode(
             configuration: c.mediaConfiguration,
-            eventLoop: loops.media.next(), logger: logger)
+            eventLoops: Array(loops.media.makeIterator()), logger: logger)
         try await media.start()
         let rooms = RoomRegistry(
             media: media, capacity: c.media.roomCapacity,

@@ -11,7 +11,7 @@ import NIOPosix
 struct ServerLoops: Sendable {
     /// HTTP, WebSockets and the database connections.
     let http: MultiThreadedEventLoopGroup
-    /// The WebRTC media plane.
+    /// The WebRTC media plane: one `MediaWorker` (its own port and rooms) per loop.
     let media: MultiThreadedEventLoopGroup
     /// Phone calls' RTP and the 20 ms mixing clock.
     let gateway: MultiThreadedEventLoopGroup
@@ -20,10 +20,10 @@ struct ServerLoops: Sendable {
     /// Blocking work: bcrypt, SQLite.
     let blocking: NIOThreadPool
 
-    /// `httpThreads` defaults to one loop per core.
-    init(httpThreads: Int = System.coreCount) {
+    /// `httpThreads` and `mediaThreads` default to one loop per core (0 too).
+    init(httpThreads: Int = System.coreCount, mediaThreads: Int = 0) {
         http = MultiThreadedEventLoopGroup(numberOfThreads: max(1, httpThreads))
-        media = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        media = MultiThreadedEventLoopGroup(numberOfThreads: mediaThreads > 0 ? mediaThreads : System.coreCount)
         gateway = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         recording = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         blocking = NIOThreadPool(numberOfThreads: 2)

@@ -14,6 +14,8 @@ final class MediaEngine {
     var candidates: [Candidate]
     var capabilities: MediaCapabilities
     let metrics: MediaMetrics
+    /// This loop's load, read by placement and /metrics.
+    let load: MediaLoopLoad
     let logger: Logger
     let events: AsyncStream<MediaEvent>.Continuation
 
@@ -25,6 +27,7 @@ final class MediaEngine {
     private var lastLayerChoice: NIODeadline = .now()
     private var lastSpeakerDetection: NIODeadline = .now()
     private var idCounter = 0
+    var lastTickTime: NIODeadline?
 
     // ICE-TCP on the media port (MediaEngine+TCP.swift).
     /// The listening socket, when `MediaConfiguration.tcp` is on.
@@ -36,8 +39,9 @@ final class MediaEngine {
     var lastTCPSweep: NIODeadline = .now()
 
     init(eventLoop: any EventLoop, dtlsContext: DTLSContext, configuration: MediaConfiguration,
-         logger: Logger, events: AsyncStream<MediaEvent>.Continuation) {
+         logger: Logger, events: AsyncStream<MediaEvent>.Continuation, load: MediaLoopLoad = MediaLoopLoad(index: 0)) {
         self.eventLoop = eventLoop
+        self.load = load
         self.dtlsContext = dtlsContext
         let fp = dtlsContext.certificate.sha256Fingerprint
         self.localFingerprint = Fingerprint(algorithm: "sha-256", value: fp)!
@@ -60,9 +64,11 @@ final class MediaEngine {
         return priorities
     }
 
+    /// A new id, "<prefix><loop>-<unique>": the loop index lets `MediaNode`
+    /// find the loop of a transport from its id alone.
     func makeID(_ prefix: String) -> String {
         idCounter += 1
-        return prefix + "-" + String(idCounter, radix: 36) + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        return prefix + String(load.index) + "-" + String(idCounter, radix: 36) + String(UInt32.random(in: 0...UInt32.max), radix: 36)
     }
 
     // MARK: - The port
@@ -114,6 +120,7 @@ final class MediaEngine {
         do { dtls = try DTLSSession(context: dtlsContext, role: .server) } catch { throw .negotiation("DTLS: \(error)") }
         let transport = WebRTCTransport(id: makeID("t"), role: role, engine: self, router: router, dtls: dtls, logger: logger)
         transports[transport.id] = transport
+        load.transportOpened()
         transportsByUfrag[transport.ice.localUfrag] = transport
         router.transports[transport.id] = transport
         return transport
@@ -152,6 +159,7 @@ final class MediaEngine {
 
     func close(_ transport: WebRTCTransport, reason: String) {
         guard transports.removeValue(forKey: transport.id) != nil else { return }
+        load.transportClosed()
         for d in transport.close() { if let a = transport.remoteAddress { transport.transmit(d, to: a) } }
         closeTCPConnections(of: transport)
         transportsByUfrag[transport.ice.localUfrag] = nil
@@ -174,12 +182,14 @@ final class MediaEngine {
         let router = router(routerID)
         let transport = LocalTransport(id: makeID("lt"), engine: self, router: router, sink: sink)
         localTransports[transport.id] = transport
+        load.transportOpened()
         router.localTransports[transport.id] = transport
         return transport
     }
 
     func close(_ transport: LocalTransport, reason: String) {
         guard localTransports.removeValue(forKey: transport.id) != nil else { return }
+        load.transportClosed()
         transport.close()
         transport.router.localTransports[transport.id] = nil
         events.yield(.transportClosed(routerID: transport.router.id, transportID: transport.id, reason: reason))
@@ -198,6 +208,7 @@ final class MediaEngine {
     /// and twice a second layer choice and speaker detection.
     func tick() {
         let now = NIODeadline.now()
+        recordLoad(now: now)
         for transport in Array(transports.values) { transport.tick(now: now) }
         sweepTCPConnections(now: now)
         if now - lastLayerChoice >= .milliseconds(500) {

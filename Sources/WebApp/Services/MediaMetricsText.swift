@@ -29,6 +29,34 @@ enum MediaMetricsText {
             let parts = key.split(separator: "/", maxSplits: 1).map { $0.replacingOccurrences(of: "\"", with: "'") }
             out += "parley_media_dropped_packets_total{kind=\"\(parts[0])\",reason=\"\(parts.count > 1 ? parts[1] : "")\"} \(count)\n"
         }
+        out += loopLines(await media.loopStatistics())
+        return out
+    }
+
+    /// Each media loop's load: CPU time, how late its 20 ms tick runs (the
+    /// sign of a loop with more work than time), and its share of the rooms
+    /// and packets. `loop` is the index the logs show as "media-<index>".
+    static func loopLines(_ loops: [MediaLoopStatistics]) -> String {
+        var out = ""
+        func family(_ name: String, _ type: String, _ help: String, _ value: (MediaLoopStatistics) -> String) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for loop in loops { out += "\(name){loop=\"\(loop.index)\"} \(value(loop))\n" }
+        }
+        family("parley_media_loop_cpu_seconds_total", "counter", "CPU time of each media loop's thread.") { "\($0.cpuSeconds)" }
+        family("parley_media_loop_tick_lateness_seconds", "gauge", "How late each media loop's latest 20 ms tick ran.") {
+            "\($0.tickLatenessSeconds)"
+        }
+        family("parley_media_loop_tick_lateness_worst_seconds", "gauge", "The worst tick lateness of each media loop since the last scrape.") {
+            "\($0.worstTickLatenessSeconds)"
+        }
+        family("parley_media_loop_rooms", "gauge", "Rooms placed on each media loop.") { "\($0.statistics.routers)" }
+        family("parley_media_loop_transports", "gauge", "Transports on each media loop.") { "\($0.statistics.transports)" }
+        family("parley_media_loop_packets_received_total", "counter", "Packets received by each media loop.") {
+            "\($0.statistics.packetsReceived)"
+        }
+        family("parley_media_loop_packets_forwarded_total", "counter", "RTP packets each media loop sent to subscribers.") {
+            "\($0.statistics.packetsForwarded)"
+        }
         return out
     }
 }

@@ -18,8 +18,8 @@ struct MediaNodeTCPTests {
 
     /// The transport's local credentials and the node's candidate lines.
     func credentials(_ node: MediaNode, transportID: String) async throws -> (ufrag: String, password: String, candidates: [String]) {
-        let engine = node.engine
-        return try await node.eventLoop.submit {
+        let engine = node.workers[0].engine
+        return try await node.workers[0].eventLoop.submit {
             let t = engine.value.transports[transportID]!
             return (t.ice.localUfrag, t.ice.localPassword, engine.value.candidates.map(\.attributeValue))
         }.get()
@@ -27,7 +27,7 @@ struct MediaNodeTCPTests {
 
     @Test func aCheckOverTCPIsAnsweredOnTheConnectionAtTheUDPPortNumber() async throws {
         let node = try makeNode(tcp: true)
-        let port = try await node.start()
+        let port = try await node.start()[0]
         let info = try await node.createTransport(routerID: "room", publish: true)
         let (ufrag, password, candidates) = try await credentials(node, transportID: info.id)
         #expect(candidates == ["1 1 udp 2130706431 127.0.0.1 \(port) typ host",
@@ -63,7 +63,7 @@ struct MediaNodeTCPTests {
 
     @Test func stoppingTheNodeClosesItsTCPConnections() async throws {
         let node = try makeNode(tcp: true)
-        let port = try await node.start()
+        let port = try await node.start()[0]
         let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -71,9 +71,9 @@ struct MediaNodeTCPTests {
                 }
             }
         // Wait until the engine has the connection, then stop.
-        let engine = node.engine
+        let engine = node.workers[0].engine
         for _ in 0..<100 {
-            if try await node.eventLoop.submit({ engine.value.tcpConnections.count }).get() == 1 { break }
+            if try await node.workers[0].eventLoop.submit({ engine.value.tcpConnections.count }).get() == 1 { break }
             try await Task.sleep(for: .milliseconds(10))
         }
         #expect(await node.statistics().tcpConnections == 1)
@@ -94,7 +94,7 @@ struct MediaNodeTCPTests {
 
     @Test func withTCPOffThePortTakesNoConnectionAndOnlyUDPIsAdvertised() async throws {
         let node = try makeNode(tcp: false)
-        let port = try await node.start()
+        let port = try await node.start()[0]
         let info = try await node.createTransport(routerID: "room", publish: true)
         let (_, _, candidates) = try await credentials(node, transportID: info.id)
         #expect(candidates == ["1 1 udp 2130706431 127.0.0.1 \(port) typ host"])

@@ -1,9 +1,9 @@
 import NIOCore
 import NIOPosix
 
-// The media port's TCP side (ICE-TCP, RFC 6544): a listener on the same host
-// and port as the UDP socket, whose connections live on the media event loop.
-extension MediaNode {
+// A media loop's ports: the UDP socket, and the TCP side (ICE-TCP, RFC 6544):
+// a listener on the same host and port, whose connections live on the loop.
+extension MediaWorker {
     /// Binds UDP, then (with `configuration.tcp`) TCP on the port UDP got.
     /// With port 0 another program may hold that TCP port; then both are
     /// bound again on a fresh port, a few times. A fixed port whose TCP side
@@ -11,17 +11,35 @@ extension MediaNode {
     func bindPorts() async throws -> (udp: any Channel, tcp: (any Channel)?) {
         var attempt = 0
         while true {
-            let udp = try await bindUDP(port: configuration.port)
+            let udp = try await bindUDP(port: requestedPort)
             guard configuration.tcp else { return (udp, nil) }
-            let port = udp.localAddress?.port ?? configuration.port
+            let port = udp.localAddress?.port ?? requestedPort
             do {
                 return (udp, try await bindTCP(port: port))
             } catch {
                 try? await udp.close()
                 attempt += 1
-                guard configuration.port == 0, attempt < 8 else { throw error }
+                guard requestedPort == 0, attempt < 8 else { throw error }
             }
         }
+    }
+
+    /// Binds the loop's UDP socket.
+    func bindUDP(port: Int) async throws -> any Channel {
+        let engine = self.engine
+        return try await DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+            .channelOption(.maxMessagesPerRead, value: 32)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(MediaDatagramHandler(engine: engine.value))
+                }
+            }
+            .bind(host: configuration.host, port: port)
+            .get()
     }
 
     /// Listens on TCP; every accepted connection gets a `TCPMediaHandler` on

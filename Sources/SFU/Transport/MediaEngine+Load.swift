@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+
+extension MediaEngine {
+    /// At each 20 ms tick: how late it ran (the repeated task is due 20 ms
+    /// after the previous run began; a loop with more work than time runs
+    /// it later) and the CPU time of the loop's thread, for `MediaLoopLoad`.
+    func recordLoad(now: NIODeadline) {
+        let lateness = lastTickTime.map { max(0, (now - ($0 + .milliseconds(20))).nanoseconds / 1000) } ?? 0
+        lastTickTime = now
+        load.tick(latenessMicroseconds: Int(lateness), cpuMicroseconds: Self.threadCPUMicroseconds())
+    }
+
+    /// CPU time this thread has used (CLOCK_THREAD_CPUTIME_ID), in µs.
+    static func threadCPUMicroseconds() -> Int {
+        var ts = timespec()
+        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 else { return 0 }
+        return Int(ts.tv_sec) * 1_000_000 + Int(ts.tv_nsec) / 1000
+    }
+}
