@@ -45,6 +45,10 @@ import Testing
             let metrics = try await h.call(.get, "/metrics")
             let errors = metrics.text.split(separator: "\n").first { $0.hasPrefix("parley_signaling_errors_total") }
             #expect(errors.flatMap { Double($0.split(separator: " ").last ?? "") }.map { $0 >= 9 } == true, "\(errors ?? "none")")
+            // Each media loop's load.
+            for family in ["parley_media_loop_cpu_seconds_total", "parley_media_loop_tick_lateness_seconds", "parley_media_loop_transports"] {
+                #expect(metrics.text.contains("\(family){loop=\"0\"} "), "\(family) missing")
+            }
             await socket.close()
         }
     }

@@ -45,7 +45,13 @@ struct MediaNodeLoopsTests {
         #expect(try await candidates(node, transportID: a.id).first?.contains(" \(ports[0]) typ host") == true)
         #expect(try await candidates(node, transportID: b.id).first?.contains(" \(ports[1]) typ host") == true)
 
+        // Each loop's thread runs its own 20 ms ticks and shows its CPU time.
+        for _ in 0..<100 where await node.loopStatistics().contains(where: { $0.cpuSeconds == 0 }) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let loops = await node.loopStatistics()
+        #expect(loops.allSatisfy { $0.cpuSeconds > 0 }, "\(loops.map(\.cpuSeconds))")
+        #expect(loops.map(\.index) == [0, 1])
         #expect(loops.map(\.statistics.routers) == [1, 1])
         #expect(loops.map(\.statistics.transports) == [2, 1])
         #expect(await node.statistics().transports == 3)
