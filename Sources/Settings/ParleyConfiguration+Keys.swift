@@ -102,6 +102,22 @@ extension ParleyConfiguration {
             guard !codecs.isEmpty else { throw ConfigurationError(message: "name at least one codec") }
             c.sip.codecs = codecs
         },
+        Key(name: "sip.dial_in_numbers") { c, v throws(ConfigurationError) in
+            let numbers = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for number in numbers {
+                let digits = number.filter(\.isNumber)
+                guard number.allSatisfy({ $0.isNumber || " +-().".contains($0) }), (3...20).contains(digits.count) else {
+                    throw ConfigurationError(message: "'\(number)' is not a telephone number (digits, spaces, + - ( ) .)")
+                }
+            }
+            c.sip.dialInNumbers = numbers
+        },
+        Key(name: "sip.dial_in_domain") { c, v throws(ConfigurationError) in
+            guard v.allSatisfy({ $0.isLetter || $0.isNumber || ".-:[]".contains($0) }) else {
+                throw ConfigurationError(message: "'\(v)' is not a host name for a SIP address")
+            }
+            c.sip.dialInDomain = v
+        },
         Key(name: "sip.max_calls") { c, v throws(ConfigurationError) in c.sip.maxCalls = try int(v, 1...10_000) },
         Key(name: "sip.invites_per_minute") { c, v throws(ConfigurationError) in c.sip.invitesPerMinute = try int(v, 1...10_000) },
         Key(name: "sip.rtp_timeout_seconds") { c, v throws(ConfigurationError) in c.sip.rtpTimeoutSeconds = try int(v, 5...3600) },

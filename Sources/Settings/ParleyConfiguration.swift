@@ -106,6 +106,13 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var sessionExpiresSeconds = 1800
         /// Show callers' numbers with all but the last digits masked.
         public var maskCallerNumbers = true
+        /// Telephone numbers that reach this gateway (a trunk's DIDs), as
+        /// people should read them, e.g. "+1 555 0100"; shown with the
+        /// meeting's dial-in code wherever a meeting's details are.
+        public var dialInNumbers: [String] = []
+        /// The domain of the SIP address people dial, sip:<code>@<domain>;
+        /// empty: the host of the public origin.
+        public var dialInDomain = ""
     }
 
     /// A SIP trunk or PBX: dial-out goes through it; Parley may register to it.

@@ -120,6 +120,8 @@ def parley(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         # Keep the seeded calls ringing for the whole run, so that nothing
         # changes by itself while a request is checked for side effects.
         "--set", "meetings.ring_seconds=600",
+        # Dial-in details in full (numbers and tel: links) in every meeting.
+        "--set", "sip.dial_in_numbers=+1 555 0100",
     ]
     log = open(log_path, "wb")
     deadline = time.monotonic() + 120

@@ -62,8 +62,9 @@ struct CalendarController {
         let joinURL = "\(services.origin)/m/\(meeting.code)"
         var description = meeting.description
         if !description.isEmpty { description += "\n\n" }
-        description += "Join: \(joinURL)\nDial-in code: \(meeting.dialInCode)"
-        if meeting.passcode != nil { description += " (a passcode is required; ask the host)" }
+        description += "Join: \(joinURL)\n"
+        description += DialInResponse(services.configuration, code: meeting.dialInCode)?.invitationText ?? "Dial-in code: \(meeting.dialInCode)"
+        if meeting.passcode != nil { description += "\nA passcode is required; ask the host." }
         let host = people[meeting.hostId]
         return CalendarEvent(
             uid: "\(meeting.id)@parley", series: series, title: meeting.title, description: description, url: joinURL,

@@ -25,6 +25,8 @@ struct JoinController {
         /// What a phone caller types to join: anyone with the link may join
         /// by phone too (a passcode, if set, still applies).
         var dialInCode: String
+        /// Numbers and SIP address to dial; null when the phone gateway is off.
+        @NullEncoded var dialIn: DialInResponse?
     }
 
     struct JoinInput: Decodable {
@@ -57,7 +59,8 @@ struct JoinController {
         return try .json(
             JoinInfo(
                 code: meeting.code, title: meeting.title, host: UserSummary(host), requireSignIn: meeting.requireSignIn,
-                hasPasscode: meeting.passcode != nil, isLobbyEnabled: meeting.lobbyEnabled, dialInCode: meeting.dialInCode))
+                hasPasscode: meeting.passcode != nil, isLobbyEnabled: meeting.lobbyEnabled, dialInCode: meeting.dialInCode,
+                dialIn: DialInResponse(services.configuration, code: meeting.dialInCode)))
     }
 
     /// Parse → `Admission.decide` → encode. The answers keep their order:

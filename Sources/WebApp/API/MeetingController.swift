@@ -41,7 +41,8 @@ struct MeetingController {
         }
         return try .json(
             MeetingResponse(
-                meeting, host: user, invitees: invitees, overrides: [], viewerId: user.id, origin: services.origin),
+                meeting, host: user, invitees: invitees, overrides: [], viewerId: user.id, origin: services.origin,
+                dialIn: DialInResponse(services.configuration, code: meeting.dialInCode)),
             status: .created)
     }
 
@@ -56,7 +57,8 @@ struct MeetingController {
             guard let host = people[meeting.hostId] else { return nil }
             return MeetingResponse(
                 meeting, host: host, invitees: (invitees[meeting.id] ?? []).compactMap { people[$0] },
-                overrides: overrides[meeting.id] ?? [], viewerId: user.id, origin: services.origin)
+                overrides: overrides[meeting.id] ?? [], viewerId: user.id, origin: services.origin,
+                dialIn: DialInResponse(services.configuration, code: meeting.dialInCode))
         }
         struct Body: Encodable { var meetings: [MeetingResponse] }
         return try .json(Body(meetings: responses))
@@ -183,7 +185,8 @@ struct MeetingController {
         guard let host = byId[meeting.hostId] else { throw APIError.notFound("The meeting") }
         return MeetingResponse(
             meeting, host: host, invitees: inviteeIds.compactMap { byId[$0] },
-            overrides: try await store.overrides(meetingId: meeting.id), viewerId: viewer.id, origin: services.origin)
+            overrides: try await store.overrides(meetingId: meeting.id), viewerId: viewer.id, origin: services.origin,
+            dialIn: DialInResponse(services.configuration, code: meeting.dialInCode))
     }
 
     /// Invitees must exist, be the host's friends, and not be the host.

@@ -9,6 +9,8 @@ struct MeetingResponse: Encodable {
     var code: String
     var joinUrl: String
     var dialInCode: String
+    /// Numbers and SIP address to dial; null when the phone gateway is off.
+    @NullEncoded var dialIn: DialInResponse?
     var kind: String
     var title: String
     var description: String
@@ -34,8 +36,9 @@ struct MeetingResponse: Encodable {
 
     init(
         _ meeting: MeetingRecord, host: UserRecord, invitees: [UserRecord], overrides: [OccurrenceOverrideRecord],
-        viewerId: String?, origin: String
+        viewerId: String?, origin: String, dialIn: DialInResponse? = nil
     ) {
+        self.dialIn = dialIn
         id = meeting.id
         code = meeting.code
         joinUrl = "\(origin)/m/\(meeting.code)"

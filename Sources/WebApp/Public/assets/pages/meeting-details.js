@@ -9,6 +9,7 @@ import { formatWhen, viewerZone, zoneName, toDate, minutesPhrase, durationLabel 
 import { describeRecurrence } from '../components/recurrence.js';
 import { renameControl } from '../components/rename.js';
 import { live } from '../live.js';
+import { dialInDetails } from '../components/dial-in.js';
 
 const OCCURRENCE_LIMIT = 8;
 
@@ -115,7 +116,9 @@ async function renderMeeting(root, ctx, meeting) {
   });
   linkInput.addEventListener('focus', () => linkInput.select());
   rows.push(['Join link', icon('link'), h('div', { class: 'copy-row' }, h('label', { for: linkInput.id, class: 'sr-only' }, 'Join link'), linkInput, copyBtn)]);
-  rows.push(['Dial-in code', icon('hash'), h('span', { class: 'mono' }, formatDialIn(meeting.dialInCode))]);
+  rows.push(meeting.dialIn
+    ? ['Join by phone', icon('phone'), dialInDetails(meeting.dialIn, { heading: null })]
+    : ['Dial-in code', icon('hash'), h('span', { class: 'mono' }, formatDialIn(meeting.dialInCode))]);
   if (isHost) {
     rows.push(['Passcode', icon('lock'), meeting.passcode ? h('span', { class: 'mono' }, meeting.passcode) : h('span', { class: 'muted' }, 'None')]);
   } else if (meeting.hasPasscode) {

@@ -12,6 +12,7 @@ import { session, ui } from '../state.js';
 import { toDate } from '../components/time.js';
 import { Room } from '../room/room.js';
 import { Signaling } from '../room/signaling.js';
+import { dialInDetails } from '../components/dial-in.js';
 
 const CALL_STALE_MS = 90_000;
 
@@ -300,7 +301,8 @@ export default async function meetingPage(root, ctx) {
           hostLine ? h('p', { class: 'muted host-line' }, info.host ? avatar(info.host, 'sm') : null, h('span', null, hostLine)) : null,
           info.hasPasscode ? h('p', { class: 'pill' }, icon('lock', 14), 'Passcode required') : null,
           form,
-          accountNote)));
+          accountNote,
+          dialInDetails(info.dialIn))));
 
     media.start().then(() => { syncNote(); refreshDevices(); });
   }

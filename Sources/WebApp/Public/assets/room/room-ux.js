@@ -10,6 +10,7 @@ import { h, icon, copyText } from '../dom.js';
 import { toast, toastOk } from '../components/toast.js';
 import { openDialog } from '../components/dialog.js';
 import { closeMenus } from '../components/menu.js';
+import { dialInDetails } from '../components/dial-in.js';
 import { devicePrefs } from '../components/media.js';
 import { openDeviceSettings } from './devices.js';
 import { installShortcuts, openShortcutSheet } from './shortcuts.js';
@@ -53,9 +54,35 @@ export const roomUxMethods = {
       { role: 'menuitemradio', label: 'Speaker view', checked: grid.view === 'speaker', icon: icon('user', 16), onSelect: () => grid.setView('speaker') },
       grid.pinned ? { label: 'Unpin', icon: icon('pin', 16), onSelect: () => grid.pin(null) } : null,
       { role: 'menuitemcheckbox', label: 'Show self view', checked: !grid.hideSelf, icon: icon('video', 16), onSelect: () => grid.setHideSelf(!grid.hideSelf) },
+      { label: 'Meeting info', icon: icon('info', 16), onSelect: () => this.openMeetingInfo() },
       { label: 'Audio and video settings', icon: icon('settings', 16), onSelect: () => this.openDevices() },
       { label: 'Keyboard shortcuts', hint: '?', icon: icon('keyboard', 16), onSelect: () => openShortcutSheet() },
     ];
+  },
+
+  /** The link and the ways to call in, as on the meeting page. */
+  openMeetingInfo() {
+    if (this.ended) return;
+    const url = `${location.origin}/m/${this.code}`;
+    this.dialog = openDialog({
+      title: 'Meeting info',
+      className: 'meeting-info-dialog',
+      content: () => {
+        const link = h('input', { type: 'text', readonly: true, value: url, class: 'mono', id: 'meeting-info-link' });
+        const copy = h('button', { type: 'button', class: 'btn btn-sm' }, icon('copy', 16), 'Copy link');
+        copy.addEventListener('click', async () => {
+          if (await copyText(url)) toastOk('Link copied.');
+          else { link.select(); toast({ message: 'Press Ctrl+C to copy the selected link.' }); }
+        });
+        const phone = h('div', null, h('p', { class: 'small muted' }, 'Looking up how to call in…'));
+        api.get(`/join/${seg(this.code)}`, { quiet: true }).then((m) => {
+          phone.replaceChildren(dialInDetails(m && m.dialIn) || h('p', { class: 'small muted' }, 'Joining by phone is not set up on this server.'));
+        }).catch(() => phone.replaceChildren());
+        return h('div', null,
+          h('div', { class: 'copy-row' }, h('label', { for: link.id, class: 'sr-only' }, 'Join link'), link, copy),
+          phone);
+      },
+    });
   },
 
   openDevices() {
@@ -204,7 +231,7 @@ export const roomUxMethods = {
       if (await copyText(url)) toastOk('Invite link copied.');
       else { link.select(); toast({ message: 'Press Ctrl+C to copy the selected link.' }); }
     });
-    const phone = h('p', { class: 'small ready-phone', hidden: true });
+    const phone = h('div', { class: 'small ready-phone', hidden: true });
     const close = h('button', { type: 'button', class: 'icon-btn', 'aria-label': 'Close' }, icon('x', 16));
     close.addEventListener('click', () => {
       this.readyDismissed = true;
@@ -220,9 +247,9 @@ export const roomUxMethods = {
     // Dial-in: the link's join info carries the dial-in code (anyone with the link may read it).
     if (this.code) {
       api.get(`/join/${seg(this.code)}`, { quiet: true }).then((m) => {
-        if (!m || !m.dialInCode || !card.isConnected) return;
-        phone.replaceChildren(icon('phone', 16), h('span', null, 'Join by phone: call this Parley server and enter the meeting code ',
-          h('strong', { class: 'mono' }, m.dialInCode), ' then #.'));
+        const details = m && dialInDetails(m.dialIn);
+        if (!details || !card.isConnected) return;
+        phone.replaceChildren(details);
         phone.hidden = false;
       }).catch(() => {});
     }
