@@ -42,12 +42,13 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
 
         // Voice for the phone gateway: G.711, G.722, Opus, resampling, jitter
         // buffer, concealment, N-1 mixing, DTMF, tones and prompts. No I/O.
-        .target(name: "Audio", dependencies: ["COpus", "CSpanDSP"], swiftSettings: swiftSettings),
+        .target(name: "Audio", dependencies: ["COpus", "CSpanDSP", "CSpeexDSP"], swiftSettings: swiftSettings),
         // Prints what the audio path costs per 20 ms frame (release build).
         .executableTarget(name: "AudioBench", dependencies: ["Audio"], path: "Benchmarks/AudioBench", swiftSettings: swiftSettings),
 
@@ -164,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording",
+                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording", "Audio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

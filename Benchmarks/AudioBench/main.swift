@@ -88,6 +88,12 @@ do {
         mixer.add(frame(i))
         mixed.withUnsafeMutableBufferPointer { mixer.mix(excluding: frame(i + 1), into: $0) }
     }
+    let cleaner = try VoiceCleaner(sampleRate: 8_000, settings: VoiceCleaner.Settings())
+    var narrowFrame = [Int16](repeating: 0, count: 160)
+    measure("  voice cleaning (speexdsp noise suppression + AGC, 8 kHz)") { i in
+        for k in 0..<160 { narrowFrame[k] = frame(i)[k * 6] }
+        narrowFrame.withUnsafeMutableBufferPointer { cleaner.process($0) }
+    }
     let detector = try DTMFDetector()
     measure("  DTMF detect (48 kHz frame, includes 48k→8k)") { i in _ = detector.process(frame(i)) }
 }

@@ -21,6 +21,8 @@ public enum AudioError: Error, Equatable, Sendable {
     case opus(code: Int32)
     /// A spandsp state could not be created.
     case spandspInitFailed(String)
+    /// speexdsp's preprocessor could not be created.
+    case preprocessorInitFailed(String)
     /// The sample-rate pair is not supported by the resampler.
     case unsupportedRate(input: Int, output: Int)
     /// A frame or payload had the wrong length for the codec.

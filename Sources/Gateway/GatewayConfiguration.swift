@@ -1,3 +1,4 @@
+import Audio
 import NIOCore
 
 /// What the phone gateway needs to run, built by the executable from
@@ -22,6 +23,8 @@ public struct GatewayConfiguration: Sendable {
     /// Directory of the prompt WAV files.
     public var promptsDirectory: String
     public var trunk: TrunkConfiguration?
+    /// Noise suppression and automatic gain on callers' voices (on by default).
+    public var voiceCleaning = VoiceCleaner.Settings()
 
     public init(sipHost: String, sipPort: Int, rtpHost: String, advertisedAddress: String, rtpPorts: ClosedRange<Int>,
                 codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 200, invitesPerMinute: Int = 30,

@@ -81,7 +81,7 @@ extension GatewayEngine {
         do {
             let answer = try PhoneNegotiation.answer(offer: offer, localAddress: configuration.advertisedAddress, localPort: UInt16(port),
                                                      preferences: preferences, sessionID: sessionID, sessionVersion: sessionVersion)
-            try call.apply(answer.media)
+            try call.apply(answer.media, cleaning: configuration.voiceCleaning)
             return .success(.answer(sdp: answer.sdp, phoneDirection: answer.media.remoteDirection))
         } catch let error as PhoneNegotiationError {
             call.logger.notice("no usable media in the offer", metadata: ["reason": "\(error)"])

@@ -123,7 +123,7 @@ final class GatewayEngine {
                 userAgent.respond(call.sipID, status: 200, phrase: "OK", sdp: sdp)
             case .applyMedia(let media):
                 do {
-                    try call.apply(media)
+                    try call.apply(media, cleaning: configuration.voiceCleaning)
                 } catch {
                     call.logger.notice("the phone's media cannot be used: hanging up", metadata: ["reason": "\(error)"])
                     // The machine ends the call; what followed the media is moot.

@@ -102,6 +102,8 @@ extension ParleyConfiguration {
             guard !codecs.isEmpty else { throw ConfigurationError(message: "name at least one codec") }
             c.sip.codecs = codecs
         },
+        Key(name: "sip.noise_suppression") { c, v throws(ConfigurationError) in c.sip.noiseSuppression = try bool(v) },
+        Key(name: "sip.automatic_gain") { c, v throws(ConfigurationError) in c.sip.automaticGain = try bool(v) },
         Key(name: "sip.dial_in_numbers") { c, v throws(ConfigurationError) in
             let numbers = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             for number in numbers {

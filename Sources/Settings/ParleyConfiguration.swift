@@ -106,6 +106,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var sessionExpiresSeconds = 1800
         /// Show callers' numbers with all but the last digits masked.
         public var maskCallerNumbers = true
+        /// Suppress steady background noise in callers' voices (speexdsp).
+        public var noiseSuppression = true
+        /// Bring quiet and loud callers to one level.
+        public var automaticGain = true
         /// Telephone numbers that reach this gateway (a trunk's DIDs), as
         /// people should read them, e.g. "+1 555 0100"; shown with the
         /// meeting's dial-in code wherever a meeting's details are.

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Gateway
 import Logging
@@ -10,7 +11,7 @@ import Store
 /// listens: a dialplan with errors, or a wildcard address with nothing to
 /// advertise, stops the server at start.
 struct GatewayPlan {
-    let configuration: GatewayConfiguration
+    var configuration: GatewayConfiguration
     let dialplan: Dialplan
 
     /// Nil when SIP is off.
@@ -33,6 +34,8 @@ struct GatewayPlan {
             invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
             sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
             promptsDirectory: Self.locate(c.sip.prompts), trunk: trunk)
+        configuration.voiceCleaning = VoiceCleaner.Settings(
+            noiseSuppression: c.sip.noiseSuppression, automaticGain: c.sip.automaticGain)
     }
 
     /// The gateway, bridging calls into `rooms` and finding meetings in `store`.

@@ -5,8 +5,9 @@ import SDP
 import SFU
 
 extension PhoneCall {
-    /// Takes a (re-)negotiated media description: codec, keys, where to send.
-    func apply(_ negotiated: PhoneMedia) throws {
+    /// Takes a (re-)negotiated media description: codec, keys, where to send;
+    /// `cleaning` is what the caller's voice gets before the room hears it.
+    func apply(_ negotiated: PhoneMedia, cleaning: VoiceCleaner.Settings? = nil) throws {
         let codecChanged = media?.codec != negotiated.codec
         let keysChanged = media?.srtp != negotiated.srtp
         // A re-INVITE that moves the phone's RTP (RFC 3264 §8.3.1) starts over:
@@ -15,7 +16,7 @@ extension PhoneCall {
         media = negotiated
         if codecChanged {
             guard let codec = VoiceCodec(rawValue: negotiated.codec.rawValue) else { throw AudioError.invalidPayload }
-            decoder = try PhoneDecoder(codec: codec)
+            decoder = try PhoneDecoder(codec: codec, cleaning: cleaning)
             encoder = try PhoneEncoder(codec: codec)
             jitter = JitterBuffer(configuration: .init(clockRate: codec.rtpClockRate))
             try? roomEncoder.limitBandwidth(toSourceRate: codec.sampleRate)

@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Gateway
 import Logging
@@ -26,7 +27,8 @@ struct GatewayFixture {
                                        dialInCode: "246810", title: "Gateway test", passcode: nil, lobbyEnabled: false)
 
     static func start(maxCalls: Int = 20, invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30),
-                      directory: (any MeetingDirectory)? = nil, roomCapacity: Int = 100) async throws -> GatewayFixture {
+                      directory: (any MeetingDirectory)? = nil, roomCapacity: Int = 100,
+                      voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings()) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
@@ -36,10 +38,11 @@ struct GatewayFixture {
         await rooms.start()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
         let dialplan = try Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
-        let configuration = GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             sipHost: "127.0.0.1", sipPort: 0, rtpHost: "127.0.0.1", advertisedAddress: "127.0.0.1", rtpPorts: 0...0,
             maxCalls: maxCalls, invitesPerMinute: invitesPerMinute, rtpTimeout: rtpTimeout,
             promptsDirectory: root.appendingPathComponent("Prompts").path)
+        configuration.voiceCleaning = voiceCleaning
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]),

@@ -69,8 +69,9 @@ final class RawPhone: @unchecked Sendable {
         }
     }
 
-    /// Starts sending PCMU: a sine at `tone` Hz, or silence (nil).
-    func startMedia(tone: Double?, opus: Bool = false) {
+    /// Starts sending PCMU: a sine at `tone` Hz, or silence (nil); plus
+    /// steady noise of RMS `noise` (a fan, a kitchen), the same every run.
+    func startMedia(tone: Double?, opus: Bool = false, noise: Double = 0) {
         let shared = self.shared
         shared.sending.withLock { $0.tone = tone }
         let fd = rtpFD
@@ -80,6 +81,8 @@ final class RawPhone: @unchecked Sendable {
             var sequence: UInt16 = 1
             var timestamp: UInt32 = 0
             var phase = 0.0
+            var seed: UInt32 = 2_463_534_242
+            var smoothed = 0.0
             let clock = ContinuousClock()
             var next = clock.now
             while shared.sending.withLock({ $0.running }) && !Task.isCancelled {
@@ -89,6 +92,14 @@ final class RawPhone: @unchecked Sendable {
                     for i in 0..<160 {
                         pcm[i] = Int16(12000 * sin(phase))
                         phase += 2 * .pi * tone / 8000
+                    }
+                }
+                if noise > 0 {
+                    for i in 0..<160 {
+                        seed = seed &* 1_664_525 &+ 1_013_904_223
+                        smoothed = 0.6 * smoothed + 0.4 * Double(Int32(bitPattern: seed)) / Double(Int32.max)
+                        // 0.29: about the RMS of this low-passed uniform noise at unit scale.
+                        pcm[i] = Int16(clamping: Int(pcm[i]) + Int(smoothed * noise / 0.29))
                     }
                 }
                 let payload: [UInt8]
