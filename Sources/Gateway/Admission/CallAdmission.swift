@@ -80,9 +80,13 @@ struct CallAdmission {
     }
 
     /// The loop's CPU share once the warming calls and `adding` more run.
+    /// A call's cost is measured over the calls that are no longer warming
+    /// up: the others are already counted in `calls` but their cost may not
+    /// show yet, and would make every call look cheap.
     func predictedBusy(load: LoopLoad, adding: Int, headroom: LoopHeadroom) -> Double {
         let floor = headroom.maxBusy / Double(maxCalls)
-        let measured = load.calls > 0 ? load.busy / Double(load.calls) : 0
+        let settled = max(1, load.calls - recent.count)
+        let measured = load.calls > 0 ? load.busy / Double(settled) : 0
         return load.busy + Double(recent.count + adding) * max(measured, floor)
     }
 }
