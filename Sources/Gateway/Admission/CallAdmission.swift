@@ -10,7 +10,7 @@ import NIOCore
 /// A call costs nothing measurable until its media runs, so a burst of
 /// INVITEs would all pass a check of the load alone and then overload the
 /// loop together. Calls admitted in the last second are therefore counted
-/// ahead at the measured cost of a call (at least `maxBusy / maxCalls`).
+/// ahead at the measured cost of a call (at least `maxBusy / callsPerLoop`).
 struct CallAdmission {
     /// Why a call was refused: the metric label, the log line, the Retry-After.
     enum Refusal: String, CaseIterable, Sendable {
@@ -54,6 +54,11 @@ struct CallAdmission {
     private var recent: [NIODeadline] = []
     /// How long a new call's cost is counted ahead of the measurement.
     static let warmUp: TimeAmount = .seconds(1)
+    /// The calls one loop carries at `maxBusy` when nothing is measured yet
+    /// (README, `make bench-gateway`: about 80 transcoded calls per core).
+    /// Not `maxCalls`: a gateway capped at a few calls would take each to
+    /// cost most of a core and refuse the second.
+    static let callsPerLoop = 80
 
     init(maxCalls: Int, maxPromptCalls: Int, headroom: LoopHeadroom?) {
         self.maxCalls = max(1, maxCalls)
@@ -84,7 +89,7 @@ struct CallAdmission {
     /// up: the others are already counted in `calls` but their cost may not
     /// show yet, and would make every call look cheap.
     func predictedBusy(load: LoopLoad, adding: Int, headroom: LoopHeadroom) -> Double {
-        let floor = headroom.maxBusy / Double(maxCalls)
+        let floor = headroom.maxBusy / Double(Self.callsPerLoop)
         let settled = max(1, load.calls - recent.count)
         let measured = load.calls > 0 ? load.busy / Double(settled) : 0
         return load.busy + Double(recent.count + adding) * max(measured, floor)

@@ -108,5 +108,11 @@ import Testing
             n += 1
         }
         #expect(n == 79)
+        // A small cap does not make each call look expensive: two calls
+        // within a second on an idle loop capped at two are both admitted.
+        var small = CallAdmission(maxCalls: 2, maxPromptCalls: 2, headroom: LoopHeadroom())
+        let first = small.decide(calls: 0, promptCalls: 0, toPrompt: false, load: LoopLoad(), now: start)
+        let second = small.decide(calls: 1, promptCalls: 0, toPrompt: false, load: LoopLoad(), now: start + .milliseconds(100))
+        #expect(first == nil && second == nil)
     }
 }
