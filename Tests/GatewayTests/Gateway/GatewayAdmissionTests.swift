@@ -104,6 +104,8 @@ import Testing
         figures.busyBefore = before.loopBusy
         let start = ContinuousClock.now
         let flood = try await PromptFlood.start(gatewayPort: f.port, addresses: 10...60, perAddress: 2, spacing: .milliseconds(20))
+        // Every half second, for reading a failure: resyncs so far, callers
+        // admitted, the loop's CPU share, the latest tick (ms).
         var series: [String] = []
         while ContinuousClock.now - start < .seconds(8) {
             try await flood.settle(for: .milliseconds(500))
