@@ -15,7 +15,14 @@ public struct GatewayConfiguration: Sendable {
     public var rtpPorts: ClosedRange<Int>
     /// Codecs offered to phones, most preferred first (`opus`, `g722`, `pcmu`, `pcma`).
     public var codecs: [String]
+    /// Most calls in progress (one loop carries about 80 transcoded calls
+    /// per core: README, `make bench-gateway`); past it INVITEs get 503.
     public var maxCalls: Int
+    /// Most callers waiting in the code prompt at once (the calls anyone can
+    /// make without knowing a meeting); past it such INVITEs get 503.
+    public var maxPromptCalls: Int
+    /// The loop's load past which new calls get 503; nil: by count only.
+    public var headroom: LoopHeadroom?
     public var invitesPerMinute: Int
     public var rtpTimeout: TimeAmount
     public var sessionExpires: Int
@@ -27,7 +34,8 @@ public struct GatewayConfiguration: Sendable {
     public var voiceCleaning = VoiceCleaner.Settings()
 
     public init(sipHost: String, sipPort: Int, rtpHost: String, advertisedAddress: String, rtpPorts: ClosedRange<Int>,
-                codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 200, invitesPerMinute: Int = 30,
+                codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 80, maxPromptCalls: Int = 20,
+                headroom: LoopHeadroom? = LoopHeadroom(), invitesPerMinute: Int = 30,
                 rtpTimeout: TimeAmount = .seconds(30), sessionExpires: Int = 1800, maskCallerNumbers: Bool = true,
                 promptsDirectory: String = "Prompts", trunk: TrunkConfiguration? = nil) {
         self.sipHost = sipHost
@@ -37,6 +45,8 @@ public struct GatewayConfiguration: Sendable {
         self.rtpPorts = rtpPorts
         self.codecs = codecs
         self.maxCalls = maxCalls
+        self.maxPromptCalls = maxPromptCalls
+        self.headroom = headroom
         self.invitesPerMinute = invitesPerMinute
         self.rtpTimeout = rtpTimeout
         self.sessionExpires = sessionExpires

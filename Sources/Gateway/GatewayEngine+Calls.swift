@@ -19,53 +19,13 @@ extension GatewayEngine {
             feed(.reinvited(negotiate(call, offer: sdp, port: call.localPort)), to: call)
             call.logger.info("re-INVITE", metadata: ["hold": "\(call.isOnHold)"])
         case .cancelled(let id), .ended(let id, _):
+            // A caller who gives up while their code is looked up leaves nothing behind.
+            pendingDials[id] = nil
             if let call = calls[id] { feed(.phoneHungUp, to: call) }
         case .info, .registered, .registrationFailed:
             break
         case .outgoingProgress, .outgoingAnswered, .outgoingFailed:
             handleOutgoing(event)
-        }
-    }
-
-    private func incoming(_ id: SIPCallID, _ invite: IncomingCall) {
-        metrics.count("invites")
-        // Scanners first: a flood from one address gets nothing more than this.
-        guard limiter.allow(source: invite.remoteAddress) else {
-            metrics.count("rate_limited")
-            userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "60"])
-            return
-        }
-        guard calls.count < configuration.maxCalls else {
-            metrics.count("over_capacity")
-            userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "30"])
-            return
-        }
-        let route = dialplan.route(DialedCall(user: invite.requestURIUser ?? "", to: invite.toUser ?? "", from: invite.fromUser ?? ""))
-        logger.info("incoming call", metadata: ["call": "\(id)", "from": "\(invite.fromUser ?? "?")",
-                                                "dialled": "\(invite.requestURIUser ?? "?")", "route": "\(route)"])
-        let (machine, actions) = PhoneCallMachine.incoming(route: route.decision, timing: timing, now: now)
-        guard machine.stage != .ended else {
-            // Refused by the dialplan: no call to keep.
-            for case .respond(let status, let phrase, let headers, let sdp) in actions {
-                userAgent.respond(id, status: status, phrase: phrase, sdp: sdp, headers: headers)
-            }
-            return
-        }
-        let name = CallerName.make(displayName: invite.fromDisplayName, user: invite.fromUser, mask: configuration.maskCallerNumbers)
-        let call: PhoneCall
-        do {
-            call = try PhoneCall(sipID: id, displayName: name, signalingHost: invite.remoteAddress, machine: machine, logger: logger)
-        } catch {
-            userAgent.respond(id, status: 500, phrase: "Server Internal Error")
-            return
-        }
-        calls[id] = call
-        openRTP(for: call) { engine, port in
-            guard let port else {
-                engine.feed(.mediaReady(.failure(.noPort)), to: call)
-                return
-            }
-            engine.feed(.mediaReady(engine.negotiate(call, offer: invite.sdp, port: port)), to: call)
         }
     }
 
@@ -125,6 +85,7 @@ extension GatewayEngine {
                         call.channel = channel
                         call.localPort = actual
                         engine.ports.taken(actual)
+                        engine.metrics.count("rtp_ports_opened")
                         boundThen.value(engine, actual)
                     case .failure:
                         attempt(remaining.dropFirst())

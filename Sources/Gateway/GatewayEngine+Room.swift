@@ -82,7 +82,7 @@ extension GatewayEngine {
         case .participantJoined(let p):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }
             bridge.update(p)
-            if p.id != call.participantID { call.play(prompts.joinTone) }
+            if p.id != call.participantID { chime(.join, on: call) }
             syncTap(bridge)
         case .participantUpdated(let p):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }
@@ -92,7 +92,7 @@ extension GatewayEngine {
         case .participantLeft(let participantID, _):
             guard let bridge = bridges[call.meeting?.meetingID ?? ""] else { return }
             bridge.remove(participantID: participantID)
-            call.play(prompts.leaveTone)
+            chime(.leave, on: call)
             syncTap(bridge)
         case .mutedByHost:
             feed(.room(.mutedByHost), to: call)
@@ -103,6 +103,16 @@ extension GatewayEngine {
         case .subscribeOffer, .activeSpeaker, .chat, .lobbyUpdated, .notice, .resumed, .mediaReset, .reaction:
             break
         }
+    }
+
+    /// Someone else came or went: one chime per window, folded otherwise
+    /// (`ChimeGate`), so a crowd arriving does not keep the room ducked.
+    func chime(_ chime: ChimeGate.Chime, on call: PhoneCall) {
+        guard call.chimes.shouldPlay(chime, now: now, busy: call.player.isPlaying) else {
+            metrics.count("chimes_folded")
+            return
+        }
+        call.play(chime == .join ? prompts.joinTone : prompts.leaveTone)
     }
 
     /// The room closed the caller's connection (removed, ended, denied).

@@ -36,6 +36,12 @@ final class GatewayEngine {
     var bridges: [String: RoomBridge] = [:]
     var ports: RTPPortPool
     var limiter: InviteRateLimiter
+    /// Admission by count and by the loop's load (`GatewayEngine+Admission`).
+    var admission: CallAdmission
+    /// The loop's load, fed by the 20 ms clock (`PhoneGateway.scheduleTick`).
+    var load = LoopLoad()
+    /// Direct dials whose code is being looked up: no call, no port yet.
+    var pendingDials: [SIPCallID: IncomingCall] = [:]
     let sessionID = UInt64.random(in: 1...UInt64(Int64.max))
     /// Set at shutdown: the clock stops.
     var stopped = false
@@ -55,6 +61,8 @@ final class GatewayEngine {
         self.logger = logger
         self.ports = RTPPortPool(range: configuration.rtpPorts)
         self.limiter = InviteRateLimiter(perMinute: configuration.invitesPerMinute)
+        self.admission = CallAdmission(maxCalls: configuration.maxCalls, maxPromptCalls: configuration.maxPromptCalls,
+                                       headroom: configuration.headroom)
         self.preferences = configuration.codecs.compactMap { PhoneCodec(rawValue: $0) }
         self.timing = PhoneCallMachine.Timing(rtpTimeout: configuration.rtpTimeout)
     }

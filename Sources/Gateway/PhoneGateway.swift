@@ -84,6 +84,10 @@ public final class PhoneGateway: Sendable {
         engine.eventLoop.scheduleTask(deadline: deadline) {
             let e = engine.value
             guard !e.stopped else { return }
+            // How late this tick fired and what the loop's thread has used:
+            // the headroom new calls are admitted by (`CallAdmission`).
+            let fired = NIODeadline.now()
+            e.load.tick(lateness: fired - deadline, threadCPU: ThreadCPUClock.now(), now: fired, calls: e.calls.count)
             e.tick()
             var next = deadline + .milliseconds(20)
             let now = NIODeadline.now()
@@ -107,24 +111,50 @@ public final class PhoneGateway: Sendable {
         for task in tasks.withLock({ $0 }) { task.cancel() }
     }
 
-    /// Calls and dropped packets, for /metrics.
+    /// Calls, refusals, the loop's load and dropped packets, for /metrics.
     public func statistics() async -> GatewayStatistics {
         let engine = self.engine
-        let live = (try? await eventLoop.submit { () -> (Int, Int, Int) in
-            let calls = engine.value.calls.values
-            return (calls.count, calls.reduce(0) { $0 + $1.passedThrough }, calls.reduce(0) { $0 + $1.reencoded })
-        }.get()) ?? (0, 0, 0)
+        let live = try? await eventLoop.submit { () -> GatewayStatistics in
+            let e = engine.value
+            let calls = e.calls.values
+            var counts: [String: Int] = [:]
+            counts["opus_passthrough_packets"] = calls.reduce(0) { $0 + $1.passedThrough }
+            counts["opus_encoded_packets"] = calls.reduce(0) { $0 + $1.reencoded }
+            let peak = e.load.takePeak()
+            return GatewayStatistics(activeCalls: calls.count, promptCalls: e.promptCalls, rtpPortsInUse: e.ports.count,
+                                     tickLateness: Self.seconds(e.load.lateness), worstTickLateness: Self.seconds(peak),
+                                     loopBusy: e.load.busy, counts: counts, refusals: [:], droppedPackets: [:])
+        }.get()
+        var s = live ?? GatewayStatistics(activeCalls: 0, promptCalls: 0, rtpPortsInUse: 0, tickLateness: 0, worstTickLateness: 0,
+                                          loopBusy: 0, counts: [:], refusals: [:], droppedPackets: [:])
         var counts = metrics.counts
-        counts["opus_passthrough_packets", default: 0] += live.1
-        counts["opus_encoded_packets", default: 0] += live.2
-        return GatewayStatistics(activeCalls: live.0, counts: counts, droppedPackets: metrics.droppedPackets)
+        for (name, value) in s.counts { counts[name, default: 0] += value }
+        s.counts = counts
+        s.refusals = metrics.refusals
+        s.droppedPackets = metrics.droppedPackets
+        return s
     }
+
+    static func seconds(_ amount: TimeAmount) -> Double { Double(amount.nanoseconds) / 1e9 }
 }
 
 /// A snapshot for /metrics.
 public struct GatewayStatistics: Sendable {
     public var activeCalls: Int
+    /// Callers without a meeting yet, in the code prompt (`sip.max_prompt_calls`).
+    public var promptCalls: Int
+    /// RTP sockets open for calls.
+    public var rtpPortsInUse: Int
+    /// How late the 20 ms mixing tick fires, smoothed, in seconds.
+    public var tickLateness: Double
+    /// The latest tick since the last snapshot, in seconds.
+    public var worstTickLateness: Double
+    /// Share of one core the gateway loop's thread uses (0...1).
+    public var loopBusy: Double
     public var counts: [String: Int]
+    /// INVITEs answered 503 before they became calls, by reason
+    /// (`rate_limited`, `max_calls`, `max_prompt_calls`, `loop_busy`, `loop_late`, `lookups`).
+    public var refusals: [String: Int]
     public var droppedPackets: [String: Int]
 }
 

@@ -121,6 +121,8 @@ extension ParleyConfiguration {
             c.sip.dialInDomain = v
         },
         Key(name: "sip.max_calls") { c, v throws(ConfigurationError) in c.sip.maxCalls = try int(v, 1...10_000) },
+        Key(name: "sip.max_prompt_calls") { c, v throws(ConfigurationError) in c.sip.maxPromptCalls = try int(v, 1...10_000) },
+        Key(name: "sip.admit_by_load") { c, v throws(ConfigurationError) in c.sip.admitByLoad = try bool(v) },
         Key(name: "sip.invites_per_minute") { c, v throws(ConfigurationError) in c.sip.invitesPerMinute = try int(v, 1...10_000) },
         Key(name: "sip.rtp_timeout_seconds") { c, v throws(ConfigurationError) in c.sip.rtpTimeoutSeconds = try int(v, 5...3600) },
         Key(name: "sip.session_expires_seconds") { c, v throws(ConfigurationError) in

@@ -96,8 +96,17 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var prompts = "Prompts"
         /// Codecs offered to phones, most preferred first.
         public var codecs = ["opus", "g722", "pcmu", "pcma"]
-        /// Most concurrent calls; past it INVITEs get 503 with Retry-After.
-        public var maxCalls = 200
+        /// Most concurrent calls; past it INVITEs get 503 with Retry-After. The
+        /// gateway's one loop carries about 80 transcoded calls (`make bench-gateway`).
+        public var maxCalls = 80
+        /// Most callers waiting in the meeting-code prompt at once; past it
+        /// such INVITEs get 503 with Retry-After (callers who dial a meeting's
+        /// number directly do not count).
+        public var maxPromptCalls = 20
+        /// Refuse new calls (503) while the gateway loop has no headroom: its
+        /// thread over 70 % of a core or its 20 ms tick over 10 ms late. Off
+        /// only to measure past capacity (benchmarks).
+        public var admitByLoad = true
         /// Most INVITEs one source address may send per minute.
         public var invitesPerMinute = 30
         /// A call that sends no RTP for this long is hung up, in seconds.

@@ -31,6 +31,7 @@ struct GatewayPlan {
         configuration = GatewayConfiguration(
             sipHost: address.host, sipPort: address.port, rtpHost: address.host, advertisedAddress: advertised,
             rtpPorts: address.port == 0 ? 0...0 : c.sip.rtpPorts, codecs: c.sip.codecs, maxCalls: c.sip.maxCalls,
+            maxPromptCalls: c.sip.maxPromptCalls, headroom: c.sip.admitByLoad ? LoopHeadroom() : nil,
             invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
             sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
             promptsDirectory: Self.locate(c.sip.prompts), trunk: trunk)

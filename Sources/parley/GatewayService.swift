@@ -33,6 +33,21 @@ struct GatewayService: Service {
     private func export(_ exported: inout [String: Int]) async {
         let s = await gateway.statistics()
         metrics.gauge("parley_gateway_calls", help: "Phone calls in progress.").set(Double(s.activeCalls))
+        metrics.gauge("parley_gateway_prompt_calls", help: "Callers in the meeting-code prompt without a meeting yet.")
+            .set(Double(s.promptCalls))
+        metrics.gauge("parley_gateway_tick_lateness_seconds", help: "How late the gateway loop's 20 ms mixing tick fires (smoothed).")
+            .set(s.tickLateness)
+        metrics.gauge("parley_gateway_tick_lateness_worst_seconds", help: "The latest 20 ms tick since the previous export.")
+            .set(s.worstTickLateness)
+        metrics.gauge("parley_gateway_loop_busy_ratio", help: "Share of one core the gateway loop's thread uses.")
+            .set(s.loopBusy)
+        for (reason, value) in s.refusals {
+            let delta = value - exported["r/" + reason, default: 0]
+            guard delta > 0 else { continue }
+            exported["r/" + reason] = value
+            metrics.counter("parley_gateway_refused_total", labels: [("reason", reason)],
+                            help: "INVITEs answered 503 before they became calls, by reason.").increment(by: Int64(delta))
+        }
         for (name, value) in s.counts {
             let delta = value - exported["c/" + name, default: 0]
             guard delta > 0 else { continue }

@@ -60,6 +60,8 @@ final class PhoneCall {
     var promptFrame = [Int16](repeating: 0, count: AudioFormat.frameSamples)
     var payloadScratch = [UInt8](repeating: 0, count: PhoneEncoder.maxPayloadBytes)
     var player = PromptPlayer()
+    /// Join and leave chimes, one per kind per window (`ChimeGate`).
+    var chimes = ChimeGate()
 
     // The room.
     var room: Room?

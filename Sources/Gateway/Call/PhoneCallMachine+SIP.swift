@@ -19,6 +19,8 @@ extension PhoneCallMachine {
         take(description)
         switch route {
         case .join(let code):
+            // Found before the call was made: no second lookup.
+            if let found { return lookedUp(.success(found), now: now) }
             return [.lookUp(code: code)]
         case .prompt:
             // RFC 3960 early media: the welcome plays under 183 Session

@@ -48,6 +48,10 @@ struct PhoneCallMachine {
     let calleeName: String
     /// How the dialplan routed an incoming call (nil for a dial-out).
     let route: DialplanDecision?
+    /// For a `join` route: the meeting the engine found before the call
+    /// existed (an unknown code is refused before any call state or port,
+    /// `GatewayEngine+Admission`). Nil: the machine asks for a lookup.
+    let found: DialInMeeting?
 
     // The state below changes only inside `handle(_:now:)`. It is settable
     // from the module because the machine's extensions live in files of
@@ -80,9 +84,12 @@ struct PhoneCallMachine {
     var promptPlaying = false
 
     /// A call the dialplan routed: refused at once, or answered (`.answering`).
-    /// The engine then binds a port and reports `.mediaReady`.
-    static func incoming(route: DialplanDecision, timing: Timing = Timing(), now: NIODeadline) -> (PhoneCallMachine, [Action]) {
-        var machine = PhoneCallMachine(stage: .answering, outgoing: false, calleeName: "", route: route, meeting: nil, timing: timing, now: now)
+    /// The engine then binds a port and reports `.mediaReady`. `found` is the
+    /// meeting of a `join` route when the engine looked it up first.
+    static func incoming(route: DialplanDecision, found: DialInMeeting? = nil, timing: Timing = Timing(),
+                         now: NIODeadline) -> (PhoneCallMachine, [Action]) {
+        var machine = PhoneCallMachine(stage: .answering, outgoing: false, calleeName: "", route: route, meeting: nil, found: found,
+                                       timing: timing, now: now)
         if case .reject(let status, let reason) = route {
             machine.stage = .ended
             return (machine, [.respond(status: status, phrase: reason)])
@@ -93,11 +100,13 @@ struct PhoneCallMachine {
     /// A call Parley places to bring `calleeName` into `meeting`; the engine
     /// binds a port, sends the INVITE and reports `.dialed`.
     static func dialingOut(into meeting: DialInMeeting, calleeName: String, timing: Timing = Timing(), now: NIODeadline) -> PhoneCallMachine {
-        PhoneCallMachine(stage: .dialing, outgoing: true, calleeName: calleeName, route: nil, meeting: meeting, timing: timing, now: now)
+        PhoneCallMachine(stage: .dialing, outgoing: true, calleeName: calleeName, route: nil, meeting: meeting, found: nil,
+                         timing: timing, now: now)
     }
 
     private init(stage: Stage, outgoing: Bool, calleeName: String, route: DialplanDecision?, meeting: DialInMeeting?,
-                 timing: Timing, now: NIODeadline) {
+                 found: DialInMeeting?, timing: Timing, now: NIODeadline) {
+        self.found = found
         self.stage = stage
         self.outgoing = outgoing
         self.calleeName = calleeName

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import NIOCore
 
 extension MediaEngine {
@@ -12,13 +7,6 @@ extension MediaEngine {
     func recordLoad(now: NIODeadline) {
         let lateness = lastTickTime.map { max(0, (now - ($0 + .milliseconds(20))).nanoseconds / 1000) } ?? 0
         lastTickTime = now
-        load.tick(latenessMicroseconds: Int(lateness), cpuMicroseconds: Self.threadCPUMicroseconds())
-    }
-
-    /// CPU time this thread has used (CLOCK_THREAD_CPUTIME_ID), in µs.
-    static func threadCPUMicroseconds() -> Int {
-        var ts = timespec()
-        guard clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) == 0 else { return 0 }
-        return Int(ts.tv_sec) * 1_000_000 + Int(ts.tv_nsec) / 1000
+        load.tick(latenessMicroseconds: Int(lateness), cpuMicroseconds: Int(ThreadCPUClock.now().nanoseconds / 1000))
     }
 }

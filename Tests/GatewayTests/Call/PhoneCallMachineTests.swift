@@ -23,6 +23,19 @@ import Testing
         #expect(call.machine.answered)
     }
 
+    /// The engine looks a dialled code up before the call exists (an unknown
+    /// code never gets a machine or a port): the machine starts with the
+    /// meeting and asks no second time.
+    @Test func aCodeFoundBeforeTheCallExistedIsNotLookedUpAgain() {
+        let start = NIODeadline.uptimeNanoseconds(1_000_000_000)
+        let (machine, first) = PhoneCallMachine.incoming(route: .join(dialInCode: "246810"), found: meeting, timing: Driver.timing, now: start)
+        var call = Driver(machine: machine, now: start, log: first)
+        #expect(call.log.isEmpty)
+        #expect(call.send(.mediaReady(.success(.answer(sdp: Driver.ourAnswer, phoneDirection: .sendrecv))))
+            == [.answer(sdp: Driver.ourAnswer), .play(.joining, replacing: true), .joinRoom(meeting)])
+        #expect(call.stage == .joining)
+    }
+
     @Test func aDirectCodeWithAPasscodeAsksForIt() {
         var call = Driver.incoming(.join(dialInCode: "135790"))
         call.send(.mediaReady(.success(.answer(sdp: Driver.ourAnswer, phoneDirection: .sendrecv))))

@@ -26,7 +26,8 @@ struct GatewayFixture {
     static let meeting = DialInMeeting(meetingID: "m-gw-\(UInt32.random(in: 0...UInt32.max))", code: "abc-defg-hij",
                                        dialInCode: "246810", title: "Gateway test", passcode: nil, lobbyEnabled: false)
 
-    static func start(maxCalls: Int = 20, invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30),
+    static func start(maxCalls: Int = 20, maxPromptCalls: Int = 20, headroom: LoopHeadroom? = LoopHeadroom(),
+                      invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30),
                       directory: (any MeetingDirectory)? = nil, roomCapacity: Int = 100,
                       voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings()) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
@@ -40,7 +41,8 @@ struct GatewayFixture {
         let dialplan = try Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
         var configuration = GatewayConfiguration(
             sipHost: "127.0.0.1", sipPort: 0, rtpHost: "127.0.0.1", advertisedAddress: "127.0.0.1", rtpPorts: 0...0,
-            maxCalls: maxCalls, invitesPerMinute: invitesPerMinute, rtpTimeout: rtpTimeout,
+            maxCalls: maxCalls, maxPromptCalls: maxPromptCalls, headroom: headroom, invitesPerMinute: invitesPerMinute,
+            rtpTimeout: rtpTimeout,
             promptsDirectory: root.appendingPathComponent("Prompts").path)
         configuration.voiceCleaning = voiceCleaning
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

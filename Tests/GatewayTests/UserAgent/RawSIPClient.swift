@@ -56,15 +56,19 @@ final class RawSIPClient: @unchecked Sendable {
     let port: Int
     let serverPort: Int
     let transport: String
+    /// The loopback address it sends from (127.0.0.0/8 is all on `lo`, so
+    /// tests have as many source addresses as they like).
+    let localHost: String
     private var tcpBuffer = ""
 
-    init(serverPort: Int, tcp: Bool = false) throws {
+    init(serverPort: Int, tcp: Bool = false, localHost: String = "127.0.0.1") throws {
         transport = tcp ? "TCP" : "UDP"
         self.serverPort = serverPort
+        self.localHost = localHost
         let fd = socket(AF_INET, Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
         self.fd = fd
         guard fd >= 0 else { throw POSIXError(.EIO) }
-        var addr = Self.loopback(port: 0)
+        var addr = Self.loopback(port: 0, host: localHost)
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -88,11 +92,11 @@ final class RawSIPClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    static func loopback(port: Int) -> sockaddr_in {
+    static func loopback(port: Int, host: String = "127.0.0.1") -> sockaddr_in {
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_addr.s_addr = inet_addr(host)
         return addr
     }
 
@@ -129,6 +133,9 @@ final class RawSIPClient: @unchecked Sendable {
         }
         return nil
     }
+
+    /// The next message already here, if any (never waits).
+    func receiveNow() -> RawSIPMessage? { readOne() }
 
     private func readOne() -> RawSIPMessage? {
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -177,13 +184,13 @@ struct RawSIPDialog {
         let toTagParam = toTag.map { ";tag=\($0)" } ?? ""
         var lines = [
             "\(method) \(requestURI) SIP/2.0",
-            "Via: SIP/2.0/\(client.transport) 127.0.0.1:\(client.port);branch=\(branch);rport",
+            "Via: SIP/2.0/\(client.transport) \(client.localHost):\(client.port);branch=\(branch);rport",
             "Max-Forwards: 70",
             "From: \"Alice Caller\" <sip:alice@127.0.0.1>;tag=\(fromTag)",
             "To: <sip:\(user)@127.0.0.1>\(toTagParam)",
             "Call-ID: \(callID)",
             "CSeq: \(cseq) \(cseqMethod ?? method)",
-            "Contact: <sip:alice@127.0.0.1:\(client.port);transport=\(client.transport.lowercased())>",
+            "Contact: <sip:alice@\(client.localHost):\(client.port);transport=\(client.transport.lowercased())>",
             "User-Agent: RawTest/1.0",
         ] + extra
         if let body {

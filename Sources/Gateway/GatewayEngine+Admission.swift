@@ -1,0 +1,107 @@
+import NIOCore
+
+extension GatewayEngine {
+    /// Most direct dials whose code may be looked up at once: each costs a
+    /// directory query but no call state; past it, 503 like a full gateway.
+    static let maxPendingDials = 64
+
+    /// A new INVITE, in the order that costs least for what is refused: the
+    /// source's rate, the dialplan (a `reject` needs nothing more), the
+    /// meeting of a direct dial (404 before any call state or RTP port
+    /// exists), then the count and the loop's headroom; only then a call,
+    /// its machine and its port.
+    func incoming(_ id: SIPCallID, _ invite: IncomingCall) {
+        metrics.count("invites")
+        // Scanners first: a flood from one address gets nothing more than this.
+        guard limiter.allow(source: invite.remoteAddress) else {
+            metrics.count("rate_limited")
+            metrics.refused("rate_limited", explanation: "too many INVITEs from one address (sip.invites_per_minute)",
+                            source: invite.remoteAddress)
+            userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "60"])
+            return
+        }
+        let route = dialplan.route(DialedCall(user: invite.requestURIUser ?? "", to: invite.toUser ?? "", from: invite.fromUser ?? ""))
+        logger.info("incoming call", metadata: ["call": "\(id)", "from": "\(invite.fromUser ?? "?")",
+                                                "dialled": "\(invite.requestURIUser ?? "?")", "route": "\(route)"])
+        switch route.decision {
+        case .reject(let status, let reason):
+            // Refused by the dialplan: no call to keep.
+            userAgent.respond(id, status: status, phrase: reason)
+        case .join(let code):
+            guard pendingDials.count < Self.maxPendingDials else {
+                refuse(id, .lookups, source: invite.remoteAddress)
+                return
+            }
+            pendingDials[id] = invite
+            lookUpFirst(code, for: id, route: route.decision)
+        case .prompt:
+            admit(id, invite, route: route.decision, found: nil)
+        }
+    }
+
+    /// Looks a dialled code up before anything of the call exists: an
+    /// unknown code is answered 404 (RFC 3261 §21.4.5) from here, as cheaply
+    /// as a dialplan `reject`. A failed lookup counts as no such meeting.
+    private func lookUpFirst(_ code: String, for id: SIPCallID, route: DialplanDecision) {
+        let directory = self.directory
+        let handle = self.handle
+        Task {
+            let meeting = (try? await directory.meeting(dialInCode: code)) ?? nil
+            handle.later { engine in
+                // Gone meanwhile (CANCEL): nothing to answer.
+                guard let invite = engine.pendingDials.removeValue(forKey: id) else { return }
+                guard let meeting else {
+                    engine.metrics.count("unknown_meeting")
+                    let refusal = CallRefusal.unknownMeeting.sipRefusal ?? (404, "Not Found")
+                    engine.userAgent.respond(id, status: refusal.status, phrase: refusal.phrase)
+                    return
+                }
+                engine.admit(id, invite, route: route, found: meeting)
+            }
+        }
+    }
+
+    /// Callers in the code prompt who came without a meeting: the ones
+    /// `sip.max_prompt_calls` counts (anyone can make such a call).
+    var promptCalls: Int {
+        calls.values.reduce(0) { n, call in
+            let waiting = call.machine.route == .prompt && (call.stage == .answering || call.stage == .prompting)
+            return waiting ? n + 1 : n
+        }
+    }
+
+    /// Admits the call by count and headroom, or refuses it with 503; an
+    /// admitted call gets its machine, its RTP port and our SDP.
+    private func admit(_ id: SIPCallID, _ invite: IncomingCall, route: DialplanDecision, found: DialInMeeting?) {
+        if let refusal = admission.decide(calls: calls.count, promptCalls: promptCalls, toPrompt: route == .prompt,
+                                          load: load, now: now) {
+            refuse(id, refusal, source: invite.remoteAddress)
+            return
+        }
+        let (machine, _) = PhoneCallMachine.incoming(route: route, found: found, timing: timing, now: now)
+        let name = CallerName.make(displayName: invite.fromDisplayName, user: invite.fromUser, mask: configuration.maskCallerNumbers)
+        let call: PhoneCall
+        do {
+            call = try PhoneCall(sipID: id, displayName: name, signalingHost: invite.remoteAddress, machine: machine, logger: logger)
+        } catch {
+            userAgent.respond(id, status: 500, phrase: "Server Internal Error")
+            return
+        }
+        calls[id] = call
+        openRTP(for: call) { engine, port in
+            guard let port else {
+                engine.feed(.mediaReady(.failure(.noPort)), to: call)
+                return
+            }
+            engine.feed(.mediaReady(engine.negotiate(call, offer: invite.sdp, port: port)), to: call)
+        }
+    }
+
+    /// 503 Service Unavailable with Retry-After (RFC 3261 §21.5.4, §20.33):
+    /// the caller's phone or trunk may try again later or elsewhere.
+    private func refuse(_ id: SIPCallID, _ refusal: CallAdmission.Refusal, source: String) {
+        metrics.count("over_capacity")
+        metrics.refused(refusal.rawValue, explanation: refusal.explanation, source: source)
+        userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "\(refusal.retryAfter)"])
+    }
+}
