@@ -86,6 +86,8 @@ class Parley(ParleyServer):
                 "--media", "127.0.0.1:0", "--sip", f"127.0.0.1:{self.sip_port}",
                 "--set", "accounts.bcrypt_cost=4", "--set", "sip.invites_per_minute=10000",
                 "--set", "sip.max_calls=2000", "--set", "sip.rtp_ports=20000-29999",
+                # Measure past capacity: admission by load would answer 503 there.
+                "--set", "sip.admit_by_load=false", "--set", "sip.max_prompt_calls=2000",
                 "--set", f"sip.dialplan={REPO / 'Dialplans' / 'default.dialplan'}"]
         for s in settings:
             args += ["--set", s]
