@@ -29,6 +29,18 @@ struct GatewayService: Service {
         await gateway.stop()
     }
 
+    /// Hands `add` what each of `values` gained since it was last exported
+    /// (remembered in `exported` under `key` + its name).
+    private func exportGrowth(_ values: [String: Int], key: String, into exported: inout [String: Int],
+                              add: (String, Int64) -> Void) {
+        for (name, value) in values {
+            let delta = value - exported[key + name, default: 0]
+            guard delta > 0 else { continue }
+            exported[key + name] = value
+            add(name, Int64(delta))
+        }
+    }
+
     /// Sets `parley_gateway_calls` and adds what the counters gained since the last export.
     private func export(_ exported: inout [String: Int]) async {
         let s = await gateway.statistics()
@@ -41,26 +53,17 @@ struct GatewayService: Service {
             .set(s.worstTickLateness)
         metrics.gauge("parley_gateway_loop_busy_ratio", help: "Share of one core the gateway loop's thread uses.")
             .set(s.loopBusy)
-        for (reason, value) in s.refusals {
-            let delta = value - exported["r/" + reason, default: 0]
-            guard delta > 0 else { continue }
-            exported["r/" + reason] = value
+        exportGrowth(s.refusals, key: "r/", into: &exported) { reason, delta in
             metrics.counter("parley_gateway_refused_total", labels: [("reason", reason)],
-                            help: "INVITEs answered 503 before they became calls, by reason.").increment(by: Int64(delta))
+                            help: "INVITEs answered 503 before they became calls, by reason.").increment(by: delta)
         }
-        for (name, value) in s.counts {
-            let delta = value - exported["c/" + name, default: 0]
-            guard delta > 0 else { continue }
-            exported["c/" + name] = value
+        exportGrowth(s.counts, key: "c/", into: &exported) { name, delta in
             metrics.counter("parley_gateway_events_total", labels: [("event", name)],
-                                 help: "Phone gateway events: invites, refusals, DTMF keys, dial-outs, Opus packets.").increment(by: Int64(delta))
+                            help: "Phone gateway events: invites, refusals, DTMF keys, dial-outs, Opus packets.").increment(by: delta)
         }
-        for (reason, value) in s.droppedPackets {
-            let delta = value - exported["d/" + reason, default: 0]
-            guard delta > 0 else { continue }
-            exported["d/" + reason] = value
+        exportGrowth(s.droppedPackets, key: "d/", into: &exported) { reason, delta in
             metrics.counter("parley_gateway_dropped_rtp_total", labels: [("reason", reason)],
-                                 help: "RTP from phones dropped, by reason.").increment(by: Int64(delta))
+                            help: "RTP from phones dropped, by reason.").increment(by: delta)
         }
     }
 }
