@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 
 // Magic pointers are plain `void *` so Swift sees UnsafeMutableRawPointer
 // and can pass Unmanaged references through them.
@@ -194,6 +195,24 @@ static inline const char *parley_sip_to_user(sip_t const *sip) {
 
 static inline const char *parley_sip_user_agent(sip_t const *sip) {
     return sip && sip->sip_user_agent ? sip->sip_user_agent->g_string : NULL;
+}
+
+/// The headers of a message that sofia does not parse itself (extension
+/// headers such as X-Meeting or P-Asserted-Identity), as "Name: value\n"
+/// lines in `buf`. Returns 0, or -1 when they did not all fit (those that
+/// fitted are there).
+static inline int parley_sip_unknown_headers(sip_t const *sip, char *buf, size_t len) {
+    size_t used = 0;
+    if (len == 0) return -1;
+    buf[0] = 0;
+    if (!sip) return 0;
+    for (sip_unknown_t const *u = sip->sip_unknown; u; u = u->un_next) {
+        if (!u->un_name || !u->un_value) continue;
+        int n = snprintf(buf + used, len - used, "%s: %s\n", u->un_name, u->un_value);
+        if (n < 0 || (size_t)n >= len - used) { buf[used] = 0; return -1; }
+        used += (size_t)n;
+    }
+    return 0;
 }
 
 /// Top Via's protocol, e.g. "SIP/2.0/UDP".

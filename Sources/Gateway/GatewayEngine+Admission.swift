@@ -20,7 +20,8 @@ extension GatewayEngine {
             userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "60"])
             return
         }
-        let route = dialplan.route(DialedCall(user: invite.requestURIUser ?? "", to: invite.toUser ?? "", from: invite.fromUser ?? ""))
+        let route = dialplan.route(DialedCall(user: invite.requestURIUser ?? "", to: invite.toUser ?? "", from: invite.fromUser ?? "",
+                                            headers: invite.headers))
         logger.info("incoming call", metadata: ["call": "\(id)", "from": "\(invite.fromUser ?? "?")",
                                                 "dialled": "\(invite.requestURIUser ?? "?")", "route": "\(route)"])
         switch route.decision {
@@ -79,7 +80,10 @@ extension GatewayEngine {
             return
         }
         let (machine, _) = PhoneCallMachine.incoming(route: route, found: found, timing: timing, now: now)
-        let name = CallerName.make(displayName: invite.fromDisplayName, user: invite.fromUser, mask: configuration.maskCallerNumbers)
+        // RFC 3325: the identity the trunk asserts, else From.
+        let asserted = invite.headers["p-asserted-identity"].flatMap(AssertedIdentity.init(headerValue:))
+        let name = CallerName.make(displayName: asserted?.displayName ?? invite.fromDisplayName, user: asserted?.user ?? invite.fromUser,
+                                   mask: configuration.maskCallerNumbers)
         let call: PhoneCall
         do {
             call = try PhoneCall(sipID: id, displayName: name, signalingHost: invite.remoteAddress, machine: machine, logger: logger)

@@ -83,12 +83,24 @@ struct DialplanParser {
             if tokens.count > 1 { throw Problem(column: tokens[1].column, message: "\"any\" takes no operator or pattern") }
             return .any
         }
-        guard !fieldToken.quoted, let field = DialplanField(rawValue: fieldToken.text.lowercased()) else {
+        var tokens = tokens
+        let field: DialplanField
+        if !fieldToken.quoted, fieldToken.isKeyword("header") {
+            // RFC 3261 §25.1: a header name is a token.
+            guard tokens.count >= 2, !tokens[1].quoted, Self.isHeaderName(tokens[1].text) else {
+                throw Problem(column: tokens.count >= 2 ? tokens[1].column : arrow.column,
+                              message: "\"header\" needs a header name, e.g. header X-Meeting ~ ([0-9]+)")
+            }
+            field = .header(tokens[1].text)
+            tokens.remove(at: 0)
+        } else if !fieldToken.quoted, let named = DialplanField(keyword: fieldToken.text) {
+            field = named
+        } else {
             throw Problem(column: fieldToken.column,
-                          message: "unknown field \"\(fieldToken.text)\" (expected user, to, from, did or any)")
+                          message: "unknown field \"\(fieldToken.text)\" (expected user, to, from, did, header NAME or any)")
         }
         guard tokens.count >= 2 else {
-            throw Problem(column: arrow.column, message: "missing operator after \(field.rawValue) (expected is or ~)")
+            throw Problem(column: arrow.column, message: "missing operator after \(field.name) (expected is or ~)")
         }
         let op = tokens[1]
         guard op.isKeyword("is") || op.isKeyword("~") else {
@@ -105,6 +117,16 @@ struct DialplanParser {
             throw Problem(column: pattern.column, message: "bad regular expression \"\(pattern.text)\": \(message)")
         }
         return .regex(field, pattern: pattern.text, groups: DialplanPattern.groupCount(pattern.text))
+    }
+
+    /// RFC 3261 §25.1 token characters: letters, digits and -.!%*_+`'~;
+    /// starting with a letter, as every header name in use does (so an
+    /// operator where the name should be is not taken for one).
+    static func isHeaderName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) || ("A"..."Z").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { c in
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || "-.!%*_+`'~".unicodeScalars.contains(c)
+        }
     }
 
     private func parseAction(_ tokens: [DialplanToken], arrow: DialplanToken,

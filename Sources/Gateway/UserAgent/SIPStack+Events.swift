@@ -105,6 +105,8 @@ extension SIPStack {
         }
         var uri = [CChar](repeating: 0, count: 1024)
         let fromURI = parley_sip_from_uri(sip, &uri, uri.count) == 0 ? Self.string(uri) : ""
+        var extensionHeaders = [CChar](repeating: 0, count: 4096)
+        _ = parley_sip_unknown_headers(sip, &extensionHeaders, extensionHeaders.count)
         let info = IncomingCall(
             requestURIUser: Self.string(parley_sip_request_user(sip)),
             requestURIHost: Self.string(parley_sip_request_host(sip)),
@@ -117,7 +119,8 @@ extension SIPStack {
             callID: callID,
             transport: transport,
             sdp: Self.body(sip),
-            userAgent: Self.string(parley_sip_user_agent(sip))
+            userAgent: Self.string(parley_sip_user_agent(sip)),
+            headers: IncomingCall.headers(fromLines: Self.string(extensionHeaders))
         )
         logger.debug("incoming INVITE", metadata: ["call": "\(id)", "from": "\(fromURI)"])
         agent.emit(.incomingCall(id, info))

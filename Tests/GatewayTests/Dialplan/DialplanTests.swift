@@ -98,7 +98,7 @@ struct DialplanTests {
         #expect(Self.diagnostics("\n\nuser ~ ([0-9]+) => jion $1") ==
                 ["test.dialplan:3:20: unknown action \"jion\" (expected join, prompt or reject)"])
         #expect(Self.diagnostics("usr is 1 => prompt") ==
-                ["test.dialplan:1:1: unknown field \"usr\" (expected user, to, from, did or any)"])
+                ["test.dialplan:1:1: unknown field \"usr\" (expected user, to, from, did, header NAME or any)"])
         #expect(Self.diagnostics("user = 1 => prompt") ==
                 ["test.dialplan:1:6: unknown operator \"=\" (expected is or ~)"])
         #expect(Self.diagnostics("user ~ ([0-9] => prompt") ==
@@ -195,5 +195,54 @@ struct DialplanFuzzTests {
                 _ = plan.route(DialedCall(user: "123456", to: "+4930123457987654", from: "anonymous"))
             }
         }
+    }
+}
+
+@Suite("Dialplans: header rules and asserted callers")
+struct DialplanHeaderTests {
+    @Test("header NAME routes on an INVITE header, case-insensitively; a missing header matches nothing")
+    func headerRule() throws {
+        let plan = try Dialplan(parsing: """
+            header X-Meeting ~ ([0-9]{6,12}) => join $1
+            header x-department is sales => prompt
+            any => reject 404
+            """, fileName: "h.dialplan")
+        let withHeader = DialedCall(user: "frontdesk", to: "frontdesk", from: "pbx", headers: ["x-meeting": "246810"])
+        #expect(plan.route(withHeader).decision == .join(dialInCode: "246810"))
+        let sales = DialedCall(user: "frontdesk", to: "frontdesk", from: "pbx", headers: ["x-department": "Sales"])
+        #expect(plan.route(sales).decision == .prompt)
+        guard case .reject(let status, _) = plan.route(DialedCall(user: "frontdesk", to: "frontdesk", from: "pbx")).decision else {
+            Issue.record("a call without the header was not refused")
+            return
+        }
+        #expect(status == 404)
+    }
+
+    @Test("a header rule without a name, or with a name that is no token, is an error")
+    func badHeaderRules() {
+        #expect(DialplanTests.diagnostics("header ~ x => prompt").contains { $0.contains("needs a header name") })
+        #expect(DialplanTests.diagnostics("header X(Meeting) ~ x => prompt").contains { $0.contains("needs a header name") })
+        #expect(DialplanTests.diagnostics("headers X ~ x => prompt").contains { $0.contains("unknown field") })
+    }
+
+    @Test("extension headers from sofia: lower-cased names, repeats joined, values and count capped")
+    func headerLines() {
+        let h = IncomingCall.headers(fromLines: "X-Meeting: 246810\nP-Asserted-Identity: <tel:+1555>\nX-Tag: a\nx-tag: b\nbroken line\n")
+        #expect(h == ["x-meeting": "246810", "p-asserted-identity": "<tel:+1555>", "x-tag": "a, b"])
+        let many = (0..<40).map { "X-H\($0): \(String(repeating: "v", count: 400))" }.joined(separator: "\n")
+        let capped = IncomingCall.headers(fromLines: many)
+        #expect(capped.count == IncomingCall.maximumHeaders)
+        #expect(capped.values.allSatisfy { $0.count == 256 })
+    }
+
+    @Test("P-Asserted-Identity (RFC 3325 §9.1): name and user from sip: and tel: forms")
+    func assertedIdentity() {
+        #expect(AssertedIdentity(headerValue: "\"Bob Trunk\" <sip:+15557654321@trunk.example;user=phone>")
+                == AssertedIdentity(displayName: "Bob Trunk", user: "+15557654321"))
+        #expect(AssertedIdentity(headerValue: "<tel:+15557654321;cpc=ordinary>") == AssertedIdentity(displayName: nil, user: "+15557654321"))
+        #expect(AssertedIdentity(headerValue: "Alice <sips:alice@example.org>, <tel:+1555>")
+                == AssertedIdentity(displayName: "Alice", user: "alice"))
+        #expect(AssertedIdentity(headerValue: "garbage") == nil)
+        #expect(AssertedIdentity(headerValue: "\"unterminated <sip:x@y>") == nil)
     }
 }

@@ -29,7 +29,8 @@ struct GatewayFixture {
     static func start(maxCalls: Int = 20, maxPromptCalls: Int = 20, headroom: LoopHeadroom? = LoopHeadroom(),
                       invitesPerMinute: Int = 1000, rtpTimeout: TimeAmount = .seconds(30),
                       directory: (any MeetingDirectory)? = nil, roomCapacity: Int = 100,
-                      voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings()) async throws -> GatewayFixture {
+                      voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings(),
+                      dialplan: Dialplan? = nil) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
@@ -38,7 +39,7 @@ struct GatewayFixture {
         let rooms = RoomRegistry(media: media, capacity: roomCapacity, logger: logger)
         await rooms.start()
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
-        let dialplan = try Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
+        let dialplan = try dialplan ?? Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
         var configuration = GatewayConfiguration(
             sipHost: "127.0.0.1", sipPort: 0, rtpHost: "127.0.0.1", advertisedAddress: "127.0.0.1", rtpPorts: 0...0,
             maxCalls: maxCalls, maxPromptCalls: maxPromptCalls, headroom: headroom, invitesPerMinute: invitesPerMinute,

@@ -169,6 +169,8 @@ struct RawSIPDialog {
     var toTag: String?
     var inviteBranch = RawSIPDialog.branch()
     var cseq = 1
+    /// More header lines for the INVITE ("X-Meeting: 246810").
+    var inviteHeaders: [String] = []
 
     init(client: RawSIPClient, user: String = "room123") {
         self.client = client
@@ -203,7 +205,7 @@ struct RawSIPDialog {
     }
 
     func sendInvite(sdp: String?) {
-        client.send(request("INVITE", branch: inviteBranch, cseq: cseq, body: sdp))
+        client.send(request("INVITE", branch: inviteBranch, cseq: cseq, body: sdp, extra: inviteHeaders))
     }
 
     /// ACK for a 2xx is a new transaction (RFC 3261 §13.2.2.4).
