@@ -179,7 +179,7 @@ let package = Package(
         .executableTarget(
             name: "parley",
             dependencies: [
-                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording",
+                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording", "LoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
