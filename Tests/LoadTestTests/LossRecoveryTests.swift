@@ -96,10 +96,21 @@ struct LossRecoveryTests {
         #expect(block.highestSequence == 0x1_0002)
     }
 
+    @Test("Audio without negotiated NACK feedback is not NACKed, as browsers do not NACK Opus")
+    func audioIsNotNACKed() {
+        var stream = ReceiveStream(ssrc: 2, isVideo: false, clockRate: 48000, nacks: false)
+        stream.receive(sequenceNumber: 1, timestamp: 0, arrival: 0, keyframe: false)
+        stream.receive(sequenceNumber: 3, timestamp: 1920, arrival: 0.04, keyframe: false)
+        let list = stream.nackList(now: 0.05)
+        #expect(list.isEmpty)
+        #expect(stream.gaps == 1 && stream.lost == 1)
+    }
+
     @Test("A subscriber NACKs a gap, PLIs a video without a keyframe, and reports once a second")
     func subscriberFeedback() throws {
         var media = SubscriberMedia(feedbackSSRC: 5)
-        media.setTracks([77: .init(mid: "0", isVideo: true, clockRate: 90000, producerID: "p", absSendTimeID: 2)])
+        media.setTracks([77: .init(mid: "0", isVideo: true, clockRate: 90000, producerID: "p", absSendTimeID: 2,
+                                   nack: true)])
         func packet(_ sequence: UInt16, sent: Double) -> [UInt8] {
             let built = RTPPacketBuilder.packet(payloadType: 96, marker: true, sequenceNumber: sequence, timestamp: 0, ssrc: 77,
                                                 extensions: [.init(id: 2, data: RTPPacketBuilder.absSendTime(seconds: sent))],

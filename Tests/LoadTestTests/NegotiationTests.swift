@@ -55,7 +55,7 @@ struct NegotiationTests {
         let tracks = SubscribeAnswerWriter.tracks(in: reparsed, producers: ["0": "prod-a", "1": "prod-v"])
         #expect(tracks[1001] == .init(mid: "0", isVideo: false, clockRate: 48000, producerID: "prod-a",
                                       absSendTimeID: SubscribeHeaderExtensionIDs.absSendTime))
-        #expect(tracks[1002]?.isVideo == true && tracks[1002]?.producerID == "prod-v")
+        #expect(tracks[1002]?.isVideo == true && tracks[1002]?.producerID == "prod-v" && tracks[1002]?.nack == true)
         #expect(tracks[1003] == nil)
     }
 

@@ -20,6 +20,9 @@ public struct MediaCounters: Sendable, Equatable, Codable {
     public var packetsLost = 0
     /// Sequence numbers that were missing when a later packet came (before repair).
     public var gapsSeen = 0
+    /// The same two figures for video only (audio is not repaired by NACK).
+    public var videoPacketsExpected = 0
+    public var videoPacketsLost = 0
     public var nacksSent = 0
     public var plisSent = 0
     public var srtpErrors = 0
@@ -42,6 +45,8 @@ public struct MediaCounters: Sendable, Equatable, Codable {
         s.packetsExpected += b.packetsExpected
         s.packetsLost += b.packetsLost
         s.gapsSeen += b.gapsSeen
+        s.videoPacketsExpected += b.videoPacketsExpected
+        s.videoPacketsLost += b.videoPacketsLost
         s.nacksSent += b.nacksSent
         s.plisSent += b.plisSent
         s.srtpErrors += b.srtpErrors

@@ -8,6 +8,9 @@ public struct ReceiveStream: Sendable {
     public let ssrc: UInt32
     public let isVideo: Bool
     public let clockRate: Double
+    /// Whether the m-line negotiated `a=rtcp-fb:… nack` (RFC 4585 §4.2);
+    /// browsers NACK video but not Opus.
+    public let nacks: Bool
     var unwrapper = SequenceNumberUnwrapper()
     public private(set) var base: Int64?
     public private(set) var highest: Int64 = 0
@@ -38,10 +41,11 @@ public struct ReceiveStream: Sendable {
     /// Gaps longer than this are not NACKed packet by packet (a restart, not loss).
     public static let maximumGap: Int64 = 1000
 
-    public init(ssrc: UInt32, isVideo: Bool, clockRate: Double) {
+    public init(ssrc: UInt32, isVideo: Bool, clockRate: Double, nacks: Bool = true) {
         self.ssrc = ssrc
         self.isVideo = isVideo
         self.clockRate = clockRate
+        self.nacks = nacks
         self.needsKeyframe = isVideo
     }
 
@@ -67,7 +71,11 @@ public struct ReceiveStream: Sendable {
         if extended > highest {
             let gap = extended - highest - 1
             if gap > 0 && gap <= Self.maximumGap {
-                for s in (highest + 1)..<extended { missing[s] = (arrival, nil, 0) }
+                if nacks {
+                    for s in (highest + 1)..<extended { missing[s] = (arrival, nil, 0) }
+                } else if isVideo {
+                    needsKeyframe = true  // nothing will repair it
+                }
                 gaps += Int(gap)
             } else if gap > Self.maximumGap {
                 gaps += Int(gap)

@@ -13,12 +13,16 @@ public struct SubscriberMedia: Sendable {
         public var producerID: String
         /// The abs-send-time id on this m-line, 0 if none.
         public var absSendTimeID: UInt8
-        public init(mid: String, isVideo: Bool, clockRate: Double, producerID: String, absSendTimeID: UInt8) {
+        /// The m-line offers generic NACK feedback (RFC 4585 §4.2).
+        public var nack: Bool
+        public init(mid: String, isVideo: Bool, clockRate: Double, producerID: String, absSendTimeID: UInt8,
+                    nack: Bool = false) {
             self.mid = mid
             self.isVideo = isVideo
             self.clockRate = clockRate
             self.producerID = producerID
             self.absSendTimeID = absSendTimeID
+            self.nack = nack
         }
     }
 
@@ -66,7 +70,8 @@ public struct SubscriberMedia: Sendable {
            let delay = RTPPacketBuilder.delay(fromAbsSendTime: packet[range], now: sendTime) {
             delays.record(delay)
         }
-        var stream = streams[header.ssrc] ?? ReceiveStream(ssrc: header.ssrc, isVideo: track.isVideo, clockRate: track.clockRate)
+        var stream = streams[header.ssrc] ?? ReceiveStream(ssrc: header.ssrc, isVideo: track.isVideo, clockRate: track.clockRate,
+                                                                 nacks: track.nack)
         let before = stream.duplicates
         stream.receive(sequenceNumber: header.sequenceNumber, timestamp: header.timestamp, arrival: now, keyframe: keyframe)
         counters.duplicatesReceived += stream.duplicates - before
@@ -130,6 +135,10 @@ public struct SubscriberMedia: Sendable {
             c.packetsExpected += stream.expected
             c.packetsLost += stream.lost
             c.gapsSeen += stream.gaps
+            if stream.isVideo {
+                c.videoPacketsExpected += stream.expected
+                c.videoPacketsLost += stream.lost
+            }
         }
         return c
     }

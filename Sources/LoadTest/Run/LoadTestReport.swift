@@ -20,6 +20,8 @@ public struct LoadTestReport: Sendable, Codable {
     public var receivedMbps = 0.0
     /// Lost after repair over expected, from sequence gaps, in percent.
     public var lossPercent = 0.0
+    /// The same for video alone, which NACKs can repair.
+    public var videoLossPercent = 0.0
     public var joinP50ms: Double?
     public var joinP95ms: Double?
     public var firstMediaP50ms: Double?
@@ -51,8 +53,8 @@ public struct LoadTestReport: Sendable, Codable {
             "tracks: \(tracksReceived)/\(tracksExpected) received",
             "packets: sent \(c.packetsSent) (\(f(packetsSentPerSecond, 0))/s, \(f(sentMbps, 2)) Mbit/s), "
                 + "received \(c.packetsReceived) (\(f(packetsReceivedPerSecond, 0))/s, \(f(receivedMbps, 2)) Mbit/s)",
-            "loss: \(f(lossPercent, 3)) % (\(c.packetsLost) of \(c.packetsExpected) expected; \(c.gapsSeen) gaps before repair, "
-                + "\(c.duplicatesReceived) duplicates)",
+            "loss: \(f(lossPercent, 3)) % (\(c.packetsLost) of \(c.packetsExpected) expected; video \(f(videoLossPercent, 3)) %; "
+                + "\(c.gapsSeen) gaps before repair, \(c.duplicatesReceived) duplicates)",
             "feedback: NACKs sent \(c.nacksSent) / received \(c.nacksReceived) (\(c.nackedPacketsReceived) packets, "
                 + "\(c.retransmissionsSent) retransmitted); PLIs sent \(c.plisSent) / received \(c.plisReceived); "
                 + "FIRs received \(c.firsReceived); keyframes sent \(c.keyframesSent)",

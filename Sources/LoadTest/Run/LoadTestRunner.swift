@@ -153,6 +153,8 @@ public struct LoadTestRunner: Sendable {
         report.receivedMbps = Double(endTotals.bytesReceived - startTotals.bytesReceived) * 8 / window / 1e6
         let c2 = report.counters
         report.lossPercent = c2.packetsExpected > 0 ? 100 * Double(c2.packetsLost) / Double(c2.packetsExpected) : 0
+        report.videoLossPercent = c2.videoPacketsExpected > 0
+            ? 100 * Double(c2.videoPacketsLost) / Double(c2.videoPacketsExpected) : 0
         report.joinP50ms = Percentile.of(joinTimes, 0.5).map { $0 * 1000 }
         report.joinP95ms = Percentile.of(joinTimes, 0.95).map { $0 * 1000 }
         report.firstMediaP50ms = Percentile.of(firstMedia, 0.5).map { $0 * 1000 }

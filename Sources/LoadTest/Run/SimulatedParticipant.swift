@@ -165,12 +165,15 @@ public actor SimulatedParticipant {
         let start = joinStartedAt ?? 0
         for (connection, isMain) in [(publish, plan.publishes), (subscribe, !plan.publishes)] {
             guard let connection else { continue }
-            let part = try? await connection.eventLoop.submit { () -> (MediaCounters, LatencyHistogram, Double?, Double?, Set<String>, String?) in
+            let part = try? await connection.eventLoop.submit {
+                () -> (MediaCounters, LatencyHistogram, Double?, Double?, Set<String>, [String]) in
                 let c = connection.value
                 var counters = (c.publisher?.counters ?? MediaCounters()) + (c.subscriber?.totals ?? MediaCounters())
                 counters.srtpErrors += c.srtpErrors
+                var problems = c.failure.map { [$0] } ?? []
+                problems += c.unprotectErrors.sorted { $0.key < $1.key }.map { "\(c.role) \($0.key) ×\($0.value)" }
                 return (counters, c.subscriber?.delays ?? LatencyHistogram(), c.dtlsConnectedAt,
-                        c.subscriber?.firstPacketAt, c.subscriber?.receivingProducers ?? [], c.failure)
+                        c.subscriber?.firstPacketAt, c.subscriber?.receivingProducers ?? [], problems)
             }.get()
             guard let part else { continue }
             s.counters = s.counters + part.0
@@ -178,7 +181,7 @@ public actor SimulatedParticipant {
             if isMain, let at = part.2 { s.joinSeconds = at - start }
             if let first = part.3 { s.firstMediaSeconds = first - start }
             s.receivingProducers.formUnion(part.4)
-            if let failure = part.5 { s.errors.append(failure) }
+            s.errors += part.5
         }
         return s
     }

@@ -61,7 +61,8 @@ public struct SubscribeAnswerWriter: Sendable {
             let abs = section.headerExtensions.first { $0.uri == HeaderExtensionURI.absSendTime }?.id ?? 0
             result[ssrc] = SubscriberMedia.Track(mid: mid, isVideo: section.kind == "video",
                                                  clockRate: Double(codec?.clockRate ?? 90000),
-                                                 producerID: producers[mid] ?? mid, absSendTimeID: abs)
+                                                 producerID: producers[mid] ?? mid, absSendTimeID: abs,
+                                                 nack: codec?.feedback.contains("nack") ?? false)
         }
         return result
     }

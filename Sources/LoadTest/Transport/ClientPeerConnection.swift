@@ -34,6 +34,8 @@ public final class ClientPeerConnection {
     public private(set) var dtlsConnectedAt: Double?
     public private(set) var failure: String?
     var srtpErrors = 0
+    /// Why incoming packets failed to unprotect, e.g. "SRTP replay": 3.
+    public private(set) var unprotectErrors: [String: Int] = [:]
 
     init(role: Role, eventLoop: any EventLoop, clock: LoadClock, dtlsContext: DTLSContext) {
         self.role = role
@@ -220,6 +222,7 @@ public final class ClientPeerConnection {
             }
         } catch {
             srtpErrors += 1
+            unprotectErrors["\(isRTCP ? "SRTCP" : "SRTP") \(error)", default: 0] += 1
         }
     }
 
