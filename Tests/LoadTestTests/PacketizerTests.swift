@@ -108,3 +108,23 @@ struct PacketizerTests {
         #expect(abs(delay - 0.005) < 0.0001)
     }
 }
+
+@Suite("Send stamp")
+struct SendStampTests {
+    @Test("Every synthetic payload ends in a send time that reads back")
+    func stamp() throws {
+        var source = OpusSource(ssrc: 7, mid: "0", ids: HeaderExtensionIDs(), seed: 9)
+        let packet = source.nextPacket(sendTime: 12.345678)
+        let plain = Array(packet[0..<(packet.count - SRTPSession.maximumOverhead)])
+        let header = try plain.withUnsafeBytes { try RTPHeader(parsing: $0) }
+        let sent = plain.withUnsafeBytes { SendStamp.read(UnsafeRawBufferPointer(rebasing: $0[header.payloadRange(packetLength: plain.count)])) }
+        #expect(abs(try #require(sent) - 12.345678) < 0.000_002)
+        var video = VP8SimulcastSource(mid: "1", ids: HeaderExtensionIDs(), seed: 10)
+        for packet in video.nextFrame(sendTime: 3.5) {
+            let plain = Array(packet[0..<(packet.count - SRTPSession.maximumOverhead)])
+            let header = try plain.withUnsafeBytes { try RTPHeader(parsing: $0) }
+            let sent = plain.withUnsafeBytes { SendStamp.read(UnsafeRawBufferPointer(rebasing: $0[header.payloadRange(packetLength: plain.count)])) }
+            #expect(sent == 3.5)
+        }
+    }
+}

@@ -39,6 +39,7 @@ public struct OpusSource: Sendable {
         let size = payloadSize()
         var payload = [UInt8](repeating: 0x55, count: size)
         payload[0] = 0x78
+        SendStamp.write(seconds: sendTime, into: &payload)
         var extensions: [RTPPacketBuilder.Extension] = []
         if ids.mid != 0 { extensions.append(.init(id: ids.mid, data: Array(mid.utf8))) }
         // RFC 6464: V bit and the level in -dBov; loud while talking.

@@ -69,6 +69,9 @@ public struct SubscriberMedia: Sendable {
         if track.absSendTimeID != 0, let range = header.extensionElement(id: track.absSendTimeID, in: packet),
            let delay = RTPPacketBuilder.delay(fromAbsSendTime: packet[range], now: sendTime) {
             delays.record(delay)
+        } else if let sent = SendStamp.read(UnsafeRawBufferPointer(rebasing: packet[header.payloadRange(packetLength: packet.count)])) {
+            // An SFU that does not forward abs-send-time (Janus) still forwards the payload.
+            delays.record(sendTime - sent)
         }
         var stream = streams[header.ssrc] ?? ReceiveStream(ssrc: header.ssrc, isVideo: track.isVideo, clockRate: track.clockRate,
                                                                  nacks: track.nack)

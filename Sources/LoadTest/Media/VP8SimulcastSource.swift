@@ -91,7 +91,8 @@ public struct VP8SimulcastSource: Sendable {
             remaining -= chunk
             var payload = Self.descriptor(start: n == 0, pictureID: layer.pictureID, tl0PicIdx: layer.tl0PicIdx)
             if n == 0 { payload += Self.frameHeader(keyframe: keyframe, size: size, width: layer.width, height: layer.height) }
-            payload += [UInt8](repeating: 0xA5, count: max(1, chunk - (n == 0 ? (keyframe ? 10 : 3) : 0)))
+            payload += [UInt8](repeating: 0xA5, count: max(SendStamp.length, chunk - (n == 0 ? (keyframe ? 10 : 3) : 0)))
+            SendStamp.write(seconds: sendTime, into: &payload)
             var extensions: [RTPPacketBuilder.Extension] = []
             if ids.mid != 0 { extensions.append(.init(id: ids.mid, data: Array(mid.utf8))) }
             if ids.rid != 0 { extensions.append(.init(id: ids.rid, data: Array(layer.rid.utf8))) }
