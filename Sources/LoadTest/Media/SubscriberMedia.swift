@@ -66,12 +66,14 @@ public struct SubscriberMedia: Sendable {
             let payload = UnsafeRawBufferPointer(rebasing: packet[header.payloadRange(packetLength: packet.count)])
             keyframe = (try? VP8PayloadDescriptor(parsing: payload))?.isKeyframe ?? false
         }
-        if track.absSendTimeID != 0, let range = header.extensionElement(id: track.absSendTimeID, in: packet),
-           let delay = RTPPacketBuilder.delay(fromAbsSendTime: packet[range], now: sendTime) {
-            delays.record(delay)
-        } else if let sent = SendStamp.read(UnsafeRawBufferPointer(rebasing: packet[header.payloadRange(packetLength: packet.count)])) {
-            // An SFU that does not forward abs-send-time (Janus) still forwards the payload.
+        // The stamp in the payload first: every SFU forwards payloads as they
+        // are, while abs-send-time is forwarded by Parley but rewritten with
+        // its own clock by Janus. abs-send-time for payloads without a stamp.
+        if let sent = SendStamp.read(UnsafeRawBufferPointer(rebasing: packet[header.payloadRange(packetLength: packet.count)])) {
             delays.record(sendTime - sent)
+        } else if track.absSendTimeID != 0, let range = header.extensionElement(id: track.absSendTimeID, in: packet),
+                  let delay = RTPPacketBuilder.delay(fromAbsSendTime: packet[range], now: sendTime) {
+            delays.record(delay)
         }
         var stream = streams[header.ssrc] ?? ReceiveStream(ssrc: header.ssrc, isVideo: track.isVideo, clockRate: track.clockRate,
                                                                  nacks: track.nack)

@@ -59,7 +59,7 @@ public struct LoadTestReport: Sendable, Codable {
                 + "\(c.retransmissionsSent) retransmitted); PLIs sent \(c.plisSent) / received \(c.plisReceived); "
                 + "FIRs received \(c.firsReceived); keyframes sent \(c.keyframesSent)",
             "join: p50 \(ms(joinP50ms)), p95 \(ms(joinP95ms)); first media p50 \(ms(firstMediaP50ms)), p95 \(ms(firstMediaP95ms))",
-            "one-way delay (abs-send-time): p50 \(ms(delayP50ms)), p95 \(ms(delayP95ms))",
+            "one-way delay (send stamp in the payload): p50 \(ms(delayP50ms)), p95 \(ms(delayP95ms))",
         ]
         if let cpu = serverCPUSeconds {
             lines.append("server: CPU \(f(cpu, 2)) s (\(f(serverCPUPercent ?? 0)) % of a core), "
