@@ -20,6 +20,12 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Parley's base URL.", valueName: "URL"))
     var server = "http://127.0.0.1:8080"
 
+    @Option(name: .long, help: ArgumentHelp("The SFU to load: parley, or janus (its VideoRoom plugin, for comparison).", valueName: "parley|janus"))
+    var target = "parley"
+
+    @Option(name: .long, help: ArgumentHelp("Janus's HTTP API with --target janus.", valueName: "URL"))
+    var janusURL = "http://127.0.0.1:8088/janus"
+
     @Option(name: .long, help: "Rooms (meetings) to load.")
     var rooms = 1
 
@@ -67,6 +73,13 @@ struct LoadTestCommand: AsyncParsableCommand {
             throw ValidationError("--server must be an http(s) URL")
         }
         var c = LoadTestConfiguration(server: url)
+        switch target {
+        case "parley": c.target = .parley
+        case "janus":
+            guard let janus = URL(string: janusURL) else { throw ValidationError("--janus-url must be a URL") }
+            c.target = .janus(janus)
+        default: throw ValidationError("--target is parley or janus")
+        }
         c.rooms = rooms
         c.publishersPerRoom = publishers
         c.subscribersPerRoom = subscribers

@@ -3,7 +3,16 @@ import Foundation
 /// The shape of a load: rooms × (publishers + subscribers), what is sent,
 /// how fast people join and how long the load runs.
 public struct LoadTestConfiguration: Sendable {
+    /// The SFU the load goes to.
+    public enum Target: Sendable, Equatable {
+        /// Parley at `server` (its API and signaling socket).
+        case parley
+        /// Janus's VideoRoom plugin through its HTTP API at this URL (…/janus).
+        case janus(URL)
+    }
+
     public var server: URL
+    public var target: Target = .parley
     public var rooms = 1
     public var publishersPerRoom = 2
     public var subscribersPerRoom = 4

@@ -37,21 +37,6 @@ public struct LoadTestRunner: Sendable {
         let c = configuration
         let clock = LoadClock()
         let dtlsContext = try DTLSContext(certificate: DTLSCertificate())
-        let api = ParleyAPI(base: c.server)
-        var signal = URLComponents(url: c.server, resolvingAgainstBaseURL: false)!
-        signal.scheme = c.server.scheme == "https" ? "wss" : "ws"
-        signal.path = "/api/v1/signal"
-        let signalURL = signal.string!
-
-        // One host account and meeting per room, as a user would make them.
-        let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
-        var meetings: [(code: String, cookie: String)] = []
-        for room in 0..<c.rooms {
-            let cookie = try await api.signUp(username: "loadtest_\(tag)_\(room)", displayName: "Load host \(room)",
-                                              password: "loadtest-\(tag)-password")
-            meetings.append((try await api.createMeeting(title: "Load test \(room + 1)", cookie: cookie), cookie))
-        }
-
         // Publishers of every room first, so subscribers find their tracks.
         var plans: [ParticipantPlan] = []
         let videos = c.video ? max(1, c.publishersPerRoom) : 0
@@ -67,30 +52,17 @@ public struct LoadTestRunner: Sendable {
         }
 
         let sampler = c.serverPID.map(ProcessSampler.init(pid:))
-        var participants: [SimulatedParticipant] = []
-        var joins: [Task<String?, Never>] = []
         let progress = Progress(enabled: c.progress)
-        for plan in plans {
-            let participant = SimulatedParticipant(plan: plan, api: api, signalURL: signalURL, group: group, clock: clock,
-                                                   dtlsContext: dtlsContext, bindHost: c.bindHost, logger: logger)
-            participants.append(participant)
-            let meeting = meetings[plan.room]
-            joins.append(Task {
-                do {
-                    let token = plan.index == 0
-                        ? try await api.joinToken(code: meeting.code, cookie: meeting.cookie)
-                        : try await api.joinToken(code: meeting.code, guestName: plan.name)
-                    try await participant.join(token: token)
-                    return nil
-                } catch {
-                    return "\(plan.name): \(error)"
-                }
-            })
-            progress.show("ramping: \(participants.count)/\(plans.count) joining")
-            try await Task.sleep(for: .seconds(1 / c.rampRate))
+        let (participants, joinErrors): ([any LoadParticipant], [String])
+        switch c.target {
+        case .parley:
+            (participants, joinErrors) = try await joinParley(plans, group: group, clock: clock, dtlsContext: dtlsContext,
+                                                              progress: progress)
+        case .janus(let url):
+            (participants, joinErrors) = try await joinJanus(plans, api: JanusAPI(base: url), group: group, clock: clock,
+                                                             dtlsContext: dtlsContext, progress: progress)
         }
-        var errors: [String] = []
-        for join in joins { if let error = await join.value { errors.append(error) } }
+        var errors = joinErrors
 
         try await Task.sleep(for: .seconds(c.warmup))
         let windowStart = clock.seconds()
@@ -117,11 +89,14 @@ public struct LoadTestRunner: Sendable {
         let windowEnd = clock.seconds()
         let cpuEnd = sampler?.cpuSeconds()
         let rss = sampler?.residentMiB()
-        progress.finish()
-
+        progress.show("collecting the participants' figures")
         var snapshots: [ParticipantSnapshot] = []
         for participant in participants { snapshots.append(await participant.snapshot()) }
-        for participant in participants { await participant.leave() }
+        progress.show("leaving")
+        await withTaskGroup(of: Void.self) { group in
+            for participant in participants { group.addTask { await participant.leave() } }
+        }
+        progress.finish()
 
         var report = LoadTestReport()
         report.rooms = c.rooms
@@ -172,7 +147,7 @@ public struct LoadTestRunner: Sendable {
         return report
     }
 
-    static func totals(_ participants: [SimulatedParticipant]) async -> MediaCounters {
+    static func totals(_ participants: [any LoadParticipant]) async -> MediaCounters {
         var sum = MediaCounters()
         for participant in participants { sum = sum + (await participant.snapshot()).counters }
         return sum

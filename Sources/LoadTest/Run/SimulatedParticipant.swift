@@ -9,7 +9,7 @@ import SFU
 /// connection (it offers), receives with a subscribe connection (Parley
 /// offers, it answers), tells Parley its tile sizes (`layers.prefer`) and
 /// pings every 5 s.
-public actor SimulatedParticipant {
+public actor SimulatedParticipant: LoadParticipant {
     public let plan: ParticipantPlan
     let api: ParleyAPI
     let signalURL: String
@@ -107,19 +107,7 @@ public actor SimulatedParticipant {
         guard let publish, let offer else { return }
         let answer = try SessionDescription(parsing: sdp)
         let remote = try RemoteTransport(answer)
-        let seed = UInt64.random(in: .min ... .max)
-        var audio: OpusSource?
-        var video: VP8SimulcastSource?
-        if let mid = offer.audioMid, let ssrc = offer.audioSSRC, let section = answer.media(mid: mid), !section.isRejected {
-            audio = OpusSource(ssrc: ssrc, mid: mid, ids: PublishOffer.acceptedIDs(offer.ids, in: section), seed: seed)
-        }
-        if let mid = offer.videoMid, let section = answer.media(mid: mid), !section.isRejected {
-            // RTX only if the answer kept it (RFC 4588 §8.6).
-            let rtx: UInt8? = section.codecs.contains { $0.isRTX } ? 97 : nil
-            video = VP8SimulcastSource(mid: mid, ids: PublishOffer.acceptedIDs(offer.ids, in: section),
-                                       rtxPayloadType: rtx, seed: seed &+ 1)
-        }
-        let media = PublisherMedia(audio: audio, video: video, feedbackSSRC: UInt32.random(in: 1...UInt32.max))
+        let media = PublisherMedia.answering(offer, with: answer)
         try await publish.eventLoop.submit {
             let connection = publish.value
             if connection.publisher == nil { connection.publisher = media }
@@ -160,30 +148,8 @@ public actor SimulatedParticipant {
 
     /// Counters and timings so far.
     public func snapshot() async -> ParticipantSnapshot {
-        var s = ParticipantSnapshot()
-        s.errors = errors
-        let start = joinStartedAt ?? 0
-        for (connection, isMain) in [(publish, plan.publishes), (subscribe, !plan.publishes)] {
-            guard let connection else { continue }
-            let part = try? await connection.eventLoop.submit {
-                () -> (MediaCounters, LatencyHistogram, Double?, Double?, Set<String>, [String]) in
-                let c = connection.value
-                var counters = (c.publisher?.counters ?? MediaCounters()) + (c.subscriber?.totals ?? MediaCounters())
-                counters.srtpErrors += c.srtpErrors
-                var problems = c.failure.map { [$0] } ?? []
-                problems += c.unprotectErrors.sorted { $0.key < $1.key }.map { "\(c.role) \($0.key) ×\($0.value)" }
-                return (counters, c.subscriber?.delays ?? LatencyHistogram(), c.dtlsConnectedAt,
-                        c.subscriber?.firstPacketAt, c.subscriber?.receivingProducers ?? [], problems)
-            }.get()
-            guard let part else { continue }
-            s.counters = s.counters + part.0
-            s.delays.merge(part.1)
-            if isMain, let at = part.2 { s.joinSeconds = at - start }
-            if let first = part.3 { s.firstMediaSeconds = first - start }
-            s.receivingProducers.formUnion(part.4)
-            s.errors += part.5
-        }
-        return s
+        await ParticipantSnapshot.collect(publish: publish, subscribe: subscribe, publishes: plan.publishes,
+                                          joinStartedAt: joinStartedAt ?? 0, errors: errors)
     }
 
     /// Leaves as the page does (`leave`, then the socket closes) and closes the connections.

@@ -81,7 +81,9 @@ public final class ClientPeerConnection {
         for candidate in transport.candidates { agent.addRemoteCandidate(candidate.address, priority: candidate.priority) }
         ice = agent
         do {
-            let session = try DTLSSession(context: dtlsContext, role: .client)
+            // Parley answers passive or offers actpass, so we are the client;
+            // Janus answers active, so we are the server (RFC 8842 §5.2).
+            let session = try DTLSSession(context: dtlsContext, role: transport.setup == "active" ? .server : .client)
             // RFC 8122 §5, RFC 8827 §6.5: the handshake fails unless the
             // server's certificate matches the fingerprint from its SDP.
             _ = session.setRemoteFingerprint(algorithm: transport.fingerprint.algorithm, bytes: transport.fingerprint.bytes)
@@ -142,7 +144,7 @@ public final class ClientPeerConnection {
             case .selected(let address):
                 remote = address
                 iceConnectedAt = clock.seconds()
-                if let dtls { send(dtls.start()) }
+                if let dtls, dtls.role == .client { send(dtls.start()) }
             case .consentExpired:
                 failure = "ICE consent expired"
             case .failed:
@@ -167,6 +169,10 @@ public final class ClientPeerConnection {
             handle(outcome.events)
         case 20...63:
             guard let dtls else { return }
+            // As DTLS server the peer's ClientHello may beat our ICE selection.
+            if remote == nil, let ip = source.ipAddress, let port = source.port {
+                remote = STUNAddress(string: ip, port: UInt16(port))
+            }
             send(buffer.withUnsafeReadableBytes { dtls.receive($0) })
         case 128...191:
             receiveSRTP(buffer)

@@ -9,6 +9,8 @@ public struct RemoteTransport: Sendable, Equatable {
     public var fingerprint: Fingerprint
     public var candidates: [Candidate]
     public var isLite: Bool
+    /// The peer's `a=setup` (RFC 8842 §5): "active" makes us the DTLS server.
+    public var setup: String?
 
     public struct Candidate: Sendable, Equatable {
         public var address: STUNAddress
@@ -36,6 +38,7 @@ public struct RemoteTransport: Sendable, Equatable {
         self.fingerprint = fingerprint
         self.candidates = candidates
         self.isLite = description.isICELite
+        self.setup = description.setup(of: section)
     }
 
     /// A UDP candidate from an `a=candidate` value (RFC 8839 §5.1):
