@@ -97,9 +97,11 @@ bench-api: .venv-bench/bin/python
 
 # Media benchmark on a release build: join time through the meeting page and the
 # SFU's CPU and memory per forwarded stream, with headless Chromium (Playwright from .venv).
-# Browserless WebRTC load (`parley loadtest`), server and generator pinned to
-# their own cores; LOADTEST_FLAGS go to the generator (see --help).
+# Browserless WebRTC load (`parley loadtest`) on Parley and on Janus's VideoRoom
+# (same shape, side by side), server and generator pinned to their own cores;
+# LOADTEST_FLAGS go to the generator (see `parley loadtest --help`).
 bench-loadtest:
+	@scripts/install-packages.sh janus
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	Benchmarks/loadtest_bench.sh $(LOADTEST_FLAGS)
