@@ -162,10 +162,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // A browserless load generator: simulated participants that join real
+        // meetings and speak WebRTC in the client role (a second implementation
+        // of ICE, DTLS client, SRTP, RTCP feedback), for `parley loadtest`.
+        .target(
+            name: "LoadTest",
+            dependencies: [
+                "SFU", "SDP", "RTP",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "parley",
             dependencies: [
-                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording", "Audio",
+                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording", "Audio", "LoadTest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -178,6 +193,20 @@ let package = Package(
         ),
 
         .testTarget(name: "RTPTests", dependencies: ["RTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LoadTestTests",
+            dependencies: [
+                "LoadTest", "SFU", "SDP", "RTP",
+                // The end-to-end test runs a real Parley in process, as WebAppTests do.
+                "WebApp", "Store", "StoreTesting", "Settings", "Rooms", "Recording",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SDPTests", dependencies: ["SDP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SFUTests",

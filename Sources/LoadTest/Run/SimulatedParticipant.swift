@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import NIOCore
+import SDP
+import SFU
+
+/// One simulated browser in a meeting: it joins through the public API and
+/// the signaling socket as `session.js` does, publishes with a publish
+/// connection (it offers), receives with a subscribe connection (Parley
+/// offers, it answers), tells Parley its tile sizes (`layers.prefer`) and
+/// pings every 5 s.
+public actor SimulatedParticipant: LoadParticipant {
+    public let plan: ParticipantPlan
+    let api: ParleyAPI
+    let signalURL: String
+    let group: any EventLoopGroup
+    let clock: LoadClock
+    let dtlsContext: DTLSContext
+    let logger: Logger
+    let bindHost: String
+
+    var signaling: SignalingClient?
+    var publish: NIOLoopBound<ClientPeerConnection>?
+    var subscribe: NIOLoopBound<ClientPeerConnection>?
+    var offer: PublishOffer?
+    var preferred: Set<String> = []
+    var joinStartedAt: Double?
+    var errors: [String] = []
+    var tasks: [Task<Void, Never>] = []
+
+    public init(plan: ParticipantPlan, api: ParleyAPI, signalURL: String, group: any EventLoopGroup, clock: LoadClock,
+                dtlsContext: DTLSContext, bindHost: String = "127.0.0.1", logger: Logger) {
+        self.plan = plan
+        self.api = api
+        self.signalURL = signalURL
+        self.group = group
+        self.clock = clock
+        self.dtlsContext = dtlsContext
+        self.bindHost = bindHost
+        self.logger = logger
+    }
+
+    /// Joins with a join token; returns once `joined` arrived (the media
+    /// connections come up on their own afterwards).
+    public func join(token: String) async throws {
+        joinStartedAt = clock.seconds()
+        let signaling = try await SignalingClient.connect(url: signalURL, eventLoopGroup: group, logger: logger)
+        self.signaling = signaling
+        try await signaling.send("join", ["token": token])
+        var iterator = signaling.messages.makeAsyncIterator()
+        while let message = await iterator.next() {
+            if message.type == "joined" { break }
+            if message.type == "error" {
+                throw LoadTestError.signaling("join refused: \(message.code ?? "?") \(message.message ?? "")")
+            }
+            if message.type == "subscribe.offer" { await handle(message) }
+        }
+        if plan.publishes { try await startPublishing() }
+        let messages = signaling.messages
+        tasks.append(Task { [weak self] in
+            for await message in messages { await self?.handle(message) }
+        })
+        tasks.append(Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(5))
+                try? await self?.signaling?.send("ping")
+            }
+        })
+    }
+
+    /// The page's publish step: a publish connection and its offer.
+    func startPublishing() async throws {
+        let connection = try await ClientPeerConnection.open(role: .publish, host: bindHost, group: group, clock: clock,
+                                                             dtlsContext: dtlsContext)
+        publish = connection
+        let (ufrag, password, candidate) = try await connection.eventLoop.submit {
+            (connection.value.localUfrag, connection.value.localPassword, connection.value.candidateAttribute)
+        }.get()
+        let offer = PublishOffer(ufrag: ufrag, password: password, fingerprint: dtlsContext.certificate.sha256Fingerprint,
+                                 candidate: candidate, audioSSRC: plan.audio ? UInt32.random(in: 1...UInt32.max) : nil,
+                                 video: plan.video)
+        self.offer = offer
+        let tracks: [[String: String]] = offer.tracks.map { ["mid": $0.mid, "source": $0.source] }
+        try await signaling?.send("publish.offer", ["sdp": offer.sdp, "tracks": tracks])
+    }
+
+    func handle(_ message: SignalMessage) async {
+        do {
+            switch message.type {
+            case "publish.answer":
+                try await applyPublishAnswer(message.sdp ?? "")
+            case "subscribe.offer":
+                try await applySubscribeOffer(message)
+            case "error":
+                errors.append("\(message.requestType ?? "?"): \(message.code ?? "?") \(message.message ?? "")")
+            case "removed", "room.ended", "media.reset":
+                errors.append("server said \(message.type)")
+            default:
+                break
+            }
+        } catch {
+            errors.append("\(message.type): \(error)")
+        }
+    }
+
+    func applyPublishAnswer(_ sdp: String) async throws {
+        guard let publish, let offer else { return }
+        let answer = try SessionDescription(parsing: sdp)
+        let remote = try RemoteTransport(answer)
+        let media = PublisherMedia.answering(offer, with: answer)
+        try await publish.eventLoop.submit {
+            let connection = publish.value
+            if connection.publisher == nil { connection.publisher = media }
+            connection.start(remote: remote)
+        }.get()
+    }
+
+    func applySubscribeOffer(_ message: SignalMessage) async throws {
+        let offer = try SessionDescription(parsing: message.sdp ?? "")
+        let remote = try RemoteTransport(offer)
+        if subscribe == nil {
+            subscribe = try await ClientPeerConnection.open(role: .subscribe, host: bindHost, group: group, clock: clock,
+                                                            dtlsContext: dtlsContext)
+        }
+        guard let subscribe else { return }
+        var producers: [String: String] = [:]
+        for track in message.tracks ?? [] { producers[track.mid] = track.producerId }
+        let tracks = SubscribeAnswerWriter.tracks(in: offer, producers: producers)
+        let fingerprint = dtlsContext.certificate.sha256Fingerprint
+        let answer = try await subscribe.eventLoop.submit {
+            let connection = subscribe.value
+            if connection.subscriber == nil { connection.subscriber = SubscriberMedia(feedbackSSRC: UInt32.random(in: 1...UInt32.max)) }
+            connection.subscriber?.setTracks(tracks)
+            let writer = SubscribeAnswerWriter(ufrag: connection.localUfrag, password: connection.localPassword,
+                                               fingerprint: fingerprint, candidate: connection.candidateAttribute)
+            return writer.answer(to: offer)
+        }.get()
+        try await signaling?.send("subscribe.answer", ["sdp": answer])
+        try await subscribe.eventLoop.submit { subscribe.value.start(remote: remote) }.get()
+        // The page reports each video tile's size once it is shown (grid.js).
+        for track in message.tracks ?? [] where track.source == "camera" || track.source == "screen" {
+            guard let producer = track.producerId, !preferred.contains(producer) else { continue }
+            preferred.insert(producer)
+            try await signaling?.send("layers.prefer", ["producerId": producer, "width": plan.tile.width,
+                                                        "height": plan.tile.height])
+        }
+    }
+
+    /// Counters and timings so far.
+    public func snapshot() async -> ParticipantSnapshot {
+        await ParticipantSnapshot.collect(publish: publish, subscribe: subscribe, publishes: plan.publishes,
+                                          joinStartedAt: joinStartedAt ?? 0, errors: errors)
+    }
+
+    /// Leaves as the page does (`leave`, then the socket closes) and closes the connections.
+    public func leave() async {
+        for task in tasks { task.cancel() }
+        try? await signaling?.send("leave")
+        signaling?.close()
+        for connection in [publish, subscribe].compactMap({ $0 }) {
+            try? await connection.eventLoop.submit { connection.value.close() }.get()
+        }
+    }
+}

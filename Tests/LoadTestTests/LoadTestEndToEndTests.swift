@@ -1,0 +1,94 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOPosix
+import Recording
+import Rooms
+import SFU
+import Settings
+import Store
+import StoreTesting
+import Testing
+import WebApp
+@testable import LoadTest
+
+/// A few simulated participants against a real Parley in this process (the
+/// web app, the signaling socket and the media node on loopback, as
+/// WebAppTests start it): the test fails unless every track arrives and
+/// media flows with little loss.
+@Suite("Load generator end to end", .timeLimit(.minutes(1)))
+struct LoadTestEndToEndTests {
+    @Test("2 publishers and 1 subscriber for 3 s: every track arrives, media flows with little loss, delay measured")
+    func mediaFlows() async throws {
+        try await Self.withServer { base in
+            var c = LoadTestConfiguration(server: base)
+            c.rooms = 1
+            c.publishersPerRoom = 2
+            c.subscribersPerRoom = 1
+            c.rampRate = 20
+            c.warmup = 1
+            c.duration = 3
+            c.progress = false
+            let report = try await LoadTestRunner(configuration: c, logger: TestDatabase.logger).run()
+            #expect(report.participantsFailed == 0, "\(report.errors)")
+            // Each publisher gets the other's 2 tracks, the subscriber all 4.
+            #expect(report.tracksExpected == 8)
+            #expect(report.tracksReceived == 8, "\(report.text)")
+            // About 440/s arrive (50 audio + 60 video of each publisher, to each of
+            // two receivers); a loaded machine (a full `make test`) may lag, so
+            // the bar is that media flows, not its rate.
+            #expect(report.packetsReceivedPerSecond > 100, "\(report.text)")
+            #expect(report.lossPercent < 5, "\(report.text)")
+            #expect(report.delayP50ms != nil)
+            #expect(report.joinP95ms != nil)
+            #expect(report.counters.srtpErrors == 0)
+            #expect(report.errors.isEmpty, "\(report.errors)")
+        }
+    }
+
+    /// Runs `body` with the base URL of a fresh Parley (SQLite, ephemeral
+    /// ports on 127.0.0.1), assembled as `TestApp` in WebAppTests does.
+    static func withServer(_ body: @escaping @Sendable (URL) async throws -> Void) async throws {
+        var config = ParleyConfiguration()
+        config.media.address = HostAndPort(host: "127.0.0.1", port: 0)
+        config.http.address = HostAndPort(host: "127.0.0.1", port: 0)
+        config.http.publicURL = "http://parley.test"
+        config.accounts.bcryptCost = 4
+        config.accounts.maxFailuresPerAddress = 1000
+        config.meetings.reminderScanSeconds = 3600
+        config.storage.dataDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("parley-loadtest-\(UUID().uuidString)").path
+        let logger = TestDatabase.logger
+        let database = try await TestDatabase.open(.sqlite)
+        let store = Store(database: database)
+        let media = try MediaNode(configuration: config.mediaConfiguration,
+                                  eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        try await media.start()
+        let rooms = RoomRegistry(media: media, capacity: config.media.roomCapacity, logger: logger)
+        await rooms.start()
+        let recordings = RecordingService(store: store, rooms: rooms, settings: config.recordingSettings,
+                                          eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+        let core = WebAppCore(media: media, rooms: rooms, recordings: recordings,
+                              httpLoops: MultiThreadedEventLoopGroup.singleton, blockingPool: .singleton)
+        do {
+            let app = try await ParleyServer.makeApplication(configuration: config, store: store, core: core, logger: logger)
+            try await app.test(.live) { client in
+                let port = try #require(client.port)
+                try await body(URL(string: "http://127.0.0.1:\(port)")!)
+            }
+        } catch {
+            await Self.stop(recordings, rooms, media)
+            await database.close()
+            throw error
+        }
+        await Self.stop(recordings, rooms, media)
+        await database.close()
+    }
+
+    static func stop(_ recordings: RecordingService, _ rooms: RoomRegistry, _ media: MediaNode) async {
+        await recordings.shutdown()
+        await rooms.shutdown()
+        await media.stop()
+    }
+}
