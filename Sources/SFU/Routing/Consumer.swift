@@ -37,6 +37,9 @@ final class Consumer {
     private var lastOutSequence: Int64
     private var lastOutTimestamp: UInt32
     private var lastSentAt: NIODeadline?
+    /// The producer's extended sequence number the current run started at
+    /// (the keyframe a layer switch waited for).
+    private var runStart: Int64 = .min
     private var pictureIDDelta: UInt16 = 0
     private var lastOutPictureID: UInt16?
     private var tl0Delta: UInt8 = 0
@@ -83,8 +86,13 @@ final class Consumer {
             // Keep sending the current layer until the target's keyframe comes.
             producer.requestKeyframe(layer: target, now: now)
         }
+        // A late or repaired packet of this layer from before the run began
+        // would take a sequence number the previous layer already used: the
+        // subscriber would get two packets under one number (and SRTP would
+        // refuse the second as a replay).
+        guard extendedSequence >= runStart else { return }
         let outSequence = extendedSequence + sequenceDelta
-        guard outSequence > lastOutSequence - 1000 else { return }  // very old packet from before a switch
+        guard outSequence > lastOutSequence - 1000 else { return }  // very old packet
         if outSequence > lastOutSequence { lastOutSequence = outSequence }
         let outTimestamp = header.timestamp &+ timestampDelta
         if outSequence == lastOutSequence { lastOutTimestamp = outTimestamp; lastSentAt = now }
@@ -113,6 +121,7 @@ final class Consumer {
             if let tl0 = d.tl0PicIdx { tl0Delta = (lastOutTL0.map { $0 &+ 1 } ?? tl0) &- tl0 }
         }
         currentLayer = layer
+        runStart = extendedSequence
     }
 
     /// Answers a NACK (RFC 4585 §6.2.1) from the producer's packet cache.

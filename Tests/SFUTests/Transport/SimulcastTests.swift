@@ -75,6 +75,13 @@ import Testing
         #expect(got[0].header.sequenceNumber == last.header.sequenceNumber &+ 1)
         #expect(got[0].header.timestamp &- last.header.timestamp < 90_000)   // no jump backwards or far ahead
         #expect(got.allSatisfy { $0.header.ssrc == consumer.ssrc })
+        // A late packet of layer 0 from before its keyframe (a repair, or
+        // reordered) would reuse a sequence number the top layer already
+        // used: it is not forwarded.
+        try h.alice.sendRTP(rtpPacket(pt: 96, seq: seq[0] &- 3, ts: ts &- 6000, ssrc: ssrcs[0], marker: true,
+                                      extensions: [(4, Array("0".utf8)), (10, Array(rids[0].utf8))],
+                                      payload: [0x80, 0x80, 0x80, 0x01] + [UInt8](repeating: 0x5A, count: 100)), to: h.engine)
+        #expect(try h.bobRTP().isEmpty, "a packet from before the switch was forwarded under a used sequence number")
         // The MID and RID of the publisher are not passed on (blanked as padding).
         let view = got[0].bytes
         view.withUnsafeBytes { b in
