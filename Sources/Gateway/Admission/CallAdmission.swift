@@ -77,7 +77,9 @@ struct CallAdmission {
         if calls >= maxCalls { return .maxCalls }
         if toPrompt, promptCalls >= maxPromptCalls { return .maxPromptCalls }
         if let headroom {
-            if load.lateness > headroom.maxTickLateness { return .loopLate }
+            // Lateness protects calls in progress; with none, a late tick is
+            // the machine's doing (other programs) and refusing helps no one.
+            if calls > 0, load.lateness > headroom.maxTickLateness { return .loopLate }
             if predictedBusy(load: load, adding: 1, headroom: headroom) > headroom.maxBusy { return .loopBusy }
         }
         recent.append(now)

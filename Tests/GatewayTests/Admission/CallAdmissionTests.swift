@@ -69,6 +69,11 @@ import Testing
         let decision4 = admission.decide(calls: 10, promptCalls: 0, toPrompt: true,
                                          load: load(busy: 0.3, calls: 10, late: .milliseconds(15)), now: start)
         #expect(decision4 == .loopLate)
+        // With no call in progress a late tick is the machine's (other
+        // programs): nothing to protect, the first call is answered.
+        let first = admission.decide(calls: 0, promptCalls: 0, toPrompt: true,
+                                     load: load(busy: 0.0, calls: 0, late: .milliseconds(40)), now: start)
+        #expect(first == nil)
         let decision5 = admission.decide(calls: 10, promptCalls: 0, toPrompt: true, load: load(busy: 0.85, calls: 10), now: start)
         #expect(decision5 == .loopBusy)
         let decision6 = admission.decide(calls: 10, promptCalls: 0, toPrompt: true, load: load(busy: 0.3, calls: 10), now: start)

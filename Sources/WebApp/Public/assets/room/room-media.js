@@ -6,13 +6,18 @@
 import { toast, toastError } from '../components/toast.js';
 
 export const localMediaMethods = {
+  /** The meeting ended or the page is leaving it: a publish cut short is expected. */
+  gone() {
+    return this.ended || !this.session || this.session.state === 'closed';
+  },
+
   async publishLocal() {
     const audioTrack = this.media.audioTrack;
     const videoTrack = this.media.cameraOn ? this.media.videoTrack : null;
     try {
       await this.publisher.start({ audioTrack, videoTrack });
     } catch (err) {
-      if (this.ended) return;
+      if (this.gone()) return;
       console.error('publish', err);
       toastError({ message: `Your camera and microphone could not be sent: ${err.message || err}` });
       return;
@@ -49,7 +54,7 @@ export const localMediaMethods = {
         if (how === 'replaced') p.setMuted('camera', false);
       }
     } catch (err) {
-      if (!this.ended) console.error('publish', err);
+      if (!this.gone()) console.error('publish', err);
     } finally {
       this.reconciling = false;
     }
