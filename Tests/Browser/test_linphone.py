@@ -52,9 +52,9 @@ def linphones(tmp_path):
     made: list[Linphone] = []
 
     def make(name: str, codec: str = "PCMU", hz: float = 1000.0, display_name: str | None = None,
-             dtmf: str = "rfc4733", amplitude: float = 0.4) -> Linphone:
+             dtmf: str = "rfc4733", amplitude: float = 0.4, wav: Path | None = None) -> Linphone:
         # linphone plays the file once (resampled to the codec's rate): make it outlast the test.
-        wav = write_tone(tmp_path / f"{name}-{int(hz)}.wav", hz, 8000, seconds=60, amplitude=amplitude)
+        wav = wav or write_tone(tmp_path / f"{name}-{int(hz)}.wav", hz, 8000, seconds=60, amplitude=amplitude)
         phone = Linphone(tmp_path, name, wav, codec=codec, display_name=display_name, dtmf=dtmf)
         made.append(phone)
         return phone
@@ -85,6 +85,22 @@ def call_in(phone: Linphone, parley, user: str) -> None:
         if parley.log_tail(2000).count("refused a call with 503") == refused_before or attempt == 2:
             raise AssertionError(f"{phone.name}: the call failed: {line}\n{parley.log_tail(20)}")
         time.sleep(2)
+
+
+def write_pulses(path: Path, freq: float, rate: int = 8000, seconds: float = 60) -> Path:
+    """A tone 250 ms on, 250 ms off. Parley cleans callers' voices (noise
+    suppression) before mixing them for the other callers, and a steady tone is
+    noise to it; a pulsed one, with silence between, is kept."""
+    t = np.arange(int(rate * seconds)) / rate
+    gate = (np.floor(t / 0.25) % 2 == 0).astype(float)
+    samples = (0.4 * 32767 * np.sin(2 * np.pi * freq * t) * gate).astype("<i2")
+    import wave
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.tobytes())
+    return path
 
 
 def last_seconds(samples, rate, seconds: float = 3.0):
@@ -153,6 +169,51 @@ def test_three_wrong_codes_end_the_call(parley, linphones):
         assert phone.state() == "connected", f"the call ended after {attempt} wrong codes: {phone.states()}"
         phone.send_digits("999#")
         time.sleep(3.5)  # "That code is not valid" plays
-    # Parley hangs up: linphone never sent a BYE of its own.
-    line = phone.wait_state("ended", timeout=20)
-    assert "ended" in line
+    # Parley hangs up after the third (linphone never sent a BYE of its own), saying goodbye.
+    phone.wait_state("ended", timeout=20)
+    log = parley.log_tail(3000)
+    call = re.findall(r"call=(call#\d+\([^)]*\)) component=gateway dialled=parley from=wrong ", log)
+    assert call, log[-2000:]
+    ended = [line for line in log.splitlines() if f"call={call[-1]}" in line and "call ended" in line]
+    assert ended and "reason=goodbye" in ended[-1], ended
+
+
+def test_linphone_and_a_baresip_phone_hear_each_other(meeting, parley, linphones, tmp_path):
+    """Two SIP stacks in one meeting: linphone plays 1 kHz, baresip 700 Hz (both
+    pulsed); each hears the other (and the room's 440 Hz), never itself."""
+    people, page, m = meeting
+    bare = Phone(tmp_path, "bare", write_pulses(tmp_path / "bare-700.wav", 700), display_name="Bare Sip")
+    try:
+        for attempt in range(3):  # the same 503 shedding as in call_in
+            seen = len(bare.events)
+            bare.dial(uri(m["dialInCode"]))
+            deadline = time.monotonic() + 15
+            while not any(e.get("type") in ("CALL_ESTABLISHED", "CALL_CLOSED") for e in bare.events[seen:]):
+                assert time.monotonic() < deadline, f"baresip's call neither answered nor ended: {bare.events[-5:]}"
+                bare.has_event("CALL_ESTABLISHED")
+            outcome = next(e for e in bare.events[seen:] if e.get("type") in ("CALL_ESTABLISHED", "CALL_CLOSED"))
+            if outcome["type"] == "CALL_ESTABLISHED":
+                break
+            assert "503" in outcome.get("param", "") and attempt < 2, outcome
+            time.sleep(2)
+        lin = linphones("lin-with-bare", display_name="Lin Phone", wav=write_pulses(tmp_path / "lin-1000.wav", 1000))
+        call_in(lin, parley, m["dialInCode"])
+        participant_id(page, "Bare Sip")
+        pid = participant_id(page, "Lin Phone")
+        poll("linphone's 1 kHz in the browser", lambda: (x := tone(page, pid)) and abs(x["hz"] - 1000) < 40 and x)
+        time.sleep(4)  # both hear each other for a while
+        lin.hang_up()
+        lin.wait_state("ended")
+        bare.hang_up()
+        bare.wait_event("CALL_CLOSED")
+    finally:
+        bare.close()
+    lin_heard, lin_rate = lin.heard()
+    lin_tail = last_seconds(lin_heard, lin_rate)
+    assert band_level(lin_tail, lin_rate, 700) > 0.1, f"linphone does not hear baresip: {band_level(lin_tail, lin_rate, 700):.3f}"
+    assert band_level(lin_tail, lin_rate, 1000) < 0.02, "linphone hears itself"
+    bare_heard, bare_rate = bare.heard()
+    # baresip's recording ends after linphone left: look at the seconds before.
+    bare_tail = bare_heard[-int(4.5 * bare_rate):-int(1.5 * bare_rate)]
+    assert band_level(bare_tail, bare_rate, 1000) > 0.1, f"baresip does not hear linphone: {band_level(bare_tail, bare_rate, 1000):.3f}"
+    assert band_level(bare_tail, bare_rate, 700) < 0.02, "baresip hears itself"
