@@ -12,7 +12,9 @@ when the call ends). SIP and RTP are bound to 127.0.0.1 on chosen ports, UDP
 only, and it registers nowhere.
 
 DTMF: typing digits on the console sends each with linphone_call_send_dtmf,
-one a second. How they travel depends on the config:
+one a second; linphonec's main loop sleeps meanwhile, so it reads SIP
+(e.g. the 200 to an INFO) only when all are sent. How they travel depends on
+the config:
 - "rfc4733" (linphone's default): RTP telephone-event packets;
 - "info": SIP INFO (application/dtmf-relay), no telephone-event in the SDP;
 - "inband": neither; with no telephone-event negotiated, mediastreamer2
@@ -24,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import socket
 import subprocess
 import threading
 import time
@@ -91,8 +94,7 @@ def config_text(sip_port: int, rtp_port: int, user: str, display_name: str | Non
 
 
 def free_udp_pair() -> int:
-    """An even UDP port whose successor is free too (RTP and RTCP)."""
-    import socket
+    """An even UDP port with the next five free (audio, video and text RTP and RTCP)."""
     for _ in range(50):
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a:
             a.bind(("127.0.0.1", 0))
