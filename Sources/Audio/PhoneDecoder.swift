@@ -81,6 +81,9 @@ public final class PhoneDecoder {
         let n = codec.samplesPerFrame
         let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<n])
         plc?.conceal(into: slice)
+        // Through the cleaner too: it delays by 10 ms, so a frame that skipped
+        // it would jump that much and drop the cleaner's held-back 10 ms.
+        cleaner?.process(slice)
         return upsample(n, into: output)
     }
 

@@ -22,7 +22,14 @@ extension GatewayEngine {
             // A caller who gives up while their code is looked up leaves nothing behind.
             pendingDials[id] = nil
             if let call = calls[id] { feed(.phoneHungUp, to: call) }
-        case .info, .registered, .registrationFailed:
+        case .info(let id, let contentType, let body):
+            // Keys in SIP INFO, from a phone that does not send them as RTP
+            // events (RFC 4733): a phone sending both counts each key once.
+            guard let call = calls[id] else { return }
+            call.logger.debug("SIP INFO", metadata: ["type": "\(contentType ?? "none")", "body": "\(body ?? "")"])
+            guard !call.sawTelephoneEvents, let key = SIPInfoDTMF.key(contentType: contentType, body: body) else { return }
+            pressed(key, on: call)
+        case .registered, .registrationFailed:
             break
         case .outgoingProgress, .outgoingAnswered, .outgoingFailed:
             handleOutgoing(event)

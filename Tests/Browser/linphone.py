@@ -200,10 +200,14 @@ class Linphone:
         self.command(f"call {uri}")
 
     def send_digits(self, digits: str) -> None:
-        """Types the digits on the console; linphonec sends one a second and
-        reads the next command when all are sent, so wait as long here."""
-        self.command(digits)
-        time.sleep(len(digits) * 1.0 + 0.3)
+        """Types the digits on the console, one line per digit, as a person
+        presses keys: linphonec pauses its main loop a second per digit it
+        types, and a SIP INFO waits for that loop, so a whole line of digits
+        would leave as one burst after the first key (10 s late: past the
+        prompt's 5 s typing pause)."""
+        for digit in digits:
+            self.command(digit)
+            time.sleep(1.3)
 
     def hang_up(self) -> None:
         self.command("terminate")

@@ -7,8 +7,8 @@ dialling Parley's gateway while a real Chromium participant sits in the meeting.
   linphone's recording holds 440 Hz but not its own 1 kHz (N-1 mix).
 - A baresip phone in the same meeting and linphone hear each other.
 - linphone dials the gateway's general address, hears the prompt, types the
-  code and # (RFC 4733 events, or tones in the audio) and is in. Keys sent as
-  SIP INFO are answered 200 but ignored by Parley today (xfail, strict).
+  code and # (RFC 4733 events, SIP INFO application/dtmf-relay, or tones in
+  the audio) and is in.
 - Three wrong codes end the call with Parley's goodbye; two do not.
 
 Each linphone is driven by Tests/Browser/linphone.py (see its docstring for
@@ -136,13 +136,7 @@ def test_linphone_dials_the_code_and_both_sides_hear_each_other(meeting, parley,
     expect(page.locator(f'section.tile[data-participant-id="{pid}"]')).to_have_count(0)
 
 
-@pytest.mark.parametrize("dtmf", [
-    "rfc4733",
-    pytest.param("info", marks=pytest.mark.xfail(strict=True, reason=(
-        "Parley answers SIP INFO (application/dtmf-relay) with 200 but ignores the key: "
-        "GatewayEngine.handle drops SIPEvent.info"))),
-    "inband",
-])
+@pytest.mark.parametrize("dtmf", ["rfc4733", "info", "inband"])
 def test_linphone_types_the_code_at_the_prompt(meeting, parley, linphones, dtmf):
     """RFC 4733 is linphone's default; SIP INFO and in-band tones are its other two ways.
     In-band keys need a quiet line: over a steady 1 kHz no detector hears them."""

@@ -246,3 +246,20 @@ struct DialplanHeaderTests {
         #expect(AssertedIdentity(headerValue: "\"unterminated <sip:x@y>") == nil)
     }
 }
+
+@Suite("DTMF in SIP INFO")
+struct SIPInfoDTMFTests {
+    @Test("dtmf-relay and dtmf bodies give their key; other INFOs none")
+    func keys() {
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf-relay", body: "Signal=5\r\nDuration=160\r\n") == "5")
+        #expect(SIPInfoDTMF.key(contentType: "Application/DTMF-Relay; charset=x", body: "signal= #\nDuration=100") == "#")
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf-relay", body: "Signal=11\r\n") == "#")
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf-relay", body: "Signal=10\r\n") == "*")
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf", body: "7") == "7")
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf", body: "b") == "B")
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf-relay", body: "Duration=160") == nil)
+        #expect(SIPInfoDTMF.key(contentType: "application/dtmf-relay", body: "Signal=55") == nil)
+        #expect(SIPInfoDTMF.key(contentType: "application/media_control+xml", body: "<picture_fast_update/>") == nil)
+        #expect(SIPInfoDTMF.key(contentType: nil, body: "5") == nil)
+    }
+}
