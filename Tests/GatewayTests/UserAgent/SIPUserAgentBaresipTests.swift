@@ -15,7 +15,9 @@ struct SIPUserAgentBaresipTests {
 
         // 1 s of 8 kHz mono silence: aufile does not resample (TESTING.md).
         let wav = directory.appendingPathComponent("tone8k.wav")
-        try Self.silentWAV(seconds: 1).write(to: wav)
+        // Longer than the call: baresip hangs up when its audio file ends, and
+        // on a loaded machine a 1 s file ended before our BYE ("remote BYE").
+        try Self.silentWAV(seconds: 20).write(to: wav)
         let phonePort = try RawSIPClient(serverPort: 0).port  // a free port for baresip
         try """
         poll_method epoll
