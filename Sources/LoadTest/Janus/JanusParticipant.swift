@@ -93,12 +93,8 @@ public actor JanusParticipant: LoadParticipant {
         let connection = try await ClientPeerConnection.open(role: .publish, host: bindHost, group: group, clock: clock,
                                                              dtlsContext: dtlsContext)
         publish = connection
-        let (ufrag, password, candidate) = try await connection.eventLoop.submit {
-            (connection.value.localUfrag, connection.value.localPassword, connection.value.candidateAttribute)
-        }.get()
-        let offer = PublishOffer(ufrag: ufrag, password: password, fingerprint: dtlsContext.certificate.sha256Fingerprint,
-                                 candidate: candidate, audioSSRC: plan.audio ? UInt32.random(in: 1...UInt32.max) : nil,
-                                 video: plan.video)
+        let plan = self.plan
+        let offer = try await connection.eventLoop.submit { connection.value.publishOffer(for: plan) }.get()
         try await api.message(session: session, handle: handle,
                               body: ["request": "joinandconfigure", "ptype": "publisher", "room": room,
                                      "display": plan.name, "audio": plan.audio, "video": plan.video],
@@ -137,14 +133,7 @@ public actor JanusParticipant: LoadParticipant {
         var producers: [String: String] = [:]
         for section in offer.media { if let mid = section.mid { producers[mid] = "janus-\(handle)-\(mid)" } }
         let tracks = SubscribeAnswerWriter.tracks(in: offer, producers: producers)
-        let fingerprint = dtlsContext.certificate.sha256Fingerprint
-        let answer = try await connection.eventLoop.submit {
-            let c = connection.value
-            c.subscriber = SubscriberMedia(feedbackSSRC: UInt32.random(in: 1...UInt32.max))
-            c.subscriber?.setTracks(tracks)
-            return SubscribeAnswerWriter(ufrag: c.localUfrag, password: c.localPassword, fingerprint: fingerprint,
-                                         candidate: c.candidateAttribute).answer(to: offer)
-        }.get()
+        let answer = try await connection.eventLoop.submit { connection.value.subscribeAnswer(to: offer, tracks: tracks) }.get()
         try await api.message(session: session, handle: handle, body: ["request": "start"], jsep: ("answer", answer))
         try await connection.eventLoop.submit { connection.value.start(remote: remote) }.get()
         // The substream that fits the tile, as Parley's layer choice does (q ≤ 180, h ≤ 360 lines).

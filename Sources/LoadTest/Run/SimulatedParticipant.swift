@@ -73,12 +73,8 @@ public actor SimulatedParticipant: LoadParticipant {
         let connection = try await ClientPeerConnection.open(role: .publish, host: bindHost, group: group, clock: clock,
                                                              dtlsContext: dtlsContext)
         publish = connection
-        let (ufrag, password, candidate) = try await connection.eventLoop.submit {
-            (connection.value.localUfrag, connection.value.localPassword, connection.value.candidateAttribute)
-        }.get()
-        let offer = PublishOffer(ufrag: ufrag, password: password, fingerprint: dtlsContext.certificate.sha256Fingerprint,
-                                 candidate: candidate, audioSSRC: plan.audio ? UInt32.random(in: 1...UInt32.max) : nil,
-                                 video: plan.video)
+        let plan = self.plan
+        let offer = try await connection.eventLoop.submit { connection.value.publishOffer(for: plan) }.get()
         self.offer = offer
         let tracks: [[String: String]] = offer.tracks.map { ["mid": $0.mid, "source": $0.source] }
         try await signaling?.send("publish.offer", ["sdp": offer.sdp, "tracks": tracks])
@@ -126,15 +122,7 @@ public actor SimulatedParticipant: LoadParticipant {
         var producers: [String: String] = [:]
         for track in message.tracks ?? [] { producers[track.mid] = track.producerId }
         let tracks = SubscribeAnswerWriter.tracks(in: offer, producers: producers)
-        let fingerprint = dtlsContext.certificate.sha256Fingerprint
-        let answer = try await subscribe.eventLoop.submit {
-            let connection = subscribe.value
-            if connection.subscriber == nil { connection.subscriber = SubscriberMedia(feedbackSSRC: UInt32.random(in: 1...UInt32.max)) }
-            connection.subscriber?.setTracks(tracks)
-            let writer = SubscribeAnswerWriter(ufrag: connection.localUfrag, password: connection.localPassword,
-                                               fingerprint: fingerprint, candidate: connection.candidateAttribute)
-            return writer.answer(to: offer)
-        }.get()
+        let answer = try await subscribe.eventLoop.submit { subscribe.value.subscribeAnswer(to: offer, tracks: tracks) }.get()
         try await signaling?.send("subscribe.answer", ["sdp": answer])
         try await subscribe.eventLoop.submit { subscribe.value.start(remote: remote) }.get()
         // The page reports each video tile's size once it is shown (grid.js).
