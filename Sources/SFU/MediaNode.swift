@@ -69,9 +69,6 @@ public final class MediaNode: Sendable {
         self.placement = Mutex(MediaPlacement(loops: eventLoops.count))
     }
 
-    /// How many media loops the node runs.
-    public var loopCount: Int { workers.count }
-
     /// Binds every loop's UDP port (and, with `configuration.tcp`, the TCP
     /// port of the same number) and starts the timers; returns the ports,
     /// loop by loop.
