@@ -80,6 +80,39 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_port_run(count: int, tcp: bool = True, udp: bool = True, even: bool = False) -> int:
+    """The first of `count` consecutive loopback ports, each free for TCP and/or UDP.
+
+    Clients that bind next to the port they are given need this: baresip puts
+    SIP over TLS on its SIP port + 1, and linphone RTP and RTCP on a run of
+    ports. A single free port left the neighbour to chance, and CI lost that
+    draw once ("SIP/TLS transport failed: Address already in use").
+    """
+    kinds = ([socket.SOCK_STREAM] if tcp else []) + ([socket.SOCK_DGRAM] if udp else [])
+    for _ in range(100):
+        with socket.socket(socket.AF_INET, kinds[0]) as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        if even:
+            port &= ~1
+        if port + count > 65535:
+            continue
+        held: list[socket.socket] = []
+        try:
+            for p in range(port, port + count):
+                for kind in kinds:
+                    s = socket.socket(socket.AF_INET, kind)
+                    held.append(s)
+                    s.bind(("127.0.0.1", p))
+            return port
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError(f"no run of {count} free loopback ports")
+
+
 @dataclass
 class ParleyServer:
     url: str

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conftest import free_port
+from conftest import free_port, free_port_run
 from phone import read_wav
 
 LINPHONEC = shutil.which("linphonec") or "/usr/bin/linphonec"
@@ -93,27 +93,6 @@ def config_text(sip_port: int, rtp_port: int, user: str, display_name: str | Non
     return "\n".join(lines)
 
 
-def free_udp_pair() -> int:
-    """An even UDP port with the next five free (audio, video and text RTP and RTCP)."""
-    for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as a:
-            a.bind(("127.0.0.1", 0))
-            port = a.getsockname()[1] & ~1
-        try:
-            socks = []
-            for p in range(port, port + 6):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(s)
-                s.bind(("127.0.0.1", p))
-            return port
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise RuntimeError("no free UDP port range")
-
-
 class Linphone:
     """One linphonec, on loopback, with its own directory, ports and files."""
 
@@ -126,7 +105,7 @@ class Linphone:
         self.rc = self.dir / "linphonerc"
         self.record_path = self.dir / "heard.wav"
         self.sip_port = free_port()
-        self.rtp_port = free_udp_pair()
+        self.rtp_port = free_port_run(6, tcp=False, even=True)  # audio, video and text RTP and RTCP
         self.rc.write_text(config_text(self.sip_port, self.rtp_port, name, display_name, codec, dtmf))
         self.lines: list[str] = []
         self._cond = threading.Condition()

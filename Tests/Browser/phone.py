@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from conftest import free_port
+from conftest import free_port, free_port_run
 
 BARESIP = shutil.which("baresip") or "/usr/bin/baresip"
 
@@ -101,7 +101,8 @@ class Phone:
         self.dir.mkdir(parents=True, exist_ok=True)
         self.record_dir = self.dir / "heard"
         self.record_dir.mkdir(exist_ok=True)
-        self.sip_port = free_port()
+        # baresip binds SIP over TLS on the SIP port + 1 (TCP), so both must be free.
+        self.sip_port = free_port_run(2)
         self.ctrl_port = free_port()
         self.name = name
         modules = "g711.so g722.so opus.so srtp.so aufile.so sndfile.so"

@@ -1,6 +1,9 @@
 import Foundation
 import Gateway
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// baresip (a phone nobody on the team wrote) dials the user agent over
 /// loopback. Run the test binary inside `unshare --net` (TESTING.md).
@@ -18,7 +21,8 @@ struct SIPUserAgentBaresipTests {
         // Longer than the call: baresip hangs up when its audio file ends, and
         // on a loaded machine a 1 s file ended before our BYE ("remote BYE").
         try Self.silentWAV(seconds: 20).write(to: wav)
-        let phonePort = try RawSIPClient(serverPort: 0).port  // a free port for baresip
+        // baresip binds SIP over TLS on its SIP port + 1, so that one must be free too.
+        let phonePort = try #require(Self.freePortWithFreeNeighbour())
         try """
         poll_method epoll
         sip_listen 127.0.0.1:\(phonePort)
@@ -66,6 +70,37 @@ struct SIPUserAgentBaresipTests {
         }
         #expect(reason == "local BYE")
         await h.shutdown()
+    }
+
+    /// A loopback port free for UDP and TCP whose next port is free for both too.
+    static func freePortWithFreeNeighbour() -> Int? {
+        func bound(_ kind: Int32, _ port: Int) -> Int32? {
+            let fd = socket(AF_INET, kind, 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let ok = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0
+            if ok { return fd }
+            close(fd)
+            return nil
+        }
+        let udp = Int32(SOCK_DGRAM.rawValue), tcp = Int32(SOCK_STREAM.rawValue)
+        for _ in 0..<100 {
+            guard let probe = bound(udp, 0) else { continue }
+            var address = sockaddr_in()
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(probe, $0, &length) } }
+            close(probe)
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            guard port < 65535 else { continue }
+            let held = [bound(udp, port), bound(tcp, port), bound(udp, port + 1), bound(tcp, port + 1)]
+            held.compactMap { $0 }.forEach { close($0) }
+            if held.allSatisfy({ $0 != nil }) { return port }
+        }
+        return nil
     }
 
     /// A minimal PCM WAV (8 kHz, 16-bit, mono) of silence.
