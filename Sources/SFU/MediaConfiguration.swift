@@ -12,14 +12,18 @@ public struct MediaConfiguration: Sendable {
     public var tcp: Bool
     /// Most TCP connections open at once; more are refused.
     public var maximumTCPConnections: Int
+    /// Transports one media loop takes before the rooms on it spill new
+    /// transports onto other loops (0: spill only when the loop's CPU is busy).
+    public var loopCapacity: Int
 
     public init(host: String, port: Int, publicAddress: String? = nil, preferH264: Bool = false,
-                tcp: Bool = true, maximumTCPConnections: Int = 1000) {
+                tcp: Bool = true, maximumTCPConnections: Int = 1000, loopCapacity: Int = 0) {
         self.host = host
         self.port = port
         self.publicAddress = publicAddress ?? host
         self.preferH264 = preferH264
         self.tcp = tcp
         self.maximumTCPConnections = maximumTCPConnections
+        self.loopCapacity = loopCapacity
     }
 }

@@ -15,6 +15,9 @@ public final class MediaLoopLoad: Sendable {
     /// How late the latest 20 ms tick ran, in microseconds: a loop with more
     /// work than time runs its timers late.
     let tickLatenessMicroseconds = Atomic<Int>(0)
+    /// The share of the last second the loop's thread spent on the CPU, in
+    /// thousandths (1000: the loop had no idle time).
+    let busyPermille = Atomic<Int>(0)
     /// The worst tick lateness since /metrics last read it.
     let worstTickLatenessMicroseconds = Atomic<Int>(0)
 
@@ -38,4 +41,7 @@ public final class MediaLoopLoad: Sendable {
 
     /// Open transports on the loop now.
     public var openTransports: Int { transports.load(ordering: .relaxed) }
+
+    /// The loop's CPU share over the last second, 0...1.
+    public var busyShare: Double { Double(busyPermille.load(ordering: .relaxed)) / 1000 }
 }

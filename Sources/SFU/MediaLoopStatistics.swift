@@ -10,6 +10,8 @@ public struct MediaLoopStatistics: Sendable, Equatable {
     public var tickLatenessSeconds: Double
     /// The worst tick lateness since the previous reading, in seconds.
     public var worstTickLatenessSeconds: Double
+    /// The loop's CPU share over the last second, 0...1.
+    public var busyShare: Double
     /// Rooms, transports, packets of this loop.
     public var statistics: MediaStatistics
 
@@ -18,6 +20,7 @@ public struct MediaLoopStatistics: Sendable, Equatable {
         self.cpuSeconds = Double(load.cpuMicroseconds.load(ordering: .relaxed)) / 1e6
         self.tickLatenessSeconds = Double(load.tickLatenessMicroseconds.load(ordering: .relaxed)) / 1e6
         self.worstTickLatenessSeconds = Double(load.worstTickLatenessMicroseconds.exchange(0, ordering: .relaxed)) / 1e6
+        self.busyShare = load.busyShare
         self.statistics = statistics
     }
 }

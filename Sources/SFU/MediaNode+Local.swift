@@ -7,8 +7,12 @@ extension MediaNode {
     /// Makes a local transport in a room's router; `sink` gets what its
     /// consumers send, on the media event loop.
     public func createLocalTransport(routerID: String, sink: @escaping LocalMediaSink) async throws -> LocalTransportHandle {
-        let worker = worker(forRouter: routerID)
-        let id = try await worker.run { e in e.createLocalTransport(routerID: routerID, sink: sink).id }
+        let (worker, isHome) = workerForNewTransport(in: routerID)
+        let id = try await worker.run { e in
+            let t = e.createLocalTransport(routerID: routerID, sink: sink)
+            t.router.detectsSpeaker = isHome
+            return t.id
+        }
         return LocalTransportHandle(id: id, routerID: routerID, engine: worker.engine)
     }
 
@@ -20,17 +24,22 @@ extension MediaNode {
 
     /// Adds a producer to a local transport; feed it with `LocalTransportHandle.send`.
     public func produceLocal(transportID: String, source: MediaSource, codec: RTPCodecParameters) async throws -> ProducerInfo {
-        try await localWorker(transportID).run { e in
+        let worker = try localWorker(transportID)
+        let (info, routerID) = try await worker.run { e in
             guard let t = e.localTransports[transportID] else { throw MediaError.unknownTransport }
             let p = t.produce(id: e.makeID("pr"), source: source, codec: codec)
-            return ProducerInfo(id: p.id, mid: p.mid, source: source, kind: p.kind.rawValue, simulcastLayers: 1)
+            return (ProducerInfo(id: p.id, mid: p.mid, source: source, kind: p.kind.rawValue, simulcastLayers: 1), t.router.id)
         }
+        await pipeAudioHome([info], routerID: routerID, from: worker)
+        return info
     }
 
     /// Makes a local transport consume exactly these producers (of its router).
     @discardableResult
     public func subscribeLocal(transportID: String, producerIDs: [String]) async throws -> [LocalSubscription] {
-        try await localWorker(transportID).run { e in
+        let worker = try localWorker(transportID)
+        try await pipeMissing(producerIDs, into: worker, transportID: transportID)
+        return try await worker.run { e in
             guard let t = e.localTransports[transportID] else { throw MediaError.unknownTransport }
             let producers = producerIDs.compactMap { t.router.producers[$0] }
             let result = t.updateSubscriptions(to: producers, makeID: { e.makeID("c") })

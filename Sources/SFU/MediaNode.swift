@@ -6,8 +6,10 @@ import Synchronization
 
 /// The public face of the media plane: its loops (one `MediaWorker` each,
 /// with its own UDP port), the node's DTLS certificate, and async operations
-/// the room layer calls. A room is placed on one loop (`MediaPlacement`);
-/// every operation hops onto that loop once, and packets never leave it.
+/// the room layer calls. A room is placed on one loop (`MediaPlacement`) and
+/// its packets stay there, unless it outgrows the loop: then it spans loops,
+/// and each producer is piped once to each other loop with subscribers of
+/// it (`MediaNode+Pipes.swift`).
 public final class MediaNode: Sendable {
     /// What a new transport tells the browser.
     public struct TransportInfo: Sendable, Equatable {
@@ -35,7 +37,7 @@ public final class MediaNode: Sendable {
     private let eventsContinuation: AsyncStream<MediaEvent>.Continuation
     /// One per media loop; a room's router lives on exactly one.
     let workers: [MediaWorker]
-    private let placement: Mutex<MediaPlacement>
+    let placement: Mutex<MediaPlacement>
     private let logger: Logger
 
     /// A node on one loop (tests, small deployments).
@@ -66,7 +68,9 @@ public final class MediaNode: Sendable {
             MediaWorker(index: index, eventLoop: loop, configuration: configuration, dtlsContext: context,
                         events: continuation, logger: logger)
         }
-        self.placement = Mutex(MediaPlacement(loops: eventLoops.count))
+        var placement = MediaPlacement(loops: eventLoops.count)
+        placement.capacity = configuration.loopCapacity
+        self.placement = Mutex(placement)
     }
 
     /// Binds every loop's UDP port (and, with `configuration.tcp`, the TCP
@@ -85,15 +89,27 @@ public final class MediaNode: Sendable {
         eventsContinuation.finish()
     }
 
-    /// The loop a room's router lives on, placing the room if it is new.
-    func worker(forRouter routerID: String) -> MediaWorker {
-        let transports = workers.map(\.load.openTransports)
-        return workers[placement.withLock { $0.loop(for: routerID, transports: transports) }]
+    /// Each loop's load, for placement.
+    var loads: [MediaPlacement.LoopLoad] {
+        workers.map { MediaPlacement.LoopLoad(transports: $0.load.openTransports, busy: $0.load.busyShare) }
     }
 
-    /// The loop of a room already placed; nil for a room with no router.
-    func placedWorker(ofRouter routerID: String) -> MediaWorker? {
+    /// The loop for a new transport of a room (placing the room if it is
+    /// new), and whether that loop is the room's home.
+    func workerForNewTransport(in routerID: String) -> (worker: MediaWorker, isHome: Bool) {
+        let loads = self.loads
+        let (index, home) = placement.withLock { ($0.loop(forTransportIn: routerID, loads: loads), $0.placedLoop(of: routerID)) }
+        return (workers[index], index == home)
+    }
+
+    /// The home loop of a room already placed; nil for a room with no router.
+    func homeWorker(ofRouter routerID: String) -> MediaWorker? {
         placement.withLock { $0.placedLoop(of: routerID) }.map { workers[$0] }
+    }
+
+    /// Every loop a room has a router on, its home first.
+    func workers(ofRouter routerID: String) -> [MediaWorker] {
+        placement.withLock { $0.loops(of: routerID) }.map { workers[$0] }
     }
 
     /// The loop of a transport, from its id ("<prefix><loop>-…", `MediaEngine.makeID`).
@@ -106,8 +122,10 @@ public final class MediaNode: Sendable {
     /// Makes a transport (one browser peer connection) in the room's router,
     /// on the loop the room is placed on.
     public func createTransport(routerID: String, publish: Bool) async throws -> TransportInfo {
-        try await worker(forRouter: routerID).run { e in
+        let (worker, isHome) = workerForNewTransport(in: routerID)
+        return try await worker.run { e in
             let t = try e.createTransport(routerID: routerID, role: publish ? .publish : .subscribe)
+            t.router.detectsSpeaker = isHome
             return TransportInfo(id: t.id)
         }
     }
@@ -120,20 +138,25 @@ public final class MediaNode: Sendable {
 
     /// Answers a browser's publish offer; `sources` maps each mid to what it carries.
     public func publish(transportID: String, offer: String, sources: [String: MediaSource]) async throws -> PublishResult {
-        try await transportWorker(transportID).run { e in
+        let worker = try transportWorker(transportID)
+        let (result, routerID) = try await worker.run { e in
             guard let t = e.transports[transportID] else { throw MediaError.unknownTransport }
             let r = try t.applyPublishOffer(offer, sources: sources, makeID: { e.makeID("pr") })
             e.flush()
-            return PublishResult(answer: r.answer, added: r.added.map {
+            return (PublishResult(answer: r.answer, added: r.added.map {
                 ProducerInfo(id: $0.id, mid: $0.mid, source: $0.source, kind: $0.kind.rawValue, simulcastLayers: $0.layers.count)
-            }, removed: r.removed)
+            }, removed: r.removed), t.router.id)
         }
+        await pipeAudioHome(result.added, routerID: routerID, from: worker)
+        return result
     }
 
     /// Makes the subscribe transport carry exactly these producers; returns
     /// the offer to send, or nil when nothing changed (unless `force`).
     public func subscribe(transportID: String, producerIDs: [String], force: Bool = false) async throws -> (offer: String, tracks: [SubscribedTrack])? {
-        try await transportWorker(transportID).run { e -> (offer: String, tracks: [SubscribedTrack])? in
+        let worker = try transportWorker(transportID)
+        try await pipeMissing(producerIDs, into: worker, transportID: transportID)
+        return try await worker.run { e -> (offer: String, tracks: [SubscribedTrack])? in
             guard let t = e.transports[transportID] else { throw MediaError.unknownTransport }
             let producers = producerIDs.compactMap { t.router.producers[$0] }
             return t.updateSubscriptions(to: producers, force: force, makeID: { e.makeID("c") })
@@ -151,13 +174,18 @@ public final class MediaNode: Sendable {
 
     /// Stops (or resumes) forwarding a producer: its owner muted it or a host did.
     public func setPaused(producerID: String, routerID: String, paused: Bool) async {
-        _ = try? await placedWorker(ofRouter: routerID)?.run { e in
-            guard let p = e.routers[routerID]?.producers[producerID], p.paused != paused else { return }
-            p.paused = paused
-            if !paused {
-                // Start each consumer afresh on the next keyframe.
-                for c in p.consumers { c.resetLayer() }
-                p.requestKeyframe(layer: p.layers.count - 1, now: .now())
+        // On every loop: the producer stops at its origin, and its copies
+        // restart their consumers on a keyframe when it resumes.
+        for worker in workers(ofRouter: routerID) {
+            _ = try? await worker.run { e in
+                guard let p = e.routers[routerID]?.producers[producerID], p.paused != paused else { return }
+                p.paused = paused
+                if !paused {
+                    // Start each consumer afresh on the next keyframe.
+                    for c in p.consumers { c.resetLayer() }
+                    p.requestKeyframe(layer: p.layers.count - 1, now: .now())
+                }
+                e.flush()
             }
         }
     }
@@ -175,10 +203,12 @@ public final class MediaNode: Sendable {
 
     /// Asks the publisher of a producer for a keyframe.
     public func requestKeyframe(producerID: String, routerID: String) async {
-        _ = try? await placedWorker(ofRouter: routerID)?.run { e in
-            guard let p = e.routers[routerID]?.producers[producerID] else { return }
-            for l in p.layers { p.requestKeyframe(layer: l.index, now: .now()) }
-            e.flush()
+        for worker in workers(ofRouter: routerID) {
+            _ = try? await worker.run { e in
+                guard let p = e.routers[routerID]?.producers[producerID], !p.isPipedCopy else { return }
+                for l in p.layers { p.requestKeyframe(layer: l.index, now: .now()) }
+                e.flush()
+            }
         }
     }
 
@@ -198,8 +228,9 @@ public final class MediaNode: Sendable {
 
     /// Closes a room's router and every transport in it; its loop may then take other rooms.
     public func closeRouter(_ id: String) async {
-        guard let worker = placedWorker(ofRouter: id) else { return }
-        _ = try? await worker.run { e in e.closeRouter(id) }
+        for worker in workers(ofRouter: id) {
+            _ = try? await worker.run { e in e.closeRouter(id) }
+        }
         placement.withLock { $0.release(id) }
     }
 

@@ -5,11 +5,15 @@ public struct MediaStatistics: Sendable, Equatable {
     public var connectedTransports = 0
     public var producers = 0
     public var consumers = 0
+    /// Copies of producers from other loops (a room spanning loops), each fed by one pipe.
+    public var pipedProducers = 0
     /// Open ICE-TCP connections to the media port.
     public var tcpConnections = 0
     /// UDP datagrams and ICE-TCP frames received on the media port.
     public var packetsReceived = 0
     public var packetsForwarded = 0
+    /// RTP packets that came through pipes from other loops (a room spanning loops).
+    public var packetsPiped = 0
     public var packetsDropped = 0
     public var keyframeRequests = 0
     public var nacksReceived = 0
@@ -25,9 +29,11 @@ extension MediaStatistics {
         connectedTransports += other.connectedTransports
         producers += other.producers
         consumers += other.consumers
+        pipedProducers += other.pipedProducers
         tcpConnections += other.tcpConnections
         packetsReceived += other.packetsReceived
         packetsForwarded += other.packetsForwarded
+        packetsPiped += other.packetsPiped
         packetsDropped += other.packetsDropped
         keyframeRequests += other.keyframeRequests
         nacksReceived += other.nacksReceived

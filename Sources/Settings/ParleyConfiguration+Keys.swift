@@ -63,6 +63,9 @@ extension ParleyConfiguration {
         Key(name: "media.threads") { c, v throws(ConfigurationError) in
             c.media.threads = try int(v, 0...256)
         },
+        Key(name: "media.loop_capacity") { c, v throws(ConfigurationError) in
+            c.media.loopCapacity = try int(v, 0...1_000_000)
+        },
         Key(name: "media.room_capacity") { c, v throws(ConfigurationError) in
             c.media.roomCapacity = try int(v, 2...1000)
         },

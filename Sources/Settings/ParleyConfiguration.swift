@@ -69,6 +69,9 @@ public struct ParleyConfiguration: Sendable, Equatable {
         /// Media loops (threads), each with its own UDP port (the configured
         /// port + its index) and its own rooms; 0: one per core.
         public var threads = 0
+        /// Transports one media loop takes before the rooms on it spill new
+        /// transports onto other loops; 0: spill only when a loop's CPU is busy.
+        public var loopCapacity = 0
         /// Most people in one meeting.
         public var roomCapacity = 100
     }

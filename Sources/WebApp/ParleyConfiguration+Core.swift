@@ -12,7 +12,8 @@ extension ParleyConfiguration {
         MediaConfiguration(host: media.address.host, port: media.address.port,
                            publicAddress: media.publicAddress.isEmpty ? nil : media.publicAddress,
                            preferH264: media.preferH264,
-                           tcp: media.tcp, maximumTCPConnections: media.tcpMaxConnections)
+                           tcp: media.tcp, maximumTCPConnections: media.tcpMaxConnections,
+                           loopCapacity: media.loopCapacity)
     }
 
     /// `[recording]` and the data directory for the recording service.

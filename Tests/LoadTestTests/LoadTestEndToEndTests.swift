@@ -21,7 +21,7 @@ import WebApp
 struct LoadTestEndToEndTests {
     @Test("2 publishers and 1 subscriber for 3 s: every track arrives, media flows with little loss, delay measured")
     func mediaFlows() async throws {
-        try await Self.withServer { base in
+        try await Self.withServer { base, _ in
             var c = LoadTestConfiguration(server: base)
             c.rooms = 1
             c.publishersPerRoom = 2
@@ -47,10 +47,39 @@ struct LoadTestEndToEndTests {
         }
     }
 
+    @Test("A room spread over two media loops: every track crosses to the other loop's subscribers, with keyframes, little loss")
+    func roomSpanningTwoLoops() async throws {
+        // Two transports fill a loop, so the room's participants land on both.
+        try await Self.withServer(mediaLoops: 2, loopCapacity: 2) { base, media in
+            var c = LoadTestConfiguration(server: base)
+            c.rooms = 1
+            c.publishersPerRoom = 2
+            c.subscribersPerRoom = 2
+            c.rampRate = 20
+            c.warmup = 1
+            c.duration = 3
+            c.progress = false
+            let report = try await LoadTestRunner(configuration: c, logger: TestDatabase.logger).run()
+            let loops = await media.loopStatistics()
+            #expect(report.participantsFailed == 0, "\(report.errors)")
+            // Each publisher gets the other's 2 tracks, each subscriber all 4.
+            #expect(report.tracksExpected == 12)
+            #expect(report.tracksReceived == 12, "\(report.text)")
+            #expect(report.packetsReceivedPerSecond > 100, "\(report.text)")
+            #expect(report.lossPercent < 5, "\(report.text)")
+            #expect(report.counters.srtpErrors == 0)
+            #expect(report.errors.isEmpty, "\(report.errors)")
+            #expect(loops.allSatisfy { $0.statistics.packetsForwarded > 0 }, "a loop forwarded nothing: \(loops)")
+            #expect(loops.contains { $0.statistics.packetsPiped > 100 }, "nothing was piped: \(loops)")
+        }
+    }
+
     /// Runs `body` with the base URL of a fresh Parley (SQLite, ephemeral
     /// ports on 127.0.0.1), assembled as `TestApp` in WebAppTests does.
-    static func withServer(_ body: @escaping @Sendable (URL) async throws -> Void) async throws {
+    static func withServer(mediaLoops: Int = 1, loopCapacity: Int = 0,
+                           _ body: @escaping @Sendable (URL, MediaNode) async throws -> Void) async throws {
         var config = ParleyConfiguration()
+        config.media.loopCapacity = loopCapacity
         config.media.address = HostAndPort(host: "127.0.0.1", port: 0)
         config.http.address = HostAndPort(host: "127.0.0.1", port: 0)
         config.http.publicURL = "http://parley.test"
@@ -62,8 +91,9 @@ struct LoadTestEndToEndTests {
         let logger = TestDatabase.logger
         let database = try await TestDatabase.open(.sqlite)
         let store = Store(database: database)
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: mediaLoops)
         let media = try MediaNode(configuration: config.mediaConfiguration,
-                                  eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+                                  eventLoops: Array(loops.makeIterator()), logger: logger)
         try await media.start()
         let rooms = RoomRegistry(media: media, capacity: config.media.roomCapacity, logger: logger)
         await rooms.start()
@@ -75,15 +105,17 @@ struct LoadTestEndToEndTests {
             let app = try await ParleyServer.makeApplication(configuration: config, store: store, core: core, logger: logger)
             try await app.test(.live) { client in
                 let port = try #require(client.port)
-                try await body(URL(string: "http://127.0.0.1:\(port)")!)
+                try await body(URL(string: "http://127.0.0.1:\(port)")!, media)
             }
         } catch {
             await Self.stop(recordings, rooms, media)
             await database.close()
+            try? await loops.shutdownGracefully()
             throw error
         }
         await Self.stop(recordings, rooms, media)
         await database.close()
+        try await loops.shutdownGracefully()
     }
 
     static func stop(_ recordings: RecordingService, _ rooms: RoomRegistry, _ media: MediaNode) async {

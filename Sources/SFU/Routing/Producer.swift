@@ -17,6 +17,12 @@ final class Producer {
     weak var router: Router?
     let layers: [ProducerLayer]
     var consumers: [Consumer] = []
+    /// Pipes to the room's routers on other loops that have subscribers of
+    /// it: each gets every packet once, whatever the subscribers there.
+    var pipes: [ProducerPipe] = []
+    /// A copy of a producer on another loop, fed by a pipe (its transport is
+    /// the pipe's receiving end).
+    var isPipedCopy: Bool { transport is PipeTransport }
     /// Paused by its owner (muted) or a host: nothing is forwarded.
     var paused = false
     let isVP8: Bool
@@ -90,10 +96,32 @@ final class Producer {
             }
         }
         guard !paused else { return }
+        for pipe in pipes { pipe.forward(packet, layer: layer.index, extendedSequence: extendedSequence) }
         for consumer in consumers {
             consumer.forward(packet, bytes: bytes, header: header, layer: layer.index,
                              extendedSequence: extendedSequence, keyframe: picture.keyframe, vp8: picture.vp8, now: now)
         }
+    }
+
+    /// The publisher's sender report for `layer`, passed on to every
+    /// subscriber translated to its stream (RFC 3550 §7.2), and down each pipe.
+    func passOn(_ report: SenderReport, layer: Int) {
+        for consumer in consumers {
+            guard let translated = consumer.translatedSenderReport(report, layer: layer) else { continue }
+            var out: [UInt8] = []
+            translated.append(to: &out)
+            consumer.transport?.sendRTCP(out)
+        }
+        for pipe in pipes { pipe.passOn(report, layer: layer) }
+    }
+
+    /// What a pipe's far side needs to make a copy of this producer.
+    func pipedDescription() -> PipedProducer {
+        let track = PublishedTrack(mid: mid, kind: kind, codec: codec, rtxPayloadType: rtxPayloadType,
+                                   ssrc: layers.count == 1 ? layers[0].ssrc : nil,
+                                   rids: layers.count > 1 ? layers.compactMap(\.rid) : [])
+        return PipedProducer(id: id, source: source, track: track, rids: track.rids,
+                             extensionIDs: transport?.extensionIDs ?? PublishExtensionIDs(), paused: paused)
     }
 
     /// Asks the publisher for a keyframe on `layer`, at most every 500 ms

@@ -9,6 +9,12 @@ final class Router {
     /// In-process participants' transports (phone gateway, recorder).
     var localTransports: [String: LocalTransport] = [:]
     var speakerDetector = ActiveSpeakerDetector()
+    /// Only the room's home loop tells who speaks: every audio producer is
+    /// piped there, so its router hears the whole room; the others would
+    /// each announce their own part of it.
+    var detectsSpeaker = true
+    /// Receiving ends of pipes from the room's routers on other loops, by producer id.
+    var pipesIn: [String: PipeTransport] = [:]
 
     init(id: String) { self.id = id }
 
@@ -17,6 +23,9 @@ final class Router {
     /// Closes a producer and every consumer of it.
     func remove(producerID: String) {
         guard let producer = producers.removeValue(forKey: producerID) else { return }
+        for pipe in producer.pipes { pipe.close() }
+        producer.pipes.removeAll()
+        pipesIn.removeValue(forKey: producerID)?.close()
         for consumer in producer.consumers {
             consumer.active = false
             consumer.transport?.consumerClosed(consumer)
@@ -36,6 +45,7 @@ final class Router {
             producer.levelSum = 0
             producer.levelCount = 0
         }
+        guard detectsSpeaker else { return nil }
         return speakerDetector.update(levels: levels, now: now)
     }
 }

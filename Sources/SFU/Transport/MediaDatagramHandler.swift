@@ -21,7 +21,7 @@ final class MediaDatagramHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
+        engine.flush()  // the port, and pipes to other loops: one hop per burst
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

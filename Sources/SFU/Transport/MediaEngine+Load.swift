@@ -7,6 +7,17 @@ extension MediaEngine {
     func recordLoad(now: NIODeadline) {
         let lateness = lastTickTime.map { max(0, (now - ($0 + .milliseconds(20))).nanoseconds / 1000) } ?? 0
         lastTickTime = now
-        load.tick(latenessMicroseconds: Int(lateness), cpuMicroseconds: Int(ThreadCPUClock.now().nanoseconds / 1000))
+        let cpu = Int(ThreadCPUClock.now().nanoseconds / 1000)
+        load.tick(latenessMicroseconds: Int(lateness), cpuMicroseconds: cpu)
+        // The busy share over about a second, for placement.
+        guard let window = loadWindow else {
+            loadWindow = (now, cpu)
+            return
+        }
+        let wall = Int((now - window.start).nanoseconds / 1000)
+        if wall >= 1_000_000 {
+            load.busyPermille.store(min(1000, max(0, (cpu - window.cpuMicroseconds) * 1000 / wall)), ordering: .relaxed)
+            loadWindow = (now, cpu)
+        }
     }
 }

@@ -28,6 +28,10 @@ final class MediaEngine {
     private var lastSpeakerDetection: NIODeadline = .now()
     private var idCounter = 0
     var lastTickTime: NIODeadline?
+    /// CPU time and wall time at the start of the current busy-share window.
+    var loadWindow: (start: NIODeadline, cpuMicroseconds: Int)?
+    /// Links to the node's other loops, by loop index (`MediaEngine+Pipes.swift`).
+    var pipeLinks: [Int: LoopPipeLink] = [:]
 
     // ICE-TCP on the media port (MediaEngine+TCP.swift).
     /// The listening socket, when `MediaConfiguration.tcp` is on.
@@ -103,7 +107,12 @@ final class MediaEngine {
         channel?.write(AddressedEnvelope(remoteAddress: address, data: buffer), promise: nil)
     }
 
-    func flush() { channel?.flush() }
+    /// Sends what was written during this burst: datagrams on the port and
+    /// messages queued for pipes to other loops.
+    func flush() {
+        if !pipeLinks.isEmpty { flushPipes() }
+        channel?.flush()
+    }
 
     // MARK: - Transports
 
@@ -232,11 +241,13 @@ final class MediaEngine {
         s.routers = routers.count
         s.transports = transports.count
         s.connectedTransports = transports.values.filter(\.canSendMedia).count
-        s.producers = routers.values.reduce(0) { $0 + $1.producers.count }
+        s.producers = routers.values.reduce(0) { $0 + $1.producers.count - $1.pipesIn.count }
+        s.pipedProducers = routers.values.reduce(0) { $0 + $1.pipesIn.count }
         s.consumers = transports.values.reduce(0) { $0 + $1.consumersByMid.values.filter(\.active).count }
         s.tcpConnections = tcpConnections.count
         s.packetsReceived = metrics.packetsReceived
         s.packetsForwarded = metrics.forwardedPackets
+        s.packetsPiped = metrics.pipedPackets
         s.packetsDropped = metrics.droppedTotal
         s.keyframeRequests = metrics.keyframeRequests
         s.nacksReceived = metrics.nacksReceived

@@ -6,6 +6,8 @@ import NIOCore
 final class MediaMetrics {
     var packetsReceived = 0
     var forwardedPackets = 0
+    /// RTP packets that arrived through pipes from the node's other loops.
+    var pipedPackets = 0
     var keyframeRequests = 0
     var nacksReceived = 0
     var nacksSent = 0

@@ -35,13 +35,7 @@ extension WebRTCTransport {
                 let sr = try SenderReport(parsing: bytes)
                 if let route = ssrcTable[sr.ssrc], !route.isRTX {
                     route.layer.statistics.lastSenderReport = (sr.compactNTP, now)
-                    // Pass it on to every subscriber of that layer, translated.
-                    for consumer in route.producer.consumers {
-                        guard let translated = consumer.translatedSenderReport(sr, layer: route.layer.index) else { continue }
-                        var out: [UInt8] = []
-                        translated.append(to: &out)
-                        consumer.transport?.sendRTCP(out)
-                    }
+                    route.producer.passOn(sr, layer: route.layer.index)
                 }
                 if role == .subscribe { reportedLoss = sr.reportBlocks.map(\.fractionLost).max() ?? reportedLoss }
             case (201, _):  // RR from a subscriber: how much of what we send it loses

@@ -16,6 +16,7 @@ enum MediaMetricsText {
         metric("parley_media_transports_connected", "gauge", "Transports with ICE and DTLS up.", s.connectedTransports)
         metric("parley_media_producers", "gauge", "Incoming tracks.", s.producers)
         metric("parley_media_consumers", "gauge", "Outgoing copies of tracks.", s.consumers)
+        metric("parley_media_piped_producers", "gauge", "Copies of tracks from another media loop (rooms spanning loops).", s.pipedProducers)
         metric("parley_media_tcp_connections", "gauge", "Open ICE-TCP connections to the media port.", s.tcpConnections)
         metric("parley_media_packets_received_total", "counter", "UDP datagrams and ICE-TCP frames received on the media port.", s.packetsReceived)
         metric("parley_media_packets_forwarded_total", "counter", "RTP packets sent to subscribers.", s.packetsForwarded)
@@ -56,6 +57,12 @@ enum MediaMetricsText {
         }
         family("parley_media_loop_packets_forwarded_total", "counter", "RTP packets each media loop sent to subscribers.") {
             "\($0.statistics.packetsForwarded)"
+        }
+        family("parley_media_loop_packets_piped_total", "counter", "RTP packets each media loop took from pipes from other loops.") {
+            "\($0.statistics.packetsPiped)"
+        }
+        family("parley_media_loop_busy_ratio", "gauge", "Each media loop's CPU share over the last second (placement spills rooms past 0.7).") {
+            "\($0.busyShare)"
         }
         return out
     }
