@@ -154,7 +154,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Rooms", "Meetings", "Store", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP",
+                "Rooms", "Meetings", "Store", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP", "COpenSSL",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/bio.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/bn.h>
 #include <string.h>

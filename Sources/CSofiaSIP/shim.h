@@ -32,6 +32,7 @@
 #include <sofia-sip/nua.h>
 #include <sofia-sip/nua_tag.h>
 #include <sofia-sip/nta_tag.h>
+#include <sofia-sip/tport_tag.h>
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/msg_addr.h>
 #include <sofia-sip/msg_header.h>
@@ -46,14 +47,22 @@ extern su_log_t nta_log[];
 extern su_log_t tport_log[];
 
 /// Creates the nua agent bound on `url` (no transport parameter: UDP and TCP
-/// on the same port; port 0 picks one). Media is disabled: SDP travels as
-/// opaque payload strings. Nothing is answered automatically except what the
-/// stack must do itself (100 Trying, OPTIONS, CANCEL/487, BYE/200, PRACK).
+/// on the same port; port 0 picks one) and, with `sips_url` and `tls_dir`,
+/// SIP over TLS on `sips_url` (RFC 3261 §26.2.2) with the key and
+/// certificate in `tls_dir`/agent.pem. TLS version 0 makes tport use
+/// OpenSSL's version-flexible method (version 1 would pin TLS 1.0, which
+/// OpenSSL 3 refuses); OpenSSL 3's default security level then admits
+/// TLS 1.2 and 1.3 only. Media is disabled: SDP travels as opaque payload
+/// strings. Nothing is answered automatically except what the stack must do
+/// itself (100 Trying, OPTIONS, CANCEL/487, BYE/200, PRACK).
 static inline nua_t *parley_nua_create(su_root_t *root, nua_callback_f callback, void *magic,
-                                       const char *url, const char *user_agent,
-                                       unsigned session_expires, unsigned min_se) {
+                                       const char *url, const char *sips_url, const char *tls_dir,
+                                       const char *user_agent, unsigned session_expires, unsigned min_se) {
     return nua_create(root, callback, magic,
                       NUTAG_URL(url),
+                      TAG_IF(sips_url != NULL && tls_dir != NULL, NUTAG_SIPS_URL(sips_url)),
+                      TAG_IF(sips_url != NULL && tls_dir != NULL, TPTAG_CERTIFICATE(tls_dir)),
+                      TAG_IF(sips_url != NULL && tls_dir != NULL, TPTAG_TLS_VERSION(0)),
                       NUTAG_MEDIA_ENABLE(0),
                       NUTAG_AUTOANSWER(0),
                       NUTAG_AUTOALERT(0),
@@ -91,12 +100,16 @@ static inline int parley_tags_callstate(tagi_t const *tags) {
 
 /// Responds on `nh` (to the request being processed for out-of-dialog
 /// requests). `sdp` and `headers` ("Name: value\r\n..." lines) are optional.
+/// `contact`, when given, replaces the Contact nua would add (a call over
+/// TLS gets `sip:…;transport=tls` rather than the `sips:` URI of the TLS
+/// transport, which phones that reached us with `sip:` may not support).
 static inline void parley_nua_respond(nua_handle_t *nh, int status, const char *phrase,
-                                      const char *sdp, const char *headers) {
+                                      const char *sdp, const char *headers, const char *contact) {
     nua_respond(nh, status, phrase,
                 TAG_IF(sdp != NULL, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                 TAG_IF(sdp != NULL, SIPTAG_PAYLOAD_STR(sdp)),
                 TAG_IF(headers != NULL, SIPTAG_HEADER_STR(headers)),
+                TAG_IF(contact != NULL, SIPTAG_CONTACT_STR(contact)),
                 TAG_END());
 }
 
@@ -114,10 +127,11 @@ static inline nua_handle_t *parley_nua_handle(nua_t *nua, const char *to, const 
                       TAG_END());
 }
 
-static inline void parley_nua_invite(nua_handle_t *nh, const char *sdp) {
+static inline void parley_nua_invite(nua_handle_t *nh, const char *sdp, const char *contact) {
     nua_invite(nh,
                TAG_IF(sdp != NULL, SIPTAG_CONTENT_TYPE_STR("application/sdp")),
                TAG_IF(sdp != NULL, SIPTAG_PAYLOAD_STR(sdp)),
+               TAG_IF(contact != NULL, SIPTAG_CONTACT_STR(contact)),
                TAG_END());
 }
 
@@ -170,6 +184,11 @@ static inline const char *parley_sip_request_user(sip_t const *sip) {
 
 static inline const char *parley_sip_request_host(sip_t const *sip) {
     return sip && sip->sip_request && sip->sip_request->rq_url ? sip->sip_request->rq_url->url_host : NULL;
+}
+
+/// Whether the Request-URI is a sips: URI (RFC 3261 §19.1).
+static inline int parley_sip_request_is_sips(sip_t const *sip) {
+    return sip && sip->sip_request && sip->sip_request->rq_url && sip->sip_request->rq_url->url_type == url_sips;
 }
 
 /// Writes the From URI into `buffer`; returns 0 on success.

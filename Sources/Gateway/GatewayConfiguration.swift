@@ -32,6 +32,9 @@ public struct GatewayConfiguration: Sendable {
     public var trunk: TrunkConfiguration?
     /// Noise suppression and automatic gain on callers' voices (on by default).
     public var voiceCleaning = VoiceCleaner.Settings()
+    /// SIP over TLS, nil when off. Calls over TLS must protect their media
+    /// with SDES-SRTP (RFC 4568): an offer of plain RTP gets 488.
+    public var tls: SIPUserAgentConfiguration.TLS?
 
     public init(sipHost: String, sipPort: Int, rtpHost: String, advertisedAddress: String, rtpPorts: ClosedRange<Int>,
                 codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 80, maxPromptCalls: Int = 20,

@@ -91,6 +91,7 @@ extension GatewayEngine {
             userAgent.respond(id, status: 500, phrase: "Server Internal Error")
             return
         }
+        call.secureSignaling = invite.transport == "tls"
         calls[id] = call
         openRTP(for: call) { engine, port in
             guard let port else {

@@ -43,11 +43,13 @@ extension GatewayEngine {
         sessionVersion += 1
         guard let offer else {
             return .success(.offer(sdp: PhoneNegotiation.offer(localAddress: configuration.advertisedAddress, localPort: UInt16(port),
-                                                               preferences: preferences, sessionID: sessionID, sessionVersion: sessionVersion)))
+                                                               preferences: preferences, srtp: call.secureSignaling,
+                                                               sessionID: sessionID, sessionVersion: sessionVersion)))
         }
         do {
             let answer = try PhoneNegotiation.answer(offer: offer, localAddress: configuration.advertisedAddress, localPort: UInt16(port),
-                                                     preferences: preferences, sessionID: sessionID, sessionVersion: sessionVersion)
+                                                     preferences: preferences, requireSRTP: call.secureSignaling,
+                                                     sessionID: sessionID, sessionVersion: sessionVersion)
             try call.apply(answer.media, cleaning: configuration.voiceCleaning)
             return .success(.answer(sdp: answer.sdp, phoneDirection: answer.media.remoteDirection))
         } catch let error as PhoneNegotiationError {

@@ -21,6 +21,9 @@ extension GatewayEngine {
             throw .badTarget(target)
         }
         call.notify = notify
+        // sips: or transport=tls: the INVITE goes over TLS, so the media is protected too.
+        let lowered = uri.lowercased()
+        call.secureSignaling = lowered.hasPrefix("sips:") || lowered.contains(";transport=tls")
         openRTP(for: call) { engine, port in
             guard let port else {
                 engine.feed(.mediaReady(.failure(.noPort)), to: call)
@@ -28,7 +31,8 @@ extension GatewayEngine {
             }
             engine.sessionVersion += 1
             let offer = PhoneNegotiation.offer(localAddress: engine.configuration.advertisedAddress, localPort: UInt16(port),
-                                               preferences: engine.preferences, sessionID: engine.sessionID,
+                                               preferences: engine.preferences, srtp: call.secureSignaling,
+                                               sessionID: engine.sessionID,
                                                sessionVersion: engine.sessionVersion)
             let from = engine.configuration.trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(SIPUserAgent.host(ofURI: $0.uri))" }
                 ?? "sip:parley@\(engine.configuration.advertisedAddress)"

@@ -39,7 +39,8 @@ public final class PhoneGateway: Sendable {
                 sessionExpires: configuration.sessionExpires,
                 credentials: configuration.trunk.flatMap {
                     $0.username.isEmpty ? nil : SIPCredentials(username: $0.username, password: $0.password)
-                }),
+                },
+                tls: configuration.tls, contactHost: configuration.advertisedAddress),
             logger: logger)
         self.userAgent = userAgent
         let loop = eventLoop
@@ -70,7 +71,8 @@ public final class PhoneGateway: Sendable {
             userAgent.register(registrar: trunk.uri, user: trunk.username, password: trunk.password, expires: trunk.registerSeconds)
         }
         let port = userAgent.boundPort
-        logger.info("SIP listening", metadata: ["address": "\(configuration.sipHost):\(port)", "transports": "udp, tcp",
+        logger.info("SIP listening", metadata: ["address": "\(configuration.sipHost):\(port)",
+                                                "transports": configuration.tls.map { "udp, tcp, tls on \($0.port)" } ?? "udp, tcp",
                                                 "rtp": "\(configuration.rtpHost) \(configuration.rtpPorts)"])
         return port
     }

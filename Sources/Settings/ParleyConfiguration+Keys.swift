@@ -123,6 +123,9 @@ extension ParleyConfiguration {
             }
             c.sip.dialInDomain = v
         },
+        Key(name: "sip.tls_port") { c, v throws(ConfigurationError) in c.sip.tlsPort = try int(v, 1...65535) },
+        Key(name: "sip.tls_certificate") { c, v throws(ConfigurationError) in c.sip.tlsCertificate = v.trimmingCharacters(in: .whitespaces) },
+        Key(name: "sip.tls_key") { c, v throws(ConfigurationError) in c.sip.tlsKey = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "sip.max_calls") { c, v throws(ConfigurationError) in c.sip.maxCalls = try int(v, 1...10_000) },
         Key(name: "sip.max_prompt_calls") { c, v throws(ConfigurationError) in c.sip.maxPromptCalls = try int(v, 1...10_000) },
         Key(name: "sip.admit_by_load") { c, v throws(ConfigurationError) in c.sip.admitByLoad = try bool(v) },

@@ -129,6 +129,11 @@ public struct ParleyConfiguration: Sendable, Equatable {
         /// The domain of the SIP address people dial, sip:<code>@<domain>;
         /// empty: the host of the public origin.
         public var dialInDomain = ""
+        /// SIP over TLS (`sips:`) on this port of `address`'s host, with the
+        /// PEM certificate (chain) and key below; TLS is on when both are set.
+        public var tlsPort = 5061
+        public var tlsCertificate = ""
+        public var tlsKey = ""
     }
 
     /// A SIP trunk or PBX: dial-out goes through it; Parley may register to it.

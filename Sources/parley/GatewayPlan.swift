@@ -37,6 +37,20 @@ struct GatewayPlan {
             promptsDirectory: Self.locate(c.sip.prompts), trunk: trunk)
         configuration.voiceCleaning = VoiceCleaner.Settings(
             noiseSuppression: c.sip.noiseSuppression, automaticGain: c.sip.automaticGain)
+        switch (c.sip.tlsCertificate.isEmpty, c.sip.tlsKey.isEmpty) {
+        case (true, true):
+            break
+        case (false, false):
+            let directory = URL(fileURLWithPath: c.storage.dataDirectory).appendingPathComponent("sip-tls").path
+            do {
+                try SIPTLSFiles.prepare(certificate: c.sip.tlsCertificate, key: c.sip.tlsKey, in: directory)
+            } catch {
+                throw ConfigurationError(message: "SIP over TLS: \(error)")
+            }
+            configuration.tls = SIPUserAgentConfiguration.TLS(port: c.sip.tlsPort, directory: directory)
+        default:
+            throw ConfigurationError(message: "SIP over TLS needs both sip.tls_certificate and sip.tls_key")
+        }
     }
 
     /// The gateway, bridging calls into `rooms` and finding meetings in `store`.

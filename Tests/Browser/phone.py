@@ -96,7 +96,7 @@ class Phone:
     """One baresip user agent, on loopback, with its own ports and files."""
 
     def __init__(self, directory: Path, name: str, source_wav: Path, codec: str = "PCMU", display_name: str | None = None,
-                 account_params: str = ""):
+                 account_params: str = "", cafile: Path | None = None, certificate: Path | None = None):
         self.dir = directory / name
         self.dir.mkdir(parents=True, exist_ok=True)
         self.record_dir = self.dir / "heard"
@@ -110,6 +110,10 @@ class Phone:
             "poll_method epoll",
             f"sip_listen 127.0.0.1:{self.sip_port}",
             "net_interface 127.0.0.1",
+            # SIP over TLS: the certificate the server presents is trusted, and
+            # baresip's own TLS listener has one (the server's BYE connects to it).
+            *([f"sip_cafile {cafile}"] if cafile else []),
+            *([f"sip_certificate {certificate}"] if certificate else []),
             "audio_player alsa,null",
             f"audio_source aufile,{source_wav}",
             "audio_alert alsa,null",

@@ -5,6 +5,8 @@ while a real Chromium participant sits in the meeting.
   the browser hears 1 kHz from the caller's tile; the browser plays 440 Hz
   and the caller's recording holds 440 Hz but not its own 1 kHz (N-1 mix).
 - The same with an Opus caller.
+- A caller over SIP over TLS (sips, SDES-SRTP) hears and is heard; one
+  that offers plain RTP over TLS is refused with 488.
 - A caller who dials the gateway's general number hears the prompt, types
   the code with RFC 4733 digits and lands in the meeting.
 - Three wrong codes end the call.
@@ -13,6 +15,7 @@ while a real Chromium participant sits in the meeting.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -33,7 +36,17 @@ RATES = {"pcmu": (8000, 1), "pcma": (8000, 1), "g722": (16000, 1), "opus": (4800
 # The phones here send steady tones, which the gateway's noise suppression
 # (on by default) takes for a fan's hum and removes: these tests follow the
 # tones, so it is off; CallerNoiseTests and VoiceCleanerTests cover it.
-PARLEY_ARGS = ["--sip", f"127.0.0.1:{SIP_PORT}", "--set", "sip.noise_suppression=false"]
+# SIP over TLS beside UDP and TCP, with a certificate made for 127.0.0.1.
+TLS_PORT = next(p for p in iter(free_port, None) if p != SIP_PORT)
+TLS_DIR = Path(tempfile.mkdtemp(prefix="parley-sip-tls-"))
+subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                "-keyout", str(TLS_DIR / "key.pem"), "-out", str(TLS_DIR / "cert.pem"), "-days", "2",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+# baresip's TLS listener presents the same certificate (key and certificate in one file).
+(TLS_DIR / "phone.pem").write_text((TLS_DIR / "key.pem").read_text() + (TLS_DIR / "cert.pem").read_text())
+PARLEY_ARGS = ["--sip", f"127.0.0.1:{SIP_PORT}", "--set", "sip.noise_suppression=false",
+               "--set", f"sip.tls_port={TLS_PORT}", "--set", f"sip.tls_certificate={TLS_DIR / 'cert.pem'}",
+               "--set", f"sip.tls_key={TLS_DIR / 'key.pem'}"]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +72,8 @@ def phones(tmp_path):
         rate, channels = RATES[codec.split("/")[0].lower()]
         # aufile plays the file once, then baresip ends the call: make it outlast the test.
         wav = wav or write_tone(tmp_path / f"{name}-{int(hz)}.wav", hz, rate, seconds=40, channels=channels)
-        phone = Phone(tmp_path, name, wav, codec=codec, display_name=display_name, account_params=account_params)
+        phone = Phone(tmp_path, name, wav, codec=codec, display_name=display_name, account_params=account_params,
+                      cafile=TLS_DIR / "cert.pem", certificate=TLS_DIR / "phone.pem")
         made.append(phone)
         return phone
 
@@ -68,7 +82,9 @@ def phones(tmp_path):
         p.close()
 
 
-def uri(user: str) -> str:
+def uri(user: str, tls: bool = False) -> str:
+    if tls:
+        return f"sip:{user}@127.0.0.1:{TLS_PORT};transport=tls"
     return f"sip:{user}@127.0.0.1:{SIP_PORT}"
 
 
@@ -84,15 +100,16 @@ def heard_by(phone: Phone):
     return tail, rate
 
 
-@pytest.mark.parametrize("codec,srtp", [("PCMU", False), ("opus", False), ("G722/16000/1", False), ("PCMA", False), ("PCMU", True)])
-def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones, codec, srtp):
+@pytest.mark.parametrize("codec,srtp,tls", [("PCMU", False, False), ("opus", False, False), ("G722/16000/1", False, False),
+                                            ("PCMA", False, False), ("PCMU", True, False), ("PCMU", True, True)])
+def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones, codec, srtp, tls):
     people, page, m = meeting
-    # SDES-SRTP (RFC 4568) when the phone insists on it.
+    # SDES-SRTP (RFC 4568) when the phone insists on it; over SIP over TLS too.
     label = codec.split("/")[0]
-    label = label + (" SRTP" if srtp else "")
+    label = label + (" SRTP" if srtp else "") + (" TLS" if tls else "")
     phone = phones(f"caller-{label.lower().replace(' ', '-')}", codec=codec, display_name=f"Desk {label}",
                    account_params=";mediaenc=srtp-mand" if srtp else "")
-    phone.dial(uri(m["dialInCode"]))
+    phone.dial(uri(m["dialInCode"], tls=tls))
     phone.wait_event("CALL_ESTABLISHED")
     # The caller is a participant with a phone tile; the browser hears 1 kHz from it.
     pid = participant_id(page, f"Desk {label}")
@@ -111,6 +128,16 @@ def test_a_caller_dials_the_code_and_both_sides_hear_each_other(meeting, phones,
     assert band_level(tail, rate, 440) > 0.3
     # N-1: the caller never hears their own 1 kHz.
     assert band_level(tail, rate, 1000) < 0.02, f"the caller hears themself: {band_level(tail, rate, 1000):.3f}"
+
+
+def test_plain_rtp_over_tls_is_refused(meeting, phones):
+    """Keys sent over TLS must not guard audio sent in the clear: 488."""
+    people, page, m = meeting
+    phone = phones("tls-plain", display_name="Plain Over TLS")
+    phone.dial(uri(m["dialInCode"], tls=True))
+    closed = phone.wait_event("CALL_CLOSED", timeout=20)
+    assert "488" in str(closed), closed
+    assert not phone.has_event("CALL_ESTABLISHED")
 
 
 def test_a_caller_types_the_code_at_the_prompt(meeting, phones):
@@ -208,6 +235,28 @@ def test_the_host_calls_a_phone_into_the_meeting(meeting, phones):
     panel.get_by_label("Phone number or SIP address").fill("+1 555 0100")
     panel.get_by_role("button", name="Call", exact=True).click()
     expect(page.get_by_text("no SIP trunk is configured", exact=False)).to_be_visible()
+    toolbar_button(page, "Participants").click()
+
+
+def test_the_host_calls_a_phone_over_tls(meeting, phones):
+    """Dial-out to sip:…;transport=tls: the INVITE goes over TLS and offers SDES-SRTP, which the callee requires."""
+    people, page, m = meeting
+    callee = phones("callee-tls", account_params=";answermode=auto;mediaenc=srtp-mand")
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    # baresip takes SIP over TLS on its SIP port + 1.
+    target = f"sip:callee-tls@127.0.0.1:{callee.sip_port + 1};transport=tls"
+    panel.get_by_label("Phone number or SIP address").fill(target)
+    panel.get_by_role("button", name="Call", exact=True).click()
+    established = callee.wait_event("CALL_ESTABLISHED", timeout=20)
+    assert "transport=tls" in established.get("peeruri", "") or callee.has_event("CALL_MENC"), established
+    menc = callee.wait_event("CALL_MENC")
+    assert "AES_CM_128_HMAC_SHA1" in menc.get("param", ""), menc
+    pid = participant_id(page, f"callee-tls@127.0.0.1:{callee.sip_port + 1};transport=tls")
+    t = poll("the TLS callee's tone", lambda: (x := tone(page, pid)) and abs(x["hz"] - 1000) < 40 and x)
+    assert t["rmsDb"] > -50
+    callee.hang_up()
+    callee.wait_event("CALL_CLOSED")
     toolbar_button(page, "Participants").click()
 
 

@@ -28,6 +28,9 @@ final class PhoneCall {
     /// where it really sends from (symmetric RTP through NAT).
     var remote: SocketAddress?
     var latched = false
+    /// The call's signalling is encrypted (SIP over TLS, or a `sips:`
+    /// dial-out): its media must be too (SDES-SRTP, RFC 4568).
+    var secureSignaling = false
     var srtpIn: SRTPSession?
     var srtpOut: SRTPSession?
 

@@ -39,7 +39,7 @@ public struct IncomingCall: Sendable, Equatable {
     public var remotePort: Int
     /// The SIP Call-ID.
     public var callID: String
-    /// "udp" or "tcp".
+    /// "udp", "tcp" or "tls".
     public var transport: String
     /// The offer; nil for an offer-less INVITE (we offer in the 200, RFC 3264 §5).
     public var sdp: String?

@@ -99,10 +99,13 @@ extension SIPStack {
         if let nua { port = parley_current_source(nua, &address, address.count, &proto) }
         let via = Self.string(parley_sip_via_protocol(sip)) ?? ""
         let transport: String = switch proto {
+        // TLS runs over TCP; the Via names it (RFC 3261 §18.2.1: the transport the request came on).
+        case Int32(IPPROTO_TCP) where via.uppercased().hasSuffix("/TLS"): "tls"
         case Int32(IPPROTO_TCP): "tcp"
         case Int32(IPPROTO_UDP): "udp"
         default: via.split(separator: "/").last.map { $0.lowercased() } ?? "udp"
         }
+        call.contact = contact(transport: transport, secureScheme: parley_sip_request_is_sips(sip) != 0)
         var uri = [CChar](repeating: 0, count: 1024)
         let fromURI = parley_sip_from_uri(sip, &uri, uri.count) == 0 ? Self.string(uri) : ""
         var extensionHeaders = [CChar](repeating: 0, count: 4096)

@@ -15,6 +15,8 @@ final class SIPStack {
         var reported = false
         var authAttempted = false
         var endReason: String?
+        /// Our Contact for this call when nua's own will not do (a call over TLS).
+        var contact: String?
 
         init(id: SIPCallID, handle: OpaquePointer, outgoing: Bool) {
             self.id = id
@@ -81,6 +83,29 @@ final class SIPStack {
     }
 }
 
+// MARK: - Contact
+
+extension SIPStack {
+    /// Our Contact for a dialog over `transport` ("udp", "tcp", "tls"), or
+    /// nil for nua's own. With TLS on, nua would give every dialog the TLS
+    /// transport's `sips:` URI, which a phone that called `sip:` over UDP
+    /// cannot use (baresip ends the call with ENOSYS); so each dialog gets a
+    /// Contact of the transport it runs on, `sips:` only for a `sips:`
+    /// request (RFC 3261 §8.1.1.8, §19.1.4).
+    func contact(transport: String, secureScheme: Bool) -> String? {
+        let configuration = agent.configuration
+        guard let tls = configuration.tls else { return nil }
+        var host = configuration.contactHost ?? configuration.host
+        if host.contains(":") && !host.hasPrefix("[") { host = "[\(host)]" }
+        let port = agent.boundPort
+        switch transport {
+        case "tls": return secureScheme ? "<sips:\(host):\(tls.port)>" : "<sip:\(host):\(tls.port);transport=tls>"
+        case "tcp": return "<sip:\(host):\(port);transport=tcp>"
+        default: return "<sip:\(host):\(port)>"
+        }
+    }
+}
+
 // MARK: - Actions (sofia thread)
 
 extension SIPStack {
@@ -89,7 +114,7 @@ extension SIPStack {
             logger.debug("respond to unknown call ignored", metadata: ["serial": "\(serial)"])
             return
         }
-        parley_nua_respond(call.handle, Int32(clamping: status), phrase, sdp, headers)
+        parley_nua_respond(call.handle, Int32(clamping: status), phrase, sdp, headers, call.contact)
     }
 
     /// BYE once a dialog is confirmed (or our 2xx awaits its ACK, RFC 3261
@@ -99,7 +124,7 @@ extension SIPStack {
         guard let call = calls[serial] else { return }
         switch call.callState {
         case Int32(nua_callstate_received.rawValue), Int32(nua_callstate_early.rawValue):
-            parley_nua_respond(call.handle, 480, "Temporarily Unavailable", nil, nil)
+            parley_nua_respond(call.handle, 480, "Temporarily Unavailable", nil, nil, call.contact)
         case Int32(nua_callstate_calling.rawValue), Int32(nua_callstate_proceeding.rawValue),
              Int32(nua_callstate_authenticating.rawValue):
             parley_nua_cancel(call.handle)
@@ -120,8 +145,12 @@ extension SIPStack {
             return
         }
         let call = Call(id: id, handle: handle, outgoing: true)
+        let target = to.lowercased()
+        call.contact = contact(transport: target.contains(";transport=tls") || target.hasPrefix("<sips:") ? "tls"
+                               : target.contains(";transport=tcp") ? "tcp" : "udp",
+                               secureScheme: target.hasPrefix("<sips:"))
         add(call)
-        parley_nua_invite(handle, sdp)
+        parley_nua_invite(handle, sdp, call.contact)
     }
 
     func register(registrar: String, aor: String, credentials: SIPCredentials, expires: Int) {

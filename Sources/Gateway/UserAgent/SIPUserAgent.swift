@@ -132,7 +132,8 @@ extension SIPUserAgent {
         let magic = Unmanaged.passUnretained(stack).toOpaque()
         let index = parley_root_register_fd(root, fds[0], sofiaWakeCallback, magic)
         let nua = index < 0 ? nil : parley_nua_create(
-            root, sofiaNUACallback, magic, configuration.bindURL, configuration.userAgent,
+            root, sofiaNUACallback, magic, configuration.bindURL, configuration.sipsURL, configuration.tls?.directory,
+            configuration.userAgent,
             UInt32(clamping: configuration.sessionExpires), UInt32(clamping: configuration.minSessionExpires))
         guard let nua else {
             if index >= 0 { su_root_deregister(root, index) }

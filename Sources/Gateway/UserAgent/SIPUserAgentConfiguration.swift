@@ -13,6 +13,23 @@ public struct SIPUserAgentConfiguration: Sendable, Equatable {
     public var minSessionExpires: Int
     /// Credentials for 401/407 challenges to our outgoing INVITEs.
     public var credentials: SIPCredentials?
+    /// SIP over TLS (RFC 3261 §26.2.2): the port on `host`, and the directory
+    /// with `agent.pem` (key and certificate) and `cafile.pem` that
+    /// `SIPTLSFiles.prepare` wrote. Nil: no TLS.
+    public var tls: TLS?
+    /// The host put in our Contact headers when TLS is on (the address
+    /// phones reach us at); nil: `host`.
+    public var contactHost: String?
+
+    /// Where SIP over TLS listens and its credentials.
+    public struct TLS: Sendable, Equatable {
+        public var port: Int
+        public var directory: String
+        public init(port: Int, directory: String) {
+            self.port = port
+            self.directory = directory
+        }
+    }
 
     public init(
         host: String = "127.0.0.1",
@@ -20,7 +37,9 @@ public struct SIPUserAgentConfiguration: Sendable, Equatable {
         userAgent: String = "Parley",
         sessionExpires: Int = 1800,
         minSessionExpires: Int = 90,
-        credentials: SIPCredentials? = nil
+        credentials: SIPCredentials? = nil,
+        tls: TLS? = nil,
+        contactHost: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -28,6 +47,8 @@ public struct SIPUserAgentConfiguration: Sendable, Equatable {
         self.sessionExpires = sessionExpires
         self.minSessionExpires = minSessionExpires
         self.credentials = credentials
+        self.tls = tls
+        self.contactHost = contactHost
     }
 
     /// The nua bind URL. No `transport` parameter: nta then opens UDP and TCP
@@ -35,5 +56,12 @@ public struct SIPUserAgentConfiguration: Sendable, Equatable {
     var bindURL: String {
         let h = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
         return "sip:\(h):\(port)"
+    }
+
+    /// The nua bind URL for TLS, nil without TLS.
+    var sipsURL: String? {
+        guard let tls else { return nil }
+        let h = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "sips:\(h):\(tls.port)"
     }
 }

@@ -12,11 +12,15 @@ extension PhoneNegotiation {
     /// phone's direction (RFC 3264 §6.1). For RTP/SAVP it answers the best
     /// offered `a=crypto` with the same tag and a fresh key (RFC 4568 §7.1.2).
     ///
+    /// With `requireSRTP` (the INVITE came over TLS) only RTP/SAVP(F) is
+    /// accepted: keys sent over an encrypted signalling path must not guard
+    /// media sent in the clear (RFC 4568 §8.3 expects SDES over a secure path).
+    ///
     /// - Throws: `.malformed` (→ 400) or another `PhoneNegotiationError`
     ///   (→ 488); `sipStatus` gives the status.
     public static func answer(offer: String, localAddress: String, localPort: UInt16,
                               preferences: [PhoneCodec] = PhoneCodec.defaultPreference,
-                              keyProvider: SRTPKeyProvider = .system,
+                              requireSRTP: Bool = false, keyProvider: SRTPKeyProvider = .system,
                               sessionID: UInt64, sessionVersion: UInt64) throws(PhoneNegotiationError) -> PhoneAnswer {
         let description: SessionDescription
         do {
@@ -25,21 +29,26 @@ extension PhoneNegotiation {
             throw .malformed(error)
         }
         return try answer(offer: description, localAddress: localAddress, localPort: localPort,
-                          preferences: preferences, keyProvider: keyProvider,
+                          preferences: preferences, requireSRTP: requireSRTP, keyProvider: keyProvider,
                           sessionID: sessionID, sessionVersion: sessionVersion)
     }
 
     /// `answer(offer:…)` for an offer already parsed.
     public static func answer(offer: SessionDescription, localAddress: String, localPort: UInt16,
                               preferences: [PhoneCodec] = PhoneCodec.defaultPreference,
-                              keyProvider: SRTPKeyProvider = .system,
+                              requireSRTP: Bool = false, keyProvider: SRTPKeyProvider = .system,
                               sessionID: UInt64, sessionVersion: UInt64) throws(PhoneNegotiationError) -> PhoneAnswer {
         var chosen: (index: Int, plan: AudioPlan)? = nil
         var firstProblem: PhoneNegotiationError? = nil
         var unsupportedProtos: [String] = []
+        var plainRTP = false
         for (index, section) in offer.media.enumerated() where section.kind == "audio" && !section.isRejected {
             guard isRTPProfile(section.proto) else {
                 unsupportedProtos.append(section.proto)
+                continue
+            }
+            guard !requireSRTP || isSecure(section.proto) else {
+                plainRTP = true
                 continue
             }
             do {
@@ -51,6 +60,7 @@ extension PhoneNegotiation {
         }
         guard let (audioIndex, plan) = chosen else {
             if let firstProblem { throw firstProblem }
+            if plainRTP { throw .srtpRequired }
             if !unsupportedProtos.isEmpty { throw .unsupportedTransport(unsupportedProtos) }
             throw .noAudio
         }

@@ -12,6 +12,8 @@ public enum PhoneNegotiationError: Error, Equatable, Sendable, CustomStringConve
     case noCommonCodec(offered: [String])
     /// RTP/SAVP without an `a=crypto` line Parley can use (RFC 4568 §7.1.2).
     case noUsableCrypto
+    /// Plain RTP offered on a call that must protect its media (SIP over TLS).
+    case srtpRequired
     /// No `c=` at the media or the session level, or one that is not
     /// `IN IP4`/`IN IP6`.
     case missingConnection
@@ -34,6 +36,7 @@ public enum PhoneNegotiationError: Error, Equatable, Sendable, CustomStringConve
         case .unsupportedTransport(let protos): "unsupported audio transport \(protos.joined(separator: ", "))"
         case .noCommonCodec(let offered): "no common codec (offered \(offered.joined(separator: ", ")))"
         case .noUsableCrypto: "RTP/SAVP without a usable a=crypto (need AES_CM_128_HMAC_SHA1_80 or _32)"
+        case .srtpRequired: "a call over TLS must protect its audio: offer RTP/SAVP with a=crypto (SDES-SRTP)"
         case .missingConnection: "no usable c= line"
         case .badAnswer(let reason): "bad answer: \(reason)"
         case .invalidOffer(let reason): "invalid offer: \(reason)"

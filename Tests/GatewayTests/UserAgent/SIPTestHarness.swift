@@ -8,10 +8,10 @@ final class SIPTestHarness: Sendable {
     private let recorded = Mutex<[SIPEvent]>([])
     private let pump = Mutex<Task<Void, Never>?>(nil)
 
-    init() async throws {
+    init(tls: SIPUserAgentConfiguration.TLS? = nil) async throws {
         var logger = Logger(label: "parley.sip.test")
         logger.logLevel = .info
-        agent = SIPUserAgent(configuration: SIPUserAgentConfiguration(host: "127.0.0.1", port: 0), logger: logger)
+        agent = SIPUserAgent(configuration: SIPUserAgentConfiguration(host: "127.0.0.1", port: 0, tls: tls), logger: logger)
         try await agent.start()
         let events = agent.events
         // Holds self until `events` finishes (stop()), which is what the tests want.

@@ -137,6 +137,26 @@ struct PhoneAnswerTests {
         #expect(failure(mki) == .noUsableCrypto)
     }
 
+    @Test("Over TLS SRTP is required: plain RTP/AVP gets 488, RTP/SAVP is answered, a plain stream beside a secure one is skipped")
+    func srtpRequiredOverTLS() throws {
+        func secure(_ offer: String) throws -> PhoneAnswer {
+            try PhoneNegotiation.answer(offer: offer, localAddress: "198.51.100.7", localPort: 30000, requireSRTP: true,
+                                        keyProvider: .fixed(PhoneFixtures.localKey), sessionID: 4242, sessionVersion: 1)
+        }
+        #expect(throws: PhoneNegotiationError.srtpRequired) { try secure(PhoneFixtures.baresip) }
+        #expect(PhoneNegotiationError.srtpRequired.sipStatus == 488)
+        #expect(try secure(PhoneFixtures.sdes).media.srtp != nil)
+        // An offer of the same audio twice, plain first: the secure one is answered.
+        let plainSection = PhoneFixtures.baresip.components(separatedBy: "m=audio").dropFirst().first.map { "m=audio" + $0 } ?? ""
+        let both = PhoneFixtures.sdes.replacingOccurrences(of: "m=audio", with: plainSection.trimmingCharacters(in: .newlines) + "\nm=audio")
+        let answered = try secure(both)
+        #expect(answered.description.media.count == 2)
+        #expect(answered.description.media[0].port == 0, "the plain stream was accepted over TLS")
+        #expect(answered.description.media[1].proto == "RTP/SAVP")
+        // Without TLS the plain offer is fine.
+        #expect(try answer(PhoneFixtures.baresip).media.srtp == nil)
+    }
+
     @Test("Plain RTP/AVP with a stray a=crypto stays plain")
     func avpIgnoresCrypto() throws {
         let offer = PhoneFixtures.baresip + "\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:\(PhoneFixtures.remoteKeyBase64)"
