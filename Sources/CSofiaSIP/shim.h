@@ -72,7 +72,7 @@ static inline nua_t *parley_nua_create(su_root_t *root, nua_callback_f callback,
                       NUTAG_SESSION_TIMER(session_expires),
                       NUTAG_MIN_SE(min_se),
                       NUTAG_SESSION_REFRESHER(nua_any_refresher),
-                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK"),
+                      SIPTAG_ALLOW_STR("INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE, PRACK, NOTIFY"),
                       SIPTAG_ACCEPT_STR("application/sdp, application/dtmf-relay, application/dtmf"),
                       TAG_IF(user_agent != NULL, SIPTAG_USER_AGENT_STR(user_agent)),
                       TAG_END());
@@ -84,10 +84,16 @@ static inline void parley_nua_get_params(nua_t *nua) {
 }
 
 /// The port of NTATAG_CONTACT in a nua_r_get_params tag list, or -1.
+/// With TLS bound too, nta's contact may be the TLS one: then -1, as the
+/// port of UDP and TCP is not the one it names.
 static inline int parley_tags_contact_port(tagi_t const *tags) {
     sip_contact_t const *m = NULL;
     tl_gets(tags, NTATAG_CONTACT_REF(m), TAG_END());
     if (m == NULL || m->m_url == NULL || m->m_url->url_port == NULL) return -1;
+    if (m->m_url->url_type == url_sips) return -1;
+    char transport[8] = "";
+    if (m->m_url->url_params && url_param(m->m_url->url_params, "transport", transport, sizeof transport) > 0
+        && strcasecmp(transport, "tls") == 0) return -1;
     return atoi(m->m_url->url_port);
 }
 
@@ -137,6 +143,17 @@ static inline void parley_nua_invite(nua_handle_t *nh, const char *sdp, const ch
 
 static inline void parley_nua_bye(nua_handle_t *nh) { nua_bye(nh, TAG_END()); }
 static inline void parley_nua_cancel(nua_handle_t *nh) { nua_cancel(nh, TAG_END()); }
+
+/// Asks the far end of a call to call `refer_to` instead (REFER, RFC 3515);
+/// nua keeps the implicit subscription and reports its NOTIFYs.
+static inline void parley_nua_refer(nua_handle_t *nh, const char *refer_to) {
+    nua_refer(nh, SIPTAG_REFER_TO_STR(refer_to), TAG_END());
+}
+
+/// The Event header's type ("refer" for a transfer's NOTIFY), or NULL.
+static inline const char *parley_sip_event_type(sip_t const *sip) {
+    return sip && sip->sip_event ? sip->sip_event->o_type : NULL;
+}
 
 /// `credentials` is "Digest:\"realm\":user:password" (NUTAG_AUTH syntax).
 static inline void parley_nua_authenticate(nua_handle_t *nh, const char *credentials) {

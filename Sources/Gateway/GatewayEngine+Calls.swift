@@ -29,6 +29,8 @@ extension GatewayEngine {
             call.logger.debug("SIP INFO", metadata: ["type": "\(contentType ?? "none")", "body": "\(body ?? "")"])
             guard !call.sawTelephoneEvents, let key = SIPInfoDTMF.key(contentType: contentType, body: body) else { return }
             pressed(key, on: call)
+        case .transferProgress(let id, let status, let phrase, let final, let reported):
+            if let call = calls[id] { transferProgressed(call, status: status, phrase: phrase, final: final, reported: reported) }
         case .registered, .registrationFailed:
             break
         case .outgoingProgress, .outgoingAnswered, .outgoingFailed:

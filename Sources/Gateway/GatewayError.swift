@@ -5,6 +5,10 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
     case noTrunk
     case badTarget(String)
     case busy
+    /// The participant is not a caller this gateway carries (gone, or not a phone).
+    case noSuchCall
+    /// A transfer of this caller is already under way.
+    case transferInProgress
 
     public var description: String {
         switch self {
@@ -18,6 +22,10 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
             return "\"\(target.prefix(60))\" is neither a SIP address (sip:user@host) nor a phone number"
         case .busy:
             return "Parley is at its limit of concurrent calls; try again in a minute"
+        case .noSuchCall:
+            return "that caller is no longer on the line"
+        case .transferInProgress:
+            return "this caller is already being transferred"
         }
     }
 }

@@ -184,6 +184,30 @@ extension PhoneGateway: PhoneDialer {
     }
 }
 
+extension PhoneGateway {
+    public func transfer(participantID: String, in room: RoomInfo, to target: String,
+                         notify: @escaping @Sendable (String) -> Void) async throws(RoomError) {
+        let engine = self.engine
+        let meetingID = room.meetingId
+        let result: Result<Void, GatewayError>
+        do {
+            result = try await eventLoop.submit { () -> Result<Void, GatewayError> in
+                do throws(GatewayError) {
+                    try engine.value.transfer(participantID: participantID, meetingID: meetingID, to: target, notify: notify)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+        } catch {
+            throw RoomError("unavailable", "The phone gateway is not running.")
+        }
+        if case .failure(let error) = result {
+            throw RoomError(error.isBadTarget ? "bad_request" : "unavailable", error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        }
+    }
+}
+
 extension GatewayError {
     var isBadTarget: Bool { if case .badTarget = self { true } else { false } }
 }

@@ -6,4 +6,9 @@ public protocol PhoneDialer: Sendable {
     /// called at all; later failures (busy, no answer) come as a notice to
     /// `notify`.
     func call(_ target: String, into room: RoomInfo, notify: @escaping @Sendable (String) -> Void) async throws(RoomError)
+    /// Sends the caller who is `participantID` in `room` on to `target` (a
+    /// SIP URI or a phone number; blind transfer, RFC 3515). Throws when it
+    /// cannot start; progress and the outcome come as notices to `notify`.
+    func transfer(participantID: String, in room: RoomInfo, to target: String,
+                  notify: @escaping @Sendable (String) -> Void) async throws(RoomError)
 }

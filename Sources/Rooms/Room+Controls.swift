@@ -55,6 +55,26 @@ extension Room {
         try await dialer.call(trimmed, into: info, notify: { connection.deliver(.notice($0)) })
     }
 
+    /// A host sends a phone caller on to another number or SIP address; the
+    /// progress reaches the host as notices, and the caller leaves the room
+    /// when the transfer succeeds.
+    public func transferPhone(by id: String, participant target: String, to destination: String,
+                              dialer: (any PhoneDialer)?) async throws(RoomError) {
+        let moderator = try requireModerator(id)
+        guard let dialer else {
+            throw RoomError("unavailable", "This server has no phone gateway, so it cannot transfer calls.")
+        }
+        guard let t = participants[target] else { throw .noSuchParticipant }
+        guard t.role == .phone else { throw RoomError("bad_request", "Only a phone caller can be transferred.") }
+        let trimmed = destination.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 200 else {
+            throw RoomError("bad_request", "Enter the phone number or SIP address to transfer the caller to.")
+        }
+        let connection = moderator.connection
+        logger.info("transferring a caller", metadata: ["by": "\(id)", "caller": "\(target)"])
+        try await dialer.transfer(participantID: target, in: info, to: trimmed, notify: { connection.deliver(.notice($0)) })
+    }
+
     /// Removes someone: their transports close at once, so their media stops.
     public func hostRemove(by id: String, target: String) async throws(RoomError) {
         let moderator = try requireModerator(id)

@@ -180,6 +180,62 @@ def test_the_host_removes_a_caller_and_the_call_ends(meeting, phones):
     toolbar_button(page, "Participants").click()
 
 
+def test_the_host_transfers_a_caller_to_another_phone(meeting, phones):
+    """Blind transfer (REFER): the caller's phone calls the target; on its 200 the caller leaves the meeting."""
+    people, page, m = meeting
+    caller = phones("transferred", display_name="Tess Transferred")
+    target = phones("desk", account_params=";answermode=auto")
+    caller.dial(uri(m["dialInCode"]))
+    caller.wait_event("CALL_ESTABLISHED")
+    pid = participant_id(page, "Tess Transferred")
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    page.once("dialog", lambda d: d.accept(f"sip:desk@127.0.0.1:{target.sip_port}"))
+    person_action(page, panel, "Tess Transferred", "Transfer call…")
+    # The target rings and answers the caller's new call; the host is told; the caller leaves.
+    incoming = target.wait_event("CALL_ESTABLISHED", timeout=20)
+    assert "transferred@" in incoming.get("peeruri", ""), incoming
+    expect(page.get_by_text("Tess Transferred was transferred to desk@", exact=False)).to_be_visible(timeout=20_000)
+    expect(page.locator(f'section.tile[data-participant-id="{pid}"]')).to_have_count(0, timeout=20_000)
+    assert caller.has_event("TRANSFER") or any(e.get("type") == "TRANSFER" for e in caller.events), caller.events[-8:]
+    target.hang_up()
+    toolbar_button(page, "Participants").click()
+
+
+def test_a_failed_transfer_leaves_the_caller_in_the_meeting(meeting, phones):
+    """The target refuses the caller's new call: the host hears why, and Parley does not hang up on the caller."""
+    people, page, m = meeting
+    caller = phones("kept", display_name="Kim Kept")
+    target = phones("refuser")
+    caller.dial(uri(m["dialInCode"]))
+    caller.wait_event("CALL_ESTABLISHED")
+    pid = participant_id(page, "Kim Kept")
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    page.once("dialog", lambda d: d.accept(f"sip:refuser@127.0.0.1:{target.sip_port}"))
+    person_action(page, panel, "Kim Kept", "Transfer call…")
+    target.wait_event("CALL_INCOMING", timeout=20)
+    target.hang_up()  # a call not yet answered: refused
+    # The phone reports the failure in its NOTIFY; the host is told why.
+    expect(page.get_by_text("Kim Kept could not be transferred: refuser@", exact=False)).to_be_visible(timeout=20_000)
+    # Parley keeps its leg: whether the caller stays is the phone's choice
+    # (baresip ends its call when the new one fails; desk phones resume).
+    toolbar_button(page, "Participants").click()
+
+
+def test_a_refer_from_a_phone_is_refused_with_405(meeting, phones):
+    """Callers cannot move themselves: a REFER from the phone gets 405 Method Not Allowed."""
+    people, page, m = meeting
+    phone = phones("self-mover", display_name="Sam Self")
+    phone.dial(uri(m["dialInCode"]))
+    phone.wait_event("CALL_ESTABLISHED")
+    participant_id(page, "Sam Self")
+    phone.command("transfer", "sip:elsewhere@127.0.0.1:9")
+    failed = phone.wait_event("TRANSFER_FAILED", timeout=10)
+    assert "405" in str(failed), failed
+    # (baresip then ends its call by itself: its choice, as with any failed transfer.)
+
+
 def test_in_band_dtmf_reaches_the_prompt(meeting, phones, tmp_path):
     """A phone that sends its keys as tones in the audio (no RFC 4733 events)."""
     people, page, m = meeting

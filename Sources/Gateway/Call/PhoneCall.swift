@@ -73,6 +73,9 @@ final class PhoneCall {
     var producerID: String?
     /// Tells whoever placed a dial-out how it went.
     var notify: (@Sendable (String) -> Void)?
+    /// A transfer under way (REFER sent): where to, and how the host who
+    /// asked for it hears of its progress.
+    var transfer: (target: String, notify: @Sendable (String) -> Void)?
 
     init(sipID: SIPCallID, displayName: String, signalingHost: String, machine: PhoneCallMachine, logger: Logger) throws {
         self.sipID = sipID

@@ -42,6 +42,9 @@ extension PhoneCallMachine {
         case lookedUp(Result<DialInMeeting, CallRefusal>)
         /// Something the room said about this caller.
         case room(RoomOutcome)
+        /// The phone took a transfer (its NOTIFY reported 2xx): our leg ends
+        /// (RFC 5589 §6: the transferor hangs up).
+        case transferred
         /// The gateway stops.
         case shutdown
     }

@@ -144,6 +144,7 @@ struct PhoneCallMachine {
         case .promptFinished: return promptFinished()
         case .lookedUp(let result): return lookedUp(result, now: now)
         case .room(let outcome): return room(outcome)
+        case .transferred: return end("transferred", bye: true)
         case .shutdown: return end("shutdown", bye: true)
         }
     }

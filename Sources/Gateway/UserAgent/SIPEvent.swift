@@ -23,6 +23,12 @@ public enum SIPEvent: Sendable, Equatable {
     case outgoingAnswered(SIPCallID, sdp: String?)
     /// Final failure of our INVITE.
     case outgoingFailed(SIPCallID, status: Int, phrase: String)
+    /// How a transfer we asked for (REFER) goes: the REFER's own answer
+    /// (202 Accepted, or a failure), then the status lines the phone reports
+    /// in its NOTIFYs (`message/sipfrag`, RFC 3515 §2.4.5): 100, 180, and
+    /// finally 200 or a failure of the call it placed.
+    /// `reported` is true for a NOTIFY's line, false for the REFER's answer.
+    case transferProgress(SIPCallID, status: Int, phrase: String, final: Bool, reported: Bool)
     /// REGISTER succeeded (also on each automatic refresh).
     case registered(expires: Int)
     /// REGISTER failed (after digest authentication, if challenged).

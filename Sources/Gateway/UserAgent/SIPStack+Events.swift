@@ -51,6 +51,17 @@ extension SIPStack {
         case nua_i_options:
             // Answered by the stack (200 with Allow/Accept); the handle it made is ours to free.
             if call == nil { dropUnknown(handle: nh) }
+        case nua_r_refer:
+            // The REFER's answer; a failure ends the transfer (RFC 3515 §2.4.2).
+            if let call, status >= 200 {
+                agent.emit(.transferProgress(call.id, status: status, phrase: phrase, final: status >= 300, reported: false))
+            }
+        case nua_i_notify where call != nil:
+            if let call, Self.string(parley_sip_event_type(sip))?.lowercased() == "refer",
+               let fragment = Self.body(sip), let line = SIPFragment(fragment) {
+                agent.emit(.transferProgress(call.id, status: line.status, phrase: line.phrase, final: line.status >= 200,
+                                             reported: true))
+            }
         case nua_i_message, nua_i_subscribe, nua_i_refer, nua_i_publish, nua_i_notify, nua_i_method,
              nua_i_register:
             // Outside a call we accept nothing but INVITE and OPTIONS (RFC 3261 §21.4.6).
@@ -80,7 +91,11 @@ extension SIPStack {
     private func startupFinished(tags: UnsafeMutablePointer<tagi_t>?) {
         guard let startup else { return }
         self.startup = nil
-        let port = Int(parley_tags_contact_port(tags))
+        // The contact's port, unless it names the TLS transport: then the
+        // configured one (a TLS configuration needs a fixed SIP port, checked
+        // at start).
+        let contactPort = Int(parley_tags_contact_port(tags))
+        let port = contactPort > 0 ? contactPort : agent.configuration.port
         agent.setBoundPort(port)
         logger.info("SIP user agent listening", metadata: ["port": "\(port)"])
         startup.resume()

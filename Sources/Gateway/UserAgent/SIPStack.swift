@@ -153,6 +153,11 @@ extension SIPStack {
         parley_nua_invite(handle, sdp, call.contact)
     }
 
+    func refer(serial: UInt64, to referTo: String) {
+        guard let call = calls[serial], !shuttingDown else { return }
+        parley_nua_refer(call.handle, referTo)
+    }
+
     func register(registrar: String, aor: String, credentials: SIPCredentials, expires: Int) {
         guard let nua, !shuttingDown else { return }
         if let old = registration {

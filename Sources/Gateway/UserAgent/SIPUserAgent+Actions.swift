@@ -22,6 +22,15 @@ extension SIPUserAgent {
         perform { $0.hangUp(serial: serial) }
     }
 
+    /// Asks the phone on `call` to call `target` instead (blind transfer,
+    /// REFER with Refer-To, RFC 3515 §2.4). The answer and the phone's
+    /// progress reports come as `.transferProgress`.
+    public func refer(_ call: SIPCallID, to target: String) {
+        let serial = call.serial
+        let referTo = "<\(Self.sanitized(target))>"
+        perform { $0.refer(serial: serial, to: referTo) }
+    }
+
     /// Dials out. `from` is our URI (e.g. `sip:parley@gw.example.com`); 401/407
     /// challenges are answered once with `configuration.credentials`.
     @discardableResult

@@ -56,6 +56,12 @@ public final class SIPUserAgent: Sendable {
             return true
         }
         guard ok else { throw SIPUserAgentError.alreadyStarted }
+        // With TLS bound too, sofia reports the TLS contact, not the port it
+        // chose for UDP and TCP: that port must be known beforehand.
+        if configuration.tls != nil, configuration.port == 0 {
+            state.withLock { $0.phase = .idle }
+            throw SIPUserAgentError.startFailed("SIP over TLS needs a fixed SIP port (sip.address), not port 0")
+        }
         try await withCheckedThrowingContinuation { (startup: CheckedContinuation<Void, any Error>) in
             let thread = Thread { [self] in self.runLoop(startup: startup) }
             thread.name = "parley-sofia-sip"

@@ -22,7 +22,7 @@ struct SignalingRequest: Decodable {
     var admit: Bool?
     var cohost: Bool?
     var message: String?
-    /// `phone.call`: a SIP URI or a phone number.
+    /// `phone.call`, `phone.transfer`: a SIP URI or a phone number.
     var target: String?
     /// `resume`: the token from `joined`, `resumed` or the latest `pong`.
     var resumeToken: String?

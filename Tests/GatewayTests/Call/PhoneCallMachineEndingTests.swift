@@ -45,6 +45,14 @@ import Testing
         }
     }
 
+    @Test("A completed transfer leaves the room and sends our BYE, once (RFC 5589 §6)")
+    func aCompletedTransferEndsOurLeg() {
+        var call = Driver.inRoom()
+        #expect(call.send(.transferred) == [.leaveRoom(reason: "transferred"), .hangUp(reason: "transferred")])
+        #expect(call.stage == .ended)
+        #expect(call.send(.phoneHungUp).isEmpty, "the phone's own BYE after the transfer ended the call twice")
+    }
+
     @Test(arguments: Moment.allCases)
     func aCancelOrByeFreesTheCallExactlyOnce(_ moment: Moment) {
         let start = moment.call

@@ -1,6 +1,7 @@
 import Gateway
 import Logging
 import Synchronization
+import Testing
 
 /// A running user agent on an ephemeral loopback port plus a recorder of its events.
 final class SIPTestHarness: Sendable {
@@ -11,7 +12,9 @@ final class SIPTestHarness: Sendable {
     init(tls: SIPUserAgentConfiguration.TLS? = nil) async throws {
         var logger = Logger(label: "parley.sip.test")
         logger.logLevel = .info
-        agent = SIPUserAgent(configuration: SIPUserAgentConfiguration(host: "127.0.0.1", port: 0, tls: tls), logger: logger)
+        // With TLS the SIP port must be fixed (sofia reports the TLS contact).
+        let port = tls == nil ? 0 : try #require(SIPUserAgentBaresipTests.freePortWithFreeNeighbour())
+        agent = SIPUserAgent(configuration: SIPUserAgentConfiguration(host: "127.0.0.1", port: port, tls: tls), logger: logger)
         try await agent.start()
         let events = agent.events
         // Holds self until `events` finishes (stop()), which is what the tests want.

@@ -1,6 +1,7 @@
 // The meeting room's participants panel: everyone with their role, microphone
 // and hand; for hosts and co-hosts one menu per person ("More actions for
 // <name>": Mute, Make co-host / Remove co-host and Make host (host only),
+// Transfer call… (phone callers),
 // Remove from meeting), so twenty people fit; the lobby ("Admit <name>" /
 // "Deny <name>"), and the room-level lobby switch, "Lock meeting" /
 // "Unlock meeting" and "End meeting for all".
@@ -15,7 +16,8 @@ export const isModerator = (role) => role === 'host' || role === 'cohost';
 export class ParticipantsPanel {
   /**
    * actions: {mute(id), remove(id, name), cohost(id, on), transfer(id, name),
-   *           admit(id, admit), lock(locked), lobby(enabled), end(), callPhone(target)}
+   *           admit(id, admit), lock(locked), lobby(enabled), end(), callPhone(target),
+   *           transferCall(id, name)}
    */
   constructor({ actions, onClose }) {
     this.actions = actions;
@@ -162,6 +164,9 @@ export class ParticipantsPanel {
       if (p.userId && p.role !== 'guest') {
         items.push({ label: 'Make host', icon: icon('userPlus', 16), onSelect: () => this.actions.transfer(p.id, name) });
       }
+    }
+    if (p.role === 'phone' && this.actions.transferCall) {
+      items.push({ label: 'Transfer call…', icon: icon('phone', 16), onSelect: () => this.actions.transferCall(p.id, name) });
     }
     items.push({ label: 'Remove from meeting', icon: icon('block', 16), danger: true, onSelect: () => this.actions.remove(p.id, name) });
     return items;

@@ -350,6 +350,10 @@ export class Room extends EventTarget {
           this.send('phone.call', { target });
           toast({ message: `Calling ${target}…` });
         },
+        transferCall: (id, name) => {
+          const target = (window.prompt(`Transfer ${name} to which phone number or SIP address?`) || '').trim();
+          if (target) this.send('phone.transfer', { participantId: id, target });
+        },
         end: () => {
           if (window.confirm('End the meeting for everyone?')) this.send('host.end', {});
         },
