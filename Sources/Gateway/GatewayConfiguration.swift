@@ -35,6 +35,9 @@ public struct GatewayConfiguration: Sendable {
     /// SIP over TLS, nil when off. Calls over TLS must protect their media
     /// with SDES-SRTP (RFC 4568): an offer of plain RTP gets 488.
     public var tls: SIPUserAgentConfiguration.TLS?
+    /// SIP headers of an incoming call that hosts and co-hosts see on the
+    /// caller (with the caller's number), e.g. `X-Customer-ID`.
+    public var callerHeaders: [String] = []
 
     public init(sipHost: String, sipPort: Int, rtpHost: String, advertisedAddress: String, rtpPorts: ClosedRange<Int>,
                 codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 80, maxPromptCalls: Int = 20,

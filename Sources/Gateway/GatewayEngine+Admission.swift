@@ -92,6 +92,8 @@ extension GatewayEngine {
             return
         }
         call.secureSignaling = invite.transport == "tls"
+        call.attributes = CallerAttributes.make(headers: invite.headers, chosen: configuration.callerHeaders, asserted: asserted,
+                                                fromUser: invite.fromUser, fromURI: invite.fromURI)
         calls[id] = call
         openRTP(for: call) { engine, port in
             guard let port else {

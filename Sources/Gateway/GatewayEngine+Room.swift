@@ -11,6 +11,7 @@ extension GatewayEngine {
         let rooms = self.rooms
         let name = call.displayName
         let outgoing = call.machine.outgoing
+        let attributes = call.attributes
         let bound = self.bound
         let connection = PhoneConnection(
             eventLoop: eventLoop,
@@ -24,7 +25,7 @@ extension GatewayEngine {
                 let media = rooms.media
                 let (room, participantID) = try await rooms.join(
                     // Someone the host called in does not wait in the lobby.
-                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing),
+                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing, attributes: attributes),
                     connection: connection,
                     entering: { room in
                         // The caller's transport, in the router of the room it joins (made

@@ -17,9 +17,13 @@ public struct JoinRequest: Sendable {
     /// resume found no room or no place: the server restarted, or the grace
     /// period ran out): the lock and the lobby do not apply to them again.
     public var returning: Bool
+    /// Facts about the person that hosts and co-hosts see and others do not
+    /// (a caller's number, headers the trunk sent), by label.
+    public var attributes: [String: String]
 
     public init(displayName: String, userId: String?, role: ParticipantRole, lobbyApplies: Bool = true, media: JoinMedia = .webRTC,
-                participantID: String? = nil, returning: Bool = false) {
+                participantID: String? = nil, returning: Bool = false, attributes: [String: String] = [:]) {
+        self.attributes = attributes
         self.displayName = displayName
         self.userId = userId
         self.role = role

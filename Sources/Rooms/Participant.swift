@@ -9,6 +9,8 @@ struct Participant {
     /// How the room reaches them; a resume puts the new socket's here.
     var connection: any ParticipantConnection
     let media: JoinMedia
+    /// Shown to hosts and co-hosts only (`JoinRequest.attributes`).
+    var attributes: [String: String] = [:]
     /// Counts the participant's connections: a resume starts a new one, so
     /// the end of an older socket (or its grace timer) is told apart.
     var connectionEpoch = 0
@@ -36,6 +38,14 @@ struct Participant {
 
     func producerID(for source: MediaSource) -> String? {
         producers.first { $0.value.source == source }?.key
+    }
+
+    /// What `viewer` is told about this participant: attributes only for
+    /// hosts and co-hosts.
+    func summary(for viewer: Participant) -> ParticipantSummary {
+        var s = summary
+        if viewer.role.isModerator, !attributes.isEmpty { s.attributes = attributes }
+        return s
     }
 
     var summary: ParticipantSummary {

@@ -116,7 +116,10 @@ extension Room {
         guard let t = participants[target], !t.waiting, t.role != .host, t.role != .recorder, t.role != .phone || !cohost else { throw .noSuchParticipant }
         participants[target]?.role = cohost ? .cohost : (t.userId == nil ? .guest : .participant)
         broadcastUpdate(of: target)
-        if cohost { participants[target]?.connection.deliver(.lobbyUpdated(lobbyEntries)) }
+        if cohost {
+            participants[target]?.connection.deliver(.lobbyUpdated(lobbyEntries))
+            showAttributes(to: target)
+        }
     }
 
     /// The signed-in hosts and co-hosts present, after checking that `id` is

@@ -16,6 +16,9 @@ extension Room {
         broadcastUpdate(of: target)
         broadcastUpdate(of: id)
         // The new host now runs the lobby: show them who waits.
-        if !t.role.isModerator { participants[target]?.connection.deliver(.lobbyUpdated(lobbyEntries)) }
+        if !t.role.isModerator {
+            participants[target]?.connection.deliver(.lobbyUpdated(lobbyEntries))
+            showAttributes(to: target)
+        }
     }
 }

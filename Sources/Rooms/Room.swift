@@ -91,6 +91,7 @@ public actor Room {
         guard participants[id] == nil else { throw RoomError("conflict", "You are already in this meeting.") }
         var participant = Participant(id: id, displayName: request.displayName, role: request.role,
                                       userId: request.userId, connection: connection, media: request.media)
+        participant.attributes = request.attributes
         if info.lobbyEnabled && request.lobbyApplies && !request.returning && !isModerator && !moderators.isEmpty {
             participant.waiting = true
             participants[id] = participant
@@ -135,7 +136,7 @@ public actor Room {
         logger.info("participant joined", metadata: ["participant": "\(id)", "role": "\(p.role.rawValue)"])
         p.connection.deliver(.joined(state(for: p)))
         if p.role != .recorder {
-            broadcast(.participantJoined(p.summary), except: id)
+            for q in present where q.id != id { q.connection.deliver(.participantJoined(p.summary(for: q))) }
             onAdmitted(self)
         }
         if let speaker = activeSpeaker { p.connection.deliver(.activeSpeaker(participantId: speaker)) }
@@ -152,7 +153,7 @@ public actor Room {
     /// What a participant is told on joining or resuming.
     func state(for p: Participant) -> JoinedState {
         JoinedState(participantId: p.id, handRaised: p.handRaised, role: p.role, room: info,
-                    participants: visible.map(\.summary), chat: chat,
+                    participants: visible.map { $0.summary(for: p) }, chat: chat,
                     lobby: p.role.isModerator ? lobbyEntries : [])
     }
 
@@ -219,7 +220,15 @@ public actor Room {
 
     func broadcastUpdate(of id: String) {
         guard let p = participants[id], !p.waiting else { return }
-        broadcast(.participantUpdated(p.summary))
+        for q in present { q.connection.deliver(.participantUpdated(p.summary(for: q))) }
+    }
+
+    /// Someone became a host or co-host: they now see everyone's attributes.
+    func showAttributes(to id: String) {
+        guard let viewer = participants[id], viewer.role.isModerator else { return }
+        for p in visible where !p.attributes.isEmpty && p.id != id {
+            viewer.connection.deliver(.participantUpdated(p.summary(for: viewer)))
+        }
     }
 
     var lobbyEntries: [LobbyEntry] {

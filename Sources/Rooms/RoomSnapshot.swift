@@ -42,6 +42,9 @@ public struct ParticipantSummary: Sendable, Codable, Equatable {
     public var reconnecting: Bool
     public var screenSharing: Bool
     public var producers: [ProducerSummary]
+    /// Hosts and co-hosts only: facts about the person by label (a caller's
+    /// number, chosen SIP headers); absent for everyone else.
+    public var attributes: [String: String]? = nil
 }
 
 /// A chat message, kept for the room's lifetime.

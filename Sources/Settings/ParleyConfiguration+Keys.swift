@@ -126,6 +126,15 @@ extension ParleyConfiguration {
         Key(name: "sip.tls_port") { c, v throws(ConfigurationError) in c.sip.tlsPort = try int(v, 1...65535) },
         Key(name: "sip.tls_certificate") { c, v throws(ConfigurationError) in c.sip.tlsCertificate = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "sip.tls_key") { c, v throws(ConfigurationError) in c.sip.tlsKey = v.trimmingCharacters(in: .whitespaces) },
+        Key(name: "sip.caller_headers") { c, v throws(ConfigurationError) in
+            let names = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            // RFC 3261 §25.1: a header name is a token.
+            let token = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~")
+            guard names.count <= 8, names.allSatisfy({ $0.count <= 64 && $0.allSatisfy(token.contains) }) else {
+                throw ConfigurationError(message: "sip.caller_headers: at most 8 comma-separated SIP header names, e.g. \"X-Customer-ID, X-Queue\"")
+            }
+            c.sip.callerHeaders = names
+        },
         Key(name: "sip.max_calls") { c, v throws(ConfigurationError) in c.sip.maxCalls = try int(v, 1...10_000) },
         Key(name: "sip.max_prompt_calls") { c, v throws(ConfigurationError) in c.sip.maxPromptCalls = try int(v, 1...10_000) },
         Key(name: "sip.admit_by_load") { c, v throws(ConfigurationError) in c.sip.admitByLoad = try bool(v) },

@@ -134,6 +134,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var tlsPort = 5061
         public var tlsCertificate = ""
         public var tlsKey = ""
+        /// SIP headers of incoming calls that hosts and co-hosts see on the caller.
+        public var callerHeaders: [String] = []
     }
 
     /// A SIP trunk or PBX: dial-out goes through it; Parley may register to it.

@@ -37,6 +37,7 @@ struct GatewayPlan {
             promptsDirectory: Self.locate(c.sip.prompts), trunk: trunk)
         configuration.voiceCleaning = VoiceCleaner.Settings(
             noiseSuppression: c.sip.noiseSuppression, automaticGain: c.sip.automaticGain)
+        configuration.callerHeaders = c.sip.callerHeaders
         switch (c.sip.tlsCertificate.isEmpty, c.sip.tlsKey.isEmpty) {
         case (true, true):
             break

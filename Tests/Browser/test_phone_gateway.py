@@ -236,6 +236,21 @@ def test_a_refer_from_a_phone_is_refused_with_405(meeting, phones):
     # (baresip then ends its call by itself: its choice, as with any failed transfer.)
 
 
+def test_the_host_sees_the_callers_number_in_the_participants_panel(meeting, phones):
+    """Hosts see a caller's number (sent only to hosts and co-hosts; RoomAttributeTests covers the rest)."""
+    people, page, m = meeting
+    phone = phones("15550142", display_name="Front Desk")
+    phone.dial(uri(m["dialInCode"]))
+    phone.wait_event("CALL_ESTABLISHED")
+    pid = participant_id(page, "Front Desk")
+    toolbar_button(page, "Participants").click()
+    person = page.locator(f'#room-panel-participants li.person[data-participant-id="{pid}"]')
+    expect(person.locator(".person-attributes")).to_have_text("Number: 15550142")
+    phone.hang_up()
+    phone.wait_event("CALL_CLOSED")
+    toolbar_button(page, "Participants").click()
+
+
 def test_in_band_dtmf_reaches_the_prompt(meeting, phones, tmp_path):
     """A phone that sends its keys as tones in the audio (no RFC 4733 events)."""
     people, page, m = meeting

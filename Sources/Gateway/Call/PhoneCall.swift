@@ -31,6 +31,8 @@ final class PhoneCall {
     /// The call's signalling is encrypted (SIP over TLS, or a `sips:`
     /// dial-out): its media must be too (SDES-SRTP, RFC 4568).
     var secureSignaling = false
+    /// What hosts see about the caller (`CallerAttributes`).
+    var attributes: [String: String] = [:]
     var srtpIn: SRTPSession?
     var srtpOut: SRTPSession?
 

@@ -21,7 +21,7 @@ import Testing
             header X-Meeting ~ ([0-9]{6,12}) => join $1
             any => reject 404
             """, fileName: "headers.dialplan")
-        let f = try await GatewayFixture.start(dialplan: plan)
+        let f = try await GatewayFixture.start(dialplan: plan, callerHeaders: ["X-Customer-ID"])
         defer { Task { await f.stop() } }
 
         // No header: the dialplan's last rule refuses.
@@ -32,6 +32,8 @@ import Testing
         phone.dialog.inviteHeaders = [
             "X-Meeting: \(GatewayFixture.meeting.dialInCode)",
             "P-Asserted-Identity: \"Bob Trunk\" <sip:+15557654321@trunk.example>",
+            "X-Customer-ID: C-1042",
+            "X-Internal: not for hosts",
         ]
         #expect(try await phone.call(sdp: phone.offer())?.status == 200)
         phone.startMedia(tone: nil)
@@ -49,5 +51,17 @@ import Testing
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(names.contains("Bob Trunk"), "the room shows \(names), not the asserted caller")
+
+        // A host sees the caller's number and the chosen header; a guest sees neither.
+        let host = Watcher()
+        let (room, hostID) = try await f.rooms.join(info, JoinRequest(displayName: "Hana", userId: "u-h", role: .host), connection: host)
+        let seen = host.joined.withLock { $0?.participants.first { $0.displayName == "Bob Trunk" }?.attributes }
+        await room.leave(hostID)
+        #expect(seen == ["Number": "+15557654321", "X-Customer-ID": "C-1042"])
+        let guest = Watcher()
+        let (room2, guestID) = try await f.rooms.join(info, JoinRequest(displayName: "Gus", userId: nil, role: .guest), connection: guest)
+        let unseen = guest.joined.withLock { $0?.participants.first { $0.displayName == "Bob Trunk" } }
+        await room2.leave(guestID)
+        #expect(unseen != nil && unseen?.attributes == nil)
     }
 }

@@ -32,7 +32,7 @@ struct GatewayFixture {
                       // Off here: these tests follow steady tones, which noise
                       // suppression takes for a hum; CallerNoiseTests turns it on.
                       voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings(noiseSuppression: false, automaticGain: false),
-                      dialplan: Dialplan? = nil) async throws -> GatewayFixture {
+                      dialplan: Dialplan? = nil, callerHeaders: [String] = []) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
@@ -48,6 +48,7 @@ struct GatewayFixture {
             rtpTimeout: rtpTimeout,
             promptsDirectory: root.appendingPathComponent("Prompts").path)
         configuration.voiceCleaning = voiceCleaning
+        configuration.callerHeaders = callerHeaders
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]),

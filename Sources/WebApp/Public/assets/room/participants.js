@@ -177,7 +177,10 @@ export class ParticipantsPanel {
       avatar({ id: p.userId || p.id, displayName: name }, 'sm'),
       h('div', { class: 'person-text' },
         h('span', { class: 'person-name', id: nameId }, name),
-        h('span', { class: 'muted small person-role' }, [self ? 'You' : null, roleLabel || null, p.reconnecting ? 'Reconnecting…' : null].filter(Boolean).join(' · '))),
+        h('span', { class: 'muted small person-role' }, [self ? 'You' : null, roleLabel || null, p.reconnecting ? 'Reconnecting…' : null].filter(Boolean).join(' · ')),
+        // Hosts and co-hosts only (the server sends them to no one else): a caller's number, chosen SIP headers.
+        p.attributes ? h('span', { class: 'muted small person-attributes' },
+          Object.entries(p.attributes).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}: ${v}`).join(' · ')) : null),
       status,
       actions.length ? h('div', { class: 'person-actions' }, actions) : null);
   }
