@@ -10,7 +10,8 @@ extension GatewayEngine {
         let id = call.sipID
         let rooms = self.rooms
         let name = call.displayName
-        let outgoing = call.machine.outgoing
+        // Someone the host called in, or moved here, does not wait in the lobby.
+        let skipsLobby = call.machine.outgoing || call.machine.movedByHost
         let attributes = call.attributes
         let bound = self.bound
         let connection = PhoneConnection(
@@ -24,8 +25,7 @@ extension GatewayEngine {
             do {
                 let media = rooms.media
                 let (room, participantID) = try await rooms.join(
-                    // Someone the host called in does not wait in the lobby.
-                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !outgoing, attributes: attributes),
+                    info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !skipsLobby, attributes: attributes),
                     connection: connection,
                     entering: { room in
                         // The caller's transport, in the router of the room it joins (made
@@ -147,6 +147,7 @@ extension GatewayEngine {
             }
         }
         bridge.calls[call.sipID] = call
+        call.bridgedMeetingID = meetingID
         return bridge
     }
 
@@ -193,7 +194,13 @@ extension GatewayEngine {
             let media = rooms.media
             Task { await media.closeTransport(transport.id) }
         }
-        guard let meetingID = call.meeting?.meetingID, let bridge = bridges[meetingID] else { return }
+        // Out of this room: a move joins the next with all of these afresh.
+        call.room = nil
+        call.participantID = nil
+        call.transport = nil
+        call.producerID = nil
+        guard let meetingID = call.bridgedMeetingID ?? call.meeting?.meetingID, let bridge = bridges[meetingID] else { return }
+        call.bridgedMeetingID = nil
         bridge.calls[call.sipID] = nil
         if bridge.calls.isEmpty {
             bridges[meetingID] = nil

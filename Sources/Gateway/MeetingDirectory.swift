@@ -6,6 +6,9 @@ import Meetings
 public protocol MeetingDirectory: Sendable {
     /// The meeting with this dial-in code, or nil.
     func meeting(dialInCode: String) async throws -> DialInMeeting?
+    /// The meeting whose link has this code (`abc-defg-hij`), or nil: where
+    /// a host moves a caller to.
+    func meeting(code: String) async throws -> DialInMeeting?
 }
 
 /// What the gateway needs to know of a meeting to let a caller in.

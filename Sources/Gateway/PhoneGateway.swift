@@ -208,6 +208,30 @@ extension PhoneGateway {
     }
 }
 
+extension PhoneGateway {
+    public func move(participantID: String, in room: RoomInfo, toMeeting meeting: String,
+                     notify: @escaping @Sendable (String) -> Void) async throws(RoomError) {
+        let engine = self.engine
+        let meetingID = room.meetingId
+        let result: Result<Void, GatewayError>
+        do {
+            result = try await eventLoop.submit { () -> Result<Void, GatewayError> in
+                do throws(GatewayError) {
+                    try engine.value.move(participantID: participantID, meetingID: meetingID, to: meeting, notify: notify)
+                    return .success(())
+                } catch {
+                    return .failure(error)
+                }
+            }.get()
+        } catch {
+            throw RoomError("unavailable", "The phone gateway is not running.")
+        }
+        if case .failure(let error) = result {
+            throw RoomError("unavailable", error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        }
+    }
+}
+
 extension GatewayError {
     var isBadTarget: Bool { if case .badTarget = self { true } else { false } }
 }

@@ -18,7 +18,17 @@ public struct StoreMeetingDirectory: MeetingDirectory {
     public func meeting(dialInCode: String) async throws -> DialInMeeting? {
         // Dial-in codes are digits; anything else cannot match and is not worth a query.
         guard !dialInCode.isEmpty, dialInCode.count <= 20, dialInCode.allSatisfy(\.isNumber) else { return nil }
-        guard let m = try await store.meeting(dialInCode: dialInCode) else { return nil }
+        return Self.found(try await store.meeting(dialInCode: dialInCode))
+    }
+
+    /// The meeting with this link code, or nil (also for a cancelled one).
+    public func meeting(code: String) async throws -> DialInMeeting? {
+        guard !code.isEmpty, code.count <= 40, code.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }
+        return Self.found(try await store.meeting(code: code))
+    }
+
+    private static func found(_ m: MeetingRecord?) -> DialInMeeting? {
+        guard let m else { return nil }
         if Admission.refusalBeforePasscode(AdmissionMeeting(m), entrant: .phone) == .notFound { return nil }
         return DialInMeeting(meetingID: m.id, code: m.code, dialInCode: m.dialInCode, title: m.title,
                              passcode: m.passcode, lobbyEnabled: m.lobbyEnabled, requireSignIn: m.requireSignIn)

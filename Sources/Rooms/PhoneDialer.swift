@@ -11,4 +11,8 @@ public protocol PhoneDialer: Sendable {
     /// cannot start; progress and the outcome come as notices to `notify`.
     func transfer(participantID: String, in room: RoomInfo, to target: String,
                   notify: @escaping @Sendable (String) -> Void) async throws(RoomError)
+    /// Moves the caller who is `participantID` in `room` to another meeting
+    /// (its link, code or dial-in code); the outcome comes as a notice.
+    func move(participantID: String, in room: RoomInfo, toMeeting meeting: String,
+              notify: @escaping @Sendable (String) -> Void) async throws(RoomError)
 }

@@ -75,6 +75,24 @@ extension Room {
         try await dialer.transfer(participantID: target, in: info, to: trimmed, notify: { connection.deliver(.notice($0)) })
     }
 
+    /// A host moves a phone caller to another meeting; the call stays up.
+    public func movePhone(by id: String, participant target: String, toMeeting meeting: String,
+                          dialer: (any PhoneDialer)?) async throws(RoomError) {
+        let moderator = try requireModerator(id)
+        guard let dialer else {
+            throw RoomError("unavailable", "This server has no phone gateway, so it cannot move callers.")
+        }
+        guard let t = participants[target] else { throw .noSuchParticipant }
+        guard t.role == .phone else { throw RoomError("bad_request", "Only a phone caller can be moved to another meeting.") }
+        let trimmed = meeting.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 300 else {
+            throw RoomError("bad_request", "Enter the link or code of the meeting to move the caller to.")
+        }
+        let connection = moderator.connection
+        logger.info("moving a caller", metadata: ["by": "\(id)", "caller": "\(target)"])
+        try await dialer.move(participantID: target, in: info, toMeeting: trimmed, notify: { connection.deliver(.notice($0)) })
+    }
+
     /// Removes someone: their transports close at once, so their media stops.
     public func hostRemove(by id: String, target: String) async throws(RoomError) {
         let moderator = try requireModerator(id)

@@ -331,6 +331,33 @@ def test_the_host_calls_a_phone_over_tls(meeting, phones):
     toolbar_button(page, "Participants").click()
 
 
+def test_the_host_moves_a_caller_to_another_meeting(meeting, phones, media_browser):
+    """The call stays up and changes rooms: the other meeting (lobby on) hears the caller at once."""
+    people, page, m = meeting
+    other_host = room_person(people, "Otto", browser=media_browser("red"))
+    other_host.register_via_api(display_name="Otto Other")
+    om = other_host.api("POST", "/meetings", {"title": "Other room", "lobbyEnabled": True}, expect_status=201)
+    op = join(other_host, om["code"])
+    caller = phones("mover", display_name="Max Mover")
+    caller.dial(uri(m["dialInCode"]))
+    caller.wait_event("CALL_ESTABLISHED")
+    pid = participant_id(page, "Max Mover")
+    toolbar_button(page, "Participants").click()
+    panel = page.locator("#room-panel-participants")
+    page.once("dialog", lambda d: d.accept(f"{other_host.base_url}/m/{om['code']}" if hasattr(other_host, "base_url") else om["code"]))
+    person_action(page, panel, "Max Mover", "Move to another meeting…")
+    expect(page.get_by_text("Max Mover was moved to", exact=False)).to_be_visible(timeout=20_000)
+    expect(page.locator(f'section.tile[data-participant-id="{pid}"]')).to_have_count(0, timeout=20_000)
+    # In the other meeting, past its lobby, heard there.
+    new_pid = participant_id(op, "Max Mover")
+    t = poll("the moved caller's tone", lambda: (x := tone(op, new_pid)) and abs(x["hz"] - 1000) < 40 and x, timeout=SLOW)
+    assert t["rmsDb"] > -50
+    assert not caller.has_event("CALL_CLOSED")
+    caller.hang_up()
+    caller.wait_event("CALL_CLOSED")
+    toolbar_button(page, "Participants").click()
+
+
 def test_a_caller_waits_in_the_lobby_until_the_host_admits_them(meeting, phones, media_browser):
     """A meeting with a lobby: the caller waits (and hears so) until admitted; a second caller is turned away."""
     people, _, _ = meeting

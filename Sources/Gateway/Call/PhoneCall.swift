@@ -33,6 +33,9 @@ final class PhoneCall {
     var secureSignaling = false
     /// What hosts see about the caller (`CallerAttributes`).
     var attributes: [String: String] = [:]
+    /// The meeting whose bridge mixes this call (the machine's meeting
+    /// changes first when a host moves the caller).
+    var bridgedMeetingID: String?
     var srtpIn: SRTPSession?
     var srtpOut: SRTPSession?
 

@@ -42,6 +42,8 @@ extension PhoneCallMachine {
         case lookedUp(Result<DialInMeeting, CallRefusal>)
         /// Something the room said about this caller.
         case room(RoomOutcome)
+        /// A host moves the caller to another meeting (found already).
+        case moveTo(DialInMeeting)
         /// The phone took a transfer (its NOTIFY reported 2xx): our leg ends
         /// (RFC 5589 §6: the transferor hangs up).
         case transferred

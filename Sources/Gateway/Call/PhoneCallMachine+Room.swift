@@ -7,6 +7,15 @@ extension PhoneCallMachine {
         return [play(.joining), .joinRoom(meeting)]
     }
 
+    /// A host moves the caller to another meeting: out of this room and into
+    /// that one, past its lobby and passcode (the host vouches for them).
+    mutating func move(to meeting: DialInMeeting) -> [Action] {
+        guard stage == .inRoom else { return [] }
+        movedByHost = true
+        muted = false
+        return [.leaveRoom(reason: "moved")] + join(meeting)
+    }
+
     /// What the room says about this caller.
     mutating func room(_ outcome: RoomOutcome) -> [Action] {
         switch outcome {

@@ -77,6 +77,8 @@ struct PhoneCallMachine {
     /// Joining the room was asked for: ending the call must leave it.
     var inRoomOrJoining = false
     var muted = false
+    /// A host moved the caller here: no lobby (the host vouches for them).
+    var movedByHost = false
     /// The room records and this caller has been told.
     var heardRecording = false
     /// A prompt we asked for may still be playing: the engine reports
@@ -145,6 +147,7 @@ struct PhoneCallMachine {
         case .lookedUp(let result): return lookedUp(result, now: now)
         case .room(let outcome): return room(outcome)
         case .transferred: return end("transferred", bye: true)
+        case .moveTo(let meeting): return move(to: meeting)
         case .shutdown: return end("shutdown", bye: true)
         }
     }

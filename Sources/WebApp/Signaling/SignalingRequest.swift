@@ -22,7 +22,8 @@ struct SignalingRequest: Decodable {
     var admit: Bool?
     var cohost: Bool?
     var message: String?
-    /// `phone.call`, `phone.transfer`: a SIP URI or a phone number.
+    /// `phone.call`, `phone.transfer`: a SIP URI or a phone number;
+    /// `phone.move`: a meeting's link, code or dial-in code.
     var target: String?
     /// `resume`: the token from `joined`, `resumed` or the latest `pong`.
     var resumeToken: String?

@@ -263,6 +263,9 @@ actor SignalingSession {
             }
         case "phone.call":
             try await room.callPhone(by: id, target: try need(r.target, "target"), dialer: await rooms.dialer)
+        case "phone.move":
+            try await room.movePhone(by: id, participant: try need(r.participantId, "participantId"),
+                                     toMeeting: try need(r.target, "target"), dialer: await rooms.dialer)
         case "phone.transfer":
             try await room.transferPhone(by: id, participant: try need(r.participantId, "participantId"),
                                          to: try need(r.target, "target"), dialer: await rooms.dialer)

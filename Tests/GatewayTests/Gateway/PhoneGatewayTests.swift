@@ -12,6 +12,7 @@ import Testing
 struct FixedDirectory: MeetingDirectory {
     var meetings: [String: DialInMeeting]
     func meeting(dialInCode: String) async throws -> DialInMeeting? { meetings[dialInCode] }
+    func meeting(code: String) async throws -> DialInMeeting? { meetings.values.first { $0.code == code } }
 }
 
 /// A real gateway (sofia-sip, RTP sockets, the 20 ms clock) on loopback,

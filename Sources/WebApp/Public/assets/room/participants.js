@@ -1,7 +1,7 @@
 // The meeting room's participants panel: everyone with their role, microphone
 // and hand; for hosts and co-hosts one menu per person ("More actions for
 // <name>": Mute, Make co-host / Remove co-host and Make host (host only),
-// Transfer call… (phone callers),
+// Transfer call… and Move to another meeting… (phone callers),
 // Remove from meeting), so twenty people fit; the lobby ("Admit <name>" /
 // "Deny <name>"), and the room-level lobby switch, "Lock meeting" /
 // "Unlock meeting" and "End meeting for all".
@@ -17,7 +17,7 @@ export class ParticipantsPanel {
   /**
    * actions: {mute(id), remove(id, name), cohost(id, on), transfer(id, name),
    *           admit(id, admit), lock(locked), lobby(enabled), end(), callPhone(target),
-   *           transferCall(id, name)}
+   *           transferCall(id, name), moveCall(id, name)}
    */
   constructor({ actions, onClose }) {
     this.actions = actions;
@@ -167,6 +167,7 @@ export class ParticipantsPanel {
     }
     if (p.role === 'phone' && this.actions.transferCall) {
       items.push({ label: 'Transfer call…', icon: icon('phone', 16), onSelect: () => this.actions.transferCall(p.id, name) });
+      items.push({ label: 'Move to another meeting…', icon: icon('phone', 16), onSelect: () => this.actions.moveCall(p.id, name) });
     }
     items.push({ label: 'Remove from meeting', icon: icon('block', 16), danger: true, onSelect: () => this.actions.remove(p.id, name) });
     return items;

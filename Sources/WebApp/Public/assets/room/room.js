@@ -354,6 +354,10 @@ export class Room extends EventTarget {
           const target = (window.prompt(`Transfer ${name} to which phone number or SIP address?`) || '').trim();
           if (target) this.send('phone.transfer', { participantId: id, target });
         },
+        moveCall: (id, name) => {
+          const target = (window.prompt(`Move ${name} to which meeting? Paste its link or code.`) || '').trim();
+          if (target) this.send('phone.move', { participantId: id, target });
+        },
         end: () => {
           if (window.confirm('End the meeting for everyone?')) this.send('host.end', {});
         },
