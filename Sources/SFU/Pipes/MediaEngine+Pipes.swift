@@ -84,10 +84,36 @@ extension MediaEngine {
         case let .keyframeRequest(routerID, producerID, layer):
             guard let producer = routers[routerID]?.producers[producerID], !producer.isPipedCopy else { return }
             producer.requestKeyframe(layer: layer, now: now, urgent: true)
+        case let .unpipe(routerID, producerID, loop):
+            guard let producer = routers[routerID]?.producers[producerID], !producer.isPipedCopy else { return }
+            producer.pipes.removeAll { $0.destinationLoop == loop }
         case let .producerClosed(routerID, producerID):
             guard let router = routers[routerID], router.pipesIn[producerID] != nil else { return }
             router.remove(producerID: producerID)
             router.speakerDetector.forget(producerID)
+        }
+    }
+
+    /// Drops copies nobody here has consumed for `pipeIdleTimeout`, and
+    /// tells their origin to stop piping: a loop whose last subscriber of a
+    /// track left stops costing the origin a hop per packet. Audio copies on
+    /// the home loop stay: the room's speaker detection listens to them.
+    func sweepIdlePipes(now: NIODeadline) {
+        for router in routers.values {
+            for (id, pipe) in router.pipesIn {
+                guard pipe.producer.consumers.isEmpty, !(router.detectsSpeaker && pipe.producer.kind == .audio) else {
+                    pipe.idleSince = nil
+                    continue
+                }
+                guard let since = pipe.idleSince else {
+                    pipe.idleSince = now
+                    continue
+                }
+                guard now - since >= pipeIdleTimeout else { continue }
+                router.remove(producerID: id)
+                router.speakerDetector.forget(id)
+                pipe.back.send(.unpipe(routerID: router.id, producerID: id, loop: load.index))
+            }
         }
     }
 

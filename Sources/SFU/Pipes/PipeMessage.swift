@@ -25,6 +25,9 @@ enum PipeMessage: Sendable {
     case keyframeRequest(routerID: String, producerID: String, layer: Int)
     /// The producer closed at its origin: close its copy and its consumers.
     case producerClosed(routerID: String, producerID: String)
+    /// Toward the origin: the copy on loop `loop` has had no subscriber for
+    /// a while and is gone; stop piping there (a later subscriber pipes again).
+    case unpipe(routerID: String, producerID: String, loop: Int)
 }
 
 /// What the far side of a pipe needs to make a copy of a producer that

@@ -18,6 +18,8 @@ final class PipeTransport: MediaTransport {
     let extensionIDs: PublishExtensionIDs
     private(set) var closed = false
     private(set) var packetsReceived = 0
+    /// Since when the copy has had no consumer (nil: it has some).
+    var idleSince: NIODeadline?
 
     var canSendMedia: Bool { false }
 

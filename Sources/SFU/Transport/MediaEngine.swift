@@ -32,6 +32,8 @@ final class MediaEngine {
     var loadWindow: (start: NIODeadline, cpuMicroseconds: Int)?
     /// Links to the node's other loops, by loop index (`MediaEngine+Pipes.swift`).
     var pipeLinks: [Int: LoopPipeLink] = [:]
+    /// How long a piped copy may go without a consumer before it is dropped.
+    var pipeIdleTimeout: TimeAmount = .seconds(5)
 
     // ICE-TCP on the media port (MediaEngine+TCP.swift).
     /// The listening socket, when `MediaConfiguration.tcp` is on.
@@ -224,6 +226,7 @@ final class MediaEngine {
             lastLayerChoice = now
             for transport in transports.values { transport.chooseLayers(now: now) }
             for transport in localTransports.values { transport.chooseLayers(now: now) }
+            if !pipeLinks.isEmpty { sweepIdlePipes(now: now) }
         }
         if now - lastSpeakerDetection >= .milliseconds(300) {
             lastSpeakerDetection = now

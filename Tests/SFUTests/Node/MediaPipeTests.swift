@@ -93,6 +93,30 @@ struct MediaPipeTests {
         await node.stop()
     }
 
+    @Test("a copy whose last subscriber left is dropped and the origin stops piping; a new subscriber pipes again")
+    func idleCopiesAreDropped() async throws {
+        let node = try makeNode(capacity: 1)
+        try await node.start()
+        for worker in node.workers { try await worker.run { $0.pipeIdleTimeout = .milliseconds(200) } }
+        let phone = try await node.createLocalTransport(routerID: "r", sink: { _ in })
+        let heard = Collected(loop: node.workers[1].eventLoop)
+        let tap = try await node.createLocalTransport(routerID: "r", sink: heard.sink)
+        let producer = try await node.produceLocal(transportID: phone.id, source: .microphone, codec: opus)
+        try await node.subscribeLocal(transportID: tap.id, producerIDs: [producer.id])
+        #expect(try await pipes(node, loop: 0, room: "r", producer: producer.id).count == 1)
+        // The subscriber drops the track: after the idle time the copy and the pipe are gone.
+        try await node.subscribeLocal(transportID: tap.id, producerIDs: [])
+        try await waitUntil { (try? await self.pipes(node, loop: 0, room: "r", producer: producer.id).isEmpty) ?? false }
+        #expect(try await pipes(node, loop: 0, room: "r", producer: producer.id).isEmpty, "the origin still pipes to an idle loop")
+        #expect(await node.loopStatistics()[1].statistics.pipedProducers == 0)
+        // Subscribing again pipes again, and packets flow.
+        try await node.subscribeLocal(transportID: tap.id, producerIDs: [producer.id])
+        phone.send([(producer.id, packet(sequence: 1))])
+        try await waitUntil { heard.count == 1 }
+        #expect(heard.count == 1)
+        await node.stop()
+    }
+
     @Test("pausing stops the piped copy too; resuming brings it back")
     func pauseFollowsThePipe() async throws {
         let node = try makeNode(capacity: 1)
