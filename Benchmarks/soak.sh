@@ -54,7 +54,12 @@ done
 work=$(mktemp -d /tmp/parley-soak.XXXXXX)
 pid=
 cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then kill -TERM "$pid"; wait "$pid" 2> /dev/null || true; fi
+  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2> /dev/null || true   # e.g. still writing a crash backtrace
+    wait "$pid" 2> /dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -63,6 +68,10 @@ trap 'exit 130' INT TERM
 cores=$(nproc)
 generator_cpus=$(( cores > 1 ? 1 : 0 ))
 base=http://127.0.0.1:8080
+# Swift's backtracer keeps a crashing process around while it writes the
+# backtrace (its event loops may even go on answering): read the log too.
+crash_re='^\*\*\* (Signal|Program crashed)|Fatal error:|Backtracing from'
+server_up() { kill -0 "$pid" 2> /dev/null && ! grep -Eq "$crash_re" "$work/parley.log"; }
 wait_for() { for _ in $(seq 1 300); do curl -sf "$1" > /dev/null && return 0; sleep 0.1; done; return 1; }
 
 taskset -c 0 "$binary" serve --http 127.0.0.1:8080 --data-dir "$work/data" --media 127.0.0.1:40000 \
@@ -125,19 +134,26 @@ while [ "$wave" -le "$warmup_waves" ] || [ $(( SECONDS - start + last_wave_lengt
   taskset -c "$generator_cpus" "$binary" loadtest --server "$base" --server-pid "$pid" --quiet --json \
     --rooms "$rooms" --publishers "$publishers" --subscribers "$subscribers" --duration "$wave_seconds" \
     > "$work/wave-$wave.json" 2> "$work/wave-$wave.err" || echo "wave $wave: loadtest exited $?" >&2
-  kill -0 "$pid" 2> /dev/null || { alive=no; echo "wave $wave: the server is gone" >&2; break; }
+  server_up || { alive=no; echo "wave $wave: the server crashed or is gone" >&2; break; }
   # Settle: at least $settle s, then up to 30 s more for the gauges to reach 0.
   sleep "$settle"
   for _ in $(seq 1 30); do
     curl -sf "$base/metrics" | grep -Eq '^parley_media_(transports|rooms) [1-9]' || break
     sleep 1
   done
-  kill -0 "$pid" 2> /dev/null || { alive=no; echo "wave $wave: the server is gone" >&2; break; }
+  server_up || { alive=no; echo "wave $wave: the server crashed or is gone" >&2; break; }
   sample "$wave"
   last_wave_length=$(( SECONDS - wave_start ))
   tail -1 "$work/samples.tsv" | awk -F'\t' -v w="$wave" '{printf "  wave %d done at %d s: RSS %.1f MiB, %d fds, transports %s\n", w, $2, $3/1024, $5, $9}'
 done
 if [ "$alive" = yes ] && ! curl -sf "$base/healthz" > /dev/null; then alive=no; echo "server no longer answers /healthz" >&2; fi
+if [ "$alive" = no ] && ! kill -0 "$pid" 2> /dev/null; then
+  wait "$pid" && code=0 || code=$?; pid=
+  echo "server exited with status $code$( [ "$code" -gt 128 ] && echo " (signal $(( code - 128 )))")" >&2
+fi
+if grep -Eq "$crash_re" "$work/parley.log"; then
+  alive=no; echo "the server log shows a crash:" >&2; grep -E -m3 "$crash_re" "$work/parley.log" >&2
+fi
 
 status=0
 python3 - "$work" "$wave" "$warmup_waves" "$max_rss_growth" "$alive" <<'PY' || status=1
@@ -210,6 +226,6 @@ if [ "$status" != 0 ]; then
     python3 -c 'import json,sys; e=json.load(open(sys.argv[1])).get("errors"); e and print("--- wave", sys.argv[2], "errors:", e[:5])' \
       "$work/wave-$w.json" "$w" 2> /dev/null || true
   done
-  echo "--- server log (last 20 lines):"; grep -Eiv ' (info|debug|trace) ' "$work/parley.log" | tail -20 || true
+  echo "--- server log (last 20 lines):"; tail -20 "$work/parley.log" || true
 fi
 exit "$status"

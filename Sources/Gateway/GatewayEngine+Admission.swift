@@ -13,7 +13,7 @@ extension GatewayEngine {
     func incoming(_ id: SIPCallID, _ invite: IncomingCall) {
         metrics.count("invites")
         // Scanners first: a flood from one address gets nothing more than this.
-        guard limiter.allow(source: invite.remoteAddress) else {
+        guard loops.allowInvite(source: invite.remoteAddress) else {
             metrics.count("rate_limited")
             metrics.refused("rate_limited", explanation: "too many INVITEs from one address (sip.invites_per_minute)",
                             source: invite.remoteAddress)
@@ -34,6 +34,7 @@ extension GatewayEngine {
                 return
             }
             pendingDials[id] = invite
+            loops.assign(id, to: index)
             lookUpFirst(code, for: id, route: route.decision)
         case .prompt:
             admit(id, invite, route: route.decision, found: nil)
@@ -52,9 +53,19 @@ extension GatewayEngine {
                 // Gone meanwhile (CANCEL): nothing to answer.
                 guard let invite = engine.pendingDials.removeValue(forKey: id) else { return }
                 guard let meeting else {
+                    engine.loops.forget(id)
                     engine.metrics.count("unknown_meeting")
                     let refusal = CallRefusal.unknownMeeting.sipRefusal ?? (404, "Not Found")
                     engine.userAgent.respond(id, status: refusal.status, phrase: refusal.phrase)
+                    return
+                }
+                // The meeting's callers are mixed on another loop: the call
+                // goes there before any of it exists (no port, no machine yet).
+                if let other = engine.loops.engine(mixing: meeting.meetingID), other != engine.index,
+                   engine.loops.engines.indices.contains(other) {
+                    engine.loops.assign(id, to: other)
+                    let target = engine.loops.engines[other]
+                    target.eventLoop.execute { target.value.admit(id, invite, route: route, found: meeting) }
                     return
                 }
                 engine.admit(id, invite, route: route, found: meeting)
@@ -73,9 +84,10 @@ extension GatewayEngine {
 
     /// Admits the call by count and headroom, or refuses it with 503; an
     /// admitted call gets its machine, its RTP port and our SDP.
-    private func admit(_ id: SIPCallID, _ invite: IncomingCall, route: DialplanDecision, found: DialInMeeting?) {
+    func admit(_ id: SIPCallID, _ invite: IncomingCall, route: DialplanDecision, found: DialInMeeting?) {
         if let refusal = admission.decide(calls: calls.count, promptCalls: promptCalls, toPrompt: route == .prompt,
                                           load: load, now: now) {
+            loops.forget(id)
             refuse(id, refusal, source: invite.remoteAddress)
             return
         }
@@ -88,6 +100,7 @@ extension GatewayEngine {
         do {
             call = try PhoneCall(sipID: id, displayName: name, signalingHost: invite.remoteAddress, machine: machine, logger: logger)
         } catch {
+            loops.forget(id)
             userAgent.respond(id, status: 500, phrase: "Server Internal Error")
             return
         }
@@ -95,6 +108,7 @@ extension GatewayEngine {
         call.attributes = CallerAttributes.make(headers: invite.headers, chosen: configuration.callerHeaders, asserted: asserted,
                                                 fromUser: invite.fromUser, fromURI: invite.fromURI)
         calls[id] = call
+        loops.assign(id, to: index)
         openRTP(for: call) { engine, port in
             guard let port else {
                 engine.feed(.mediaReady(.failure(.noPort)), to: call)

@@ -20,7 +20,7 @@ extension GatewayEngine {
             call.logger.info("re-INVITE", metadata: ["hold": "\(call.isOnHold)"])
         case .cancelled(let id), .ended(let id, _):
             // A caller who gives up while their code is looked up leaves nothing behind.
-            pendingDials[id] = nil
+            if pendingDials.removeValue(forKey: id) != nil { loops.forget(id) }
             if let call = calls[id] { feed(.phoneHungUp, to: call) }
         case .info(let id, let contentType, let body):
             // Keys in SIP INFO, from a phone that does not send them as RTP
@@ -120,7 +120,10 @@ extension GatewayEngine {
     /// Forgets an ended call: counts it, closes its port. (Leaving the room
     /// and the BYE are the machine's `.leaveRoom` and `.hangUp`.)
     func release(_ call: PhoneCall, reason: String) {
-        if calls[call.sipID] === call { calls[call.sipID] = nil }
+        if calls[call.sipID] === call {
+            calls[call.sipID] = nil
+            loops.forget(call.sipID)
+        }
         if reason == "rtp_timeout" {
             call.logger.notice("no RTP from the phone: hung up", metadata: ["seconds": "\(timing.rtpTimeout.nanoseconds / 1_000_000_000)"])
         }

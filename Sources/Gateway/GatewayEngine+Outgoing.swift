@@ -40,6 +40,7 @@ extension GatewayEngine {
             call.sipID = id
             call.logger[metadataKey: "call"] = "\(id)"
             engine.calls[id] = call
+            engine.loops.assign(id, to: engine.index)
             engine.metrics.count("dial_outs")
             call.logger.info("calling out", metadata: ["to": "\(uri)"])
             engine.feed(.dialed(offer: offer), to: call)

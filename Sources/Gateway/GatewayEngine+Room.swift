@@ -129,6 +129,7 @@ extension GatewayEngine {
         if let b = bridges[meetingID] { bridge = b } else {
             bridge = RoomBridge(meetingID: meetingID)
             bridges[meetingID] = bridge
+            loops.claim(meetingID, engine: index)
             let media = rooms.media
             let inbox = bridge.inbox
             let handle = self.handle
@@ -204,6 +205,7 @@ extension GatewayEngine {
         bridge.calls[call.sipID] = nil
         if bridge.calls.isEmpty {
             bridges[meetingID] = nil
+            loops.release(meetingID, engine: index)
             if let tap = bridge.tap {
                 let media = rooms.media
                 Task { await media.closeTransport(tap.id) }

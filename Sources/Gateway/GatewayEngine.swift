@@ -32,10 +32,12 @@ final class GatewayEngine {
     let preferences: [PhoneCodec]
     let timing: PhoneCallMachine.Timing
 
+    /// This engine's place among the gateway's loops, and what they share.
+    let index: Int
+    let loops: GatewayLoops
     var calls: [SIPCallID: PhoneCall] = [:]
     var bridges: [String: RoomBridge] = [:]
     var ports: RTPPortPool
-    var limiter: InviteRateLimiter
     /// Admission by count and by the loop's load (`GatewayEngine+Admission`).
     var admission: CallAdmission
     /// The loop's load, fed by the 20 ms clock (`PhoneGateway.scheduleTick`).
@@ -49,7 +51,10 @@ final class GatewayEngine {
 
     /// Makes the engine on `eventLoop`; it is used there only.
     init(configuration: GatewayConfiguration, eventLoop: any EventLoop, userAgent: SIPUserAgent, rooms: RoomRegistry,
-         directory: any MeetingDirectory, dialplan: Dialplan, prompts: PromptLibrary, metrics: GatewayMetrics, logger: Logger) {
+         directory: any MeetingDirectory, dialplan: Dialplan, prompts: PromptLibrary, metrics: GatewayMetrics, logger: Logger,
+         index: Int = 0, loops: GatewayLoops? = nil) {
+        self.index = index
+        self.loops = loops ?? GatewayLoops(engines: 1, invitesPerMinute: configuration.invitesPerMinute)
         self.configuration = configuration
         self.eventLoop = eventLoop
         self.userAgent = userAgent
@@ -60,7 +65,6 @@ final class GatewayEngine {
         self.metrics = metrics
         self.logger = logger
         self.ports = RTPPortPool(range: configuration.rtpPorts)
-        self.limiter = InviteRateLimiter(perMinute: configuration.invitesPerMinute)
         self.admission = CallAdmission(maxCalls: configuration.maxCalls, maxPromptCalls: configuration.maxPromptCalls,
                                        headroom: configuration.headroom)
         self.preferences = configuration.codecs.compactMap { PhoneCodec(rawValue: $0) }

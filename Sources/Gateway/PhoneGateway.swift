@@ -8,27 +8,44 @@ import SFU
 
 /// The SIP/RTP phone gateway (DESIGN.md "Gateway"): answers calls from desk
 /// phones, softphones and trunks, routes them by the dialplan, and bridges
-/// their audio into meeting rooms. One event loop, given by whoever builds
-/// the gateway, carries every call's RTP and the 20 ms mixing clock;
-/// sofia-sip runs on its own thread.
+/// their audio into meeting rooms. Each of its event loops, given by whoever
+/// builds the gateway, carries a `GatewayEngine`: its calls' RTP and its own
+/// 20 ms mixing clock. A new call goes to the engine with the fewest calls,
+/// or to the one already mixing its meeting (`GatewayLoops`); sofia-sip runs
+/// on its own thread and its events go to the engine carrying the call.
 public final class PhoneGateway: Sendable {
     public let configuration: GatewayConfiguration
     let userAgent: SIPUserAgent
-    let eventLoop: any EventLoop
-    let engine: NIOLoopBound<GatewayEngine>
+    /// One engine per loop.
+    let engines: [NIOLoopBound<GatewayEngine>]
+    let loops: GatewayLoops
     let metrics: GatewayMetrics
     let logger: Logger
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
+    /// The first engine (one loop: the only one).
+    var engine: NIOLoopBound<GatewayEngine> { engines[0] }
+    var eventLoop: any EventLoop { engines[0].eventLoop }
+
+    /// A gateway on one loop.
+    public convenience init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
+                            directory: any MeetingDirectory, eventLoop: any EventLoop, logger: Logger) async throws {
+        try await self.init(configuration: configuration, dialplan: dialplan, rooms: rooms, directory: directory,
+                            eventLoops: [eventLoop], logger: logger)
+    }
+
     /// Loads the prompts and checks the dialplan: a gateway that cannot
     /// answer properly refuses to start rather than start half-configured.
-    /// `eventLoop` carries the calls' RTP and the mixing clock; the caller
-    /// owns it (and shuts it down after `stop()`).
+    /// `eventLoops` carry the calls' RTP and the mixing clocks, one engine
+    /// each; the caller owns them (and shuts them down after `stop()`).
+    /// `sip.max_calls`, `sip.max_prompt_calls` and the RTP port range are
+    /// shared out among the engines.
     public init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
-                directory: any MeetingDirectory, eventLoop: any EventLoop, logger: Logger) async throws {
+                directory: any MeetingDirectory, eventLoops: [any EventLoop], logger: Logger) async throws {
+        precondition(!eventLoops.isEmpty, "a gateway needs at least one loop")
         var tagged = logger
         tagged[metadataKey: "component"] = "gateway"
-        // A constant: the engine is made on the loop with it.
+        // A constant: the engines are made on their loops with it.
         let logger = tagged
         self.logger = logger
         self.configuration = configuration
@@ -43,27 +60,58 @@ public final class PhoneGateway: Sendable {
                 tls: configuration.tls, contactHost: configuration.advertisedAddress),
             logger: logger)
         self.userAgent = userAgent
-        let loop = eventLoop
-        self.eventLoop = loop
         let metrics = GatewayMetrics(logger: logger)
         self.metrics = metrics
-        self.engine = try await loop.submit {
-            GatewayEngine(configuration: configuration, eventLoop: loop, userAgent: userAgent, rooms: rooms,
-                          directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: logger).bound
-        }.get()
+        let loops = GatewayLoops(engines: eventLoops.count, invitesPerMinute: configuration.invitesPerMinute)
+        self.loops = loops
+        var engines: [NIOLoopBound<GatewayEngine>] = []
+        for (index, loop) in eventLoops.enumerated() {
+            let share = Self.share(of: configuration, engine: index, of: eventLoops.count)
+            var engineLogger = logger
+            if eventLoops.count > 1 { engineLogger[metadataKey: "loop"] = "gateway-\(index)" }
+            let constantLogger = engineLogger
+            engines.append(try await loop.submit {
+                GatewayEngine(configuration: share, eventLoop: loop, userAgent: userAgent, rooms: rooms,
+                              directory: directory, dialplan: dialplan, prompts: prompts, metrics: metrics, logger: constantLogger,
+                              index: index, loops: loops).bound
+            }.get())
+        }
+        self.engines = engines
+        loops.setEngines(engines)
     }
 
-    /// Starts SIP and the mixing clock; returns the bound SIP port.
+    /// Engine `index`'s part of the node's limits: its share of the calls and
+    /// of the prompt (rounded up) and its own slice of the RTP ports.
+    static func share(of c: GatewayConfiguration, engine index: Int, of count: Int) -> GatewayConfiguration {
+        guard count > 1 else { return c }
+        var share = c
+        share.maxCalls = max(1, (c.maxCalls + count - 1) / count)
+        share.maxPromptCalls = max(1, (c.maxPromptCalls + count - 1) / count)
+        if c.rtpPorts.lowerBound != 0 {
+            let size = c.rtpPorts.count / count
+            let low = c.rtpPorts.lowerBound + index * size
+            let high = index == count - 1 ? c.rtpPorts.upperBound : low + size - 1
+            share.rtpPorts = low...max(low, high)
+        }
+        return share
+    }
+
+    /// Starts SIP and the mixing clocks; returns the bound SIP port.
     @discardableResult
     public func start() async throws -> Int {
         try await userAgent.start()
-        let engine = self.engine
+        let engines = self.engines
+        let loops = self.loops
         let events = userAgent.events
-        let loop = eventLoop
-        try await loop.submit { PhoneGateway.scheduleTick(engine, at: .now() + .milliseconds(20)) }.get()
+        for engine in engines {
+            try await engine.eventLoop.submit { PhoneGateway.scheduleTick(engine, at: .now() + .milliseconds(20)) }.get()
+        }
         let task = Task {
             for await event in events {
-                loop.execute { engine.value.handle(event) }
+                for index in PhoneGateway.engines(for: event, loops: loops) {
+                    let engine = engines[index]
+                    engine.eventLoop.execute { engine.value.handle(event) }
+                }
             }
         }
         tasks.withLock { $0.append(task) }
@@ -73,8 +121,30 @@ public final class PhoneGateway: Sendable {
         let port = userAgent.boundPort
         logger.info("SIP listening", metadata: ["address": "\(configuration.sipHost):\(port)",
                                                 "transports": configuration.tls.map { "udp, tcp, tls on \($0.port)" } ?? "udp, tcp",
-                                                "rtp": "\(configuration.rtpHost) \(configuration.rtpPorts)"])
+                                                "rtp": "\(configuration.rtpHost) \(configuration.rtpPorts)",
+                                                "loops": "\(engines.count)"])
         return port
+    }
+
+    /// Which engines get a SIP event: a new call the least busy one; any
+    /// other event the engine carrying its call, or every engine when none
+    /// does yet (a dial-out's first answer can race its registration; an
+    /// engine ignores calls it does not carry).
+    static func engines(for event: SIPEvent, loops: GatewayLoops) -> [Int] {
+        guard loops.count > 1 else { return [0] }
+        let id: SIPCallID
+        switch event {
+        case .incomingCall:
+            return [loops.leastBusyEngine()]
+        case .registered, .registrationFailed:
+            return [0]
+        case .acknowledged(let i, _), .reinvite(let i, _), .cancelled(let i), .ended(let i, _), .info(let i, _, _),
+             .outgoingProgress(let i, _, _), .outgoingAnswered(let i, _), .outgoingFailed(let i, _, _),
+             .transferProgress(let i, _, _, _, _):
+            id = i
+        }
+        if let owner = loops.owner(of: id) { return [owner] }
+        return Array(0..<loops.count)
     }
 
     /// The 20 ms clock, against absolute deadlines: NIO's repeated task waits
@@ -103,35 +173,45 @@ public final class PhoneGateway: Sendable {
 
     /// Hangs up every call and stops SIP.
     public func stop() async {
-        let engine = self.engine
-        try? await eventLoop.submit {
-            for call in Array(engine.value.calls.values) { engine.value.feed(.shutdown, to: call) }
-        }.get()
+        for engine in engines {
+            try? await engine.eventLoop.submit {
+                for call in Array(engine.value.calls.values) { engine.value.feed(.shutdown, to: call) }
+            }.get()
+        }
         try? await Task.sleep(for: .milliseconds(200))
-        _ = try? await eventLoop.submit { engine.value.stopped = true }.get()
+        for engine in engines { _ = try? await engine.eventLoop.submit { engine.value.stopped = true }.get() }
         await userAgent.stop()
         for task in tasks.withLock({ $0 }) { task.cancel() }
     }
 
-    /// Calls, refusals, the loop's load and dropped packets, for /metrics.
+    /// Calls, refusals, the loops' load and dropped packets, for /metrics:
+    /// counts added up over the engines, the latest and busiest loop's figures.
     public func statistics() async -> GatewayStatistics {
-        let engine = self.engine
-        let live = try? await eventLoop.submit { () -> GatewayStatistics in
-            let e = engine.value
-            let calls = e.calls.values
-            var counts: [String: Int] = [:]
-            counts["opus_passthrough_packets"] = calls.reduce(0) { $0 + $1.passedThrough }
-            counts["opus_encoded_packets"] = calls.reduce(0) { $0 + $1.reencoded }
-            let peak = e.load.takePeak()
-            return GatewayStatistics(activeCalls: calls.count, promptCalls: e.promptCalls, rtpPortsInUse: e.ports.count,
-                                     tickLateness: Self.seconds(e.load.lateness), worstTickLateness: Self.seconds(peak),
-                                     loopBusy: e.load.busy, counts: counts, refusals: [:], droppedPackets: [:])
-        }.get()
-        var s = live ?? GatewayStatistics(activeCalls: 0, promptCalls: 0, rtpPortsInUse: 0, tickLateness: 0, worstTickLateness: 0,
-                                          loopBusy: 0, counts: [:], refusals: [:], droppedPackets: [:])
-        var counts = metrics.counts
-        for (name, value) in s.counts { counts[name, default: 0] += value }
-        s.counts = counts
+        var s = GatewayStatistics(activeCalls: 0, promptCalls: 0, rtpPortsInUse: 0, tickLateness: 0, worstTickLateness: 0,
+                                  loopBusy: 0, counts: [:], refusals: [:], droppedPackets: [:])
+        for engine in engines {
+            let live = try? await engine.eventLoop.submit { () -> GatewayStatistics in
+                let e = engine.value
+                let calls = e.calls.values
+                var counts: [String: Int] = [:]
+                counts["opus_passthrough_packets"] = calls.reduce(0) { $0 + $1.passedThrough }
+                counts["opus_encoded_packets"] = calls.reduce(0) { $0 + $1.reencoded }
+                let peak = e.load.takePeak()
+                return GatewayStatistics(activeCalls: calls.count, promptCalls: e.promptCalls, rtpPortsInUse: e.ports.count,
+                                         tickLateness: Self.seconds(e.load.lateness), worstTickLateness: Self.seconds(peak),
+                                         loopBusy: e.load.busy, counts: counts, refusals: [:], droppedPackets: [:])
+            }.get()
+            guard let live else { continue }
+            s.activeCalls += live.activeCalls
+            s.promptCalls += live.promptCalls
+            s.rtpPortsInUse += live.rtpPortsInUse
+            s.tickLateness = max(s.tickLateness, live.tickLateness)
+            s.worstTickLateness = max(s.worstTickLateness, live.worstTickLateness)
+            s.loopBusy = max(s.loopBusy, live.loopBusy)
+            s.loops.append(GatewayStatistics.Loop(calls: live.activeCalls, tickLateness: live.tickLateness, busy: live.loopBusy))
+            for (name, value) in live.counts { s.counts[name, default: 0] += value }
+        }
+        for (name, value) in metrics.counts { s.counts[name, default: 0] += value }
         s.refusals = metrics.refusals
         s.droppedPackets = metrics.droppedPackets
         return s
@@ -151,84 +231,78 @@ public struct GatewayStatistics: Sendable {
     public var tickLateness: Double
     /// The latest tick since the last snapshot, in seconds.
     public var worstTickLateness: Double
-    /// Share of one core the gateway loop's thread uses (0...1).
+    /// Share of one core the busiest gateway loop's thread uses (0...1).
     public var loopBusy: Double
     public var counts: [String: Int]
     /// INVITEs answered 503 before they became calls, by reason
     /// (`rate_limited`, `max_calls`, `max_prompt_calls`, `loop_busy`, `loop_late`, `lookups`).
     public var refusals: [String: Int]
     public var droppedPackets: [String: Int]
+    /// Each loop's calls and load, by index (`sip.threads`).
+    public var loops: [Loop] = []
+
+    /// One gateway loop's figures.
+    public struct Loop: Sendable {
+        public var calls: Int
+        public var tickLateness: Double
+        public var busy: Double
+    }
 }
 
 extension PhoneGateway: PhoneDialer {
     public func call(_ target: String, into room: RoomInfo, notify: @escaping @Sendable (String) -> Void) async throws(RoomError) {
-        let engine = self.engine
         let meeting = DialInMeeting(meetingID: room.meetingId, code: room.code, dialInCode: "", title: room.title,
                                     passcode: nil, lobbyEnabled: false)
-        let result: Result<Void, GatewayError>
-        do {
-            result = try await eventLoop.submit { () -> Result<Void, GatewayError> in
-                do throws(GatewayError) {
-                    try engine.value.dialOut(target, meeting: meeting, notify: notify)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }.get()
-        } catch {
-            throw RoomError("unavailable", "The phone gateway is not running.")
-        }
-        if case .failure(let error) = result {
-            throw RoomError(error.isBadTarget ? "bad_request" : "unavailable", error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
-        }
+        // On the engine that mixes the meeting's callers, if one does.
+        let index = loops.engine(forDialOutInto: room.meetingId)
+        try await run(on: [index]) { engine throws(GatewayError) in try engine.dialOut(target, meeting: meeting, notify: notify) }
     }
-}
 
-extension PhoneGateway {
     public func transfer(participantID: String, in room: RoomInfo, to target: String,
                          notify: @escaping @Sendable (String) -> Void) async throws(RoomError) {
-        let engine = self.engine
         let meetingID = room.meetingId
-        let result: Result<Void, GatewayError>
-        do {
-            result = try await eventLoop.submit { () -> Result<Void, GatewayError> in
-                do throws(GatewayError) {
-                    try engine.value.transfer(participantID: participantID, meetingID: meetingID, to: target, notify: notify)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }.get()
-        } catch {
-            throw RoomError("unavailable", "The phone gateway is not running.")
-        }
-        if case .failure(let error) = result {
-            throw RoomError(error.isBadTarget ? "bad_request" : "unavailable", error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+        try await run(on: Array(engines.indices)) { engine throws(GatewayError) in
+            try engine.transfer(participantID: participantID, meetingID: meetingID, to: target, notify: notify)
         }
     }
-}
 
-extension PhoneGateway {
     public func move(participantID: String, in room: RoomInfo, toMeeting meeting: String,
                      notify: @escaping @Sendable (String) -> Void) async throws(RoomError) {
-        let engine = self.engine
         let meetingID = room.meetingId
-        let result: Result<Void, GatewayError>
-        do {
-            result = try await eventLoop.submit { () -> Result<Void, GatewayError> in
-                do throws(GatewayError) {
-                    try engine.value.move(participantID: participantID, meetingID: meetingID, to: meeting, notify: notify)
-                    return .success(())
-                } catch {
-                    return .failure(error)
-                }
-            }.get()
-        } catch {
-            throw RoomError("unavailable", "The phone gateway is not running.")
+        try await run(on: Array(engines.indices)) { engine throws(GatewayError) in
+            try engine.move(participantID: participantID, meetingID: meetingID, to: meeting, notify: notify)
         }
-        if case .failure(let error) = result {
-            throw RoomError("unavailable", error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+    }
+
+    /// Runs `action` on these engines in turn until one does not answer
+    /// `noSuchCall` (the caller is on another loop); errors become the
+    /// room's errors, in words for the host.
+    private func run(on indices: [Int], _ action: @escaping @Sendable (GatewayEngine) throws(GatewayError) -> Void) async throws(RoomError) {
+        for index in indices {
+            let engine = engines[index]
+            let result: Result<Void, GatewayError>
+            do {
+                result = try await engine.eventLoop.submit { () -> Result<Void, GatewayError> in
+                    do throws(GatewayError) {
+                        try action(engine.value)
+                        return .success(())
+                    } catch {
+                        return .failure(error)
+                    }
+                }.get()
+            } catch {
+                throw RoomError("unavailable", "The phone gateway is not running.")
+            }
+            switch result {
+            case .success: return
+            case .failure(.noSuchCall): continue
+            case .failure(let error):
+                throw RoomError(error.isBadTarget ? "bad_request" : "unavailable",
+                                error.description.prefix(1).uppercased() + error.description.dropFirst() + ".")
+            }
         }
+        let gone = GatewayError.noSuchCall.description
+        throw RoomError("unavailable", gone.prefix(1).uppercased() + gone.dropFirst() + ".")
     }
 }
 

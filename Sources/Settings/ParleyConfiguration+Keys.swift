@@ -126,6 +126,7 @@ extension ParleyConfiguration {
         Key(name: "sip.tls_port") { c, v throws(ConfigurationError) in c.sip.tlsPort = try int(v, 1...65535) },
         Key(name: "sip.tls_certificate") { c, v throws(ConfigurationError) in c.sip.tlsCertificate = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "sip.tls_key") { c, v throws(ConfigurationError) in c.sip.tlsKey = v.trimmingCharacters(in: .whitespaces) },
+        Key(name: "sip.threads") { c, v throws(ConfigurationError) in c.sip.threads = try int(v, 0...256) },
         Key(name: "sip.caller_headers") { c, v throws(ConfigurationError) in
             let names = v.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             // RFC 3261 §25.1: a header name is a token.

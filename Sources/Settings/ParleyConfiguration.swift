@@ -134,6 +134,9 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var tlsPort = 5061
         public var tlsCertificate = ""
         public var tlsKey = ""
+        /// Gateway loops (threads), each carrying its own calls and mixing
+        /// clock; 0: one per core.
+        public var threads = 0
         /// SIP headers of incoming calls that hosts and co-hosts see on the caller.
         public var callerHeaders: [String] = []
     }

@@ -55,9 +55,9 @@ struct GatewayPlan {
     }
 
     /// The gateway, bridging calls into `rooms` and finding meetings in `store`.
-    func makeGateway(rooms: RoomRegistry, store: Store, eventLoop: any EventLoop, logger: Logger) async throws -> PhoneGateway {
+    func makeGateway(rooms: RoomRegistry, store: Store, eventLoops: [any EventLoop], logger: Logger) async throws -> PhoneGateway {
         try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
-                               directory: StoreMeetingDirectory(store: store), eventLoop: eventLoop, logger: logger)
+                               directory: StoreMeetingDirectory(store: store), eventLoops: eventLoops, logger: logger)
     }
 
     /// A relative path as given if it exists from the working directory, else

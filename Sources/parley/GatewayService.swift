@@ -51,8 +51,16 @@ struct GatewayService: Service {
             .set(s.tickLateness)
         metrics.gauge("parley_gateway_tick_lateness_worst_seconds", help: "The latest 20 ms tick since the previous export.")
             .set(s.worstTickLateness)
-        metrics.gauge("parley_gateway_loop_busy_ratio", help: "Share of one core the gateway loop's thread uses.")
+        metrics.gauge("parley_gateway_loop_busy_ratio", help: "Share of one core the busiest gateway loop's thread uses.")
             .set(s.loopBusy)
+        for (index, loop) in s.loops.enumerated() {
+            let labels = [("loop", String(index))]
+            metrics.gauge("parley_gateway_loop_calls", labels: labels, help: "Phone calls each gateway loop carries.").set(Double(loop.calls))
+            metrics.gauge("parley_gateway_loop_tick_lateness_seconds", labels: labels,
+                          help: "How late each gateway loop's 20 ms mixing tick fires (smoothed).").set(loop.tickLateness)
+            metrics.gauge("parley_gateway_loop_cpu_ratio", labels: labels,
+                          help: "Share of one core each gateway loop's thread uses.").set(loop.busy)
+        }
         exportGrowth(s.refusals, key: "r/", into: &exported) { reason, delta in
             metrics.counter("parley_gateway_refused_total", labels: [("reason", reason)],
                             help: "INVITEs answered 503 before they became calls, by reason.").increment(by: delta)

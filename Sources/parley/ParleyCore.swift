@@ -46,7 +46,7 @@ struct ParleyCore: Sendable {
         await rooms.setAdmissionObserver { room in await recordings.participantAdmitted(to: room) }
         let gateway: PhoneGateway?
         do {
-            gateway = try await gatewayPlan?.makeGateway(rooms: rooms, store: store, eventLoop: loops.gateway.next(), logger: logger)
+            gateway = try await gatewayPlan?.makeGateway(rooms: rooms, store: store, eventLoops: Array(loops.gateway.makeIterator()), logger: logger)
         } catch {
             await recordings.shutdown()
             await rooms.shutdown()

@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
         try FileManager.default.createDirectory(
             atPath: configuration.storage.dataDirectory, withIntermediateDirectories: true)
         // Every loop and thread of the server, made here and nowhere else.
-        let loops = ServerLoops(mediaThreads: configuration.media.threads)
+        let loops = ServerLoops(mediaThreads: configuration.media.threads, gatewayThreads: configuration.sip.threads)
         do {
             try await serve(configuration, loops: loops, logger: logger)
         } catch {

@@ -13,18 +13,18 @@ struct ServerLoops: Sendable {
     let http: MultiThreadedEventLoopGroup
     /// The WebRTC media plane: one `MediaWorker` (its own port and rooms) per loop.
     let media: MultiThreadedEventLoopGroup
-    /// Phone calls' RTP and the 20 ms mixing clock.
+    /// Phone calls' RTP and the 20 ms mixing clocks: one `GatewayEngine` per loop.
     let gateway: MultiThreadedEventLoopGroup
     /// Recorders writing tracks to disk, one loop per core, spread over them.
     let recording: MultiThreadedEventLoopGroup
     /// Blocking work: bcrypt, SQLite.
     let blocking: NIOThreadPool
 
-    /// `httpThreads` and `mediaThreads` default to one loop per core (0 too).
-    init(httpThreads: Int = System.coreCount, mediaThreads: Int = 0) {
+    /// `httpThreads`, `mediaThreads` and `gatewayThreads` default to one loop per core (0 too).
+    init(httpThreads: Int = System.coreCount, mediaThreads: Int = 0, gatewayThreads: Int = 0) {
         http = MultiThreadedEventLoopGroup(numberOfThreads: max(1, httpThreads))
         media = MultiThreadedEventLoopGroup(numberOfThreads: mediaThreads > 0 ? mediaThreads : System.coreCount)
-        gateway = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        gateway = MultiThreadedEventLoopGroup(numberOfThreads: gatewayThreads > 0 ? gatewayThreads : System.coreCount)
         recording = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         blocking = NIOThreadPool(numberOfThreads: 2)
         blocking.start()

@@ -33,7 +33,7 @@ struct GatewayFixture {
                       // Off here: these tests follow steady tones, which noise
                       // suppression takes for a hum; CallerNoiseTests turns it on.
                       voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings(noiseSuppression: false, automaticGain: false),
-                      dialplan: Dialplan? = nil, callerHeaders: [String] = []) async throws -> GatewayFixture {
+                      dialplan: Dialplan? = nil, callerHeaders: [String] = [], loops: Int = 1) async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
@@ -50,10 +50,10 @@ struct GatewayFixture {
             promptsDirectory: root.appendingPathComponent("Prompts").path)
         configuration.voiceCleaning = voiceCleaning
         configuration.callerHeaders = callerHeaders
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)
         let gateway = try await PhoneGateway(configuration: configuration, dialplan: dialplan, rooms: rooms,
                                              directory: directory ?? FixedDirectory(meetings: [meeting.dialInCode: meeting]),
-                                             eventLoop: group.next(), logger: logger)
+                                             eventLoops: Array(group.makeIterator()), logger: logger)
         let port = try await gateway.start()
         return GatewayFixture(gateway: gateway, group: group, media: media, rooms: rooms, port: port)
     }

@@ -1,0 +1,84 @@
+import NIOCore
+import Synchronization
+
+/// What the gateway's engines share when it runs on several loops: which
+/// engine carries each call (so SIP events reach it), which engine mixes
+/// each meeting (so a meeting's callers land together: the mix is cheapest
+/// when they share one bridge), and the per-source INVITE limit. Calls of
+/// one meeting on two engines still hear each other, through the room like
+/// browsers do (each bridge consumes every producer but its own callers').
+final class GatewayLoops: Sendable {
+    private struct State {
+        var owners: [SIPCallID: Int] = [:]
+        var callsPerEngine: [Int]
+        var meetingEngine: [String: Int] = [:]
+        var limiter: InviteRateLimiter
+        var engines: [NIOLoopBound<GatewayEngine>] = []
+    }
+    private let state: Mutex<State>
+    let count: Int
+
+    init(engines count: Int, invitesPerMinute: Int) {
+        self.count = count
+        state = Mutex(State(callsPerEngine: Array(repeating: 0, count: count), limiter: InviteRateLimiter(perMinute: invitesPerMinute)))
+    }
+
+    /// Set once, when every engine exists.
+    func setEngines(_ engines: [NIOLoopBound<GatewayEngine>]) { state.withLock { $0.engines = engines } }
+    var engines: [NIOLoopBound<GatewayEngine>] { state.withLock { $0.engines } }
+
+    /// Counts an INVITE from `source` against the node's limit (`sip.invites_per_minute`).
+    func allowInvite(source: String) -> Bool { state.withLock { $0.limiter.allow(source: source) } }
+
+    // MARK: - Calls
+
+    /// The engine for a new call: the one carrying the fewest calls (ties: the lower index).
+    func leastBusyEngine() -> Int {
+        state.withLock { s in s.callsPerEngine.indices.min { (s.callsPerEngine[$0], $0) < (s.callsPerEngine[$1], $1) }! }
+    }
+
+    /// `id` is carried by `engine` (a dial-out, or a call handed to the engine that mixes its meeting).
+    func assign(_ id: SIPCallID, to engine: Int) {
+        state.withLock { s in
+            if let old = s.owners[id] { s.callsPerEngine[old] -= 1 }
+            s.owners[id] = engine
+            s.callsPerEngine[engine] += 1
+        }
+    }
+
+    /// The engine carrying `id`, if any.
+    func owner(of id: SIPCallID) -> Int? { state.withLock { $0.owners[id] } }
+
+    /// The call is over.
+    func forget(_ id: SIPCallID) {
+        state.withLock { s in
+            guard let old = s.owners.removeValue(forKey: id) else { return }
+            s.callsPerEngine[old] -= 1
+        }
+    }
+
+    /// Calls each engine carries, for /metrics.
+    var callsPerEngine: [Int] { state.withLock { $0.callsPerEngine } }
+
+    // MARK: - Meetings
+
+    /// The engine that mixes `meetingID`, if one does.
+    func engine(mixing meetingID: String) -> Int? { state.withLock { $0.meetingEngine[meetingID] } }
+
+    /// `engine` mixes `meetingID` now, unless another already does.
+    func claim(_ meetingID: String, engine: Int) {
+        state.withLock { s in if s.meetingEngine[meetingID] == nil { s.meetingEngine[meetingID] = engine } }
+    }
+
+    /// `engine` no longer mixes `meetingID`.
+    func release(_ meetingID: String, engine: Int) {
+        state.withLock { s in if s.meetingEngine[meetingID] == engine { s.meetingEngine[meetingID] = nil } }
+    }
+
+    /// The engine for a dial-out into `meetingID`: the one mixing it, else the least busy.
+    func engine(forDialOutInto meetingID: String) -> Int {
+        state.withLock { s in
+            s.meetingEngine[meetingID] ?? s.callsPerEngine.indices.min { (s.callsPerEngine[$0], $0) < (s.callsPerEngine[$1], $1) }!
+        }
+    }
+}
