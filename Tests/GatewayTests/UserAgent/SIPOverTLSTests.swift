@@ -41,18 +41,8 @@ struct SIPOverTLSTests {
         }
     }
 
-    /// A free loopback TCP port.
-    static func freeTCPPort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    /// A free loopback port for the TLS listener (free for TCP, and UDP too).
+    static func freeTCPPort() throws -> Int { try #require(SIPUserAgentBaresipTests.freePortWithFreeNeighbour()) }
 
     @Test("The certificate and key are checked: a missing file, a key of another certificate are refused with a sentence")
     func filesAreChecked() throws {
@@ -83,7 +73,7 @@ struct SIPOverTLSTests {
         defer { try? FileManager.default.removeItem(at: c.directory) }
         let dir = c.directory.appendingPathComponent("sip-tls").path
         try SIPTLSFiles.prepare(certificate: c.certificate, key: c.key, in: dir)
-        let port = Self.freeTCPPort()
+        let port = try Self.freeTCPPort()
         let h = try await SIPTestHarness(tls: .init(port: port, directory: dir))
         #expect(Self.handshake(port: port, version: "-tls1_2"))
         #expect(Self.handshake(port: port, version: "-tls1_3"))
@@ -114,46 +104,21 @@ struct SIPOverTLSTests {
         defer { try? FileManager.default.removeItem(at: c.directory) }
         let dir = c.directory.appendingPathComponent("sip-tls").path
         try SIPTLSFiles.prepare(certificate: c.certificate, key: c.key, in: dir)
-        let port = Self.freeTCPPort()
+        let port = try Self.freeTCPPort()
         let h = try await SIPTestHarness(tls: .init(port: port, directory: dir))
 
-        let phone = c.directory.appendingPathComponent("phone")
-        try FileManager.default.createDirectory(at: phone, withIntermediateDirectories: true)
-        let wav = phone.appendingPathComponent("silence.wav")
-        try SIPUserAgentBaresipTests.silentWAV(seconds: 20).write(to: wav)
-        let phonePort = try #require(SIPUserAgentBaresipTests.freePortWithFreeNeighbour())
         // baresip's own TLS listener needs a certificate: Parley's BYE opens a
         // connection to the Contact baresip gave (sofia-sip does not reuse the
         // phone's connection for requests of its own).
-        let phoneCertificate = phone.appendingPathComponent("phone.pem")
+        let phoneCertificate = c.directory.appendingPathComponent("phone.pem")
         try (String(contentsOfFile: c.key, encoding: .utf8) + String(contentsOfFile: c.certificate, encoding: .utf8))
             .write(to: phoneCertificate, atomically: true, encoding: .utf8)
-        try """
-        poll_method epoll
-        sip_listen 127.0.0.1:\(phonePort)
-        sip_certificate \(phoneCertificate.path)
-        sip_cafile \(c.certificate)
-        net_interface 127.0.0.1
-        audio_player alsa,null
-        audio_source aufile,\(wav.path)
-        audio_alert alsa,null
-        module_path /usr/lib/baresip/modules
-        module g711.so
-        module srtp.so
-        module aufile.so
-        module_app account.so
-        module_app menu.so
-        """.write(to: phone.appendingPathComponent("config"), atomically: true, encoding: .utf8)
-        try "<sip:caller@127.0.0.1;transport=tls>;regint=0;audio_codecs=PCMU;mediaenc=srtp-mand\n"
-            .write(to: phone.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
-        try "".write(to: phone.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
-        let baresip = Process()
-        baresip.executableURL = URL(fileURLWithPath: "/usr/bin/baresip")
-        baresip.arguments = ["-4", "-f", phone.path, "-t", "15", "-e", "/dial sip:room42@127.0.0.1:\(port);transport=tls"]
-        baresip.standardOutput = FileHandle.nullDevice
-        baresip.standardError = FileHandle.nullDevice
-        try baresip.run()
-        defer { if baresip.isRunning { baresip.terminate() } }
+        let phone = try BaresipPhone(dialling: "sip:room42@127.0.0.1:\(port);transport=tls",
+                                     account: "<sip:caller@127.0.0.1;transport=tls>;regint=0;audio_codecs=PCMU;mediaenc=srtp-mand",
+                                     modules: ["g711.so", "srtp.so", "aufile.so"],
+                                     extraConfig: ["sip_certificate \(phoneCertificate.path)", "sip_cafile \(c.certificate)"],
+                                     in: c.directory.appendingPathComponent("phone"))
+        defer { phone.stop() }
 
         let incoming = try await h.incomingCall(timeout: .seconds(10))
         let (call, info) = try #require(incoming)

@@ -16,37 +16,9 @@ struct SIPUserAgentBaresipTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        // 1 s of 8 kHz mono silence: aufile does not resample (TESTING.md).
-        let wav = directory.appendingPathComponent("tone8k.wav")
-        // Longer than the call: baresip hangs up when its audio file ends, and
-        // on a loaded machine a 1 s file ended before our BYE ("remote BYE").
-        try Self.silentWAV(seconds: 20).write(to: wav)
-        // baresip binds SIP over TLS on its SIP port + 1, so that one must be free too.
-        let phonePort = try #require(Self.freePortWithFreeNeighbour())
-        try """
-        poll_method epoll
-        sip_listen 127.0.0.1:\(phonePort)
-        net_interface 127.0.0.1
-        audio_player alsa,null
-        audio_source aufile,\(wav.path)
-        audio_alert alsa,null
-        module_path /usr/lib/baresip/modules
-        module g711.so
-        module aufile.so
-        module_app account.so
-        module_app menu.so
-        """.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
-        try "<sip:caller@127.0.0.1>;regint=0;audio_codecs=PCMU\n"
-            .write(to: directory.appendingPathComponent("accounts"), atomically: true, encoding: .utf8)
-        try "".write(to: directory.appendingPathComponent("contacts"), atomically: true, encoding: .utf8)
-
-        let baresip = Process()
-        baresip.executableURL = URL(fileURLWithPath: "/usr/bin/baresip")
-        baresip.arguments = ["-4", "-f", directory.path, "-t", "15", "-e", "/dial sip:room42@127.0.0.1:\(h.port)"]
-        baresip.standardOutput = FileHandle.nullDevice
-        baresip.standardError = FileHandle.nullDevice
-        try baresip.run()
-        defer { if baresip.isRunning { baresip.terminate() } }
+        let phone = try BaresipPhone(dialling: "sip:room42@127.0.0.1:\(h.port)", in: directory)
+        let phonePort = phone.port
+        defer { phone.stop() }
 
         let incoming = try await h.incomingCall(timeout: .seconds(10))
         let (call, info) = try #require(incoming)
