@@ -12,7 +12,7 @@
 #   - open fds, TCP and UDP sockets are back to the baseline or below;
 #   - transports and rooms are back to 0;
 #   - every wave received all its expected tracks, no participant failed;
-#   - the server is still alive (and answers /healthz).
+#   - the server is still alive, answers /healthz, and its log shows no crash.
 # Prints one row per sample and a verdict; exits non-zero if a check fails.
 #
 # Runs in a private network namespace (loopback only), the server pinned to

@@ -22,15 +22,7 @@ struct LoadTestEndToEndTests {
     @Test("2 publishers and 1 subscriber for 3 s: every track arrives, media flows with little loss, delay measured")
     func mediaFlows() async throws {
         try await Self.withServer { base, _ in
-            var c = LoadTestConfiguration(server: base)
-            c.rooms = 1
-            c.publishersPerRoom = 2
-            c.subscribersPerRoom = 1
-            c.rampRate = 20
-            c.warmup = 1
-            c.duration = 3
-            c.progress = false
-            let report = try await LoadTestRunner(configuration: c, logger: TestDatabase.logger).run()
+            let report = try await Self.run(against: base, publishers: 2, subscribers: 1)
             #expect(report.participantsFailed == 0, "\(report.errors)")
             // Each publisher gets the other's 2 tracks, the subscriber all 4.
             #expect(report.tracksExpected == 8)
@@ -51,15 +43,7 @@ struct LoadTestEndToEndTests {
     func roomSpanningTwoLoops() async throws {
         // Two transports fill a loop, so the room's participants land on both.
         try await Self.withServer(mediaLoops: 2, loopCapacity: 2) { base, media in
-            var c = LoadTestConfiguration(server: base)
-            c.rooms = 1
-            c.publishersPerRoom = 2
-            c.subscribersPerRoom = 2
-            c.rampRate = 20
-            c.warmup = 1
-            c.duration = 3
-            c.progress = false
-            let report = try await LoadTestRunner(configuration: c, logger: TestDatabase.logger).run()
+            let report = try await Self.run(against: base, publishers: 2, subscribers: 2)
             let loops = await media.loopStatistics()
             #expect(report.participantsFailed == 0, "\(report.errors)")
             // Each publisher gets the other's 2 tracks, each subscriber all 4.
@@ -72,6 +56,19 @@ struct LoadTestEndToEndTests {
             #expect(loops.allSatisfy { $0.statistics.packetsForwarded > 0 }, "a loop forwarded nothing: \(loops)")
             #expect(loops.contains { $0.statistics.packetsPiped > 100 }, "nothing was piped: \(loops)")
         }
+    }
+
+    /// One room of `publishers` and `subscribers` for 3 s (1 s warm-up).
+    static func run(against base: URL, publishers: Int, subscribers: Int) async throws -> LoadTestReport {
+        var c = LoadTestConfiguration(server: base)
+        c.rooms = 1
+        c.publishersPerRoom = publishers
+        c.subscribersPerRoom = subscribers
+        c.rampRate = 20
+        c.warmup = 1
+        c.duration = 3
+        c.progress = false
+        return try await LoadTestRunner(configuration: c, logger: TestDatabase.logger).run()
     }
 
     /// Runs `body` with the base URL of a fresh Parley (SQLite, ephemeral
