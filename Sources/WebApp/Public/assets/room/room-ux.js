@@ -1,7 +1,8 @@
 // Room, continued: the features around the call itself — reactions, the
 // layout menu (grid or speaker view, self view), device settings, keyboard
-// shortcuts, the host's leave choice (end for all or hand over), the lobby
-// switch, lobby toasts that go once they are answered, and the "your meeting
+// shortcuts, the host's leave choice (end for all or hand over), what the
+// participants panel's host actions do (phone calls, transfers and moves too),
+// the lobby switch, lobby updates and toasts that go once they are answered, and the "your meeting
 // is ready" card of an empty room. Mixed into Room.prototype by room.js
 // (like room-media.js), so room.js keeps only small hooks.
 
@@ -15,6 +16,7 @@ import { devicePrefs } from '../components/media.js';
 import { openDeviceSettings } from './devices.js';
 import { installShortcuts, openShortcutSheet } from './shortcuts.js';
 import { reactionName } from './reactions.js';
+import { isModerator } from './participants.js';
 
 const TRANSFER_TIMEOUT_MS = 8000;
 
@@ -177,6 +179,36 @@ export const roomUxMethods = {
     ];
   },
 
+  /** What the participants panel's buttons and menus do (hosts and co-hosts). */
+  peopleActions() {
+    return {
+      mute: (id) => this.send('host.mute', { participantId: id }),
+      remove: (id, name) => {
+        if (window.confirm(`Remove ${name} from the meeting?`)) this.send('host.remove', { participantId: id });
+      },
+      cohost: (id, cohost) => this.send('host.cohost', { participantId: id, cohost }),
+      transfer: (id, name) => this.transferHost(id, name),
+      admit: (id, admit) => this.admit(id, admit),
+      lock: (locked) => this.send('host.lock', { locked }),
+      lobby: (enabled) => this.setLobbyEnabled(enabled),
+      callPhone: (target) => {
+        this.send('phone.call', { target });
+        toast({ message: `Calling ${target}…` });
+      },
+      transferCall: (id, name) => {
+        const target = (window.prompt(`Transfer ${name} to which phone number or SIP address?`) || '').trim();
+        if (target) this.send('phone.transfer', { participantId: id, target });
+      },
+      moveCall: (id, name) => {
+        const target = (window.prompt(`Move ${name} to which meeting? Paste its link or code.`) || '').trim();
+        if (target) this.send('phone.move', { participantId: id, target });
+      },
+      end: () => {
+        if (window.confirm('End the meeting for everyone?')) this.send('host.end', {});
+      },
+    };
+  },
+
   /** From the participants menu: make someone the host and stay (as a co-host). */
   transferHost(id, name) {
     if (!window.confirm(`Make ${name} the host? You will become a co-host.`)) return;
@@ -187,6 +219,38 @@ export const roomUxMethods = {
 
   setLobbyEnabled(enabled) {
     this.send('host.lobby', { enabled });
+  },
+
+  /** Who waits now: the panel's list, and a toast for each newcomer (moderators). */
+  onLobbyUpdated(m) {
+    const waiting = Array.isArray(m.waiting) ? m.waiting.filter((w) => w && w.participantId) : [];
+    const before = new Set(this.lobby.map((w) => w.participantId));
+    this.lobby = waiting;
+    this.syncLobbyToasts(waiting);
+    if (this.state !== 'joined') return;
+    this.renderPeople();
+    if (!isModerator(this.role)) return;
+    for (const w of waiting) {
+      if (before.has(w.participantId)) continue;
+      const name = w.displayName || 'Someone';
+      this.trackLobbyToast(w.participantId, toast({
+        message: `${name} is waiting in the lobby.`,
+        iconName: 'users',
+        timeout: 15000,
+        actions: [
+          // "Admit" alone: the panel's "Admit <name>" stays the one button of that name.
+          { label: 'Admit', primary: true, onClick: () => this.admit(w.participantId, true) },
+          { label: 'Show lobby', onClick: () => this.setPanel('participants', { focus: true }) },
+        ],
+      }));
+    }
+  },
+
+  admit(participantId, admit) {
+    if (!this.send('host.admit', { participantId, admit })) return;
+    this.lobby = this.lobby.filter((w) => w.participantId !== participantId);
+    this.syncLobbyToasts(this.lobby);
+    this.renderPeople();
   },
 
   /** Remember the "is waiting in the lobby" toast of a waiting person. */

@@ -231,37 +231,6 @@ export class Room extends EventTarget {
     heading.focus();
   }
 
-  onLobbyUpdated(m) {
-    const waiting = Array.isArray(m.waiting) ? m.waiting.filter((w) => w && w.participantId) : [];
-    const before = new Set(this.lobby.map((w) => w.participantId));
-    this.lobby = waiting;
-    this.syncLobbyToasts(waiting);
-    if (this.state !== 'joined') return;
-    this.renderPeople();
-    if (!isModerator(this.role)) return;
-    for (const w of waiting) {
-      if (before.has(w.participantId)) continue;
-      const name = w.displayName || 'Someone';
-      this.trackLobbyToast(w.participantId, toast({
-        message: `${name} is waiting in the lobby.`,
-        iconName: 'users',
-        timeout: 15000,
-        actions: [
-          // "Admit" alone: the panel's "Admit <name>" stays the one button of that name.
-          { label: 'Admit', primary: true, onClick: () => this.admit(w.participantId, true) },
-          { label: 'Show lobby', onClick: () => this.setPanel('participants', { focus: true }) },
-        ],
-      }));
-    }
-  }
-
-  admit(participantId, admit) {
-    if (!this.send('host.admit', { participantId, admit })) return;
-    this.lobby = this.lobby.filter((w) => w.participantId !== participantId);
-    this.syncLobbyToasts(this.lobby);
-    this.renderPeople();
-  }
-
   // --- Joined -----------------------------------------------------------------
 
   onJoined(m) {
@@ -336,32 +305,7 @@ export class Room extends EventTarget {
     });
     this.people = new ParticipantsPanel({
       onClose: closePanel,
-      actions: {
-        mute: (id) => this.send('host.mute', { participantId: id }),
-        remove: (id, name) => {
-          if (window.confirm(`Remove ${name} from the meeting?`)) this.send('host.remove', { participantId: id });
-        },
-        cohost: (id, cohost) => this.send('host.cohost', { participantId: id, cohost }),
-        transfer: (id, name) => this.transferHost(id, name),
-        admit: (id, admit) => this.admit(id, admit),
-        lock: (locked) => this.send('host.lock', { locked }),
-        lobby: (enabled) => this.setLobbyEnabled(enabled),
-        callPhone: (target) => {
-          this.send('phone.call', { target });
-          toast({ message: `Calling ${target}…` });
-        },
-        transferCall: (id, name) => {
-          const target = (window.prompt(`Transfer ${name} to which phone number or SIP address?`) || '').trim();
-          if (target) this.send('phone.transfer', { participantId: id, target });
-        },
-        moveCall: (id, name) => {
-          const target = (window.prompt(`Move ${name} to which meeting? Paste its link or code.`) || '').trim();
-          if (target) this.send('phone.move', { participantId: id, target });
-        },
-        end: () => {
-          if (window.confirm('End the meeting for everyone?')) this.send('host.end', {});
-        },
-      },
+      actions: this.peopleActions(),
     });
     this.statsPanel = new StatsPanel({
       nameFor: (pid) => (this.participants.get(pid) || {}).displayName || 'Someone',
