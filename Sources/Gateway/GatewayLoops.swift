@@ -14,6 +14,8 @@ final class GatewayLoops: Sendable {
         var meetingEngine: [String: Int] = [:]
         var limiter: InviteRateLimiter
         var engines: [NIOLoopBound<GatewayEngine>] = []
+
+        var leastBusy: Int { callsPerEngine.indices.min { (callsPerEngine[$0], $0) < (callsPerEngine[$1], $1) }! }
     }
     private let state: Mutex<State>
     let count: Int
@@ -33,9 +35,7 @@ final class GatewayLoops: Sendable {
     // MARK: - Calls
 
     /// The engine for a new call: the one carrying the fewest calls (ties: the lower index).
-    func leastBusyEngine() -> Int {
-        state.withLock { s in s.callsPerEngine.indices.min { (s.callsPerEngine[$0], $0) < (s.callsPerEngine[$1], $1) }! }
-    }
+    func leastBusyEngine() -> Int { state.withLock { $0.leastBusy } }
 
     /// `id` is carried by `engine` (a dial-out, or a call handed to the engine that mixes its meeting).
     func assign(_ id: SIPCallID, to engine: Int) {
@@ -57,9 +57,6 @@ final class GatewayLoops: Sendable {
         }
     }
 
-    /// Calls each engine carries, for /metrics.
-    var callsPerEngine: [Int] { state.withLock { $0.callsPerEngine } }
-
     // MARK: - Meetings
 
     /// The engine that mixes `meetingID`, if one does.
@@ -78,7 +75,7 @@ final class GatewayLoops: Sendable {
     /// The engine for a dial-out into `meetingID`: the one mixing it, else the least busy.
     func engine(forDialOutInto meetingID: String) -> Int {
         state.withLock { s in
-            s.meetingEngine[meetingID] ?? s.callsPerEngine.indices.min { (s.callsPerEngine[$0], $0) < (s.callsPerEngine[$1], $1) }!
+            s.meetingEngine[meetingID] ?? s.leastBusy
         }
     }
 }

@@ -23,10 +23,6 @@ public final class PhoneGateway: Sendable {
     let logger: Logger
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
-    /// The first engine (one loop: the only one).
-    var engine: NIOLoopBound<GatewayEngine> { engines[0] }
-    var eventLoop: any EventLoop { engines[0].eventLoop }
-
     /// A gateway on one loop.
     public convenience init(configuration: GatewayConfiguration, dialplan: Dialplan, rooms: RoomRegistry,
                             directory: any MeetingDirectory, eventLoop: any EventLoop, logger: Logger) async throws {

@@ -95,8 +95,7 @@ extension SIPStack {
     func contact(transport: String, secureScheme: Bool) -> String? {
         let configuration = agent.configuration
         guard let tls = configuration.tls else { return nil }
-        var host = configuration.contactHost ?? configuration.host
-        if host.contains(":") && !host.hasPrefix("[") { host = "[\(host)]" }
+        let host = SIPUserAgentConfiguration.uriHost(configuration.contactHost ?? configuration.host)
         let port = agent.boundPort
         switch transport {
         case "tls": return secureScheme ? "<sips:\(host):\(tls.port)>" : "<sip:\(host):\(tls.port);transport=tls>"

@@ -53,15 +53,13 @@ public struct SIPUserAgentConfiguration: Sendable, Equatable {
 
     /// The nua bind URL. No `transport` parameter: nta then opens UDP and TCP
     /// on the same port (with port 0 both share the chosen port).
-    var bindURL: String {
-        let h = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return "sip:\(h):\(port)"
-    }
+    var bindURL: String { "sip:\(Self.uriHost(host)):\(port)" }
 
     /// The nua bind URL for TLS, nil without TLS.
-    var sipsURL: String? {
-        guard let tls else { return nil }
-        let h = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        return "sips:\(h):\(tls.port)"
+    var sipsURL: String? { tls.map { "sips:\(Self.uriHost(host)):\($0.port)" } }
+
+    /// A host as a SIP URI writes it: an IPv6 address in brackets (RFC 3261 §25.1).
+    static func uriHost(_ host: String) -> String {
+        host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     }
 }

@@ -32,7 +32,7 @@ extension MediaEngine {
         if isNew { router.detectsSpeaker = isHome }
         let back = link(toLoop: origin, engine: engine)
         for d in described where router.producers[d.id] == nil {
-            let pipe = PipeTransport(description: d, engine: self, router: router, back: back, originLoop: origin)
+            let pipe = PipeTransport(description: d, engine: self, router: router, back: back)
             router.pipesIn[d.id] = pipe
             router.add(pipe.producer)
         }

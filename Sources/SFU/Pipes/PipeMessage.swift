@@ -35,9 +35,8 @@ enum PipeMessage: Sendable {
 struct PipedProducer: Sendable {
     var id: String
     var source: MediaSource
+    /// Codec, mid, and the layers: its rids lowest first (none: one layer, with its SSRC).
     var track: PublishedTrack
-    /// Simulcast layers' rids, lowest first (empty: one layer).
-    var rids: [String]
     /// Header extension ids the publisher writes (audio level for speaker
     /// detection, and the ids consumers map to their subscribers').
     var extensionIDs: PublishExtensionIDs

@@ -12,23 +12,19 @@ final class PipeTransport: MediaTransport {
     unowned let router: Router
     /// Toward the producer's origin, for keyframe requests.
     let back: any PipeLink
-    /// The loop the producer lives on.
-    let originLoop: Int
     private(set) var producer: Producer!
     let extensionIDs: PublishExtensionIDs
     private(set) var closed = false
-    private(set) var packetsReceived = 0
     /// Since when the copy has had no consumer (nil: it has some).
     var idleSince: NIODeadline?
 
     var canSendMedia: Bool { false }
 
-    init(description: PipedProducer, engine: MediaEngine, router: Router, back: any PipeLink, originLoop: Int) {
+    init(description: PipedProducer, engine: MediaEngine, router: Router, back: any PipeLink) {
         self.id = "pipe-" + description.id
         self.engine = engine
         self.router = router
         self.back = back
-        self.originLoop = originLoop
         self.extensionIDs = description.extensionIDs
         let copy = Producer(id: description.id, source: description.source, track: description.track,
                             router: router, transport: self)
@@ -50,7 +46,6 @@ final class PipeTransport: MediaTransport {
                 return
             }
             if layer.ssrc != header.ssrc { layer.ssrc = header.ssrc }
-            packetsReceived += 1
             engine.metrics.pipedPackets += 1
             producer.receive(packet, bytes: bytes, header: header, layer: layer, extendedSequence: extendedSequence,
                              audioLevelID: extensionIDs.audioLevel, now: now)

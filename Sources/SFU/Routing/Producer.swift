@@ -120,7 +120,7 @@ final class Producer {
         let track = PublishedTrack(mid: mid, kind: kind, codec: codec, rtxPayloadType: rtxPayloadType,
                                    ssrc: layers.count == 1 ? layers[0].ssrc : nil,
                                    rids: layers.count > 1 ? layers.compactMap(\.rid) : [])
-        return PipedProducer(id: id, source: source, track: track, rids: track.rids,
+        return PipedProducer(id: id, source: source, track: track,
                              extensionIDs: transport?.extensionIDs ?? PublishExtensionIDs(), paused: paused)
     }
 
