@@ -6,7 +6,9 @@
 extension MediaNode {
     /// Pipes to `transportID`'s loop those of `producerIDs` its router lacks.
     func pipeMissing(_ producerIDs: [String], into destination: MediaWorker, transportID: String) async throws {
-        guard workers.count > 1, !producerIDs.isEmpty else { return }
+        // While no room spans loops there is nothing to pipe: no hop at all.
+        guard workers.count > 1, !producerIDs.isEmpty,
+              placement.withLock({ $0.loopsByRouter.values.contains { $0.count > 1 } }) else { return }
         let (routerID, missing) = try await destination.run { e -> (String, [String]) in
             guard let router = e.transports[transportID]?.router ?? e.localTransports[transportID]?.router else {
                 throw MediaError.unknownTransport
