@@ -155,6 +155,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "Rooms", "Meetings", "Store", "SFU", "SDP", "RTP", "Audio", "CSofiaSIP", "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

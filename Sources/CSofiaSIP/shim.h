@@ -233,6 +233,29 @@ static inline const char *parley_sip_user_agent(sip_t const *sip) {
     return sip && sip->sip_user_agent ? sip->sip_user_agent->g_string : NULL;
 }
 
+/// The first Digest Authorization header of a request (RFC 3261 §22.4) as
+/// "Digest name=value, ..." in `buf`. Returns its length, 0 when there is
+/// none, -1 when it did not fit.
+static inline int parley_sip_authorization(sip_t const *sip, char *buf, size_t len) {
+    if (len == 0) return -1;
+    buf[0] = 0;
+    if (!sip) return 0;
+    for (msg_auth_t const *au = sip->sip_authorization; au; au = au->au_next) {
+        if (!au->au_scheme || strcasecmp(au->au_scheme, "Digest") != 0) continue;
+        size_t used = 0;
+        int n = snprintf(buf, len, "Digest");
+        if (n < 0 || (size_t)n >= len) { buf[0] = 0; return -1; }
+        used = (size_t)n;
+        for (msg_param_t const *p = au->au_params; p && *p; p++) {
+            n = snprintf(buf + used, len - used, "%s%s", p == au->au_params ? " " : ", ", *p);
+            if (n < 0 || (size_t)n >= len - used) { buf[0] = 0; return -1; }
+            used += (size_t)n;
+        }
+        return (int)used;
+    }
+    return 0;
+}
+
 /// The headers of a message that sofia does not parse itself (extension
 /// headers such as X-Meeting or P-Asserted-Identity), as "Name: value\n"
 /// lines in `buf`. Returns 0, or -1 when they did not all fit (those that

@@ -2,7 +2,7 @@ import Audio
 import NIOCore
 
 /// What the phone gateway needs to run, built by the executable from
-/// `[sip]` and `[trunk]` settings.
+/// `[sip]` and `[[trunk]]` settings.
 public struct GatewayConfiguration: Sendable {
     /// Where SIP listens (UDP and TCP).
     public var sipHost: String
@@ -29,7 +29,14 @@ public struct GatewayConfiguration: Sendable {
     public var maskCallerNumbers: Bool
     /// Directory of the prompt WAV files.
     public var promptsDirectory: String
-    public var trunk: TrunkConfiguration?
+    /// The SIP trunks: dial-out picks one by the number, calls to their
+    /// numbers must come from them.
+    public var trunks: [TrunkConfiguration]
+    /// Take calls no trunk claims (softphones dialling sip:<code>@<host>).
+    public var directCalls = true
+    /// The realm of the gateway's digest challenges (RFC 3261 §22.1);
+    /// empty: the advertised address.
+    public var authRealm = ""
     /// Noise suppression and automatic gain on callers' voices (on by default).
     public var voiceCleaning = VoiceCleaner.Settings()
     /// SIP over TLS, nil when off. Calls over TLS must protect their media
@@ -43,7 +50,7 @@ public struct GatewayConfiguration: Sendable {
                 codecs: [String] = ["opus", "g722", "pcmu", "pcma"], maxCalls: Int = 80, maxPromptCalls: Int = 20,
                 headroom: LoopHeadroom? = LoopHeadroom(), invitesPerMinute: Int = 30,
                 rtpTimeout: TimeAmount = .seconds(30), sessionExpires: Int = 1800, maskCallerNumbers: Bool = true,
-                promptsDirectory: String = "Prompts", trunk: TrunkConfiguration? = nil) {
+                promptsDirectory: String = "Prompts", trunks: [TrunkConfiguration] = []) {
         self.sipHost = sipHost
         self.sipPort = sipPort
         self.rtpHost = rtpHost
@@ -58,25 +65,6 @@ public struct GatewayConfiguration: Sendable {
         self.sessionExpires = sessionExpires
         self.maskCallerNumbers = maskCallerNumbers
         self.promptsDirectory = promptsDirectory
-        self.trunk = trunk
-    }
-}
-
-/// A SIP trunk or PBX for dial-out and registration.
-public struct TrunkConfiguration: Sendable, Equatable {
-    public var uri: String
-    public var username: String
-    public var password: String
-    public var register: Bool
-    public var registerSeconds: Int
-    public var callerID: String
-
-    public init(uri: String, username: String, password: String, register: Bool, registerSeconds: Int, callerID: String) {
-        self.uri = uri
-        self.username = username
-        self.password = password
-        self.register = register
-        self.registerSeconds = registerSeconds
-        self.callerID = callerID
+        self.trunks = trunks
     }
 }

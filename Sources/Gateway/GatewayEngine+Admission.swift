@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 extension GatewayEngine {
@@ -20,10 +21,30 @@ extension GatewayEngine {
             userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "60"])
             return
         }
+        // Then whether a trunk vouches for it, or it may come in directly.
+        let trunk: String?
+        switch loops.trunks.inbound(source: invite.remoteAddress, dialled: [invite.requestURIUser, invite.toUser].compactMap { $0 },
+                                    authorization: invite.authorization.flatMap(DigestAuthorization.init(headerValue:)),
+                                    challenger: loops.challenger, now: Date()) {
+        case .admit(let name):
+            trunk = name
+        case .challenge(let value):
+            // RFC 3261 §22.1: a UAS challenges with 401 and WWW-Authenticate.
+            metrics.count("challenged")
+            userAgent.respond(id, status: 401, phrase: "Unauthorized", headers: ["WWW-Authenticate": value])
+            return
+        case .forbid(let reason):
+            metrics.refused("forbidden", explanation: reason, source: invite.remoteAddress, status: 403)
+            userAgent.respond(id, status: 403, phrase: "Forbidden")
+            return
+        }
+        var invite = invite
+        invite.trunk = trunk
         let route = dialplan.route(DialedCall(user: invite.requestURIUser ?? "", to: invite.toUser ?? "", from: invite.fromUser ?? "",
                                             headers: invite.headers))
         logger.info("incoming call", metadata: ["call": "\(id)", "from": "\(invite.fromUser ?? "?")",
-                                                "dialled": "\(invite.requestURIUser ?? "?")", "route": "\(route)"])
+                                                "dialled": "\(invite.requestURIUser ?? "?")", "route": "\(route)",
+                                                "trunk": "\(trunk ?? "none")"])
         switch route.decision {
         case .reject(let status, let reason):
             // Refused by the dialplan: no call to keep.
@@ -107,6 +128,7 @@ extension GatewayEngine {
         call.secureSignaling = invite.transport == "tls"
         call.attributes = CallerAttributes.make(headers: invite.headers, chosen: configuration.callerHeaders, asserted: asserted,
                                                 fromUser: invite.fromUser, fromURI: invite.fromURI)
+        if let trunk = invite.trunk { call.attributes["Trunk"] = trunk }
         calls[id] = call
         loops.assign(id, to: index)
         openRTP(for: call) { engine, port in

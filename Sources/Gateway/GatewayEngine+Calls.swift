@@ -31,8 +31,14 @@ extension GatewayEngine {
             pressed(key, on: call)
         case .transferProgress(let id, let status, let phrase, let final, let reported):
             if let call = calls[id] { transferProgressed(call, status: status, phrase: phrase, final: final, reported: reported) }
-        case .registered, .registrationFailed:
-            break
+        case .registered(let trunk, let expires):
+            if metrics.registrations[trunk] != true {
+                logger.info("registered at trunk", metadata: ["trunk": "\(trunk)", "expires": "\(expires)"])
+            }
+            metrics.registration(trunk: trunk, succeeded: true)
+        case .registrationFailed(let trunk, let status, let phrase):
+            logger.warning("registration at trunk failed", metadata: ["trunk": "\(trunk)", "status": "\(status) \(phrase)"])
+            metrics.registration(trunk: trunk, succeeded: false)
         case .outgoingProgress, .outgoingAnswered, .outgoingFailed:
             handleOutgoing(event)
         }

@@ -6,9 +6,10 @@ import SDP
 extension GatewayEngine {
     /// "Call a phone": invites `target` and brings the callee into the
     /// meeting on answer. A SIP URI is called directly; a phone number goes
-    /// through the configured trunk.
+    /// through the trunk that dials it (`dial_out`), with its caller id and
+    /// its credentials.
     func dialOut(_ target: String, meeting: DialInMeeting, notify: @escaping @Sendable (String) -> Void) throws(GatewayError) {
-        let uri = try requestURI(for: target)
+        let (uri, trunk) = try DialTarget.route(for: target, trunks: loops.trunks)
         guard calls.count < configuration.maxCalls else { throw .busy }
         let name = CallerName.make(displayName: nil, user: target.hasPrefix("sip") ? nil : target, mask: configuration.maskCallerNumbers)
         let shown = target.hasPrefix("sip") ? String(target.dropFirst(4).prefix(60)) : name
@@ -34,22 +35,23 @@ extension GatewayEngine {
                                                preferences: engine.preferences, srtp: call.secureSignaling,
                                                sessionID: engine.sessionID,
                                                sessionVersion: engine.sessionVersion)
-            let from = engine.configuration.trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(SIPUserAgent.host(ofURI: $0.uri))" }
+            let from = trunk.flatMap { $0.callerID.isEmpty ? nil : "sip:\($0.callerID)@\(SIPUserAgent.host(ofURI: $0.uri))" }
                 ?? "sip:parley@\(engine.configuration.advertisedAddress)"
-            let id = engine.userAgent.invite(to: uri, from: from, displayName: meeting.title, sdp: offer)
+            let id = engine.userAgent.invite(to: uri, from: from, displayName: meeting.title, sdp: offer,
+                                             credentials: trunk?.outbound)
             call.sipID = id
             call.logger[metadataKey: "call"] = "\(id)"
             engine.calls[id] = call
             engine.loops.assign(id, to: engine.index)
             engine.metrics.count("dial_outs")
-            call.logger.info("calling out", metadata: ["to": "\(uri)"])
+            call.logger.info("calling out", metadata: ["to": "\(uri)", "trunk": "\(trunk?.name ?? "none")"])
             engine.feed(.dialed(offer: offer), to: call)
         }
     }
 
     /// The request URI for what a host typed.
     func requestURI(for target: String) throws(GatewayError) -> String {
-        try DialTarget.requestURI(for: target, trunkURI: configuration.trunk?.uri)
+        try DialTarget.route(for: target, trunks: loops.trunks).uri
     }
 
     /// Answers to calls Parley placed.

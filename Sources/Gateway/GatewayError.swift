@@ -17,7 +17,7 @@ public enum GatewayError: Error, Sendable, CustomStringConvertible {
         case .noRTPPort(let range):
             return "no free RTP port in \(range.lowerBound)-\(range.upperBound); widen sip.rtp_ports or lower sip.max_calls"
         case .noTrunk:
-            return "no SIP trunk is configured ([trunk] uri), so Parley cannot call phone numbers"
+            return "no SIP trunk is configured to dial this number (a [[trunk]] with a uri whose dial_out matches it)"
         case .badTarget(let target):
             return "\"\(target.prefix(60))\" is neither a SIP address (sip:user@host) nor a phone number"
         case .busy:

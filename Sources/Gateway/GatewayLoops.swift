@@ -20,7 +20,15 @@ final class GatewayLoops: Sendable {
     private let state: Mutex<State>
     let count: Int
 
-    init(engines count: Int, invitesPerMinute: Int) {
+    /// The trunks, and the one digest challenger every engine shares (a
+    /// challenge answered on another engine must verify there too).
+    let trunks: TrunkTable
+    let challenger: DigestChallenger
+
+    init(engines count: Int, invitesPerMinute: Int, trunks: TrunkTable = TrunkTable(trunks: [], directCalls: true),
+         challenger: DigestChallenger = DigestChallenger(realm: "parley")) {
+        self.trunks = trunks
+        self.challenger = challenger
         self.count = count
         state = Mutex(State(callsPerEngine: Array(repeating: 0, count: count), limiter: InviteRateLimiter(perMinute: invitesPerMinute)))
     }

@@ -10,6 +10,7 @@ final class GatewayMetrics: Sendable {
         var counts: [String: Int] = [:]
         var dropped: [String: Int] = [:]
         var refused: [String: Int] = [:]
+        var registered: [String: Bool] = [:]
         var lastLogged: [String: NIODeadline] = [:]
     }
     private let state = Mutex(State())
@@ -29,15 +30,16 @@ final class GatewayMetrics: Sendable {
         }
     }
 
-    /// An INVITE refused before it became a call (503): counted by reason,
-    /// and a log line per reason at most every 10 s with the count so far.
-    func refused(_ reason: String, explanation: String, source: String) {
+    /// An INVITE refused before it became a call (503, or 403 when no trunk
+    /// vouches for it): counted by reason, and a log line per reason at most
+    /// every 10 s with the count so far.
+    func refused(_ reason: String, explanation: String, source: String, status: Int = 503) {
         let shouldLog = state.withLock { s -> Int? in
             s.refused[reason, default: 0] += 1
             return Self.due("r/" + reason, in: &s) ? s.refused[reason] : nil
         }
         if let count = shouldLog {
-            logger.notice("refused a call with 503: \(explanation)",
+            logger.notice("refused a call with \(status): \(explanation)",
                           metadata: ["reason": "\(reason)", "source": "\(source)", "refused_so_far": "\(count)"])
         }
     }
@@ -53,4 +55,8 @@ final class GatewayMetrics: Sendable {
     var counts: [String: Int] { state.withLock { $0.counts } }
     var droppedPackets: [String: Int] { state.withLock { $0.dropped } }
     var refusals: [String: Int] { state.withLock { $0.refused } }
+
+    /// Whether each registering trunk's last REGISTER succeeded.
+    func registration(trunk: String, succeeded: Bool) { state.withLock { $0.registered[trunk] = succeeded } }
+    var registrations: [String: Bool] { state.withLock { $0.registered } }
 }

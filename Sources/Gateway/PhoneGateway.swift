@@ -50,15 +50,15 @@ public final class PhoneGateway: Sendable {
             configuration: SIPUserAgentConfiguration(
                 host: configuration.sipHost, port: configuration.sipPort,
                 sessionExpires: configuration.sessionExpires,
-                credentials: configuration.trunk.flatMap {
-                    $0.username.isEmpty ? nil : SIPCredentials(username: $0.username, password: $0.password)
-                },
                 tls: configuration.tls, contactHost: configuration.advertisedAddress),
             logger: logger)
         self.userAgent = userAgent
         let metrics = GatewayMetrics(logger: logger)
         self.metrics = metrics
-        let loops = GatewayLoops(engines: eventLoops.count, invitesPerMinute: configuration.invitesPerMinute)
+        let loops = GatewayLoops(
+            engines: eventLoops.count, invitesPerMinute: configuration.invitesPerMinute,
+            trunks: TrunkTable(trunks: configuration.trunks, directCalls: configuration.directCalls),
+            challenger: DigestChallenger(realm: configuration.authRealm.isEmpty ? configuration.advertisedAddress : configuration.authRealm))
         self.loops = loops
         var engines: [NIOLoopBound<GatewayEngine>] = []
         for (index, loop) in eventLoops.enumerated() {
@@ -111,8 +111,9 @@ public final class PhoneGateway: Sendable {
             }
         }
         tasks.withLock { $0.append(task) }
-        if let trunk = configuration.trunk, trunk.register {
-            userAgent.register(registrar: trunk.uri, user: trunk.username, password: trunk.password, expires: trunk.registerSeconds)
+        for trunk in configuration.trunks where trunk.register {
+            userAgent.register(name: trunk.name, registrar: trunk.uri, user: trunk.username, password: trunk.password,
+                               expires: trunk.registerSeconds)
         }
         let port = userAgent.boundPort
         logger.info("SIP listening", metadata: ["address": "\(configuration.sipHost):\(port)",
@@ -209,6 +210,7 @@ public final class PhoneGateway: Sendable {
         }
         for (name, value) in metrics.counts { s.counts[name, default: 0] += value }
         s.refusals = metrics.refusals
+        s.trunkRegistrations = metrics.registrations
         s.droppedPackets = metrics.droppedPackets
         return s
     }
@@ -230,10 +232,13 @@ public struct GatewayStatistics: Sendable {
     /// Share of one core the busiest gateway loop's thread uses (0...1).
     public var loopBusy: Double
     public var counts: [String: Int]
-    /// INVITEs answered 503 before they became calls, by reason
-    /// (`rate_limited`, `max_calls`, `max_prompt_calls`, `loop_busy`, `loop_late`, `lookups`).
+    /// INVITEs refused before they became calls, by reason (503:
+    /// `rate_limited`, `max_calls`, `max_prompt_calls`, `loop_busy`,
+    /// `loop_late`, `lookups`; 403: `forbidden`, no trunk vouches for it).
     public var refusals: [String: Int]
     public var droppedPackets: [String: Int]
+    /// Each registering trunk, by name: whether its last REGISTER succeeded.
+    public var trunkRegistrations: [String: Bool] = [:]
     /// Each loop's calls and load, by index (`sip.threads`).
     public var loops: [Loop] = []
 

@@ -136,6 +136,7 @@ extension ParleyConfiguration {
             }
             c.sip.callerHeaders = names
         },
+        Key(name: "sip.direct_calls") { c, v throws(ConfigurationError) in c.sip.directCalls = try bool(v) },
         Key(name: "sip.max_calls") { c, v throws(ConfigurationError) in c.sip.maxCalls = try int(v, 1...10_000) },
         Key(name: "sip.max_prompt_calls") { c, v throws(ConfigurationError) in c.sip.maxPromptCalls = try int(v, 1...10_000) },
         Key(name: "sip.admit_by_load") { c, v throws(ConfigurationError) in c.sip.admitByLoad = try bool(v) },
@@ -146,18 +147,6 @@ extension ParleyConfiguration {
             c.sip.sessionExpiresSeconds = try int(v, 90...86_400)
         },
         Key(name: "sip.mask_caller_numbers") { c, v throws(ConfigurationError) in c.sip.maskCallerNumbers = try bool(v) },
-        Key(name: "trunk.uri") { c, v throws(ConfigurationError) in
-            let t = v.trimmingCharacters(in: .whitespaces)
-            guard t.isEmpty || t.hasPrefix("sip:") || t.hasPrefix("sips:") else {
-                throw ConfigurationError(message: "'\(v)' must start with sip: or sips:")
-            }
-            c.trunk.uri = t
-        },
-        Key(name: "trunk.username") { c, v throws(ConfigurationError) in c.trunk.username = v },
-        Key(name: "trunk.password") { c, v throws(ConfigurationError) in c.trunk.password = v },
-        Key(name: "trunk.register") { c, v throws(ConfigurationError) in c.trunk.register = try bool(v) },
-        Key(name: "trunk.register_seconds") { c, v throws(ConfigurationError) in c.trunk.registerSeconds = try int(v, 60...86_400) },
-        Key(name: "trunk.caller_id") { c, v throws(ConfigurationError) in c.trunk.callerID = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "recording.directory") { c, v throws(ConfigurationError) in c.recording.directory = v.trimmingCharacters(in: .whitespaces) },
         Key(name: "recording.ffmpeg") { c, v throws(ConfigurationError) in c.recording.ffmpeg = try nonEmpty(v) },
         Key(name: "recording.font") { c, v throws(ConfigurationError) in c.recording.font = try nonEmpty(v) },
@@ -179,9 +168,15 @@ extension ParleyConfiguration {
             }
             c.log.format = v
         },
-    ]
+    ] + Trunk.fields.map { field in
+        // `[trunk]` (one table, and PARLEY_TRUNK_*) is the first trunk.
+        Key(name: "trunk." + field.name) { c, v throws(ConfigurationError) in
+            if c.trunks.isEmpty { c.trunks.append(Trunk()) }
+            try field.apply(&c.trunks[0], v)
+        }
+    }
 
-    private static func bool(_ v: String) throws(ConfigurationError) -> Bool {
+    static func bool(_ v: String) throws(ConfigurationError) -> Bool {
         switch v.lowercased() {
         case "true", "1", "yes", "on": return true
         case "false", "0", "no", "off": return false
@@ -189,7 +184,7 @@ extension ParleyConfiguration {
         }
     }
 
-    private static func int(_ v: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
+    static func int(_ v: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
         guard let i = Int(v.trimmingCharacters(in: .whitespaces)), range.contains(i) else {
             throw ConfigurationError(
                 message: "'\(v)' is not a whole number from \(range.lowerBound) to \(range.upperBound)")

@@ -26,7 +26,7 @@ extension ParleyConfiguration {
             }
             for (name, value) in document.values.sorted(by: { $0.key < $1.key }) {
                 let line = document.lines[name] ?? 0
-                guard let key = byName[name] else {
+                guard let key = byName[name] ?? Trunk.key(named: name) else {
                     throw ConfigurationError(message: "\(fileName) line \(line): unknown key '\(name)'")
                 }
                 do {
@@ -36,7 +36,14 @@ extension ParleyConfiguration {
                 }
             }
         }
-        for key in keys {
+        // PARLEY_TRUNK_1_URI: the second trunk's uri.
+        let trunkKeys = environment.keys.sorted().compactMap { variable -> Key? in
+            guard variable.hasPrefix("PARLEY_TRUNK_"), let digit = variable.dropFirst(13).first, digit.isNumber else { return nil }
+            let rest = variable.dropFirst(13).lowercased()
+            guard let underscore = rest.firstIndex(of: "_") else { return nil }
+            return Trunk.key(named: "trunk.\(rest[..<underscore]).\(rest[rest.index(after: underscore)...])")
+        }
+        for key in keys + trunkKeys {
             guard let value = environment[key.environmentName] else { continue }
             do {
                 try key.apply(&config, value)
@@ -45,7 +52,7 @@ extension ParleyConfiguration {
             }
         }
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) {
-            guard let key = byName[name] else {
+            guard let key = byName[name] ?? Trunk.key(named: name) else {
                 throw ConfigurationError(message: "unknown setting '\(name)'")
             }
             do {
@@ -54,6 +61,7 @@ extension ParleyConfiguration {
                 throw ConfigurationError(message: "\(name): \(error.message)")
             }
         }
+        try config.settleTrunks()
         return config
     }
 }

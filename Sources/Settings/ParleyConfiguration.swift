@@ -139,13 +139,22 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var threads = 0
         /// SIP headers of incoming calls that hosts and co-hosts see on the caller.
         public var callerHeaders: [String] = []
+        /// Take calls that no trunk claims: softphones and PBXes dialling
+        /// sip:<code>@<host> straight. Off: only trunks' calls (403 otherwise).
+        public var directCalls = true
     }
 
-    /// A SIP trunk or PBX: dial-out goes through it; Parley may register to it.
+    /// A SIP trunk or PBX (`[[trunk]]`, one entry each): dial-out to the
+    /// numbers it serves goes through it, Parley may register to it, and
+    /// calls to its own numbers must come from it.
     public struct Trunk: Sendable, Equatable {
-        /// The trunk's SIP URI, e.g. "sip:sip.example.net"; empty: no trunk.
+        /// A short name for logs, metrics and hosts; empty: `trunk-<n>`.
+        public var name = ""
+        /// The trunk's SIP URI, e.g. "sip:sip.example.net"; empty: the trunk
+        /// only brings calls in (no dial-out, no registration).
         public var uri = ""
-        /// Digest user name and password for REGISTER and INVITE challenges.
+        /// Digest user name and password Parley answers the trunk's
+        /// challenges with (REGISTER, dial-out INVITEs).
         public var username = ""
         public var password = ""
         /// Register to the trunk so calls to its number (DID) ring into Parley.
@@ -154,6 +163,21 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var registerSeconds = 600
         /// The caller id Parley presents on dial-out, e.g. "+15551234567".
         public var callerID = ""
+        /// The numbers dialled out through this trunk: whole numbers or
+        /// prefixes ending in `*` ("+1*"); the longest match wins, the first
+        /// trunk on a tie. "*" (the default) is every number.
+        public var dialOut = ["*"]
+        /// The trunk's own numbers (DIDs): an INVITE to one of them is taken
+        /// only from this trunk (its `allow` addresses or its credentials).
+        public var numbers: [String] = []
+        /// Addresses (IPs or CIDR blocks) the trunk's INVITEs come from.
+        public var allow: [String] = []
+        /// Digest credentials the trunk's INVITEs must carry (RFC 3261 §22);
+        /// empty: no challenge.
+        public var inboundUsername = ""
+        public var inboundPassword = ""
+
+        public init() {}
     }
 
     /// Meeting recordings: captured per track, composited to one MP4 with ffmpeg.
@@ -192,7 +216,8 @@ public struct ParleyConfiguration: Sendable, Equatable {
     public var media = Media()
     public var turn = TURN()
     public var sip = SIP()
-    public var trunk = Trunk()
+    /// The `[[trunk]]` entries (a single `[trunk]` table is the first).
+    public var trunks: [Trunk] = []
     public var recording = Recording()
     public var log = Log()
 

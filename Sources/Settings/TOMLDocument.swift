@@ -1,9 +1,11 @@
 import Foundation
 
 /// The subset of TOML 1.0 that Parley's configuration uses: `[table]` and
-/// `[table.sub]` headers, `key = value` lines, `#` comments, basic ("...") and
-/// literal ('...') strings, integers, floats, booleans, and one-line arrays of
-/// those. Keys come out flattened with dots: `[http]` + `address` → `http.address`.
+/// `[table.sub]` headers, `[[array]]` tables, `key = value` lines, `#`
+/// comments, basic ("...") and literal ('...') strings, integers, floats,
+/// booleans, and one-line arrays of those. Keys come out flattened with dots:
+/// `[http]` + `address` → `http.address`; the second `[[trunk]]` +
+/// `uri` → `trunk.1.uri`.
 ///
 /// It is a parser of operator-written files, so every error names its line.
 public struct TOMLDocument: Sendable, Equatable {
@@ -34,6 +36,10 @@ public struct TOMLDocument: Sendable, Equatable {
 
     public init(parsing text: String) throws(TOMLError) {
         var table = ""
+        // Names declared as [table] and as [[array]] (with the array's length):
+        // TOML forbids using one name both ways.
+        var tables: Set<String> = []
+        var arrays: [String: Int] = [:]
         // Split the bytes, not the Characters: "\r\n" is one Character in Swift,
         // so a CRLF file would otherwise look like a single line.
         for (index, rawLine) in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -43,17 +49,31 @@ public struct TOMLDocument: Sendable, Equatable {
             if scanner.atEndOrComment { continue }
             if scanner.peek == UInt8(ascii: "[") {
                 scanner.advance()
-                if scanner.peek == UInt8(ascii: "[") {
-                    throw TOMLError(line: lineNumber, message: "arrays of tables ([[...]]) are not used in Parley's configuration")
-                }
+                let isArray = scanner.peek == UInt8(ascii: "[")
+                if isArray { scanner.advance() }
                 let key = try scanner.dottedKey()
                 scanner.skipSpaces()
-                guard scanner.peek == UInt8(ascii: "]") else {
-                    throw TOMLError(line: lineNumber, message: "expected ']' to close the table header")
+                for _ in 0..<(isArray ? 2 : 1) {
+                    guard scanner.peek == UInt8(ascii: "]") else {
+                        throw TOMLError(line: lineNumber, message: "expected '\(isArray ? "]]" : "]")' to close the table header")
+                    }
+                    scanner.advance()
                 }
-                scanner.advance()
                 try scanner.expectEndOfLine()
-                table = key
+                if isArray {
+                    guard !tables.contains(key) else {
+                        throw TOMLError(line: lineNumber, message: "'\(key)' is a table above; [[\(key)]] cannot also be an array of tables")
+                    }
+                    let index = arrays[key, default: 0]
+                    arrays[key] = index + 1
+                    table = "\(key).\(index)"
+                } else {
+                    guard arrays[key] == nil else {
+                        throw TOMLError(line: lineNumber, message: "'\(key)' is an array of tables above ([[\(key)]]); [\(key)] cannot also be a table")
+                    }
+                    tables.insert(key)
+                    table = key
+                }
                 continue
             }
             let key = try scanner.dottedKey()

@@ -7,7 +7,7 @@ import Rooms
 import Settings
 import Store
 
-/// The gateway as `[sip]` and `[trunk]` describe it, checked before anything
+/// The gateway as `[sip]` and `[[trunk]]` describe it, checked before anything
 /// listens: a dialplan with errors, or a wildcard address with nothing to
 /// advertise, stops the server at start.
 struct GatewayPlan {
@@ -25,19 +25,29 @@ struct GatewayPlan {
             throw ConfigurationError(message: "sip.address \(address) listens on every interface, so set sip.public_address "
                 + "(or media.public_address) to the IP phones should send RTP to")
         }
-        let trunk: TrunkConfiguration? = c.trunk.uri.isEmpty ? nil : TrunkConfiguration(
-            uri: c.trunk.uri, username: c.trunk.username, password: c.trunk.password, register: c.trunk.register,
-            registerSeconds: c.trunk.registerSeconds, callerID: c.trunk.callerID)
+        let trunks = try c.trunks.map { t in
+            let allow = try t.allow.map { text in
+                guard let block = AddressBlock(text) else { throw ConfigurationError(message: "trunk \(t.name): '\(text)' is not an address") }
+                return block
+            }
+            return TrunkConfiguration(
+                name: t.name, uri: t.uri, username: t.username, password: t.password, register: t.register,
+                registerSeconds: t.registerSeconds, callerID: t.callerID, dialOut: t.dialOut.map(NumberPattern.init),
+                numbers: t.numbers.map(NumberPattern.init), allow: allow,
+                inbound: t.inboundUsername.isEmpty ? nil : SIPCredentials(username: t.inboundUsername, password: t.inboundPassword))
+        }
         configuration = GatewayConfiguration(
             sipHost: address.host, sipPort: address.port, rtpHost: address.host, advertisedAddress: advertised,
             rtpPorts: address.port == 0 ? 0...0 : c.sip.rtpPorts, codecs: c.sip.codecs, maxCalls: c.sip.maxCalls,
             maxPromptCalls: c.sip.maxPromptCalls, headroom: c.sip.admitByLoad ? LoopHeadroom() : nil,
             invitesPerMinute: c.sip.invitesPerMinute, rtpTimeout: .seconds(Int64(c.sip.rtpTimeoutSeconds)),
             sessionExpires: c.sip.sessionExpiresSeconds, maskCallerNumbers: c.sip.maskCallerNumbers,
-            promptsDirectory: Self.locate(c.sip.prompts), trunk: trunk)
+            promptsDirectory: Self.locate(c.sip.prompts), trunks: trunks)
         configuration.voiceCleaning = VoiceCleaner.Settings(
             noiseSuppression: c.sip.noiseSuppression, automaticGain: c.sip.automaticGain)
         configuration.callerHeaders = c.sip.callerHeaders
+        configuration.directCalls = c.sip.directCalls
+        configuration.authRealm = c.sip.dialInDomain
         switch (c.sip.tlsCertificate.isEmpty, c.sip.tlsKey.isEmpty) {
         case (true, true):
             break

@@ -63,7 +63,12 @@ struct GatewayService: Service {
         }
         exportGrowth(s.refusals, key: "r/", into: &exported) { reason, delta in
             metrics.counter("parley_gateway_refused_total", labels: [("reason", reason)],
-                            help: "INVITEs answered 503 before they became calls, by reason.").increment(by: delta)
+                            help: "INVITEs refused before they became calls (503; 403 for reason forbidden), by reason.")
+                .increment(by: delta)
+        }
+        for (trunk, registered) in s.trunkRegistrations {
+            metrics.gauge("parley_gateway_trunk_registered", labels: [("trunk", trunk)],
+                          help: "1 while Parley's registration at the trunk stands, 0 after it failed.").set(Double(registered ? 1 : 0))
         }
         exportGrowth(s.counts, key: "c/", into: &exported) { name, delta in
             metrics.counter("parley_gateway_events_total", labels: [("event", name)],

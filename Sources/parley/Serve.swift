@@ -92,7 +92,7 @@ struct ConfigCommand: AsyncParsableCommand {
             sip.address = \(c.sip.address.map { "\($0)" } ?? "off")
             sip.rtp_ports = \(c.sip.rtpPorts.lowerBound)-\(c.sip.rtpPorts.upperBound)
             sip.dialplan = \(c.sip.dialplan)
-            trunk.uri = \(c.trunk.uri.isEmpty ? "(none)" : c.trunk.uri)
+            trunks = \(c.trunks.isEmpty ? "(none)" : c.trunks.map { "\($0.name) \($0.uri.isEmpty ? "(inbound only)" : $0.uri)" }.joined(separator: ", "))
             log.level = \(c.log.level)
             log.format = \(c.log.format)
             """)

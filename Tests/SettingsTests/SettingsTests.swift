@@ -62,7 +62,18 @@ struct SettingsTests {
         ("[log]\nlevel = \"loud\"", "not a log level"),
         ("[http]\naddress = \"a:1\"\naddress = \"b:2\"", "set twice"),
         ("x = bare", "need quotes"),
-        ("[[tables]]", "arrays of tables"),
+        ("[[tables]]\nx = 1", "unknown key 'tables.0.x'"),
+        ("[[trunk]]\nuri = \"sip:a.example\"\n[trunk]\nuri = \"sip:b.example\"", "cannot also be a table"),
+        ("[trunk]\nuri = \"sip:a.example\"\n[[trunk]]\nuri = \"sip:b.example\"", "cannot also be an array"),
+        ("[[trunk]\nuri = \"sip:a.example\"", "expected ']]'"),
+        ("[[trunk]]\nname = \"a\"\n[[trunk]]\nname = \"a\"", "two trunks are named 'a'"),
+        ("[[trunk]]\nallow = [\"10.0.0.0/33\"]", "not an IP address or CIDR"),
+        ("[[trunk]]\nallow = [\"example.net\"]", "not an IP address or CIDR"),
+        ("[[trunk]]\ndial_out = [\"+1x*\"]", "not a number or a prefix"),
+        ("[[trunk]]\nnumbers = [\"+1555*\"]", "not a telephone number"),
+        ("[[trunk]]\nregister = true", "registers but has no uri"),
+        ("[[trunk]]\ninbound_username = \"carrier\"", "both inbound_username and inbound_password"),
+        ("[[trunk]]\nflavour = \"x\"", "unknown key 'trunk.0.flavour'"),
         ("[sip]\nrtp_ports = \"41000\"", "port range"),
         ("[sip]\nrtp_ports = \"5000-4000\"", "port range"),
         ("[sip]\ncodecs = \"pcmu, gsm\"", "'gsm' is not a phone codec"),
@@ -92,10 +103,44 @@ struct SettingsTests {
         #expect(c.sip.address == HostAndPort(host: "0.0.0.0", port: 5070))
         #expect(c.sip.rtpPorts == 42000...42999)
         #expect(c.sip.codecs == ["pcmu", "opus"])
-        #expect(c.trunk.uri == "sip:sip.example.net" && c.trunk.register)
+        #expect(c.trunks.count == 1 && c.trunks[0].uri == "sip:sip.example.net" && c.trunks[0].register)
+        #expect(c.trunks[0].name == "trunk-1" && c.trunks[0].dialOut == ["*"])
         let off = try ParleyConfiguration.load(fileText: nil, environment: [:], overrides: ["sip.address": "off"])
         #expect(off.sip.address == nil)
         #expect(try ParleyConfiguration.load(fileText: nil, environment: [:]).sip.address == HostAndPort(host: "127.0.0.1", port: 5060))
+    }
+
+    @Test("[[trunk]] entries: each with its own address, credentials, numbers and access control")
+    func severalTrunks() throws {
+        let c = try ParleyConfiguration.load(fileText: """
+            [[trunk]]
+            name = "carrier-us"
+            uri = "sip:sip.carrier.example"
+            username = "parley"
+            password = "s3cret"
+            register = true
+            caller_id = "+15550100"
+            dial_out = ["+1*"]
+            numbers = ["+1 555 0100", "+1 555 0101"]
+            allow = ["203.0.113.0/24", "2001:db8::/32"]
+
+            [[trunk]]
+            name = "pbx"
+            uri = "sip:pbx.example.org;transport=tcp"
+            dial_out = ["0049*", "4930*"]
+            inbound_username = "pbx"
+            inbound_password = "pbx-secret"
+            """, environment: ["PARLEY_TRUNK_1_CALLER_ID": "+49301234", "PARLEY_TRUNK_2_URI": "sip:third.example"],
+            overrides: ["trunk.0.register_seconds": "120"])
+        #expect(c.trunks.map(\.name) == ["carrier-us", "pbx", "trunk-3"])
+        #expect(c.trunks[0].numbers == ["+1 555 0100", "+1 555 0101"] && c.trunks[0].allow.count == 2)
+        #expect(c.trunks[0].registerSeconds == 120 && c.trunks[0].register && c.trunks[0].dialOut == ["+1*"])
+        #expect(c.trunks[1].dialOut == ["0049*", "4930*"] && c.trunks[1].inboundUsername == "pbx")
+        #expect(c.trunks[1].callerID == "+49301234")
+        #expect(c.trunks[2].uri == "sip:third.example" && c.trunks[2].dialOut == ["*"])
+        #expect(c.sip.directCalls)
+        let closed = try ParleyConfiguration.load(fileText: "[sip]\ndirect_calls = false", environment: [:])
+        #expect(!closed.sip.directCalls && closed.trunks.isEmpty)
     }
 
     @Test("bad environment values name the variable")

@@ -1,12 +1,21 @@
 import Foundation
 
-/// What a host may type under "Call a phone", turned into a request URI:
-/// a SIP address is called as it is; a phone number (digits, an optional
-/// leading +, spaces, dashes, dots and brackets for readability) goes to the
-/// trunk's host. Anything else is refused before a SIP message is made, so
-/// no header can be smuggled in through the field.
+/// What a host may type under "Call a phone", turned into a request URI and
+/// the trunk it goes through: a SIP address is called as it is (through
+/// the trunk whose host it names, for that trunk's credentials); a phone
+/// number (digits, an optional leading +, spaces, dashes, dots and brackets
+/// for readability) goes to the host of the trunk that dials it. Anything
+/// else is refused before a SIP message is made, so no header can be
+/// smuggled in through the field.
 enum DialTarget {
-    static func requestURI(for target: String, trunkURI: String?) throws(GatewayError) -> String {
+    static func route(for target: String, trunks: TrunkTable) throws(GatewayError) -> (uri: String, trunk: TrunkConfiguration?) {
+        let uri = try requestURI(for: target) { number in trunks.dialing(number: number)?.uri }
+        let trunk = target.trimmingCharacters(in: .whitespaces).hasPrefix("sip")
+            ? trunks.serving(host: SIPUserAgent.host(ofURI: uri)) : trunks.dialing(number: target)
+        return (uri, trunk)
+    }
+
+    static func requestURI(for target: String, trunkURI: (String) -> String?) throws(GatewayError) -> String {
         let t = target.trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("sip:") || t.hasPrefix("sips:") {
             let forbidden: Set<Character> = [" ", "\r", "\n", "<", ">", "\"", ","]
@@ -21,7 +30,7 @@ enum DialTarget {
               digits.enumerated().allSatisfy({ $0.element.isASCII && ($0.element.isNumber || ($0.offset == 0 && $0.element == "+")) }) else {
             throw .badTarget(target)
         }
-        guard let trunkURI, !trunkURI.isEmpty else { throw .noTrunk }
+        guard let trunkURI = trunkURI(digits), !trunkURI.isEmpty else { throw .noTrunk }
         return "sip:\(digits)@\(authority(of: trunkURI))"
     }
 

@@ -47,6 +47,10 @@ public struct IncomingCall: Sendable, Equatable {
     /// Extension headers (X-Meeting, P-Asserted-Identity, …) by lower-cased
     /// name; a header given twice has its values joined with ", " (RFC 3261 §7.3.1).
     public var headers: [String: String]
+    /// The Authorization header, answering our digest challenge (RFC 3261 §22.4).
+    public var authorization: String?
+    /// The trunk it came through, once the gateway has decided (nil: a direct call).
+    public var trunk: String?
 
     public init(
         requestURIUser: String?, requestURIHost: String?, fromURI: String, fromUser: String?,

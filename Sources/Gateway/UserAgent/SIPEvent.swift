@@ -29,8 +29,8 @@ public enum SIPEvent: Sendable, Equatable {
     /// finally 200 or a failure of the call it placed.
     /// `reported` is true for a NOTIFY's line, false for the REFER's answer.
     case transferProgress(SIPCallID, status: Int, phrase: String, final: Bool, reported: Bool)
-    /// REGISTER succeeded (also on each automatic refresh).
-    case registered(expires: Int)
-    /// REGISTER failed (after digest authentication, if challenged).
-    case registrationFailed(status: Int, phrase: String)
+    /// REGISTER at the trunk named `trunk` succeeded (also on each automatic refresh).
+    case registered(trunk: String, expires: Int)
+    /// REGISTER at the trunk named `trunk` failed (after digest authentication, if challenged).
+    case registrationFailed(trunk: String, status: Int, phrase: String)
 }

@@ -42,11 +42,11 @@ extension SIPStack {
         case nua_r_invite:
             if let call { inviteResponse(call, status: status, phrase: phrase, sip: sip) }
         case nua_r_register:
-            registerResponse(status: status, phrase: phrase, sip: sip)
+            registerResponse(handle: nh, status: status, phrase: phrase, sip: sip)
         case nua_r_unregister:
-            if status >= 200, let registration {
+            if status >= 200, let registration = registration(handle: nh) {
                 nua_handle_destroy(registration.handle)
-                self.registration = nil
+                registrations[registration.name] = nil
             }
         case nua_i_options:
             // Answered by the stack (200 with Allow/Accept); the handle it made is ours to free.
@@ -84,7 +84,7 @@ extension SIPStack {
 
     private func dropUnknown(handle nh: OpaquePointer?) {
         guard let nh, let nua, nh != nua_default(nua), callsByHandle[nh] == nil,
-              nh != registration?.handle else { return }
+              registration(handle: nh) == nil else { return }
         nua_handle_destroy(nh)
     }
 
@@ -125,7 +125,7 @@ extension SIPStack {
         let fromURI = parley_sip_from_uri(sip, &uri, uri.count) == 0 ? Self.string(uri) : ""
         var extensionHeaders = [CChar](repeating: 0, count: 4096)
         _ = parley_sip_unknown_headers(sip, &extensionHeaders, extensionHeaders.count)
-        let info = IncomingCall(
+        var info = IncomingCall(
             requestURIUser: Self.string(parley_sip_request_user(sip)),
             requestURIHost: Self.string(parley_sip_request_host(sip)),
             fromURI: fromURI,
@@ -140,6 +140,10 @@ extension SIPStack {
             userAgent: Self.string(parley_sip_user_agent(sip)),
             headers: IncomingCall.headers(fromLines: Self.string(extensionHeaders))
         )
+        var authorization = [CChar](repeating: 0, count: 2048)
+        if parley_sip_authorization(sip, &authorization, authorization.count) > 0 {
+            info.authorization = Self.string(authorization)
+        }
         logger.debug("incoming INVITE", metadata: ["call": "\(id)", "from": "\(fromURI)"])
         agent.emit(.incomingCall(id, info))
     }
@@ -165,7 +169,7 @@ extension SIPStack {
         case 200..<300:
             agent.emit(.outgoingAnswered(call.id, sdp: Self.body(sip)))
         case 401, 407:
-            if !call.authAttempted, let credentials = agent.configuration.credentials,
+            if !call.authAttempted, let credentials = call.credentials ?? agent.configuration.credentials,
                let realm = Self.string(parley_sip_auth_realm(sip)) {
                 call.authAttempted = true
                 parley_nua_authenticate(call.handle, credentials.nuaAuth(realm: realm))
@@ -179,24 +183,25 @@ extension SIPStack {
         }
     }
 
-    private func registerResponse(status: Int, phrase: String, sip: UnsafePointer<sip_t>?) {
-        guard var registration else { return }
+    private func registerResponse(handle nh: OpaquePointer?, status: Int, phrase: String, sip: UnsafePointer<sip_t>?) {
+        guard var registration = registration(handle: nh) else { return }
+        let name = registration.name
         switch status {
         case 200..<300:
             registration.authAttempted = false
-            self.registration = registration
+            registrations[name] = registration
             let granted = parley_sip_register_expires(sip)
-            agent.emit(.registered(expires: granted >= 0 ? Int(granted) : registration.expires))
+            agent.emit(.registered(trunk: name, expires: granted >= 0 ? Int(granted) : registration.expires))
         case 401, 407:
             if !registration.authAttempted, let realm = Self.string(parley_sip_auth_realm(sip)) {
                 registration.authAttempted = true
-                self.registration = registration
+                registrations[name] = registration
                 parley_nua_authenticate(registration.handle, registration.credentials.nuaAuth(realm: realm))
             } else {
-                agent.emit(.registrationFailed(status: status, phrase: phrase))
+                agent.emit(.registrationFailed(trunk: name, status: status, phrase: phrase))
             }
         case 300...:
-            agent.emit(.registrationFailed(status: status, phrase: phrase))
+            agent.emit(.registrationFailed(trunk: name, status: status, phrase: phrase))
         default:
             break
         }

@@ -14,6 +14,8 @@ final class SIPStack {
         /// The terminal event (.cancelled / .outgoingFailed / .ended) was emitted.
         var reported = false
         var authAttempted = false
+        /// What a dial-out answers 401/407 with (its trunk's), else the agent's.
+        var credentials: SIPCredentials?
         var endReason: String?
         /// Our Contact for this call when nua's own will not do (a call over TLS).
         var contact: String?
@@ -25,8 +27,9 @@ final class SIPStack {
         }
     }
 
-    /// Our REGISTER handle and the credentials for its challenges.
+    /// One REGISTER handle (one per trunk) and the credentials for its challenges.
     struct Registration {
+        let name: String
         let handle: OpaquePointer
         let credentials: SIPCredentials
         let expires: Int
@@ -40,7 +43,8 @@ final class SIPStack {
     var startup: CheckedContinuation<Void, any Error>?
     var calls: [UInt64: Call] = [:]
     var callsByHandle: [OpaquePointer: Call] = [:]
-    var registration: Registration?
+    /// By trunk name.
+    var registrations: [String: Registration] = [:]
     var shuttingDown = false
 
     var logger: Logger { agent.logger }
@@ -137,13 +141,14 @@ extension SIPStack {
         }
     }
 
-    func invite(id: SIPCallID, to: String, from: String, sdp: String) {
+    func invite(id: SIPCallID, to: String, from: String, sdp: String, credentials: SIPCredentials?) {
         guard let nua, !shuttingDown else { return }
         guard let handle = parley_nua_handle(nua, to, from, id.callID) else {
             agent.emit(.outgoingFailed(id, status: 500, phrase: "Cannot create handle"))
             return
         }
         let call = Call(id: id, handle: handle, outgoing: true)
+        call.credentials = credentials
         let target = to.lowercased()
         call.contact = contact(transport: target.contains(";transport=tls") || target.hasPrefix("<sips:") ? "tls"
                                : target.contains(";transport=tcp") ? "tcp" : "udp",
@@ -157,22 +162,28 @@ extension SIPStack {
         parley_nua_refer(call.handle, referTo)
     }
 
-    func register(registrar: String, aor: String, credentials: SIPCredentials, expires: Int) {
+    func register(name: String, registrar: String, aor: String, credentials: SIPCredentials, expires: Int) {
         guard let nua, !shuttingDown else { return }
-        if let old = registration {
+        if let old = registrations.removeValue(forKey: name) {
             nua_handle_destroy(old.handle)
-            registration = nil
         }
         guard let handle = parley_nua_handle(nua, aor, aor, nil) else {
-            agent.emit(.registrationFailed(status: 500, phrase: "Cannot create handle"))
+            agent.emit(.registrationFailed(trunk: name, status: 500, phrase: "Cannot create handle"))
             return
         }
-        registration = Registration(handle: handle, credentials: credentials, expires: expires)
+        registrations[name] = Registration(name: name, handle: handle, credentials: credentials, expires: expires)
         parley_nua_register(handle, registrar, credentials.username, String(expires))
     }
 
-    func unregister() {
-        guard let registration else { return }
-        parley_nua_unregister(registration.handle)
+    func unregister(name: String?) {
+        for registration in registrations.values where name == nil || registration.name == name {
+            parley_nua_unregister(registration.handle)
+        }
+    }
+
+    /// The registration a nua handle belongs to.
+    func registration(handle: OpaquePointer?) -> Registration? {
+        guard let handle else { return nil }
+        return registrations.values.first { $0.handle == handle }
     }
 }

@@ -32,9 +32,11 @@ extension SIPUserAgent {
     }
 
     /// Dials out. `from` is our URI (e.g. `sip:parley@gw.example.com`); 401/407
-    /// challenges are answered once with `configuration.credentials`.
+    /// challenges are answered once with `credentials` (the trunk's), else
+    /// with `configuration.credentials`.
     @discardableResult
-    public func invite(to uri: String, from: String, displayName: String? = nil, sdp: String) -> SIPCallID {
+    public func invite(to uri: String, from: String, displayName: String? = nil, sdp: String,
+                       credentials: SIPCredentials? = nil) -> SIPCallID {
         let id = SIPCallID(serial: nextSerial(), callID: "\(UUID().uuidString.lowercased())@parley")
         let fromHeader: String
         if let displayName, !displayName.isEmpty {
@@ -46,25 +48,27 @@ extension SIPUserAgent {
             fromHeader = "<\(Self.sanitized(from))>"
         }
         let to = "<\(Self.sanitized(uri))>"
-        perform { $0.invite(id: id, to: to, from: fromHeader, sdp: sdp) }
+        perform { $0.invite(id: id, to: to, from: fromHeader, sdp: sdp, credentials: credentials) }
         return id
     }
 
-    /// Registers `user` at `registrar` (a SIP URI such as `sip:pbx.example.com`),
-    /// answering 401/407 with `password`; nua refreshes before expiry. The AOR is
+    /// Registers `user` at `registrar` (a SIP URI such as `sip:pbx.example.com`)
+    /// as the trunk `name` (one registration per name), answering 401/407 with
+    /// `password`; nua refreshes before expiry. The AOR is
     /// `sip:user@<registrar host>` unless `aor` is given.
-    public func register(registrar: String, user: String, password: String, expires: Int = 3600, aor: String? = nil) {
+    public func register(name: String = "trunk", registrar: String, user: String, password: String, expires: Int = 3600,
+                         aor: String? = nil) {
         let record = aor ?? "sip:\(user)@\(Self.host(ofURI: registrar))"
         let credentials = SIPCredentials(username: user, password: password)
         perform {
-            $0.register(registrar: Self.sanitized(registrar), aor: Self.sanitized(record),
+            $0.register(name: name, registrar: Self.sanitized(registrar), aor: Self.sanitized(record),
                         credentials: credentials, expires: max(expires, 0))
         }
     }
 
-    /// Removes our registration (REGISTER with Expires: 0).
-    public func unregister() {
-        perform { $0.unregister() }
+    /// Removes the registration of trunk `name`, or all of them (REGISTER with Expires: 0).
+    public func unregister(name: String? = nil) {
+        perform { $0.unregister(name: name) }
     }
 
     // MARK: - Helpers

@@ -82,7 +82,7 @@ struct SIPUserAgentOutgoingTests {
         registrar.send(rawResponse(to: second, status: 200, phrase: "OK", toTag: "r1", extra: [
             "Contact: \(contact);expires=300",
         ]))
-        let expires = try await h.waitFor { if case let .registered(expires) = $0 { expires } else { nil } }
+        let expires = try await h.waitFor { if case let .registered(_, expires) = $0 { expires } else { nil } }
         #expect(expires == 300)
 
         // Unregister answered, so stop() has nothing left to wait for.
@@ -100,7 +100,7 @@ struct SIPUserAgentOutgoingTests {
         h.agent.register(registrar: "sip:127.0.0.1:\(registrar.port)", user: "gw", password: "x", expires: 600)
         let request = try #require(try await registrar.receive { $0.method == "REGISTER" })
         registrar.send(rawResponse(to: request, status: 403, phrase: "Forbidden", toTag: "r2"))
-        let failure = try await h.waitFor { if case let .registrationFailed(status, _) = $0 { status } else { nil } }
+        let failure = try await h.waitFor { if case let .registrationFailed(_, status, _) = $0 { status } else { nil } }
         #expect(failure == 403)
         await h.shutdown()
     }
