@@ -18,7 +18,7 @@ PG_PORT      ?= 55432
 # Debian packages: to build and run (OpenSSL and libsrtp2 for DTLS-SRTP, tzdata for
 # time zones) and to test (a browser, a database, a TURN server, tools).
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libspeexdsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
-TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core linphone-cli sox espeak-ng nodejs firefox-esr
+TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core linphone-cli sox espeak-ng nodejs firefox-esr kamailio
 
 .PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-loadtest bench-loops soak bench-reconnect bench-gateway bench-recording audio-bench clean deps-run deps-test
 

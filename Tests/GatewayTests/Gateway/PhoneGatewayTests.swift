@@ -33,7 +33,8 @@ struct GatewayFixture {
                       // Off here: these tests follow steady tones, which noise
                       // suppression takes for a hum; CallerNoiseTests turns it on.
                       voiceCleaning: VoiceCleaner.Settings = VoiceCleaner.Settings(noiseSuppression: false, automaticGain: false),
-                      dialplan: Dialplan? = nil, callerHeaders: [String] = [], loops: Int = 1) async throws -> GatewayFixture {
+                      dialplan: Dialplan? = nil, callerHeaders: [String] = [], loops: Int = 1, sipPort: Int = 0,
+                      trunks: [TrunkConfiguration] = [], directCalls: Bool = true, authRealm: String = "") async throws -> GatewayFixture {
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
@@ -44,10 +45,12 @@ struct GatewayFixture {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
         let dialplan = try dialplan ?? Dialplan.load(path: root.appendingPathComponent("Dialplans/default.dialplan").path)
         var configuration = GatewayConfiguration(
-            sipHost: "127.0.0.1", sipPort: 0, rtpHost: "127.0.0.1", advertisedAddress: "127.0.0.1", rtpPorts: 0...0,
+            sipHost: "127.0.0.1", sipPort: sipPort, rtpHost: "127.0.0.1", advertisedAddress: "127.0.0.1", rtpPorts: 0...0,
             maxCalls: maxCalls, maxPromptCalls: maxPromptCalls, headroom: headroom, invitesPerMinute: invitesPerMinute,
             rtpTimeout: rtpTimeout,
-            promptsDirectory: root.appendingPathComponent("Prompts").path)
+            promptsDirectory: root.appendingPathComponent("Prompts").path, trunks: trunks)
+        configuration.directCalls = directCalls
+        configuration.authRealm = authRealm
         configuration.voiceCleaning = voiceCleaning
         configuration.callerHeaders = callerHeaders
         let group = MultiThreadedEventLoopGroup(numberOfThreads: loops)

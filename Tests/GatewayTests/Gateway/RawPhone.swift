@@ -19,8 +19,12 @@ final class RawPhone: @unchecked Sendable {
     private let shared = Shared()
     private var sender: Task<Void, Never>?
 
-    init(gatewayPort: Int, user: String) throws {
-        sip = try RawSIPClient(serverPort: gatewayPort)
+    /// Whether the 200's Contact and Record-Route steer the ACK and BYE
+    /// (on for calls through a proxy).
+    var followsRoute = false
+
+    init(gatewayPort: Int, user: String, host: String = "127.0.0.1", localHost: String = "127.0.0.1") throws {
+        sip = try RawSIPClient(serverPort: gatewayPort, localHost: localHost, serverHost: host)
         dialog = RawSIPDialog(client: sip, user: user)
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         var addr = RawSIPClient.loopback(port: 0)
@@ -47,6 +51,11 @@ final class RawPhone: @unchecked Sendable {
         guard let final = try await sip.receive(timeout: .seconds(5), where: { ($0.status ?? 0) >= 200 && $0.cseqMethod == "INVITE" }) else { return nil }
         if final.status == 200 {
             dialog.toTag = final.toTag
+            if followsRoute {
+                dialog.remoteTarget = final.header("Contact").map { Self.uri(in: $0) }
+                dialog.routeSet = final.headers.filter { $0.name.lowercased() == "record-route" }
+                    .flatMap { $0.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }.reversed()
+            }
             learnPort(from: final.body)
             dialog.sendAck(sdp: ackSDP?(final.body))
         } else {
@@ -54,6 +63,14 @@ final class RawPhone: @unchecked Sendable {
             dialog.sendErrorAck()
         }
         return final
+    }
+
+    /// `<sip:a@b>;expires=3` → `sip:a@b`.
+    static func uri(in header: String) -> String {
+        guard let open = header.firstIndex(of: "<"), let close = header[open...].firstIndex(of: ">") else {
+            return String(header.prefix { $0 != ";" })
+        }
+        return String(header[header.index(after: open)..<close])
     }
 
     func reinvite(sdp: String) async throws -> RawSIPMessage? {

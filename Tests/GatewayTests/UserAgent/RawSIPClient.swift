@@ -59,11 +59,14 @@ final class RawSIPClient: @unchecked Sendable {
     /// The loopback address it sends from (127.0.0.0/8 is all on `lo`, so
     /// tests have as many source addresses as they like).
     let localHost: String
+    /// The loopback address it sends to (a proxy on 127.0.0.2, say).
+    let serverHost: String
     private var tcpBuffer = ""
 
-    init(serverPort: Int, tcp: Bool = false, localHost: String = "127.0.0.1") throws {
+    init(serverPort: Int, tcp: Bool = false, localHost: String = "127.0.0.1", serverHost: String = "127.0.0.1") throws {
         transport = tcp ? "TCP" : "UDP"
         self.serverPort = serverPort
+        self.serverHost = serverHost
         self.localHost = localHost
         let fd = socket(AF_INET, Int32(tcp ? SOCK_STREAM.rawValue : SOCK_DGRAM.rawValue), 0)
         self.fd = fd
@@ -81,7 +84,7 @@ final class RawSIPClient: @unchecked Sendable {
         let port = Int(UInt16(bigEndian: local.sin_port))
         self.port = port
         if tcp {
-            var server = Self.loopback(port: serverPort)
+            var server = Self.loopback(port: serverPort, host: serverHost)
             let connected = withUnsafePointer(to: &server) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
@@ -109,7 +112,7 @@ final class RawSIPClient: @unchecked Sendable {
             _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             return
         }
-        var server = Self.loopback(port: serverPort)
+        var server = Self.loopback(port: serverPort, host: serverHost)
         _ = bytes.withUnsafeBytes { raw in
             withUnsafePointer(to: &server) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -171,6 +174,10 @@ struct RawSIPDialog {
     var cseq = 1
     /// More header lines for the INVITE ("X-Meeting: 246810").
     var inviteHeaders: [String] = []
+    /// Once answered through a proxy: the far end's Contact and the route
+    /// set (RFC 3261 §12.1.2), which in-dialog requests then follow.
+    var remoteTarget: String?
+    var routeSet: [String] = []
 
     init(client: RawSIPClient, user: String = "room123") {
         self.client = client
@@ -179,22 +186,25 @@ struct RawSIPDialog {
 
     static func branch() -> String { "z9hG4bK-\(UUID().uuidString.prefix(12))" }
 
-    var requestURI: String { "sip:\(user)@127.0.0.1:\(client.serverPort)" }
+    var requestURI: String { "sip:\(user)@\(client.serverHost):\(client.serverPort)" }
 
     func request(_ method: String, branch: String, cseq: Int, cseqMethod: String? = nil,
                  body: String? = nil, extra: [String] = []) -> String {
         let toTagParam = toTag.map { ";tag=\($0)" } ?? ""
+        let inDialog = toTag != nil && method != "CANCEL" && !(method == "ACK" && branch == inviteBranch)
+        let target = inDialog ? remoteTarget ?? requestURI : requestURI
+        let routes = inDialog ? routeSet.map { "Route: \($0)" } : []
         var lines = [
-            "\(method) \(requestURI) SIP/2.0",
+            "\(method) \(target) SIP/2.0",
             "Via: SIP/2.0/\(client.transport) \(client.localHost):\(client.port);branch=\(branch);rport",
             "Max-Forwards: 70",
             "From: \"Alice Caller\" <sip:alice@127.0.0.1>;tag=\(fromTag)",
-            "To: <sip:\(user)@127.0.0.1>\(toTagParam)",
+            "To: <sip:\(user)@\(client.serverHost)>\(toTagParam)",
             "Call-ID: \(callID)",
             "CSeq: \(cseq) \(cseqMethod ?? method)",
             "Contact: <sip:alice@\(client.localHost):\(client.port);transport=\(client.transport.lowercased())>",
             "User-Agent: RawTest/1.0",
-        ] + extra
+        ] + routes + extra
         if let body {
             lines.append("Content-Type: application/sdp")
             lines.append("Content-Length: \(body.utf8.count)")
