@@ -178,10 +178,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The cluster on the shared database: this node's row, heartbeats
+        // with its load, readiness, the state operators set (cordon, drain).
+        .target(
+            name: "Cluster",
+            dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         .executableTarget(
             name: "parley",
             dependencies: [
-                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording", "Audio", "LoadTest",
+                "WebApp", "Store", "Settings", "Gateway", "Rooms", "SFU", "Recording", "Audio", "LoadTest", "Cluster",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -189,6 +197,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -246,6 +255,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ClusterTests",
+            dependencies: ["Cluster", "Store", "StoreTesting", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SettingsTests", dependencies: ["Settings"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ParleyTests",

@@ -62,7 +62,7 @@ public enum AdmissionRefusal: Error, Sendable, Equatable, CaseIterable {
         case .locked: self = .locked
         case .full: self = .full
         case .lobbyDenied: self = .lobbyDenied
-        case .removed, nil: return nil
+        case .removed, .notStarting, nil: return nil
         }
     }
 }

@@ -16,6 +16,9 @@ public struct RoomError: Error, Equatable, Sendable {
         case lobbyDenied = "lobby_denied"
         /// A host removed the person.
         case removed
+        /// This server starts no new meetings now (cordoned or draining);
+        /// another server of the cluster will.
+        case notStarting = "not_starting_meetings"
     }
 
     public var code: String
@@ -45,6 +48,8 @@ public struct RoomError: Error, Equatable, Sendable {
     public static let noSuchParticipant = RoomError("not_found", "That person is not in this meeting.")
     public static let removed = RoomError(.removed, "You were removed from this meeting.")
     public static let denied = RoomError(.lobbyDenied, "The host did not let you in.")
+    public static let notStarting = RoomError(
+        .notStarting, "This server is not starting new meetings right now (it is about to restart). Try again in a moment.")
     public static let connectionLost = RoomError(
         "connection_lost", "You were away too long and left the meeting. Join again to come back.")
 }

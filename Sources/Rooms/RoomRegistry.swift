@@ -119,6 +119,7 @@ public actor RoomRegistry {
     /// in the last five minutes can be restarted only by a moderator.
     public func room(for info: RoomInfo, joiningAs role: ParticipantRole) throws(RoomError) -> Room {
         if let room = rooms[info.meetingId] { return room }
+        guard startsRooms else { throw .notStarting }
         guard Self.mayRestart(endedAt: endedAt[info.meetingId], now: Date(), role: role) else { throw .ended }
         endedAt[info.meetingId] = nil
         let room = Room(info: info, media: media, capacity: capacity, reconnectGrace: reconnectGrace, logger: logger, onEmpty: { [weak self] id in
@@ -131,6 +132,21 @@ public actor RoomRegistry {
     }
 
     public func existingRoom(_ meetingID: String) -> Room? { rooms[meetingID] }
+
+    /// Whether a meeting with no room here gets one (false on a cordoned or
+    /// draining cluster node: its own meetings go on, new ones start elsewhere).
+    public private(set) var startsRooms = true
+
+    public func setStartsRooms(_ starts: Bool) { startsRooms = starts }
+
+    /// People in all rooms (browsers, callers, recorders).
+    public var participantCount: Int {
+        get async {
+            var count = 0
+            for room in rooms.values { count += await room.participantCount }
+            return count
+        }
+    }
 
     /// The restart rule (pure, for every front door alike): a meeting a host
     /// ended less than `endedGracePeriod` ago may be restarted only by a

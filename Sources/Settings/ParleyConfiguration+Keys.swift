@@ -155,6 +155,15 @@ extension ParleyConfiguration {
         Key(name: "recording.composite_threads") { c, v throws(ConfigurationError) in c.recording.compositeThreads = try int(v, 0...64) },
         Key(name: "recording.max_recordings") { c, v throws(ConfigurationError) in c.recording.maxRecordings = try int(v, 0...1000) },
         Key(name: "recording.min_free_megabytes") { c, v throws(ConfigurationError) in c.recording.minFreeMegabytes = try int(v, 0...10_000_000) },
+        Key(name: "cluster.node_name") { c, v throws(ConfigurationError) in
+            let name = v.trimmingCharacters(in: .whitespaces)
+            guard name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw ConfigurationError(message: "'\(v)' is not a node name (letters, digits, '-', '_', '.'; at most 63)")
+            }
+            c.cluster.nodeName = name
+        },
+        Key(name: "cluster.heartbeat_seconds") { c, v throws(ConfigurationError) in c.cluster.heartbeatSeconds = try int(v, 1...60) },
+        Key(name: "cluster.drain_seconds") { c, v throws(ConfigurationError) in c.cluster.drainSeconds = try int(v, 0...86_400) },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
             guard levels.contains(v.lowercased()) else {

@@ -202,6 +202,18 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var minFreeMegabytes = 1024
     }
 
+    /// This server as a node of a cluster: every `parley serve` on one
+    /// database is a node (one alone is a cluster of one).
+    public struct Cluster: Sendable, Equatable {
+        /// What operators call this node (`parley node drain <name>`); empty: the host name.
+        public var nodeName = ""
+        /// How often the node writes its heartbeat and load and reads its state.
+        public var heartbeatSeconds = 2
+        /// How long a draining node waits for its meetings to empty before it
+        /// stops anyway (its participants then reconnect to another node).
+        public var drainSeconds = 600
+    }
+
     public struct Log: Sendable, Equatable {
         /// trace, debug, info, notice, warning, error, critical
         public var level = "info"
@@ -219,6 +231,7 @@ public struct ParleyConfiguration: Sendable, Equatable {
     /// The `[[trunk]]` entries (a single `[trunk]` table is the first).
     public var trunks: [Trunk] = []
     public var recording = Recording()
+    public var cluster = Cluster()
     public var log = Log()
 
     public init() {}

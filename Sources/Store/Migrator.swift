@@ -176,6 +176,30 @@ struct Migrator {
             """,
             "CREATE INDEX recording_access_user ON recording_access (user_id)",
         ],
+        // 4: cluster nodes — every server on one database registers itself,
+        // beats its load, and reads the state an operator set (cordon, drain).
+        [
+            """
+            CREATE TABLE nodes (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                http_url TEXT NOT NULL,
+                media_address TEXT NOT NULL,
+                sip_address TEXT NOT NULL,
+                version TEXT NOT NULL,
+                state TEXT NOT NULL,
+                started_at BIGINT NOT NULL,
+                heartbeat_at BIGINT NOT NULL,
+                cpu_permille BIGINT NOT NULL,
+                packets_per_second BIGINT NOT NULL,
+                participants BIGINT NOT NULL,
+                rooms BIGINT NOT NULL,
+                calls BIGINT NOT NULL,
+                recordings BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX nodes_name ON nodes (name)",
+        ],
     ]
 
     struct AppliedStep: Decodable { var version: Int }

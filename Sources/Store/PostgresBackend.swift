@@ -52,14 +52,51 @@ struct PostgresBackend: Database.Backend {
     }
 
     func withDatabase<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: .trace))
+        // The task group below returns only after its tasks end, so `body` does not outlive this call.
+        try await withoutActuallyEscaping(body) { body in
+            try await reachable { [client] in
+                try await client.withConnection { connection in
+                    try await body(connection.sql(queryLogLevel: .trace))
+                }
+            }
         }
     }
 
     func withTransaction<R: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
-        try await client.withConnection { connection in
-            try await connection.sql(queryLogLevel: .trace).inTransaction(body)
+        try await withoutActuallyEscaping(body) { body in
+            try await reachable { [client] in
+                try await client.withConnection { connection in
+                    try await connection.sql(queryLogLevel: .trace).inTransaction(body)
+                }
+            }
+        }
+    }
+
+    /// How long an operation may wait for a connection before the server is
+    /// taken to be away. The pool keeps trying to connect in the background;
+    /// a waiter past this gives up (its lease request is cancelled, so the
+    /// operation never runs late).
+    static let connectionWait: Duration = .seconds(5)
+
+    /// Runs `operation`, turning "no connection" into ``DatabaseUnavailableError``:
+    /// a wait for a connection past `connectionWait`, or a connection lost under it.
+    private func reachable<R: Sendable>(_ operation: @escaping @Sendable () async throws -> R) async throws -> R {
+        do {
+            return try await withThrowingTaskGroup(of: R?.self) { group in
+                group.addTask { try await operation() }
+                group.addTask {
+                    try await Task.sleep(for: Self.connectionWait)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else { throw DatabaseUnavailableError() }
+                return result
+            }
+        } catch let error as PSQLError where [.connectionError, .serverClosedConnection, .clientClosedConnection].contains(error.code) {
+            throw DatabaseUnavailableError()
+        } catch is CancellationError where !Task.isCancelled {
+            // The lease request, cancelled by the wait's end.
+            throw DatabaseUnavailableError()
         }
     }
 
@@ -68,6 +105,13 @@ struct PostgresBackend: Database.Backend {
     }
 
     func close() async {}
+}
+
+/// The database cannot be reached now (PostgreSQL down, or the network to
+/// it): a request may be tried again; meetings in progress do not depend on it.
+public struct DatabaseUnavailableError: Error, CustomStringConvertible, Sendable {
+    public init() {}
+    public var description: String { "the database cannot be reached" }
 }
 
 /// A database URL or setting that cannot be used.

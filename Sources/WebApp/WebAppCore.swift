@@ -19,9 +19,12 @@ public struct WebAppCore: Sendable {
     public var httpLoops: any EventLoopGroup
     /// Threads for blocking work (bcrypt hashing), so it never stalls an event loop.
     public var blockingPool: NIOThreadPool
+    /// Whether this node should get new work (`/readyz`).
+    public var readiness: @Sendable () async -> ReadinessReport
 
     public init(media: MediaNode, rooms: RoomRegistry, recordings: RecordingService, httpLoops: any EventLoopGroup,
-                blockingPool: NIOThreadPool) {
+                blockingPool: NIOThreadPool, readiness: @escaping @Sendable () async -> ReadinessReport = { .alwaysReady }) {
+        self.readiness = readiness
         self.media = media
         self.rooms = rooms
         self.recordings = recordings

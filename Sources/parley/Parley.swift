@@ -10,7 +10,7 @@ struct Parley: AsyncParsableCommand {
             Settings come from the TOML file given with --config (Config/parley.toml documents \
             every key), then PARLEY_* environment variables, then flags; later sources win.
             """,
-        subcommands: [Serve.self, ConfigCommand.self, DialplanCommand.self, LoadTestCommand.self],
+        subcommands: [Serve.self, ConfigCommand.self, DialplanCommand.self, NodeCommand.self, LoadTestCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -1,3 +1,4 @@
+import Cluster
 import Foundation
 import Gateway
 import Logging
@@ -21,6 +22,10 @@ struct ParleyCore: Sendable {
     /// Nil when SIP is off.
     let gateway: PhoneGateway?
     let metrics: AppMetrics
+    /// This node's row, heartbeat and state in the shared database.
+    let membership: NodeMembership
+    let drainDeadline: Duration
+    let logger: Logger
 
     /// Builds and starts the core. Everything that can refuse a bad
     /// configuration (the dialplan, the gateway's addresses) is checked before
@@ -54,7 +59,15 @@ struct ParleyCore: Sendable {
             throw error
         }
         if let gateway { await rooms.setDialer(gateway) }
-        return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics)
+        let membership = NodeMembership(
+            store: store, node: c.nodeDescription, interval: .seconds(c.cluster.heartbeatSeconds),
+            load: { [media, rooms, recordings, gateway] in
+                let packets = await media.statistics().packetsForwarded
+                return NodeLoad(packetsForwarded: packets, participants: await rooms.participantCount, rooms: await rooms.count,
+                                calls: await gateway?.statistics().activeCalls ?? 0, recordings: await recordings.statistics().capturing)
+            }, logger: logger)
+        return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics,
+                          membership: membership, drainDeadline: .seconds(c.cluster.drainSeconds), logger: logger)
     }
 
     /// Recordings close their tracks, rooms end, the media port closes, in
@@ -73,7 +86,8 @@ struct ParleyCore: Sendable {
 
     /// What the web app serves.
     var webApp: WebAppCore {
-        WebAppCore(media: media, rooms: rooms, recordings: recordings, httpLoops: loops.http, blockingPool: loops.blocking)
+        WebAppCore(media: media, rooms: rooms, recordings: recordings, httpLoops: loops.http, blockingPool: loops.blocking,
+                   readiness: { [membership] in await membership.report() })
     }
 
     /// The services that run the core, in start order. swift-service-lifecycle
@@ -85,6 +99,11 @@ struct ParleyCore: Sendable {
     var services: [any Service] {
         var services: [any Service] = [CoreShutdown(core: self)]
         if let gateway { services.append(GatewayService(gateway: gateway, metrics: metrics)) }
+        // Last to start, first to stop: the node leaves the cluster before anything closes.
+        let busy: @Sendable () async -> Int = { [rooms, gateway, recordings] in
+            await rooms.participantCount + (await gateway?.statistics().activeCalls ?? 0) + (await recordings.statistics().capturing)
+        }
+        services.append(ClusterService(membership: membership, rooms: rooms, drainDeadline: drainDeadline, busy: busy, logger: logger))
         return services
     }
 }

@@ -131,22 +131,24 @@ class ParleyServer:
 
 
 @contextlib.contextmanager
-def running_parley(data_dir: Path, extra_args: list[str] = (), port: int | None = None) -> Iterator[ParleyServer]:
+def running_parley(data_dir: Path, extra_args: list[str] = (), port: int | None = None,
+                   host: str = "127.0.0.1") -> Iterator[ParleyServer]:
     """A `parley serve` (SQLite in `data_dir`, fast bcrypt, ephemeral media port)
     that answers /healthz, stopped with SIGTERM on exit; `extra_args` are more
     flags; `port` the HTTP port (default: a free one), so a restarted server
-    can take its predecessor's address."""
+    can take its predecessor's address; `host` its loopback address (cluster
+    tests give each node its own: 127.0.0.2, 127.0.0.3)."""
     if not PARLEY_BIN.exists():
         pytest.fail(f"{PARLEY_BIN} is missing: build it first (`swift build`)")
     log_path = data_dir / "parley.log"
     port = port or free_port()
-    address = f"127.0.0.1:{port}"
+    address = f"{host}:{port}"
     cmd = [
         str(PARLEY_BIN), "serve",
         "--data-dir", str(data_dir),
         "--http", address,
         # Media on an ephemeral UDP port; Parley advertises the port it bound.
-        "--media", "127.0.0.1:0",
+        "--media", f"{host}:0",
         # The phone gateway only where a test asks for it (a fixed SIP port per server).
         "--sip", "off",
         "--set", "accounts.bcrypt_cost=4",

@@ -75,6 +75,7 @@ struct CommandLineTests {
         let help = Parley.helpMessage()
         #expect(help.contains("serve"))
         #expect(help.contains("config"))
+        #expect(help.contains("node"))
         let serveHelp = Parley.helpMessage(for: Serve.self)
         for flag in ["--config", "--data-dir", "--http", "--database-url", "--public-url", "--media", "--public-address", "--set"] {
             #expect(serveHelp.contains(flag), "\(flag)")

@@ -21,6 +21,8 @@ enum CallRefusal: Error, Equatable, Sendable {
     /// The host did not let the caller in from the lobby.
     case notAdmitted
     case removed
+    /// This server starts no new meetings (cordoned or draining).
+    case notStarting
     /// Any other refusal, with the room's code (logged).
     case other(String)
 
@@ -32,6 +34,7 @@ enum CallRefusal: Error, Equatable, Sendable {
         case .ended: .ended
         case .lobbyDenied: .notAdmitted
         case .removed: .removed
+        case .notStarting: .notStarting
         case nil: .other(error.code)
         }
     }
@@ -60,16 +63,20 @@ enum CallRefusal: Error, Equatable, Sendable {
         case .ended: "ended"
         case .notAdmitted: "lobby_denied"
         case .removed: "removed"
+        case .notStarting: "not_starting_meetings"
         case .other(let code): code
         }
     }
 
     /// The final response that refuses an INVITE not yet answered, when a
     /// response says it better than a prompt: an unknown code dialled
-    /// directly is 404 (RFC 3261 §21.4.5). Nil: answer and play the prompt.
+    /// directly is 404 (RFC 3261 §21.4.5); a server starting no meetings is
+    /// 503 (§21.5.4), so a dispatcher in front tries another. Nil: answer
+    /// and play the prompt.
     var sipRefusal: (status: Int, phrase: String)? {
         switch self {
         case .unknownMeeting: (404, "No Meeting With That Code")
+        case .notStarting: (503, "Service Unavailable")
         default: nil
         }
     }

@@ -11,6 +11,7 @@ extension Prompt {
         case .ended, .other: .meetingEnded
         case .notAdmitted: .notAdmitted
         case .removed: .removed
+        case .notStarting: .goodbye
         }
     }
 }

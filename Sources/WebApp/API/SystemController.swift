@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Liveness, metrics, the OpenAPI document, and the web client's pages.
+/// Liveness, readiness, metrics, the OpenAPI document, and the web client's pages.
 struct SystemController {
     let services: AppServices
     let openAPIDocument: ByteBuffer
@@ -24,6 +24,11 @@ struct SystemController {
     func addRoutes(to router: Router<AppRequestContext>) {
         router.get("/healthz") { _, _ in
             try Response.json(["status": "ok"])
+        }
+        // Readiness, not liveness: 503 while this node should get no new work.
+        router.get("/readyz") { _, _ in
+            let report = await services.readiness()
+            return try Response.json(report, status: report.ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { _, _ in
             let media = await MediaMetricsText.render(services.media)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Store
 
 /// Turns every failure into the JSON error shape, so a client never sees an
 /// HTML or empty error body: our own ``APIError``s pass through, framework
@@ -31,6 +32,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
         } catch is NIOTooManyBytesError {
             throw APIError(.contentTooLarge, "payload_too_large", "The request body is too large.")
+        } catch is DatabaseUnavailableError {
+            // PostgreSQL is away: meetings in progress carry on (media never
+            // waits on it); what needs it is refused until it is back.
+            throw APIError(.serviceUnavailable, "database_unavailable",
+                           "Parley cannot reach its database right now. Meetings in progress carry on; try again in a moment.")
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             throw APIError(.internalServerError, "internal_error", "Something went wrong on the server. Please try again.")

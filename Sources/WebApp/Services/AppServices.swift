@@ -24,6 +24,8 @@ struct AppServices: Sendable {
     let rooms: RoomRegistry
     /// Meetings' recordings: capture, composite queue, files.
     let recordings: RecordingService
+    /// Whether this node should get new work (`/readyz`).
+    let readiness: @Sendable () async -> ReadinessReport
     /// Threads for blocking work (bcrypt), owned by whoever assembled the server.
     let blockingPool: NIOThreadPool
     let logger: Logger

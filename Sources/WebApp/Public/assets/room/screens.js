@@ -11,13 +11,17 @@ export const ENDINGS = {
   denied: { state: 'denied', iconName: 'block', title: 'The host did not let you in', body: 'You can ask to join again.', rejoin: 'Ask again' },
   locked: { state: 'failed', iconName: 'lock', title: 'This meeting is locked', body: 'Nobody new can join right now. Ask the host to unlock it.', rejoin: 'Try again' },
   room_full: { state: 'failed', iconName: 'users', title: 'This meeting is full', body: 'Try again when someone has left.', rejoin: 'Try again' },
+  not_starting_meetings: { state: 'failed', iconName: 'clock', title: 'This server is about to restart', body: 'It is not starting new meetings. Try again in a moment.', rejoin: 'Try again' },
   bad_token: { state: 'failed', iconName: 'alert', title: 'Your way into this meeting expired', body: 'Join again to continue.', rejoin: 'Join again' },
   disconnected: { state: 'failed', iconName: 'alert', title: 'You were disconnected', body: 'The connection to Parley was lost.', rejoin: 'Rejoin' },
   join_failed: { state: 'failed', iconName: 'alert', title: 'You could not join the meeting', rejoin: 'Try again' },
 };
 
 /** `error` codes that end a join attempt (Parley then closes the socket) → ENDINGS key. */
-export const JOIN_FAILURES = { locked: 'locked', ended: 'ended', removed: 'removed', bad_token: 'bad_token', room_full: 'room_full' };
+export const JOIN_FAILURES = {
+  locked: 'locked', ended: 'ended', removed: 'removed', bad_token: 'bad_token', room_full: 'room_full',
+  not_starting_meetings: 'not_starting_meetings',
+};
 
 export function joiningScreen(title) {
   const heading = h('h1', { class: 'page-title', tabindex: '-1' }, `Joining ${title}…`);

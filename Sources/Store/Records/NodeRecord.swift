@@ -1,0 +1,44 @@
+/// One `parley serve` process on the shared database: who it is, where it
+/// is reached, what it carries (as of its last heartbeat) and its state.
+public struct NodeRecord: Codable, Sendable, Equatable {
+    /// New at every start, so a restarted node is a new row.
+    public var id: String
+    /// What operators call it (`cluster.node_name`, default the host name).
+    public var name: String
+    public var httpUrl: String
+    /// host:port of its WebRTC media and its SIP gateway ("" when off).
+    public var mediaAddress: String
+    public var sipAddress: String
+    public var version: String
+    public var state: NodeState
+    /// Milliseconds since 1970.
+    public var startedAt: Int
+    public var heartbeatAt: Int
+    /// Share of all its cores it used over the last heartbeat, in thousandths.
+    public var cpuPermille: Int
+    public var packetsPerSecond: Int
+    public var participants: Int
+    public var rooms: Int
+    public var calls: Int
+    public var recordings: Int
+
+    public init(id: String, name: String, httpUrl: String, mediaAddress: String, sipAddress: String, version: String,
+                state: NodeState = .ready, startedAt: Int, heartbeatAt: Int, cpuPermille: Int = 0, packetsPerSecond: Int = 0,
+                participants: Int = 0, rooms: Int = 0, calls: Int = 0, recordings: Int = 0) {
+        self.id = id
+        self.name = name
+        self.httpUrl = httpUrl
+        self.mediaAddress = mediaAddress
+        self.sipAddress = sipAddress
+        self.version = version
+        self.state = state
+        self.startedAt = startedAt
+        self.heartbeatAt = heartbeatAt
+        self.cpuPermille = cpuPermille
+        self.packetsPerSecond = packetsPerSecond
+        self.participants = participants
+        self.rooms = rooms
+        self.calls = calls
+        self.recordings = recordings
+    }
+}

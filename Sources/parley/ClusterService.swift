@@ -1,0 +1,64 @@
+import Cluster
+import Foundation
+import Logging
+import Rooms
+import ServiceLifecycle
+import Store
+import UnixSignals
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Keeps this node in the cluster for as long as the server runs: the
+/// heartbeat, the state operators set (a cordoned or draining node starts
+/// no new rooms), SIGUSR1 to drain, and a drained node's exit; at shutdown
+/// the node's row is removed.
+struct ClusterService: Service {
+    let membership: NodeMembership
+    let rooms: RoomRegistry
+    /// How long a draining node waits for its meetings to empty.
+    let drainDeadline: Duration
+    /// What the node still carries (participants, calls, recordings capturing).
+    let busy: @Sendable () async -> Int
+    let logger: Logger
+
+    func run() async throws {
+        let rooms = self.rooms
+        await membership.observeState { state in await rooms.setStartsRooms(state == .ready) }
+        let membership = self.membership
+        let heartbeat = Task { await membership.run() }
+        let signals = Task {
+            for await _ in await UnixSignalsSequence(trapping: .sigusr1) { await membership.drain() }
+        }
+        let drainer = Task { await finishDrain() }
+        try? await gracefulShutdown()
+        heartbeat.cancel()
+        signals.cancel()
+        drainer.cancel()
+        await membership.leave()
+    }
+
+    /// Once the node drains: waits until it carries nothing or the deadline
+    /// passes, then stops the server the way SIGTERM does (its remaining
+    /// participants' sockets close and their clients reconnect, through the
+    /// load balancer, to a ready node).
+    private func finishDrain() async {
+        var since: ContinuousClock.Instant?
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard await membership.state == .draining else {
+                since = nil
+                continue
+            }
+            let start = since ?? .now
+            since = start
+            let left = await busy()
+            let overdue = ContinuousClock.now - start >= drainDeadline
+            guard left == 0 || overdue else { continue }
+            logger.notice("drained; stopping", metadata: ["left": "\(left)", "deadline_passed": "\(overdue)"])
+            kill(getpid(), SIGTERM)
+            return
+        }
+    }
+}

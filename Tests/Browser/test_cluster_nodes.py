@@ -1,0 +1,203 @@
+"""Nodes of one cluster on one PostgreSQL (issue 14, its first part).
+
+Two `parley serve` processes on 127.0.0.2 and 127.0.0.3 share a throwaway
+PostgreSQL server (Debian's, run by the test in the foreground):
+
+- both register and are listed alive by `parley node list`; `/readyz` says ready;
+- `parley node cordon alpha`: alpha goes on serving the meeting it has (a
+  second person joins it there) but a new meeting cannot start on it (the
+  page says the server is about to restart); beta starts it;
+- `parley node drain alpha`: `/readyz` says 503 draining; once its people
+  leave, alpha stops by itself and its row is gone; beta killed with SIGKILL
+  is listed as silent;
+- PostgreSQL stopped for 20 s under a node with a live meeting: `/healthz`
+  stays 200, `/readyz` says database_unreachable, video keeps flowing
+  between the two people, creating a meeting answers 503
+  database_unavailable; PostgreSQL back: ready again, meetings can be made.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+import conftest
+from conftest import PARLEY_BIN, People, free_port, running_parley
+from room_helpers import SLOW, expect_state, join, open_prejoin, poll
+from test_reconnection import flowing, start_meeting
+
+pytestmark = pytest.mark.usefixtures("slow_expect")
+
+HEARTBEAT = 1
+
+
+@dataclass
+class Postgres:
+    url: str
+    directory: Path
+    port: int
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        bin_dir = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+        cmd = [str(bin_dir / "postgres"), "-D", str(self.directory / "data"), "-c", "listen_addresses=127.0.0.1",
+               "-p", str(self.port), "-k", str(self.directory), "-c", "fsync=off"]
+        if os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", *cmd]
+        self.process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        poll("PostgreSQL to accept connections", lambda: _accepts(self.port), timeout=20)
+
+    def stop(self) -> None:
+        """Immediate shutdown (SIGQUIT), as a crash would leave it."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGQUIT)
+            self.process.wait(timeout=20)
+
+
+def _accepts(port: int) -> bool:
+    import socket
+    with contextlib.closing(socket.socket()) as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@contextlib.contextmanager
+def throwaway_postgres() -> Iterator[Postgres]:
+    """A PostgreSQL server in a directory of its own under /tmp (pytest's
+    temporary directories are closed to the postgres user)."""
+    bin_dir = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    directory = Path(tempfile.mkdtemp(prefix="parley-pg-", dir="/tmp"))
+    as_pg: list[str] = []
+    if os.geteuid() == 0:
+        shutil.chown(directory, "postgres")
+        as_pg = ["runuser", "-u", "postgres", "--"]
+    subprocess.run([*as_pg, str(bin_dir / "initdb"), "-D", str(directory / "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8"],
+                   check=True, stdout=subprocess.DEVNULL)
+    pg = Postgres(url="", directory=directory, port=free_port())
+    pg.start()
+    try:
+        subprocess.run([*as_pg, str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(pg.port), "-U", "postgres", "parley"], check=True)
+        pg.url = f"postgres://postgres@127.0.0.1:{pg.port}/parley"
+        yield pg
+    finally:
+        pg.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def node_args(pg: Postgres, name: str) -> list[str]:
+    return ["--database-url", pg.url, "--set", f"cluster.node_name={name}",
+            "--set", f"cluster.heartbeat_seconds={HEARTBEAT}", "--set", "cluster.drain_seconds=60"]
+
+
+def readyz(server) -> tuple[int, dict]:
+    r = requests.get(f"{server.url}/readyz", timeout=5)
+    return r.status_code, r.json()
+
+
+def node_cli(pg: Postgres, *args: str) -> str:
+    out = subprocess.run([str(PARLEY_BIN), "node", *args, "--database-url", pg.url], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout
+
+
+def listed(pg: Postgres) -> dict[str, str]:
+    """Node name → its HEARTBEAT column (alive, or silent N s)."""
+    rows = {}
+    for line in node_cli(pg, "list").splitlines()[1:]:
+        parts = line.split()
+        if len(parts) > 3:
+            rows[parts[0]] = "alive" if parts[2] == "alive" else f"{parts[2]} {parts[3]}"
+    return rows
+
+
+def test_nodes_register_cordon_drain_and_die(tmp_path: Path, browser) -> None:
+    with throwaway_postgres() as pg, \
+            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha"), host="127.0.0.2") as alpha, \
+            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta"), host="127.0.0.3") as beta:
+        for node in (alpha, beta):
+            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
+        assert listed(pg) == {"alpha": "alive", "beta": "alive"}
+
+        on_alpha, on_beta = People(browser, alpha), People(browser, beta)
+        try:
+            first = start_meeting(alpha, "Standing meeting")
+            ada = join(on_alpha.new("Ada"), first, "Ada Able")
+
+            node_cli(pg, "cordon", "alpha")
+            poll("alpha to be cordoned", lambda: readyz(alpha)[1]["state"] == "cordoned")
+            assert readyz(alpha)[0] == 200, "a cordoned node still serves its meetings"
+            ben = join(on_alpha.new("Ben"), first, "Ben Baker")
+            second = start_meeting(alpha, "New meeting")
+            cara = open_prejoin(on_alpha.new("Cara"), second, "Cara Cole")
+            cara.get_by_role("button", name="Join", exact=True).click()
+            expect_state(cara, "failed")
+            expect(cara.get_by_text("This server is about to restart")).to_be_visible()
+            join(on_beta.new("Cara on beta"), second, "Cara Cole")
+
+            node_cli(pg, "drain", "alpha")
+            poll("alpha to drain", lambda: readyz(alpha)[0] == 503 and readyz(alpha)[1].get("reason") == "draining")
+            assert alpha.process.poll() is None, "a draining node waits for its meetings"
+            for page in (ada, ben):
+                page.context.close()
+            poll("alpha to stop once empty", lambda: alpha.process.poll() is not None, timeout=SLOW)
+            assert alpha.process.returncode == 0, alpha.log_tail()
+            assert "alpha" not in listed(pg), "a node that stopped cleanly leaves the list"
+        finally:
+            on_alpha.close()
+            on_beta.close()
+
+        os.kill(beta.process.pid, signal.SIGKILL)
+        beta.process.wait(timeout=10)
+        poll("beta to be listed silent", lambda: listed(pg).get("beta", "").startswith("silent"), timeout=4 * HEARTBEAT + 10)
+
+
+def test_a_node_rides_out_a_database_outage(tmp_path: Path, browser) -> None:
+    with throwaway_postgres() as pg, \
+            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha"), host="127.0.0.2") as alpha:
+        poll("the node to be ready", lambda: readyz(alpha)[0] == 200)
+        people = People(browser, alpha)
+        try:
+            code = start_meeting(alpha, "Through the outage")
+            a = join(people.new("Ada"), code, "Ada Able")
+            b = join(people.new("Ben"), code, "Ben Baker")
+            ida = a.evaluate("() => window.parleyRoom.participantId")
+            idb = b.evaluate("() => window.parleyRoom.participantId")
+            flowing(a, idb)
+
+            pg.stop()
+            cut = time.monotonic()
+            poll("readiness to drop", lambda: readyz(alpha)[1].get("reason") == "database_unreachable", timeout=15)
+            assert requests.get(f"{alpha.url}/healthz", timeout=5).status_code == 200, "liveness stays"
+            s = requests.Session()
+            r = s.post(alpha.api("/auth/register"), json={"username": conftest.unique("late"), "password": conftest.PASSWORD,
+                                                          "displayName": "Late"}, timeout=30)
+            assert r.status_code == 503 and r.json()["error"]["code"] == "database_unavailable", r.text
+            # The meeting goes on: both still see each other's video.
+            flowing(a, idb)
+            flowing(b, ida)
+            time.sleep(max(0.0, 20 - (time.monotonic() - cut)))
+            flowing(a, idb)
+
+            pg.start()
+            poll("readiness to come back", lambda: readyz(alpha)[0] == 200, timeout=30)
+            assert start_meeting(alpha, "After the outage")
+            for page in (a, b):
+                assert page.evaluate("() => window.parleyRoom.state") == "joined"
+        finally:
+            people.close()
