@@ -68,11 +68,25 @@ extension GatewayEngine {
     private func lookUpFirst(_ code: String, for id: SIPCallID, route: DialplanDecision) {
         let directory = self.directory
         let handle = self.handle
+        let rooms = self.rooms
         Task {
             let meeting = (try? await directory.meeting(dialInCode: code)) ?? nil
+            // A cordoned or draining node starts no rooms: a call to a meeting
+            // it does not carry gets 503 before it is answered, so a
+            // dispatcher in front (Kamailio) tries another node.
+            var notHere = false
+            if let meeting, !(await rooms.startsRooms) { notHere = await rooms.existingRoom(meeting.meetingID) == nil }
+            let elsewhere = notHere
             handle.later { engine in
                 // Gone meanwhile (CANCEL): nothing to answer.
                 guard let invite = engine.pendingDials.removeValue(forKey: id) else { return }
+                if elsewhere {
+                    engine.loops.forget(id)
+                    engine.metrics.refused("not_starting_meetings", explanation: "this node starts no new meetings (cordoned or draining)",
+                                           source: invite.remoteAddress)
+                    engine.userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "5"])
+                    return
+                }
                 guard let meeting else {
                     engine.loops.forget(id)
                     engine.metrics.count("unknown_meeting")

@@ -320,6 +320,28 @@ struct GatewayFixture {
         #expect(busy?.header("Retry-After") != nil)
     }
 
+    @Test("a node that starts no meetings (cordoned, draining) answers 503 to a call for a meeting it does not carry, and takes calls for one it does")
+    func aNodeStartingNoMeetingsSendsCallsElsewhere() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        await f.rooms.setStartsRooms(false)
+        let refused = try f.phone()
+        let answer = try await refused.call(sdp: refused.offer())
+        #expect(answer?.status == 503 && answer?.header("Retry-After") != nil, "\(answer?.startLine ?? "no answer")")
+        #expect(await f.gateway.statistics().refusals["not_starting_meetings"] == 1)
+        // The meeting runs here already: its callers still come in.
+        await f.rooms.setStartsRooms(true)
+        let first = try await f.answeredPhone()
+        defer { first.stop() }
+        for _ in 0..<100 where await f.rooms.existingRoom(GatewayFixture.meeting.meetingID) == nil {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        await f.rooms.setStartsRooms(false)
+        let second = try f.phone()
+        #expect(try await second.call(sdp: second.offer())?.status == 200)
+        second.stop()
+    }
+
     @Test func aFloodFromOneAddressIsCut() async throws {
         let f = try await GatewayFixture.start(invitesPerMinute: 2)
         defer { Task { await f.stop() } }
