@@ -94,15 +94,34 @@ final class KamailioTrunk: @unchecked Sendable {
         let file = directory.appendingPathComponent("kamailio.cfg")
         try config.write(to: file, atomically: true, encoding: .utf8)
         log = directory.appendingPathComponent("kamailio.log")
+        process = try Self.launch(file: file, defines: [], directory: directory, log: log)
+    }
+
+    /// Kamailio with a configuration file of its own (`Config/kamailio/`),
+    /// its `#!define`s set with `-A NAME=VALUE`.
+    init(configFile: URL, defines: [String], host: String, port: Int) throws {
+        self.host = host
+        self.port = port
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kamailio-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        log = directory.appendingPathComponent("kamailio.log")
+        process = try Self.launch(file: configFile, defines: defines, directory: directory, log: log)
+    }
+
+    /// A scratch file beside Kamailio's own (a dispatcher list).
+    func scratch(_ name: String) -> URL { directory.appendingPathComponent(name) }
+
+    private static func launch(file: URL, defines: [String], directory: URL, log: URL) throws -> Process {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process = Process()
+        let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/kamailio")
         process.arguments = ["-f", file.path, "-DD", "-E", "-Y", directory.path, "-P", directory.appendingPathComponent("pid").path,
-                             "-w", directory.path]
+                             "-w", directory.path] + defines.flatMap { ["-A", $0] }
         let output = try FileHandle(forWritingTo: log)
         process.standardOutput = output
         process.standardError = output
         try process.run()
+        return process
     }
 
     /// Waits until Kamailio answers on its port (an OPTIONS gets any response).
