@@ -33,9 +33,10 @@ run: deps-run build
 SWIFT_TEST  = $(SWIFT) test --skip-build
 MEDIA_TESTS = '^RecordingTests\.'
 # The gateway's admission tests flood a gateway with a hundred callers (and
-# raise its loop's priority): beside the other real-time tests (the 20 ms
-# phone mix) they starve them, so they too run in a pass of their own.
-FLOOD_TESTS = '^GatewayTests\.GatewayAdmissionTests'
+# raise its loop's priority), and the Kamailio tests run Kamailio and up to
+# two more gateways with their own 20 ms clocks: beside the other real-time
+# tests (the 20 ms phone mix) they starve them, so they run in a pass of their own.
+FLOOD_TESTS = '^GatewayTests\.(GatewayAdmissionTests|TrunkKamailioTests|KamailioDispatcherTests)'
 
 test: deps-test build warnings webclient unit
 	$(MAKE) --no-print-directory browser
