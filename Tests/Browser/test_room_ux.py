@@ -251,12 +251,24 @@ SENDER_JS = """
 """
 
 
+PUBLISH_SETTLED_JS = """
+() => {
+  const pc = window.parleyRoom.publishPC;
+  const kinds = pc.getSenders().filter((x) => x.track).map((x) => x.track.kind);
+  return pc.signalingState === 'stable' && kinds.includes('audio') && kinds.includes('video');
+}
+"""
+
+
 def test_switching_devices_in_the_room(people):
     host = room_person(people, "Dev")
     host.register_via_api(display_name="Dev Devices")
     meeting = host.api("POST", "/meetings", {"title": "Device check"}, expect_status=201)
     hp = join(host, meeting["code"])
     poll("the microphone published", lambda: hp.evaluate(SENDER_JS))
+    # The camera is published after the microphone, in a negotiation of its
+    # own: under load it can still be under way here, so wait for it first.
+    poll("the camera published and the publish connection stable", lambda: hp.evaluate(PUBLISH_SETTLED_JS))
     # Count publish offers from here on: a device switch must not renegotiate.
     hp.evaluate("""() => { const s = window.parleyRoom.session; window.__offers = 0; const send = s.send.bind(s);
                    s.send = (type, f) => { if (type === 'publish.offer') window.__offers += 1; return send(type, f); }; }""")
