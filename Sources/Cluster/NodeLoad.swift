@@ -8,6 +8,9 @@ public struct NodeLoad: Sendable, Equatable {
     public var calls: Int
     public var recordings: Int
 
+    /// What keeps a draining node up: people, calls, recordings capturing.
+    public var work: Int { participants + calls + recordings }
+
     public init(packetsForwarded: Int = 0, participants: Int = 0, rooms: Int = 0, calls: Int = 0, recordings: Int = 0) {
         self.packetsForwarded = packetsForwarded
         self.participants = participants

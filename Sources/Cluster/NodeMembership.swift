@@ -21,6 +21,8 @@ public actor NodeMembership {
     private var registered = false
     private var lastReason: NodeReadiness.Reason? = .starting
     private var stateObserver: (@Sendable (NodeState) async -> Void)?
+    /// The first heartbeat has told the observer the state.
+    private var announced = false
     private let startedAt = Date()
 
     /// Rows of nodes silent this long are removed by whichever node beats next.
@@ -49,6 +51,9 @@ public actor NodeMembership {
     public func notReady(at now: Date = Date()) -> NodeReadiness.Reason? { readiness.notReady(at: now) }
 
     public var state: NodeState { readiness.state }
+
+    /// What the node carries now (its parts asked afresh).
+    public func currentLoad() async -> NodeLoad { await load() }
 
     /// Heartbeats every `interval` until the task is cancelled.
     public func run() async {
@@ -105,8 +110,6 @@ public actor NodeMembership {
             await stateObserver?(readiness.state)
         }
     }
-
-    private var announced = false
 
     /// Starts draining on this node's own account (a signal), at once.
     public func drain() async {

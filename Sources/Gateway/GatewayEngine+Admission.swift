@@ -74,9 +74,7 @@ extension GatewayEngine {
             // A cordoned or draining node starts no rooms: a call to a meeting
             // it does not carry gets 503 before it is answered, so a
             // dispatcher in front (Kamailio) tries another node.
-            var notHere = false
-            if let meeting, !(await rooms.startsRooms) { notHere = await rooms.existingRoom(meeting.meetingID) == nil }
-            let elsewhere = notHere
+            let elsewhere = if let meeting { !(await rooms.hostsOrStarts(meeting.meetingID)) } else { false }
             handle.later { engine in
                 // Gone meanwhile (CANCEL): nothing to answer.
                 guard let invite = engine.pendingDials.removeValue(forKey: id) else { return }

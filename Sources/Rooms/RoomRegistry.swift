@@ -139,6 +139,10 @@ public actor RoomRegistry {
 
     public func setStartsRooms(_ starts: Bool) { startsRooms = starts }
 
+    /// Whether someone entering `meetingID` would find a room here: it runs
+    /// here already, or this node starts rooms.
+    public func hostsOrStarts(_ meetingID: String) -> Bool { startsRooms || rooms[meetingID] != nil }
+
     /// People in all rooms (browsers, callers, recorders).
     public var participantCount: Int {
         get async {

@@ -155,13 +155,7 @@ extension ParleyConfiguration {
         Key(name: "recording.composite_threads") { c, v throws(ConfigurationError) in c.recording.compositeThreads = try int(v, 0...64) },
         Key(name: "recording.max_recordings") { c, v throws(ConfigurationError) in c.recording.maxRecordings = try int(v, 0...1000) },
         Key(name: "recording.min_free_megabytes") { c, v throws(ConfigurationError) in c.recording.minFreeMegabytes = try int(v, 0...10_000_000) },
-        Key(name: "cluster.node_name") { c, v throws(ConfigurationError) in
-            let name = v.trimmingCharacters(in: .whitespaces)
-            guard name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                throw ConfigurationError(message: "'\(v)' is not a node name (letters, digits, '-', '_', '.'; at most 63)")
-            }
-            c.cluster.nodeName = name
-        },
+        Key(name: "cluster.node_name") { c, v throws(ConfigurationError) in c.cluster.nodeName = try label(v, upTo: 63, naming: "node") },
         Key(name: "cluster.heartbeat_seconds") { c, v throws(ConfigurationError) in c.cluster.heartbeatSeconds = try int(v, 1...60) },
         Key(name: "cluster.drain_seconds") { c, v throws(ConfigurationError) in c.cluster.drainSeconds = try int(v, 0...86_400) },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
@@ -191,6 +185,16 @@ extension ParleyConfiguration {
         case "false", "0", "no", "off": return false
         default: throw ConfigurationError(message: "'\(v)' is not true or false")
         }
+    }
+
+    /// A name for logs and commands (a node's, a trunk's): ASCII letters,
+    /// digits, '-', '_' and '.', at most `limit` of them.
+    static func label(_ v: String, upTo limit: Int, naming what: String) throws(ConfigurationError) -> String {
+        let name = v.trimmingCharacters(in: .whitespaces)
+        guard name.count <= limit, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+            throw ConfigurationError(message: "'\(v)' is not a \(what) name (letters, digits, '-', '_', '.'; at most \(limit))")
+        }
+        return name
     }
 
     static func int(_ v: String, _ range: ClosedRange<Int>) throws(ConfigurationError) -> Int {

@@ -17,13 +17,7 @@ extension ParleyConfiguration.Trunk {
 
     /// Every setting a `[[trunk]]` entry (or the single `[trunk]`) takes.
     static let fields: [Field] = [
-        Field(name: "name") { t, v throws(ConfigurationError) in
-            let name = v.trimmingCharacters(in: .whitespaces)
-            guard name.count <= 40, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
-                throw ConfigurationError(message: "'\(v)' is not a trunk name (letters, digits, '-', '_', '.'; at most 40)")
-            }
-            t.name = name
-        },
+        Field(name: "name") { t, v throws(ConfigurationError) in t.name = try Config.label(v, upTo: 40, naming: "trunk") },
         Field(name: "uri") { t, v throws(ConfigurationError) in
             let uri = v.trimmingCharacters(in: .whitespaces)
             guard uri.isEmpty || uri.hasPrefix("sip:") || uri.hasPrefix("sips:") else {

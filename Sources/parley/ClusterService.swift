@@ -19,8 +19,6 @@ struct ClusterService: Service {
     let rooms: RoomRegistry
     /// How long a draining node waits for its meetings to empty.
     let drainDeadline: Duration
-    /// What the node still carries (participants, calls, recordings capturing).
-    let busy: @Sendable () async -> Int
     let logger: Logger
 
     func run() async throws {
@@ -53,7 +51,7 @@ struct ClusterService: Service {
             }
             let start = since ?? .now
             since = start
-            let left = await busy()
+            let left = await membership.currentLoad().work
             let overdue = ContinuousClock.now - start >= drainDeadline
             guard left == 0 || overdue else { continue }
             logger.notice("drained; stopping", metadata: ["left": "\(left)", "deadline_passed": "\(overdue)"])

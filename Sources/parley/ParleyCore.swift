@@ -100,10 +100,7 @@ struct ParleyCore: Sendable {
         var services: [any Service] = [CoreShutdown(core: self)]
         if let gateway { services.append(GatewayService(gateway: gateway, metrics: metrics)) }
         // Last to start, first to stop: the node leaves the cluster before anything closes.
-        let busy: @Sendable () async -> Int = { [rooms, gateway, recordings] in
-            await rooms.participantCount + (await gateway?.statistics().activeCalls ?? 0) + (await recordings.statistics().capturing)
-        }
-        services.append(ClusterService(membership: membership, rooms: rooms, drainDeadline: drainDeadline, busy: busy, logger: logger))
+        services.append(ClusterService(membership: membership, rooms: rooms, drainDeadline: drainDeadline, logger: logger))
         return services
     }
 }

@@ -70,13 +70,12 @@ enum CallRefusal: Error, Equatable, Sendable {
 
     /// The final response that refuses an INVITE not yet answered, when a
     /// response says it better than a prompt: an unknown code dialled
-    /// directly is 404 (RFC 3261 §21.4.5); a server starting no meetings is
-    /// 503 (§21.5.4), so a dispatcher in front tries another. Nil: answer
-    /// and play the prompt.
+    /// directly is 404 (RFC 3261 §21.4.5). Nil: answer and play the prompt.
+    /// (A node that starts no meetings answers 503 earlier, in
+    /// `GatewayEngine.lookUpFirst`, before the meeting is looked up here.)
     var sipRefusal: (status: Int, phrase: String)? {
         switch self {
         case .unknownMeeting: (404, "No Meeting With That Code")
-        case .notStarting: (503, "Service Unavailable")
         default: nil
         }
     }

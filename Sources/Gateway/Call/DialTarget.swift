@@ -9,10 +9,13 @@ import Foundation
 /// smuggled in through the field.
 enum DialTarget {
     static func route(for target: String, trunks: TrunkTable) throws(GatewayError) -> (uri: String, trunk: TrunkConfiguration?) {
-        let uri = try requestURI(for: target) { number in trunks.dialing(number: number)?.uri }
-        let trunk = target.trimmingCharacters(in: .whitespaces).hasPrefix("sip")
-            ? trunks.serving(host: SIPUserAgent.host(ofURI: uri)) : trunks.dialing(number: target)
-        return (uri, trunk)
+        var dialing: TrunkConfiguration?
+        let uri = try requestURI(for: target) { number in
+            dialing = trunks.dialing(number: number)
+            return dialing?.uri
+        }
+        // A number went to the trunk that dials it; a SIP address to no trunk, or the one whose host it names.
+        return (uri, dialing ?? trunks.serving(host: SIPUserAgent.host(ofURI: uri)))
     }
 
     static func requestURI(for target: String, trunkURI: (String) -> String?) throws(GatewayError) -> String {
