@@ -7,8 +7,7 @@ extension MediaNode {
     /// Makes a local transport in a room's router; `sink` gets what its
     /// consumers send, on the media event loop.
     public func createLocalTransport(routerID: String, sink: @escaping LocalMediaSink) async throws -> LocalTransportHandle {
-        let (worker, isHome) = workerForNewTransport(in: routerID)
-        let id = try await worker.run { e in
+        let (id, worker) = try await onNewTransportLoop(in: routerID) { e, isHome in
             let t = e.createLocalTransport(routerID: routerID, sink: sink)
             t.router.detectsSpeaker = isHome
             return t.id

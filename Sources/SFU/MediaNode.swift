@@ -94,12 +94,17 @@ public final class MediaNode: Sendable {
         workers.map { MediaPlacement.LoopLoad(transports: $0.load.openTransports, busy: $0.load.busyShare) }
     }
 
-    /// The loop for a new transport of a room (placing the room if it is
-    /// new), and whether that loop is the room's home.
-    func workerForNewTransport(in routerID: String) -> (worker: MediaWorker, isHome: Bool) {
+    /// Makes a new transport of a room with `make` on the loop placement
+    /// picks (placing the room if it is new); `make` learns whether that loop
+    /// is the room's home. The transport counts on its loop from the moment
+    /// it is placed, so joins arriving together spread as if one by one.
+    func onNewTransportLoop<T: Sendable>(in routerID: String,
+                                         _ make: @escaping @Sendable (MediaEngine, _ isHome: Bool) throws -> T) async throws -> (value: T, worker: MediaWorker) {
         let loads = self.loads
-        let (index, home) = placement.withLock { ($0.loop(forTransportIn: routerID, loads: loads), $0.placedLoop(of: routerID)) }
-        return (workers[index], index == home)
+        let (index, home) = placement.withLock { ($0.reserveTransport(in: routerID, loads: loads), $0.placedLoop(of: routerID)) }
+        defer { placement.withLock { $0.opened(on: index) } }
+        let worker = workers[index]
+        return (try await worker.run { e in try make(e, index == home) }, worker)
     }
 
     /// The home loop of a room already placed; nil for a room with no router.
@@ -122,12 +127,11 @@ public final class MediaNode: Sendable {
     /// Makes a transport (one browser peer connection) in the room's router,
     /// on the loop the room is placed on.
     public func createTransport(routerID: String, publish: Bool) async throws -> TransportInfo {
-        let (worker, isHome) = workerForNewTransport(in: routerID)
-        return try await worker.run { e in
+        try await onNewTransportLoop(in: routerID) { e, isHome in
             let t = try e.createTransport(routerID: routerID, role: publish ? .publish : .subscribe)
             t.router.detectsSpeaker = isHome
             return TransportInfo(id: t.id)
-        }
+        }.value
     }
 
     /// The worker of `transportID`, or `MediaError.unknownTransport`.

@@ -31,10 +31,29 @@ struct MediaPlacement {
     private(set) var loopsByRouter: [String: [Int]] = [:]
     /// Rooms whose home is each loop.
     private(set) var routersPerLoop: [Int]
+    /// Transports placed on each loop but not yet open there: a loop counts
+    /// its transports only once its engine has made them, so without these a
+    /// burst of joins would all read the same counts and land on one loop.
+    private(set) var pendingPerLoop: [Int]
 
     init(loops: Int) {
         precondition(loops > 0, "a media node needs at least one loop")
         routersPerLoop = Array(repeating: 0, count: loops)
+        pendingPerLoop = Array(repeating: 0, count: loops)
+    }
+
+    /// Places a new transport of `routerID` (`loop(forTransportIn:loads:)`)
+    /// and counts it on that loop until `opened(on:)` says the loop counts
+    /// it itself.
+    mutating func reserveTransport(in routerID: String, loads: [LoopLoad]) -> Int {
+        let loop = loop(forTransportIn: routerID, loads: loads)
+        pendingPerLoop[loop] += 1
+        return loop
+    }
+
+    /// A transport reserved on `loop` is open there (or failed to open).
+    mutating func opened(on loop: Int) {
+        pendingPerLoop[loop] = max(0, pendingPerLoop[loop] - 1)
     }
 
     /// The home loop of `routerID`, placing it now if it has none;
@@ -88,7 +107,7 @@ struct MediaPlacement {
     // MARK: - Load
 
     private func transports(_ loop: Int, _ loads: [LoopLoad]) -> Int {
-        loop < loads.count ? loads[loop].transports : 0
+        (loop < loads.count ? loads[loop].transports : 0) + pendingPerLoop[loop]
     }
 
     private func busy(_ loop: Int, _ loads: [LoopLoad]) -> Double {

@@ -28,6 +28,24 @@ struct MediaPlacementTests {
         #expect(placement.routersPerLoop == [0, 1])
     }
 
+    @Test("transports placed but not yet open count on their loop: a burst of joins spreads as if it came one by one")
+    func burstOfJoinsSpreads() {
+        var placement = MediaPlacement(loops: 2)
+        placement.capacity = 2
+        // Four joins read the same loads (nothing open yet) before any opens.
+        let idle = [Load(transports: 0), Load(transports: 0)]
+        let loops = (0..<4).map { _ in placement.reserveTransport(in: "room", loads: idle) }
+        #expect(loops == [0, 0, 1, 1])
+        #expect(placement.pendingPerLoop == [2, 2])
+        // Once open, the loops count them themselves.
+        for loop in loops { placement.opened(on: loop) }
+        #expect(placement.pendingPerLoop == [0, 0])
+        #expect(placement.reserveTransport(in: "room", loads: [Load(transports: 2), Load(transports: 1)]) == 1)
+        placement.opened(on: 1)
+        placement.opened(on: 1)
+        #expect(placement.pendingPerLoop == [0, 0], "a stray settle never goes below zero")
+    }
+
     @Test("one loop takes every room")
     func oneLoop() {
         var placement = MediaPlacement(loops: 1)
