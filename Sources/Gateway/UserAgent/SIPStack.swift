@@ -17,6 +17,10 @@ final class SIPStack {
         /// What a dial-out answers 401/407 with (its trunk's), else the agent's.
         var credentials: SIPCredentials?
         var endReason: String?
+        /// We sent a 2xx to the INVITE. nua reports the state change as an
+        /// event that may come after a hang-up asked for at once, and a 480
+        /// after our 200 would be a response to a finished transaction.
+        var answered = false
         /// Our Contact for this call when nua's own will not do (a call over TLS).
         var contact: String?
 
@@ -117,6 +121,7 @@ extension SIPStack {
             logger.debug("respond to unknown call ignored", metadata: ["serial": "\(serial)"])
             return
         }
+        if (200..<300).contains(status) { call.answered = true }
         parley_nua_respond(call.handle, Int32(clamping: status), phrase, sdp, headers, call.contact)
     }
 
@@ -126,7 +131,8 @@ extension SIPStack {
     func hangUp(serial: UInt64) {
         guard let call = calls[serial] else { return }
         switch call.callState {
-        case Int32(nua_callstate_received.rawValue), Int32(nua_callstate_early.rawValue):
+        case Int32(nua_callstate_received.rawValue) where !call.answered,
+             Int32(nua_callstate_early.rawValue) where !call.answered:
             parley_nua_respond(call.handle, 480, "Temporarily Unavailable", nil, nil, call.contact)
         case Int32(nua_callstate_calling.rawValue), Int32(nua_callstate_proceeding.rawValue),
              Int32(nua_callstate_authenticating.rawValue):

@@ -223,7 +223,29 @@ struct SIPUserAgentTests {
         #expect(expires.contains("refresher=uac"))
         dialog.toTag = ok.toTag
         dialog.sendAck()
+        _ = try await h.waitFor { if case .acknowledged = $0 { true } else { nil } }
         try await hangUpAndAnswerBye(h, client, call)
+        await h.shutdown()
+    }
+
+    /// nua reports "answered" as a later event; a hang-up asked for before it
+    /// arrives must still end the call with BYE (RFC 3261 §15), never a 480
+    /// to an INVITE already answered.
+    @Test func hangingUpRightAfterAnsweringSendsBye() async throws {
+        let h = try await SIPTestHarness()
+        let client = try RawSIPClient(serverPort: h.port)
+        var dialog = RawSIPDialog(client: client)
+        dialog.sendInvite(sdp: testOffer)
+        let (call, _) = try #require(try await h.incomingCall())
+        h.agent.respond(call, status: 200, phrase: "OK", sdp: testAnswer)
+        h.agent.hangUp(call)
+        let ok = try #require(try await client.receive { ($0.status ?? 0) >= 200 })
+        #expect(ok.status == 200)
+        dialog.toTag = ok.toTag
+        dialog.sendAck()
+        let bye = try #require(try await client.receive { $0.method == "BYE" })
+        client.send(rawResponse(to: bye, status: 200, phrase: "OK"))
+        _ = try await h.waitFor { if case let .ended(id, _) = $0, id == call { true } else { nil } }
         await h.shutdown()
     }
 
