@@ -136,6 +136,8 @@ let package = Package(
                 "Scheduling", "Store", "Settings", "SFU", "Rooms", "Recording", "Meetings",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                // Signaling relayed to the node that runs a meeting's room.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -143,6 +143,20 @@ public actor RoomRegistry {
     /// here already, or this node starts rooms.
     public func hostsOrStarts(_ meetingID: String) -> Bool { startsRooms || rooms[meetingID] != nil }
 
+    /// Where rooms run in a cluster; nil on a server alone.
+    private var locator: (any RoomLocator)?
+
+    public func setLocator(_ locator: (any RoomLocator)?) { self.locator = locator }
+
+    /// Where `meetingID`'s room runs: here when it is live here (whatever
+    /// the database says: media never waits on it) or when there is no
+    /// cluster; else where the locator places it.
+    public func locate(_ meetingID: String) async -> RoomLocation {
+        if rooms[meetingID] != nil { return .here }
+        guard let locator else { return .here }
+        return await locator.locate(meetingID)
+    }
+
     /// People in all rooms (browsers, callers, recorders).
     public var participantCount: Int {
         get async {
@@ -179,6 +193,10 @@ public actor RoomRegistry {
         guard closed, rooms[id] === room else { return }
         if ended { endedAt[id] = Date() }
         rooms[id] = nil
+        // The meeting may start on any node next time. (A join that starts
+        // a fresh room while this runs keeps it here without a row, and other
+        // nodes may place the meeting afresh: a window of one query.)
+        await locator?.released(id)
     }
 
     public var count: Int { rooms.count }

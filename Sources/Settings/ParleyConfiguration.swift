@@ -212,6 +212,13 @@ public struct ParleyConfiguration: Sendable, Equatable {
         /// How long a draining node waits for its meetings to empty before it
         /// stops anyway (its participants then reconnect to another node).
         public var drainSeconds = 600
+        /// People and phone calls a node carries at full load: new meetings
+        /// start on the node furthest below it (its CPU counts too).
+        public var nodeCapacity = 300
+        /// Where the other nodes reach this node's HTTP server (they relay
+        /// the signaling of its meetings' people there); empty: `http.address`
+        /// (with a wildcard address, this machine's host name).
+        public var internalURL = ""
     }
 
     public struct Log: Sendable, Equatable {

@@ -200,6 +200,19 @@ struct Migrator {
             """,
             "CREATE INDEX nodes_name ON nodes (name)",
         ],
+        // 5: where each live meeting's room runs in a cluster: one row per
+        // meeting, claimed by the node that starts its room, so every node
+        // sends that meeting's people (and callers) to the same place.
+        [
+            """
+            CREATE TABLE room_placements (
+                meeting_id TEXT PRIMARY KEY,
+                node_id TEXT NOT NULL,
+                placed_at BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX room_placements_node ON room_placements (node_id)",
+        ],
     ]
 
     struct AppliedStep: Decodable { var version: Int }

@@ -62,7 +62,7 @@ public enum ParleyServer {
             passcodeLimiter: SignInRateLimiter(
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
             metrics: metrics, media: core.media, rooms: core.rooms, recordings: core.recordings,
-            readiness: core.readiness, blockingPool: core.blockingPool, logger: logger,
+            readiness: core.readiness, blockingPool: core.blockingPool, httpLoops: core.httpLoops, logger: logger,
             joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
             dummyPasswordHash: dummyHash)
     }

@@ -13,9 +13,10 @@ import Glibc
 /// Keeps this node in the cluster for as long as the server runs: the
 /// heartbeat, the state operators set (a cordoned or draining node starts
 /// no new rooms), SIGUSR1 to drain, and a drained node's exit; at shutdown
-/// the node's row is removed.
+/// the node's row and its meetings' placements are removed.
 struct ClusterService: Service {
     let membership: NodeMembership
+    let placer: RoomPlacer
     let rooms: RoomRegistry
     /// How long a draining node waits for its meetings to empty.
     let drainDeadline: Duration
@@ -35,6 +36,9 @@ struct ClusterService: Service {
         signals.cancel()
         drainer.cancel()
         await membership.leave()
+        // Its meetings may start elsewhere at once: their people, reconnecting
+        // through the load balancer, land on a live node.
+        await placer.releaseAll()
     }
 
     /// Once the node drains: waits until it carries nothing or the deadline

@@ -24,8 +24,17 @@ extension ParleyConfiguration {
         let mediaHost = media.publicAddress.isEmpty ? media.address.host : media.publicAddress
         let sipHost = sip.publicAddress.isEmpty ? (sip.address?.host ?? "") : sip.publicAddress
         return NodeDescription(
-            id: UUID().uuidString.lowercased(), name: name, httpURL: "http://\(http.address)",
+            id: UUID().uuidString.lowercased(), name: name, httpURL: internalHTTPURL,
             mediaAddress: "\(mediaHost):\(media.address.port)", sipAddress: sip.address.map { "\(sipHost):\($0.port)" } ?? "",
             version: ParleyVersion.current)
+    }
+
+    /// Where the other nodes reach this node's HTTP server (`cluster.internal_url`).
+    var internalHTTPURL: String {
+        if !cluster.internalURL.isEmpty { return cluster.internalURL }
+        let wildcard = ["0.0.0.0", "::", "[::]", ""].contains(http.address.host)
+        let host = wildcard ? ProcessInfo.processInfo.hostName : http.address.host
+        let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        return "http://\(bracketed):\(http.address.port)"
     }
 }

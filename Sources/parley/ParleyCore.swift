@@ -24,6 +24,8 @@ struct ParleyCore: Sendable {
     let metrics: AppMetrics
     /// This node's row, heartbeat and state in the shared database.
     let membership: NodeMembership
+    /// Where each meeting's room runs among the nodes.
+    let placer: RoomPlacer
     let drainDeadline: Duration
     let logger: Logger
 
@@ -66,8 +68,13 @@ struct ParleyCore: Sendable {
                 return NodeLoad(packetsForwarded: packets, participants: await rooms.participantCount, rooms: await rooms.count,
                                 calls: await gateway?.statistics().activeCalls ?? 0, recordings: await recordings.statistics().capturing)
             }, logger: logger)
+        let placer = RoomPlacer(
+            store: store, nodeID: membership.node.id,
+            policy: RoomPlacementPolicy(capacity: c.cluster.nodeCapacity, heartbeatSeconds: c.cluster.heartbeatSeconds),
+            logger: logger)
+        await rooms.setLocator(ClusterRoomLocator(placer: placer, logger: logger))
         return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics,
-                          membership: membership, drainDeadline: .seconds(c.cluster.drainSeconds), logger: logger)
+                          membership: membership, placer: placer, drainDeadline: .seconds(c.cluster.drainSeconds), logger: logger)
     }
 
     /// Recordings close their tracks, rooms end, the media port closes, in
@@ -100,7 +107,7 @@ struct ParleyCore: Sendable {
         var services: [any Service] = [CoreShutdown(core: self)]
         if let gateway { services.append(GatewayService(gateway: gateway, metrics: metrics)) }
         // Last to start, first to stop: the node leaves the cluster before anything closes.
-        services.append(ClusterService(membership: membership, rooms: rooms, drainDeadline: drainDeadline, logger: logger))
+        services.append(ClusterService(membership: membership, placer: placer, rooms: rooms, drainDeadline: drainDeadline, logger: logger))
         return services
     }
 }

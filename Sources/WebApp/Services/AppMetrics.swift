@@ -25,6 +25,12 @@ public struct AppMetrics: Sendable {
         counter("parley_signaling_errors_total", labels: [], help: "Malformed or refused signaling messages.")
     }
 
+    /// Signaling sockets this node relayed to the node that runs their meeting.
+    var signalingRelayed: Counter {
+        counter("parley_signaling_relayed_total", labels: [],
+                help: "Signaling sockets relayed to the cluster node that runs their meeting.")
+    }
+
     /// Sockets closed because their client fell too far behind to stay in step.
     func slowSocketsClosed(socket: String) -> Counter {
         counter("parley_websocket_slow_clients_closed_total", labels: [("socket", socket)],

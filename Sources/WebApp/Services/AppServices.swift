@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import NIOPosix
 import Recording
 import Rooms
@@ -28,6 +29,8 @@ struct AppServices: Sendable {
     let readiness: @Sendable () async -> ReadinessReport
     /// Threads for blocking work (bcrypt), owned by whoever assembled the server.
     let blockingPool: NIOThreadPool
+    /// The HTTP loops, for connections this node makes to other nodes.
+    let httpLoops: any EventLoopGroup
     let logger: Logger
     /// Key for the short-lived join tokens handed to people entering a meeting.
     let joinTokenKey: Data

@@ -26,11 +26,16 @@ actor SignalingSession {
     private var epoch = 0
     /// Who the participant is, for the resume tokens this session issues.
     private var identity: ResumeToken?
+    /// The meeting runs on another node: every message goes there.
+    private var relay: SignalingRelay?
+    /// The node that relayed this socket here, if one did.
+    private let relayedBy: String?
 
-    init(services: AppServices, rooms: RoomRegistry, continuation: SocketOutbox, logger: Logger) {
+    init(services: AppServices, rooms: RoomRegistry, continuation: SocketOutbox, relayedBy: String? = nil, logger: Logger) {
         self.services = services
         self.rooms = rooms
         self.continuation = continuation
+        self.relayedBy = relayedBy
         self.logger = logger
         self.baseLogger = logger
     }
@@ -50,6 +55,10 @@ actor SignalingSession {
     }
 
     func handle(_ text: String) async {
+        if let relay {
+            await relay.forward(text)
+            return
+        }
         guard let request = try? JSONDecoder().decode(SignalingRequest.self, from: Data(text.utf8)) else {
             reject("bad_request", "Each message must be a JSON object with a string \"type\" and fields of the right types.")
             return
@@ -57,8 +66,8 @@ actor SignalingSession {
         if request.type == "ping" { await pong(); return }
         guard let room, let participantID else {
             switch request.type {
-            case "join": await join(request)
-            case "resume": await resume(request)
+            case "join": await join(request, text: text)
+            case "resume": await resume(request, text: text)
             default:
                 reject("bad_request", "Send \"join\" with your join token (or \"resume\" with your resume token) first.",
                        requestType: request.type)
@@ -74,13 +83,14 @@ actor SignalingSession {
         }
     }
 
-    private func join(_ request: SignalingRequest) async {
+    private func join(_ request: SignalingRequest, text: String) async {
         guard let token = request.token, let claims = JoinToken.verify(token, key: services.joinTokenKey) else {
             reject("bad_token", "The join token is missing, wrong or expired. Open the meeting link again.", requestType: "join")
             continuation.finish()
             return
         }
-        guard let meeting = await liveMeeting(claims.meetingId, requestType: "join") else { return }
+        guard let meeting = await liveMeeting(claims.meetingId, requestType: "join"),
+              await runsHere(meeting.id, request: text, requestType: "join") else { return }
         let identity = ResumeToken(meetingId: meeting.id, participantId: Room.makeParticipantID(), userId: claims.userId,
                                    displayName: claims.displayName, role: claims.role, expiresAt: 0)
         let connection = makeConnection(identity)
@@ -100,13 +110,14 @@ actor SignalingSession {
     /// A participant whose connection dropped comes back with their resume
     /// token (Docs/signaling.md, "Staying in the meeting"): into their place
     /// if the room kept it, else as the same participant joining again.
-    private func resume(_ request: SignalingRequest) async {
+    private func resume(_ request: SignalingRequest, text: String) async {
         guard let token = request.resumeToken, let claims = ResumeToken.verify(token, key: services.joinTokenKey) else {
             reject("bad_token", "Your way back into the meeting expired. Join again.", requestType: "resume")
             continuation.finish()
             return
         }
-        guard let meeting = await liveMeeting(claims.meetingId, requestType: "resume") else { return }
+        guard let meeting = await liveMeeting(claims.meetingId, requestType: "resume"),
+              await runsHere(meeting.id, request: text, requestType: "resume") else { return }
         let connection = makeConnection(claims)
         do {
             let (room, epoch, resumed) = try await rooms.resume(
@@ -138,6 +149,45 @@ actor SignalingSession {
             return nil
         }
         return meeting
+    }
+
+    /// Whether the meeting's room runs on this node. If it runs on another,
+    /// the socket is relayed there with `request` (the join or resume) as
+    /// its first message; if no node may start it, the entrant is told.
+    private func runsHere(_ meetingID: String, request: String, requestType: String) async -> Bool {
+        switch await rooms.locate(meetingID) {
+        case .here:
+            return true
+        case .nowhere:
+            let error = RoomError.notStarting
+            reject(error.code, error.message, requestType: requestType)
+            continuation.finish()
+            return false
+        case .elsewhere(let node):
+            await relay(to: node, first: request, requestType: requestType)
+            return false
+        }
+    }
+
+    private func relay(to node: RoomLocation.RemoteNode, first: String, requestType: String) async {
+        guard relayedBy == nil else {
+            // Another node sent this here, but the meeting runs elsewhere by
+            // now (it moved while the two looked): the browser tries again.
+            reject("meeting_moving", "The meeting is moving to another server. Reconnecting…", requestType: requestType)
+            continuation.finish()
+            return
+        }
+        do {
+            relay = try await SignalingRelay.open(
+                to: node, first: first, outbox: continuation, from: services.configuration.cluster.nodeName,
+                eventLoopGroup: services.httpLoops, logger: logger)
+            logger.info("signaling relayed to the meeting's node", metadata: ["node": "\(node.name)"])
+            services.metrics.signalingRelayed.increment()
+        } catch {
+            logger.warning("the meeting's node could not be reached", metadata: ["node": "\(node.name)", "error": "\(error)"])
+            reject("unavailable", "The server running this meeting cannot be reached. Try again in a moment.", requestType: requestType)
+            continuation.finish()
+        }
     }
 
     private func roomInfo(_ meeting: MeetingRecord) -> RoomInfo {
@@ -294,6 +344,8 @@ actor SignalingSession {
     /// room closing it): the participant keeps their place for the grace
     /// period and may resume (`Room.connectionLost`).
     func end() async {
+        relay?.close()
+        relay = nil
         guard let room, let participantID else { return }
         self.room = nil
         self.participantID = nil

@@ -27,17 +27,20 @@ struct SignalingSocket {
         router.ws("/api/v1/signal") { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, wsContext in
-            await run(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            await run(inbound: inbound, outbound: outbound, relayedBy: wsContext.request.headers[SignalingRelay.relayedByHeader],
+                      logger: wsContext.logger)
         }
     }
 
-    private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async {
+    private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, relayedBy: String?, logger: Logger) async {
         let metrics = services.metrics
         let outbox = SocketOutbox(limit: Self.outboxLimit) {
             logger.notice("signaling client fell behind: disconnecting", metadata: ["queued": "\(Self.outboxLimit)"])
             metrics.slowSocketsClosed(socket: "signaling").increment()
         }
-        let session = SignalingSession(services: services, rooms: rooms, continuation: outbox, logger: logger)
+        var logger = logger
+        if let relayedBy { logger[metadataKey: "relayed_by"] = "\(relayedBy)" }
+        let session = SignalingSession(services: services, rooms: rooms, continuation: outbox, relayedBy: relayedBy, logger: logger)
         let lastHeard = SilenceWatch()
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,0 +1,71 @@
+import Store
+
+/// Which node should run a meeting's room, decided from the node rows alone
+/// (a pure value, tested without a database).
+///
+/// A node's *stress* is the larger of its CPU share against `cpuCeiling` and
+/// the people and calls it carries against `capacity`. Rooms placed in the
+/// last `rampUpMilliseconds` count `newRoomWeight` people more, as Jicofo
+/// pads a bridge for joins still arriving and Scalelite counts a new meeting
+/// as several: otherwise a burst of new meetings would all land on the node
+/// that looked idle at its last heartbeat. The least stressed node that is
+/// ready and alive wins; an equal one loses to this node, which then needs
+/// no relay.
+public struct RoomPlacementPolicy: Sendable, Equatable {
+    /// People and calls a node carries at full stress (`cluster.node_capacity`).
+    public var capacity: Int
+    /// A node whose heartbeat is older than this is gone (milliseconds).
+    public var aliveWithinMilliseconds: Int
+    /// The CPU share (of all the node's cores) that counts as full stress.
+    public var cpuCeiling = 0.8
+    /// How many people a room placed in the ramp-up window counts as.
+    public var newRoomWeight = 5
+    public var rampUpMilliseconds = 120_000
+
+    public init(capacity: Int, aliveWithinMilliseconds: Int) {
+        self.capacity = max(1, capacity)
+        self.aliveWithinMilliseconds = aliveWithinMilliseconds
+    }
+
+    /// Three missed heartbeats and a second of slack.
+    public init(capacity: Int, heartbeatSeconds: Int) {
+        self.init(capacity: capacity, aliveWithinMilliseconds: (3 * heartbeatSeconds + 1) * 1000)
+    }
+
+    public func isAlive(_ node: NodeRecord, now: Int) -> Bool {
+        now - node.heartbeatAt <= aliveWithinMilliseconds
+    }
+
+    /// May start a room: alive and ready (not cordoned, not draining).
+    public func canStartRooms(_ node: NodeRecord, now: Int) -> Bool {
+        node.state == .ready && isAlive(node, now: now)
+    }
+
+    /// Keeps the rooms placed on it: alive and not draining (a cordoned node
+    /// carries on with the meetings it has).
+    public func keepsRooms(_ node: NodeRecord, now: Int) -> Bool {
+        node.state != .draining && isAlive(node, now: now)
+    }
+
+    /// The node's stress, 1 at full load.
+    public func stress(of node: NodeRecord, recentRooms: Int) -> Double {
+        let cpu = Double(node.cpuPermille) / 1000 / cpuCeiling
+        let people = Double(node.participants + node.calls + recentRooms * newRoomWeight) / Double(capacity)
+        return max(cpu, people)
+    }
+
+    /// The node for a new room: the least stressed of those that may start
+    /// rooms (`recentRooms`: rooms placed on each node id in the ramp-up
+    /// window); ties go to `preferred` (this node), then by name. Nil when no
+    /// node may start a room.
+    public func choose(among nodes: [NodeRecord], recentRooms: [String: Int], preferring preferred: String,
+                       now: Int) -> NodeRecord? {
+        nodes.filter { canStartRooms($0, now: now) }.min { a, b in
+            let sa = stress(of: a, recentRooms: recentRooms[a.id] ?? 0)
+            let sb = stress(of: b, recentRooms: recentRooms[b.id] ?? 0)
+            if sa != sb { return sa < sb }
+            if (a.id == preferred) != (b.id == preferred) { return a.id == preferred }
+            return (a.name, a.id) < (b.name, b.id)
+        }
+    }
+}

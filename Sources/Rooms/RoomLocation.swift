@@ -1,0 +1,32 @@
+/// Where a meeting's room runs, as a front door needs to know it: here, on
+/// another node of the cluster (reached at its addresses), or nowhere
+/// (no node may start it).
+public enum RoomLocation: Sendable, Equatable {
+    case here
+    case elsewhere(RemoteNode)
+    case nowhere
+
+    /// Another node, as the doors reach it.
+    public struct RemoteNode: Sendable, Equatable {
+        public var name: String
+        /// Its HTTP server for other nodes (signaling is relayed there).
+        public var httpURL: String
+        /// host:port of its SIP gateway; empty when it has none.
+        public var sipAddress: String
+
+        public init(name: String, httpURL: String, sipAddress: String) {
+            self.name = name
+            self.httpURL = httpURL
+            self.sipAddress = sipAddress
+        }
+    }
+}
+
+/// Finds (and claims) where a meeting's room runs across nodes; the
+/// executable hands the registry one backed by the cluster's database.
+public protocol RoomLocator: Sendable {
+    /// Where `meetingID`'s room runs; `.here` means this node has claimed it.
+    func locate(_ meetingID: String) async -> RoomLocation
+    /// The meeting's room closed on this node.
+    func released(_ meetingID: String) async
+}

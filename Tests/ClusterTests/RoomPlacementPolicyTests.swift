@@ -1,0 +1,58 @@
+import Store
+import Testing
+@testable import Cluster
+
+/// Which node a new room goes to, from the node rows alone.
+@Suite struct RoomPlacementPolicyTests {
+    static let now = 1_000_000_000
+
+    static func node(_ name: String, state: NodeState = .ready, beatAgo: Int = 0, cpu: Int = 0,
+                     participants: Int = 0, calls: Int = 0) -> NodeRecord {
+        NodeRecord(id: "id-\(name)", name: name, httpUrl: "http://\(name):8080", mediaAddress: "", sipAddress: "",
+                   version: "test", state: state, startedAt: 0, heartbeatAt: now - beatAgo, cpuPermille: cpu,
+                   participants: participants, calls: calls)
+    }
+
+    let policy = RoomPlacementPolicy(capacity: 100, heartbeatSeconds: 2)
+
+    @Test("three missed heartbeats and a second of slack and a node is gone")
+    func aliveWindow() {
+        #expect(policy.aliveWithinMilliseconds == 7000)
+        #expect(policy.isAlive(Self.node("a", beatAgo: 7000), now: Self.now))
+        #expect(!policy.isAlive(Self.node("a", beatAgo: 7001), now: Self.now))
+    }
+
+    @Test("only ready, alive nodes start rooms; a cordoned node keeps its own, a draining one does not")
+    func states() {
+        let n = Self.now
+        #expect(policy.canStartRooms(Self.node("a"), now: n))
+        #expect(!policy.canStartRooms(Self.node("a", state: .cordoned), now: n))
+        #expect(policy.keepsRooms(Self.node("a", state: .cordoned), now: n))
+        #expect(!policy.keepsRooms(Self.node("a", state: .draining), now: n))
+        #expect(!policy.keepsRooms(Self.node("a", beatAgo: 60_000), now: n))
+    }
+
+    @Test("stress is the larger of CPU against 80 % and people and calls against the capacity; new rooms count five people")
+    func stress() {
+        #expect(policy.stress(of: Self.node("a", participants: 30, calls: 20), recentRooms: 0) == 0.5)
+        #expect(policy.stress(of: Self.node("a", cpu: 400, participants: 10), recentRooms: 0) == 0.5)
+        #expect(policy.stress(of: Self.node("a", participants: 10), recentRooms: 2) == 0.2)
+    }
+
+    @Test("the least stressed node that may start rooms wins; a tie goes to this node, then by name")
+    func choose() {
+        let busy = Self.node("alpha", participants: 50)
+        let idle = Self.node("beta", participants: 10)
+        let cordoned = Self.node("gamma", state: .cordoned)
+        let dead = Self.node("delta", beatAgo: 60_000)
+        let n = Self.now
+        #expect(policy.choose(among: [busy, idle, cordoned, dead], recentRooms: [:], preferring: busy.id, now: n) == idle)
+        // Rooms placed on beta a moment ago: 10 + 3 × 5 = 25 people against alpha's 50.
+        #expect(policy.choose(among: [busy, idle], recentRooms: [idle.id: 3], preferring: busy.id, now: n) == idle)
+        #expect(policy.choose(among: [busy, idle], recentRooms: [idle.id: 9], preferring: busy.id, now: n) == busy)
+        let twin = Self.node("aaron", participants: 10)
+        #expect(policy.choose(among: [twin, idle], recentRooms: [:], preferring: idle.id, now: n) == idle)
+        #expect(policy.choose(among: [idle, twin], recentRooms: [:], preferring: "someone else", now: n) == twin)
+        #expect(policy.choose(among: [cordoned, dead], recentRooms: [:], preferring: cordoned.id, now: n) == nil)
+    }
+}
