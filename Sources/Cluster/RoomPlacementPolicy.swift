@@ -9,8 +9,8 @@ import Store
 /// pads a bridge for joins still arriving and Scalelite counts a new meeting
 /// as several: otherwise a burst of new meetings would all land on the node
 /// that looked idle at its last heartbeat. The least stressed node that is
-/// ready and alive wins; an equal one loses to this node, which then needs
-/// no relay.
+/// ready and alive wins, unless this node is nearly as little stressed: it
+/// then keeps the room and needs no relay.
 public struct RoomPlacementPolicy: Sendable, Equatable {
     /// People and calls a node carries at full stress (`cluster.node_capacity`).
     public var capacity: Int
@@ -54,18 +54,27 @@ public struct RoomPlacementPolicy: Sendable, Equatable {
         return max(cpu, people)
     }
 
+    /// How much more stressed than the least stressed node this node may be
+    /// and still take a new room itself (no relay then): a few percent of
+    /// CPU noise must not send a meeting away from the node its first person
+    /// came through.
+    public var preferenceForThisNode = 0.1
+
     /// The node for a new room: the least stressed of those that may start
     /// rooms (`recentRooms`: rooms placed on each node id in the ramp-up
-    /// window); ties go to `preferred` (this node), then by name. Nil when no
-    /// node may start a room.
+    /// window), unless `preferred` (this node) may start rooms and is within
+    /// `preferenceForThisNode` of it; ties go by name. Nil when no node may
+    /// start a room.
     public func choose(among nodes: [NodeRecord], recentRooms: [String: Int], preferring preferred: String,
                        now: Int) -> NodeRecord? {
-        nodes.filter { canStartRooms($0, now: now) }.min { a, b in
-            let sa = stress(of: a, recentRooms: recentRooms[a.id] ?? 0)
-            let sb = stress(of: b, recentRooms: recentRooms[b.id] ?? 0)
-            if sa != sb { return sa < sb }
-            if (a.id == preferred) != (b.id == preferred) { return a.id == preferred }
-            return (a.name, a.id) < (b.name, b.id)
+        let candidates = nodes.filter { canStartRooms($0, now: now) }
+            .map { (node: $0, stress: stress(of: $0, recentRooms: recentRooms[$0.id] ?? 0)) }
+        guard let least = candidates.min(by: { ($0.stress, $0.node.name, $0.node.id) < ($1.stress, $1.node.name, $1.node.id) })
+        else { return nil }
+        if let this = candidates.first(where: { $0.node.id == preferred }),
+           this.stress <= least.stress + preferenceForThisNode + 1e-9 {
+            return this.node
         }
+        return least.node
     }
 }

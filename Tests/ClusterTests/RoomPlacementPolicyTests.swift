@@ -39,7 +39,7 @@ import Testing
         #expect(policy.stress(of: Self.node("a", participants: 10), recentRooms: 2) == 0.2)
     }
 
-    @Test("the least stressed node that may start rooms wins; a tie goes to this node, then by name")
+    @Test("the least stressed node that may start rooms wins, unless this node is within 0.1 of it; ties go by name")
     func choose() {
         let busy = Self.node("alpha", participants: 50)
         let idle = Self.node("beta", participants: 10)
@@ -47,12 +47,19 @@ import Testing
         let dead = Self.node("delta", beatAgo: 60_000)
         let n = Self.now
         #expect(policy.choose(among: [busy, idle, cordoned, dead], recentRooms: [:], preferring: busy.id, now: n) == idle)
-        // Rooms placed on beta a moment ago: 10 + 3 × 5 = 25 people against alpha's 50.
-        #expect(policy.choose(among: [busy, idle], recentRooms: [idle.id: 3], preferring: busy.id, now: n) == idle)
-        #expect(policy.choose(among: [busy, idle], recentRooms: [idle.id: 9], preferring: busy.id, now: n) == busy)
+        // Rooms placed on beta a moment ago: 10 + 6 × 5 = 40 people, within 0.1 of alpha's 50.
+        #expect(policy.choose(among: [busy, idle], recentRooms: [idle.id: 5], preferring: busy.id, now: n) == idle)
+        #expect(policy.choose(among: [busy, idle], recentRooms: [idle.id: 6], preferring: busy.id, now: n) == busy)
+        // Asked of a third node: the least stressed, by name on a tie.
         let twin = Self.node("aaron", participants: 10)
-        #expect(policy.choose(among: [twin, idle], recentRooms: [:], preferring: idle.id, now: n) == idle)
-        #expect(policy.choose(among: [idle, twin], recentRooms: [:], preferring: "someone else", now: n) == twin)
+        #expect(policy.choose(among: [idle, twin, busy], recentRooms: [:], preferring: busy.id, now: n) == twin)
         #expect(policy.choose(among: [cordoned, dead], recentRooms: [:], preferring: cordoned.id, now: n) == nil)
+        // CPU noise does not send a meeting away from the node asked.
+        let noisy = Self.node("zeta", cpu: 60)
+        let quiet = Self.node("eta", cpu: 0)
+        #expect(policy.choose(among: [noisy, quiet], recentRooms: [:], preferring: noisy.id, now: n) == noisy)
+        #expect(policy.choose(among: [Self.node("zeta", cpu: 120), quiet], recentRooms: [:], preferring: "id-zeta", now: n) == quiet)
+        // A cordoned node asked sends the room to a ready one however idle it is itself.
+        #expect(policy.choose(among: [Self.node("gamma", state: .cordoned), busy], recentRooms: [:], preferring: "id-gamma", now: n) == busy)
     }
 }
