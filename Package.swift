@@ -184,7 +184,8 @@ let package = Package(
         // with its load, readiness, the state operators set (cordon, drain).
         .target(
             name: "Cluster",
-            dependencies: ["Store", .product(name: "Logging", package: "swift-log")],
+            // Rooms for the protocol it implements (`RoomLocator`), no more.
+            dependencies: ["Store", "Rooms", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -237,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GatewayTests",
-            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", "Meetings", "Store", "StoreTesting",
+            dependencies: ["Gateway", "Rooms", "SFU", "SDP", "RTP", "Audio", "Meetings", "Store", "StoreTesting", "Cluster",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio")],

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Rooms
 
 extension GatewayEngine {
     /// Most direct dials whose code may be looked up at once: each costs a
@@ -71,14 +72,26 @@ extension GatewayEngine {
         let rooms = self.rooms
         Task {
             let meeting = (try? await directory.meeting(dialInCode: code)) ?? nil
-            // A cordoned or draining node starts no rooms: a call to a meeting
-            // it does not carry gets 503 before it is answered, so a
-            // dispatcher in front (Kamailio) tries another node.
-            let elsewhere = if let meeting { !(await rooms.hostsOrStarts(meeting.meetingID)) } else { false }
+            // Where the meeting's room runs, in a cluster. A meeting another
+            // node runs gets 302 naming that node's gateway (RFC 3261
+            // §21.3.3), which Kamailio in front follows; a cordoned or
+            // draining node starts no rooms, so a call to a meeting it does
+            // not carry gets 503 before it is answered and a dispatcher in
+            // front tries another node.
+            let location = await rooms.locationForCall(to: meeting?.meetingID)
+            let otherGateway = location.remoteNode?.sipAddress ?? ""
+            let notHere = location != .here
             handle.later { engine in
                 // Gone meanwhile (CANCEL): nothing to answer.
                 guard let invite = engine.pendingDials.removeValue(forKey: id) else { return }
-                if elsewhere {
+                if !otherGateway.isEmpty {
+                    engine.loops.forget(id)
+                    engine.metrics.count("moved_to_node")
+                    engine.userAgent.respond(id, status: 302, phrase: "Moved Temporarily",
+                                             headers: ["Contact": "<sip:\(GatewayEngine.redirectUser(invite.requestURIUser, code: code))@\(otherGateway)>"])
+                    return
+                }
+                if notHere {
                     engine.loops.forget(id)
                     engine.metrics.refused("not_starting_meetings", explanation: "this node starts no new meetings (cordoned or draining)",
                                            source: invite.remoteAddress)
@@ -104,6 +117,15 @@ extension GatewayEngine {
                 engine.admit(id, invite, route: route, found: meeting)
             }
         }
+    }
+
+    /// The user part of a 302's Contact: what the caller dialled, so the
+    /// other node's dialplan sees the same call, unless it holds anything
+    /// beyond RFC 3261's unescaped user characters (§25.1); then the code.
+    static func redirectUser(_ dialled: String?, code: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!~*'()&=+$,;?/")
+        guard let dialled, !dialled.isEmpty, dialled.allSatisfy(allowed.contains) else { return code }
+        return dialled
     }
 
     /// Callers in the code prompt who came without a meeting: the ones
@@ -158,5 +180,16 @@ extension GatewayEngine {
         metrics.count("over_capacity")
         metrics.refused(refusal.rawValue, explanation: refusal.explanation, source: source)
         userAgent.respond(id, status: 503, phrase: "Service Unavailable", headers: ["Retry-After": "\(refusal.retryAfter)"])
+    }
+}
+
+extension RoomRegistry {
+    /// Where a meeting's room runs for a call to it: here, on another node,
+    /// or nowhere (this node starts no rooms and no other node runs it).
+    func locationForCall(to meetingID: String?) async -> RoomLocation {
+        guard let meetingID else { return .here }
+        let location = await locate(meetingID)
+        if location == .here, !hostsOrStarts(meetingID) { return .nowhere }
+        return location
     }
 }

@@ -6,6 +6,12 @@ public enum RoomLocation: Sendable, Equatable {
     case elsewhere(RemoteNode)
     case nowhere
 
+    /// The other node, when the room runs on one.
+    public var remoteNode: RemoteNode? {
+        if case .elsewhere(let node) = self { return node }
+        return nil
+    }
+
     /// Another node, as the doors reach it.
     public struct RemoteNode: Sendable, Equatable {
         public var name: String

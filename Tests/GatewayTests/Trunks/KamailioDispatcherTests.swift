@@ -1,12 +1,17 @@
+import Cluster
 import Foundation
 import Gateway
+import Logging
+import Store
+import StoreTesting
 import Testing
 
 /// The shipped `Config/kamailio/parley-dispatcher.cfg`, run by Debian's
 /// Kamailio on 127.0.0.4 in front of two Parley gateways: calls are spread
 /// over the nodes, a node that starts no meetings (cordoned, draining)
-/// answers 503 and the call moves to the other, and a stopped node is
-/// skipped.
+/// answers 503 and the call moves to the other, a stopped node is
+/// skipped, and a call for a meeting the other node runs follows the
+/// node's 302 there.
 @Suite(.serialized, .enabled(if: KamailioTrunk.available)) struct KamailioDispatcherTests {
     @Test("calls spread over two nodes; a cordoned node's 503 moves the call; a stopped node is skipped")
     func dispatcher() async throws {
@@ -62,5 +67,69 @@ import Testing
         #expect(lateOnOne == 1)
         late.dialog.sendBye()
         late.stop()
+    }
+
+    @Test("a call for a meeting another node runs gets 302 naming that node's gateway, and Kamailio takes it there")
+    func callsFollowTheirMeeting() async throws {
+        try await TestDatabase.withStore(.sqlite) { store in
+            let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
+            let one = try await GatewayFixture.start(sipPort: ports[0])
+            let two = try await GatewayFixture.start(sipPort: ports[1])
+            // Both nodes on one database (a real one), as `parley serve` registers them.
+            let now = Timestamp.now
+            let policy = RoomPlacementPolicy(capacity: 100, heartbeatSeconds: 60)
+            for (index, fixture) in [one, two].enumerated() {
+                let id = "node-\(index)"
+                try await store.registerNode(NodeRecord(id: id, name: "node\(index)", httpUrl: "http://127.0.0.1:1", mediaAddress: "",
+                                                        sipAddress: "127.0.0.1:\(ports[index])", version: "test",
+                                                        startedAt: now, heartbeatAt: now))
+                let placer = RoomPlacer(store: store, nodeID: id, policy: policy, logger: TestDatabase.logger)
+                await fixture.rooms.setLocator(ClusterRoomLocator(placer: placer, logger: TestDatabase.logger))
+            }
+            // The meeting runs on node two (its first person came through there).
+            let meeting = GatewayFixture.meeting.meetingID
+            #expect(await two.rooms.locate(meeting) == .here)
+
+            let list = FileManager.default.temporaryDirectory.appendingPathComponent("parley-nodes-\(UUID().uuidString.prefix(8)).list")
+            try ports.map { "1 sip:127.0.0.1:\($0)" }.joined(separator: "\n").appending("\n").write(to: list, atomically: true, encoding: .utf8)
+            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
+            let kamailioPort = try KamailioTrunk.freeUDPPort(host: "127.0.0.4")
+            let kamailio = try KamailioTrunk(
+                configFile: root.appendingPathComponent("Config/kamailio/parley-dispatcher.cfg"),
+                defines: ["LISTEN=udp:127.0.0.4:\(kamailioPort)", "NODES=\"\(list.path)\"", "PROBE_SECONDS=1", "CHILDREN=1"],
+                host: "127.0.0.4", port: kamailioPort)
+            defer {
+                Task {
+                    await one.stop()
+                    await two.stop()
+                    await kamailio.stop()
+                    try? FileManager.default.removeItem(at: list)
+                }
+            }
+            try await kamailio.ready()
+
+            // Straight to node one: 302, Contact node two's gateway, same user.
+            let direct = try one.phone()
+            let moved = try await direct.call(sdp: direct.offer())
+            #expect(moved?.status == 302)
+            #expect(moved?.header("Contact")?.contains("sip:\(GatewayFixture.meeting.dialInCode)@127.0.0.1:\(ports[1])") == true,
+                    "\(moved?.header("Contact") ?? "no Contact")")
+            direct.stop()
+
+            // Through Kamailio: whichever node the round-robin picks, every call lands on node two.
+            var phones: [RawPhone] = []
+            for _ in 0..<2 {
+                let phone = try RawPhone(gatewayPort: kamailioPort, user: GatewayFixture.meeting.dialInCode, host: "127.0.0.4",
+                                         localHost: "127.0.0.5")
+                phone.followsRoute = true
+                let answer = try await phone.call(sdp: phone.offer())
+                #expect(answer?.status == 200, "\(answer?.startLine ?? "no answer"):\n\(kamailio.logText.suffix(1500))")
+                phones.append(phone)
+            }
+            #expect(await one.gateway.statistics().activeCalls == 0)
+            #expect(await two.gateway.statistics().activeCalls == 2)
+            #expect(kamailio.logText.contains("follows its meeting"), "the round-robin never tried node one")
+            for phone in phones { phone.dialog.sendBye(); phone.stop() }
+        }
     }
 }

@@ -1,4 +1,3 @@
-import Cluster
 import Logging
 import Rooms
 
@@ -6,11 +5,16 @@ import Rooms
 /// the front doors use them. When the database cannot be read, the node
 /// decides alone (`.here`): rooms that run here go on, and a new one starts
 /// here if this node starts rooms, as a single server would.
-struct ClusterRoomLocator: RoomLocator {
-    let placer: RoomPlacer
+public struct ClusterRoomLocator: RoomLocator {
+    public let placer: RoomPlacer
     let logger: Logger
 
-    func locate(_ meetingID: String) async -> RoomLocation {
+    public init(placer: RoomPlacer, logger: Logger) {
+        self.placer = placer
+        self.logger = logger
+    }
+
+    public func locate(_ meetingID: String) async -> RoomLocation {
         do {
             switch try await placer.place(meetingID) {
             case .here: return .here
@@ -25,5 +29,5 @@ struct ClusterRoomLocator: RoomLocator {
         }
     }
 
-    func released(_ meetingID: String) async { await placer.release(meetingID) }
+    public func released(_ meetingID: String) async { await placer.release(meetingID) }
 }
