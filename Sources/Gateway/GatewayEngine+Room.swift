@@ -23,6 +23,15 @@ extension GatewayEngine {
             let info = RoomInfo(meetingId: meeting.meetingID, code: meeting.code, title: meeting.title,
                                 locked: false, lobbyEnabled: meeting.lobbyEnabled)
             do {
+                // A meeting another node runs (the caller typed its code at
+                // this node's prompt): the phone is sent there.
+                switch await rooms.locate(meeting.meetingID) {
+                case .here: break
+                case .nowhere: throw RoomError.notStarting
+                case .elsewhere(let node):
+                    handle.later { engine in engine.sendToMeetingNode(id, meeting: meeting, node: node) }
+                    return
+                }
                 let media = rooms.media
                 let (room, participantID) = try await rooms.join(
                     info, JoinRequest(displayName: name, userId: nil, role: .phone, lobbyApplies: !skipsLobby, attributes: attributes),

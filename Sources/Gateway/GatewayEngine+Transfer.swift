@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Rooms
 
 /// Blind transfer (RFC 3515, RFC 5589 §6): a host sends a caller on to a
 /// phone number or SIP address. Parley sends the phone a REFER; the phone
@@ -19,6 +20,26 @@ extension GatewayEngine {
         call.transfer = (shown, notify)
         metrics.count("transfers")
         call.logger.info("transferring the caller", metadata: ["to": "\(uri)"])
+        userAgent.refer(call.sipID, to: uri)
+    }
+
+    /// A caller who reached, through this node's prompt, a meeting another
+    /// node runs: the phone is asked to call that node's gateway with the
+    /// meeting's dial-in code (REFER, RFC 3515), where the meeting takes them
+    /// in; Parley's leg ends when that call is up. A phone that does not take
+    /// transfers (or a node without a gateway) hears that the meeting cannot
+    /// be joined from here.
+    func sendToMeetingNode(_ id: SIPCallID, meeting: DialInMeeting, node: RoomLocation.RemoteNode) {
+        guard let call = calls[id] else { return }
+        guard !node.sipAddress.isEmpty, call.transfer == nil else {
+            feed(.room(.joinFailed(.notStarting)), to: call)
+            return
+        }
+        let uri = "sip:\(meeting.dialInCode)@\(node.sipAddress)"
+        call.transfer = (node.name, { _ in })
+        call.followsMeetingToNode = true
+        metrics.count("moved_to_node")
+        call.logger.info("the meeting runs on another node: sending the caller there", metadata: ["to": "\(uri)"])
         userAgent.refer(call.sipID, to: uri)
     }
 
@@ -45,6 +66,10 @@ extension GatewayEngine {
             let reason = reported ? "\(transfer.target) \(PhoneCallMachine.failureNotice(status: status, phrase: phrase))"
                 : "their phone does not take transfers (\(status) \(phrase))"
             transfer.notify("\(who) could not be transferred: \(reason).")
+            if call.followsMeetingToNode {
+                call.followsMeetingToNode = false
+                feed(.room(.joinFailed(.notStarting)), to: call)
+            }
         default:
             break
         }

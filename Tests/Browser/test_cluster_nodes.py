@@ -9,6 +9,9 @@ PostgreSQL server (Debian's, run by the test in the foreground):
   on alpha alone and beta relays Ben's signaling (his media goes straight
   to alpha); alpha killed with SIGKILL: Ben, still on beta's page, is back
   in the meeting, now on beta, and sees Cara who joins after;
+- a caller who types a meeting's code at alpha's prompt while the meeting
+  runs on beta is sent to beta's gateway (REFER) and lands in the meeting
+  there, where the browser sees and hears them;
 - `parley node cordon alpha`: alpha goes on serving the meeting it has (a
   second person joins it there) but a new meeting starts on beta even for
   someone who came through alpha; with beta cordoned too, nobody can start
@@ -41,7 +44,8 @@ from playwright.sync_api import expect
 
 import conftest
 from conftest import PARLEY_BIN, People, free_port, running_parley
-from room_helpers import SLOW, expect_state, join, open_prejoin, poll
+from phone import Phone, write_tone
+from room_helpers import SLOW, expect_state, join, open_prejoin, participant_id, poll, tone
 from test_reconnection import flowing, start_meeting
 
 pytestmark = pytest.mark.usefixtures("slow_expect")
@@ -183,6 +187,43 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             poll("the meeting now on beta", lambda: load(pg).get("beta") == (2, 1))
         finally:
             on_alpha.close()
+            on_beta.close()
+
+
+def test_a_caller_at_one_nodes_prompt_is_sent_to_the_node_that_runs_the_meeting(tmp_path: Path, browser) -> None:
+    ports = {"alpha": free_port(), "beta": free_port()}
+    sip = {name: ["--sip", f"{host}:{ports[name]}", "--set", "sip.noise_suppression=false"]
+           for name, host in (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"))}
+    with throwaway_postgres() as pg, \
+            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"], host="127.0.0.2") as alpha, \
+            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta") + sip["beta"], host="127.0.0.3") as beta:
+        for node in (alpha, beta):
+            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
+        s = requests.Session()
+        r = s.post(alpha.api("/auth/register"), json={"username": conftest.unique("host"), "password": conftest.PASSWORD,
+                                                      "displayName": "Hana Host"}, timeout=10)
+        assert r.status_code in (200, 201), r.text
+        r = s.post(alpha.api("/meetings"), json={"title": "Phones across nodes"}, timeout=10)
+        assert r.status_code == 201, r.text
+        m = r.json()
+        on_beta = People(browser, beta)
+        phone = Phone(tmp_path, "pat", write_tone(tmp_path / "pat.wav", 1000.0, 8000, seconds=40), display_name="Prompted Pat")
+        try:
+            # Ada's join through beta starts the meeting there.
+            ada = join(on_beta.new("Ada"), m["code"], "Ada Able")
+            poll("the meeting on beta", lambda: load(pg).get("beta") == (1, 1))
+            # Pat calls alpha's general number and types the code at its prompt.
+            phone.dial(f"sip:parley@127.0.0.2:{ports['alpha']}")
+            phone.wait_event("CALL_ESTABLISHED")
+            time.sleep(1.5)  # let the welcome prompt start
+            phone.send_digits(m["dialInCode"] + "#")
+            # Alpha sends the phone to beta's gateway; the phone's new call lands in the meeting.
+            pid = participant_id(ada, "Prompted Pat", timeout=30)
+            poll("Pat's 1 kHz in Ada's page", lambda: (t := tone(ada, pid)) and abs(t["hz"] - 1000) < 40, timeout=SLOW)
+            assert phone.has_event("TRANSFER") or any(e.get("type") == "TRANSFER" for e in phone.events), phone.events[-8:]
+            poll("the call counted on beta only", lambda: (l := load(pg)) and l.get("alpha") == (0, 0) and l.get("beta", (0, 0))[0] == 2)
+        finally:
+            phone.close()
             on_beta.close()
 
 

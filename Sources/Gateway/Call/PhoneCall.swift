@@ -81,6 +81,9 @@ final class PhoneCall {
     /// A transfer under way (REFER sent): where to, and how the host who
     /// asked for it hears of its progress.
     var transfer: (target: String, notify: @Sendable (String) -> Void)?
+    /// The REFER under way sends the caller to the node that runs their
+    /// meeting (`GatewayEngine.sendToMeetingNode`), not one a host asked for.
+    var followsMeetingToNode = false
 
     init(sipID: SIPCallID, displayName: String, signalingHost: String, machine: PhoneCallMachine, logger: Logger) throws {
         self.sipID = sipID
