@@ -3,7 +3,9 @@ import Store
 /// Which node should run a meeting's room, decided from the node rows alone
 /// (a pure value, tested without a database).
 ///
-/// A node's *stress* is the larger of its CPU share against `cpuCeiling` and
+/// A node's *stress* is the larger of its CPU share between `cpuFloor` and
+/// `cpuCeiling` (below the floor CPU says nothing: a start-up or a sign-in
+/// burst is noise, not load) and
 /// the people and calls it carries against `capacity`. Rooms placed in the
 /// last `rampUpMilliseconds` count `newRoomWeight` people more, as Jicofo
 /// pads a bridge for joins still arriving and Scalelite counts a new meeting
@@ -18,6 +20,8 @@ public struct RoomPlacementPolicy: Sendable, Equatable {
     public var aliveWithinMilliseconds: Int
     /// The CPU share (of all the node's cores) that counts as full stress.
     public var cpuCeiling = 0.8
+    /// The CPU share below which CPU adds no stress.
+    public var cpuFloor = 0.3
     /// How many people a room placed in the ramp-up window counts as.
     public var newRoomWeight = 5
     public var rampUpMilliseconds = 120_000
@@ -49,7 +53,7 @@ public struct RoomPlacementPolicy: Sendable, Equatable {
 
     /// The node's stress, 1 at full load.
     public func stress(of node: NodeRecord, recentRooms: Int) -> Double {
-        let cpu = Double(node.cpuPermille) / 1000 / cpuCeiling
+        let cpu = max(0, Double(node.cpuPermille) / 1000 - cpuFloor) / (cpuCeiling - cpuFloor)
         let people = Double(node.participants + node.calls + recentRooms * newRoomWeight) / Double(capacity)
         return max(cpu, people)
     }

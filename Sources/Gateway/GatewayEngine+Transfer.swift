@@ -43,6 +43,21 @@ extension GatewayEngine {
         userAgent.refer(call.sipID, to: uri)
     }
 
+    /// Every caller of `meetingID` in the room on this loop is sent to the
+    /// gateway at `sipAddress` (this node hands the meeting over: a drain);
+    /// returns how many were asked. Callers whose phone refuses stay until
+    /// the room closes under them.
+    func sendCallers(of meetingID: String, toGatewayAt sipAddress: String) -> Int {
+        let node = RoomLocation.RemoteNode(name: sipAddress, httpURL: "", sipAddress: sipAddress)
+        var asked = 0
+        for call in calls.values where call.stage == .inRoom && call.transfer == nil {
+            guard let meeting = call.meeting, meeting.meetingID == meetingID else { continue }
+            sendToMeetingNode(call.sipID, meeting: meeting, node: node)
+            asked += 1
+        }
+        return asked
+    }
+
     /// The REFER's answer or a NOTIFY's status line.
     func transferProgressed(_ call: PhoneCall, status: Int, phrase: String, final: Bool, reported: Bool) {
         guard let transfer = call.transfer else { return }
@@ -68,7 +83,10 @@ extension GatewayEngine {
             transfer.notify("\(who) could not be transferred: \(reason).")
             if call.followsMeetingToNode {
                 call.followsMeetingToNode = false
-                feed(.room(.joinFailed(.notStarting)), to: call)
+                // Still at the prompt: the caller hears the meeting cannot be
+                // joined from here. In the room (a drain): they stay until it
+                // closes under them.
+                if call.stage != .inRoom { feed(.room(.joinFailed(.notStarting)), to: call) }
             }
         default:
             break

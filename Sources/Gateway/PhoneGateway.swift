@@ -275,6 +275,15 @@ extension PhoneGateway: PhoneDialer {
         }
     }
 
+    public func sendCallers(in room: RoomInfo, toGatewayAt sipAddress: String) async -> Int {
+        let meetingID = room.meetingId
+        var asked = 0
+        for engine in engines {
+            asked += (try? await engine.eventLoop.submit { engine.value.sendCallers(of: meetingID, toGatewayAt: sipAddress) }.get()) ?? 0
+        }
+        return asked
+    }
+
     /// Runs `action` on these engines in turn until one does not answer
     /// `noSuchCall` (the caller is on another loop); errors become the
     /// room's errors, in words for the host.

@@ -62,6 +62,8 @@ public actor Room {
     var moderators: [Participant] { present.filter { $0.role.isModerator } }
 
     public var participantCount: Int { visible.count }
+    /// Phone callers in the room (a hand-over waits for them to move).
+    public var callerCount: Int { participants.values.filter { $0.role == .phone }.count }
     public var isEnded: Bool { ended }
 
     /// A room is open while people may join; closing while its router and

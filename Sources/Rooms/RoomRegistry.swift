@@ -7,7 +7,7 @@ import SFU
 public actor RoomRegistry {
     public nonisolated let media: MediaNode
     let logger: Logger
-    private var rooms: [String: Room] = [:]
+    var rooms: [String: Room] = [:]
     /// Meetings a host ended recently: guests may not restart them for a while.
     private var endedAt: [String: Date] = [:]
     private var eventTask: Task<Void, Never>?
@@ -144,7 +144,7 @@ public actor RoomRegistry {
     public func hostsOrStarts(_ meetingID: String) -> Bool { startsRooms || rooms[meetingID] != nil }
 
     /// Where rooms run in a cluster; nil on a server alone.
-    private var locator: (any RoomLocator)?
+    var locator: (any RoomLocator)?
 
     public func setLocator(_ locator: (any RoomLocator)?) { self.locator = locator }
 

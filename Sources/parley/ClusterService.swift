@@ -20,6 +20,8 @@ struct ClusterService: Service {
     let rooms: RoomRegistry
     /// How long a draining node waits for its meetings to empty.
     let drainDeadline: Duration
+    /// How long after readiness drops a draining node hands its meetings over.
+    var handOverDelay: Duration = .seconds(2)
     let logger: Logger
 
     func run() async throws {
@@ -41,8 +43,10 @@ struct ClusterService: Service {
         await placer.releaseAll()
     }
 
-    /// Once the node drains: waits until it carries nothing or the deadline
-    /// passes, then stops the server the way SIGTERM does (its remaining
+    /// Once the node drains: hands its meetings to other nodes (a moment
+    /// after readiness drops, so the load balancer has stopped sending new
+    /// people here), then waits until it carries nothing or the deadline
+    /// passes, and stops the server the way SIGTERM does (its remaining
     /// participants' sockets close and their clients reconnect, through the
     /// load balancer, to a ready node).
     private func finishDrain() async {
@@ -52,6 +56,11 @@ struct ClusterService: Service {
             guard await membership.state == .draining else {
                 since = nil
                 continue
+            }
+            if since == nil {
+                try? await Task.sleep(for: handOverDelay)
+                let moved = await rooms.handOverAll()
+                logger.notice("draining: meetings handed over", metadata: ["meetings": "\(moved)"])
             }
             let start = since ?? .now
             since = start

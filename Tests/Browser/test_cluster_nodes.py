@@ -16,9 +16,13 @@ PostgreSQL server (Debian's, run by the test in the foreground):
   second person joins it there) but a new meeting starts on beta even for
   someone who came through alpha; with beta cordoned too, nobody can start
   one (the page says the server is about to restart);
-- `parley node drain alpha`: `/readyz` says 503 draining; once its people
-  leave, alpha stops by itself and its row is gone; beta killed with SIGKILL
-  is listed as silent;
+- `parley node drain alpha`: `/readyz` says 503 draining, alpha hands its
+  meetings over and stops by itself, and its row is gone; beta killed with
+  SIGKILL is listed as silent;
+- a drained node hands its meeting over, phones included: Ben (relayed
+  through beta) and Pat (a baresip caller on alpha's gateway) are back in the
+  meeting on beta, Pat through a REFER to beta's gateway, and alpha exits
+  long before its drain deadline;
 - PostgreSQL stopped for 20 s under a node with a live meeting: `/healthz`
   stays 200, `/readyz` says database_unreachable, video keeps flowing
   between the two people, creating a meeting answers 503
@@ -227,6 +231,62 @@ def test_a_caller_at_one_nodes_prompt_is_sent_to_the_node_that_runs_the_meeting(
             on_beta.close()
 
 
+def test_a_drained_node_hands_its_meeting_over_phones_included(tmp_path: Path, browser) -> None:
+    ports = {"alpha": free_port(), "beta": free_port()}
+    sip = {name: ["--sip", f"{host}:{ports[name]}", "--set", "sip.noise_suppression=false"]
+           for name, host in (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"))}
+    with throwaway_postgres() as pg, \
+            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"], host="127.0.0.2") as alpha, \
+            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta") + sip["beta"], host="127.0.0.3") as beta:
+        for node in (alpha, beta):
+            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
+        s = requests.Session()
+        r = s.post(alpha.api("/auth/register"), json={"username": conftest.unique("host"), "password": conftest.PASSWORD,
+                                                      "displayName": "Hana Host"}, timeout=10)
+        assert r.status_code in (200, 201), r.text
+        r = s.post(alpha.api("/meetings"), json={"title": "Handed over"}, timeout=10)
+        assert r.status_code == 201, r.text
+        m = r.json()
+        on_alpha, on_beta = People(browser, alpha), People(browser, beta)
+        phone = Phone(tmp_path, "pat", write_tone(tmp_path / "pat.wav", 1000.0, 8000, seconds=60), display_name="Phoning Pat")
+        try:
+            ada = join(on_alpha.new("Ada"), m["code"], "Ada Able")
+            ben = join(on_beta.new("Ben"), m["code"], "Ben Baker")
+            idb = ben.evaluate("() => window.parleyRoom.participantId")
+            phone.dial(f"sip:{m['dialInCode']}@127.0.0.2:{ports['alpha']}")
+            phone.wait_event("CALL_ESTABLISHED")
+            pat = participant_id(ben, "Phoning Pat", timeout=30)
+            poll("Pat's 1 kHz in Ben's page", lambda: (t := tone(ben, pat)) and abs(t["hz"] - 1000) < 40, timeout=SLOW)
+            poll("the meeting on alpha", lambda: load(pg).get("alpha") == (3, 1))
+            # Ada's page is served by alpha: behind a load balancer it would
+            # resume through beta; here it goes with alpha.
+            ada.context.close()
+
+            started = time.monotonic()
+            node_cli(pg, "drain", "alpha")
+            poll("alpha to hand over and stop", lambda: alpha.process.poll() is not None, timeout=60)
+            took = time.monotonic() - started
+            assert alpha.process.returncode == 0, alpha.log_tail()
+            assert took < 40, f"alpha took {took:.0f} s to drain (its deadline is 60 s)"
+            print(f"\ndrain_seconds hand-over: {took:.1f}")
+            # Ben is back as himself, and hears Pat, whose phone now calls beta.
+            expect_state(ben, "joined", timeout=60)
+            assert ben.evaluate("() => window.parleyRoom.participantId") == idb
+            assert phone.has_event("TRANSFER") or any(e.get("type") == "TRANSFER" for e in phone.events), phone.events[-8:]
+
+            def pat_heard():
+                pid = ben.evaluate("(n) => [...window.parleyRoom.participants.values()].find(p => p.displayName === n)?.id ?? null",
+                                   "Phoning Pat")
+                t = pid and tone(ben, pid)
+                return t and abs(t["hz"] - 1000) < 40
+            poll("Pat's 1 kHz in Ben's page again", pat_heard, timeout=SLOW)
+            poll("the meeting on beta", lambda: load(pg).get("beta") == (2, 1))
+        finally:
+            phone.close()
+            on_alpha.close()
+            on_beta.close()
+
+
 def test_nodes_register_cordon_drain_and_die(tmp_path: Path, browser) -> None:
     with throwaway_postgres() as pg, \
             running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha"), host="127.0.0.2") as alpha, \
@@ -261,10 +321,9 @@ def test_nodes_register_cordon_drain_and_die(tmp_path: Path, browser) -> None:
 
             node_cli(pg, "drain", "alpha")
             poll("alpha to drain", lambda: readyz(alpha)[0] == 503 and readyz(alpha)[1].get("reason") == "draining")
-            assert alpha.process.poll() is None, "a draining node waits for its meetings"
-            for page in (ada, ben):
-                page.context.close()
-            poll("alpha to stop once empty", lambda: alpha.process.poll() is not None, timeout=SLOW)
+            # It hands its meeting over (Ada and Ben's pages, on alpha, resume
+            # through it to beta) and stops once it carries nothing.
+            poll("alpha to stop once its meeting is handed over", lambda: alpha.process.poll() is not None, timeout=SLOW)
             assert alpha.process.returncode == 0, alpha.log_tail()
             assert "alpha" not in listed(pg), "a node that stopped cleanly leaves the list"
         finally:

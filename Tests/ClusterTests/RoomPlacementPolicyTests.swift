@@ -32,10 +32,12 @@ import Testing
         #expect(!policy.keepsRooms(Self.node("a", beatAgo: 60_000), now: n))
     }
 
-    @Test("stress is the larger of CPU against 80 % and people and calls against the capacity; new rooms count five people")
+    @Test("stress is the larger of CPU between 30 and 80 % and people and calls against the capacity; new rooms count five people")
     func stress() {
         #expect(policy.stress(of: Self.node("a", participants: 30, calls: 20), recentRooms: 0) == 0.5)
-        #expect(policy.stress(of: Self.node("a", cpu: 400, participants: 10), recentRooms: 0) == 0.5)
+        #expect(abs(policy.stress(of: Self.node("a", cpu: 550, participants: 10), recentRooms: 0) - 0.5) < 1e-9)
+        #expect(policy.stress(of: Self.node("a", cpu: 250, participants: 10), recentRooms: 0) == 0.1, "CPU under 30 % is noise")
+        #expect(policy.stress(of: Self.node("a", cpu: 900), recentRooms: 0) > 1)
         #expect(policy.stress(of: Self.node("a", participants: 10), recentRooms: 2) == 0.2)
     }
 
@@ -54,11 +56,11 @@ import Testing
         let twin = Self.node("aaron", participants: 10)
         #expect(policy.choose(among: [idle, twin, busy], recentRooms: [:], preferring: busy.id, now: n) == twin)
         #expect(policy.choose(among: [cordoned, dead], recentRooms: [:], preferring: cordoned.id, now: n) == nil)
-        // CPU noise does not send a meeting away from the node asked.
-        let noisy = Self.node("zeta", cpu: 60)
+        // CPU noise does not send a meeting away from the node asked; load does.
+        let noisy = Self.node("zeta", cpu: 280)
         let quiet = Self.node("eta", cpu: 0)
         #expect(policy.choose(among: [noisy, quiet], recentRooms: [:], preferring: noisy.id, now: n) == noisy)
-        #expect(policy.choose(among: [Self.node("zeta", cpu: 120), quiet], recentRooms: [:], preferring: "id-zeta", now: n) == quiet)
+        #expect(policy.choose(among: [Self.node("zeta", cpu: 400), quiet], recentRooms: [:], preferring: "id-zeta", now: n) == quiet)
         // A cordoned node asked sends the room to a ready one however idle it is itself.
         #expect(policy.choose(among: [Self.node("gamma", state: .cordoned), busy], recentRooms: [:], preferring: "id-gamma", now: n) == busy)
     }
