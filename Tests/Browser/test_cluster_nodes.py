@@ -175,6 +175,7 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             assert metric(beta, "parley_signaling_relayed_total") == 1
             assert metric(alpha, "parley_signaling_relayed_total") == 0
 
+            killed = time.monotonic()
             os.kill(alpha.process.pid, signal.SIGKILL)
             alpha.process.wait(timeout=10)
             ada.context.close()
@@ -186,6 +187,7 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             idc = cara.evaluate("() => window.parleyRoom.participantId")
             idb_now = ben.evaluate("() => window.parleyRoom.participantId")
             assert idb_now == idb, "Ben came back as himself"
+            print(f"\nkilled_node_seconds back in the meeting: {time.monotonic() - killed:.1f}")
             flowing(ben, idc, timeout=60)
             flowing(cara, idb, timeout=60)
             poll("the meeting now on beta", lambda: load(pg).get("beta") == (2, 1))
