@@ -140,6 +140,32 @@ def listed(pg: Postgres) -> dict[str, str]:
     return rows
 
 
+@contextlib.contextmanager
+def two_nodes(tmp_path: Path, phones: bool = False) -> Iterator[tuple[Postgres, object, object, dict[str, int]]]:
+    """alpha (127.0.0.2) and beta (127.0.0.3) on one throwaway PostgreSQL,
+    with SIP gateways if `phones`; yields (pg, alpha, beta, SIP ports by name)."""
+    ports = {"alpha": free_port(), "beta": free_port()}
+    sip = {name: ["--sip", f"{host}:{ports[name]}", "--set", "sip.noise_suppression=false"] if phones else []
+           for name, host in (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"))}
+    with throwaway_postgres() as pg, \
+            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"], host="127.0.0.2") as alpha, \
+            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta") + sip["beta"], host="127.0.0.3") as beta:
+        for node in (alpha, beta):
+            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
+        yield pg, alpha, beta, ports
+
+
+def hosted_meeting(node, title: str) -> dict:
+    """A meeting made through `node`'s API by a new host; its JSON."""
+    s = requests.Session()
+    r = s.post(node.api("/auth/register"), json={"username": conftest.unique("host"), "password": conftest.PASSWORD,
+                                                 "displayName": "Hana Host"}, timeout=10)
+    assert r.status_code in (200, 201), r.text
+    r = s.post(node.api("/meetings"), json={"title": title}, timeout=10)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
 def load(pg: Postgres) -> dict[str, tuple[int, int]]:
     """Node name → (people, rooms) as of its last heartbeat."""
     rows = {}
@@ -157,11 +183,7 @@ def metric(server, name: str) -> float:
 
 
 def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path: Path, browser) -> None:
-    with throwaway_postgres() as pg, \
-            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha"), host="127.0.0.2") as alpha, \
-            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta"), host="127.0.0.3") as beta:
-        for node in (alpha, beta):
-            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
+    with two_nodes(tmp_path) as (pg, alpha, beta, _):
         on_alpha, on_beta = People(browser, alpha), People(browser, beta)
         try:
             code = start_meeting(alpha, "One room, two doors")
@@ -197,21 +219,8 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
 
 
 def test_a_caller_at_one_nodes_prompt_is_sent_to_the_node_that_runs_the_meeting(tmp_path: Path, browser) -> None:
-    ports = {"alpha": free_port(), "beta": free_port()}
-    sip = {name: ["--sip", f"{host}:{ports[name]}", "--set", "sip.noise_suppression=false"]
-           for name, host in (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"))}
-    with throwaway_postgres() as pg, \
-            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"], host="127.0.0.2") as alpha, \
-            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta") + sip["beta"], host="127.0.0.3") as beta:
-        for node in (alpha, beta):
-            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
-        s = requests.Session()
-        r = s.post(alpha.api("/auth/register"), json={"username": conftest.unique("host"), "password": conftest.PASSWORD,
-                                                      "displayName": "Hana Host"}, timeout=10)
-        assert r.status_code in (200, 201), r.text
-        r = s.post(alpha.api("/meetings"), json={"title": "Phones across nodes"}, timeout=10)
-        assert r.status_code == 201, r.text
-        m = r.json()
+    with two_nodes(tmp_path, phones=True) as (pg, alpha, beta, ports):
+        m = hosted_meeting(alpha, "Phones across nodes")
         on_beta = People(browser, beta)
         phone = Phone(tmp_path, "pat", write_tone(tmp_path / "pat.wav", 1000.0, 8000, seconds=40), display_name="Prompted Pat")
         try:
@@ -234,21 +243,8 @@ def test_a_caller_at_one_nodes_prompt_is_sent_to_the_node_that_runs_the_meeting(
 
 
 def test_a_drained_node_hands_its_meeting_over_phones_included(tmp_path: Path, browser) -> None:
-    ports = {"alpha": free_port(), "beta": free_port()}
-    sip = {name: ["--sip", f"{host}:{ports[name]}", "--set", "sip.noise_suppression=false"]
-           for name, host in (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"))}
-    with throwaway_postgres() as pg, \
-            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"], host="127.0.0.2") as alpha, \
-            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta") + sip["beta"], host="127.0.0.3") as beta:
-        for node in (alpha, beta):
-            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
-        s = requests.Session()
-        r = s.post(alpha.api("/auth/register"), json={"username": conftest.unique("host"), "password": conftest.PASSWORD,
-                                                      "displayName": "Hana Host"}, timeout=10)
-        assert r.status_code in (200, 201), r.text
-        r = s.post(alpha.api("/meetings"), json={"title": "Handed over"}, timeout=10)
-        assert r.status_code == 201, r.text
-        m = r.json()
+    with two_nodes(tmp_path, phones=True) as (pg, alpha, beta, ports):
+        m = hosted_meeting(alpha, "Handed over")
         on_alpha, on_beta = People(browser, alpha), People(browser, beta)
         phone = Phone(tmp_path, "pat", write_tone(tmp_path / "pat.wav", 1000.0, 8000, seconds=60), display_name="Phoning Pat")
         try:
@@ -290,11 +286,7 @@ def test_a_drained_node_hands_its_meeting_over_phones_included(tmp_path: Path, b
 
 
 def test_nodes_register_cordon_drain_and_die(tmp_path: Path, browser) -> None:
-    with throwaway_postgres() as pg, \
-            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha"), host="127.0.0.2") as alpha, \
-            running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta"), host="127.0.0.3") as beta:
-        for node in (alpha, beta):
-            poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
+    with two_nodes(tmp_path) as (pg, alpha, beta, _):
         assert listed(pg) == {"alpha": "alive", "beta": "alive"}
 
         on_alpha, on_beta = People(browser, alpha), People(browser, beta)

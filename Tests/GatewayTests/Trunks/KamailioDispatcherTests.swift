@@ -18,31 +18,16 @@ import Testing
         let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
         let one = try await GatewayFixture.start(sipPort: ports[0])
         let two = try await GatewayFixture.start(sipPort: ports[1])
-        let list = FileManager.default.temporaryDirectory.appendingPathComponent("parley-nodes-\(UUID().uuidString.prefix(8)).list")
-        try ports.map { "1 sip:127.0.0.1:\($0)" }.joined(separator: "\n").appending("\n").write(to: list, atomically: true, encoding: .utf8)
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
-        let kamailioPort = try KamailioTrunk.freeUDPPort(host: "127.0.0.4")
-        let kamailio = try KamailioTrunk(
-            configFile: root.appendingPathComponent("Config/kamailio/parley-dispatcher.cfg"),
-            defines: ["LISTEN=udp:127.0.0.4:\(kamailioPort)", "NODES=\"\(list.path)\"", "PROBE_SECONDS=1", "CHILDREN=1"],
-            host: "127.0.0.4", port: kamailioPort)
+        let (kamailio, kamailioPort) = try await Self.dispatcher(in: ports)
         defer {
             Task {
                 await one.stop()
                 await two.stop()
                 await kamailio.stop()
-                try? FileManager.default.removeItem(at: list)
             }
         }
-        try await kamailio.ready()
 
-        func call() async throws -> RawPhone {
-            let phone = try RawPhone(gatewayPort: kamailioPort, user: GatewayFixture.meeting.dialInCode, host: "127.0.0.4", localHost: "127.0.0.5")
-            phone.followsRoute = true
-            let answer = try await phone.call(sdp: phone.offer())
-            #expect(answer?.status == 200, "\(answer?.startLine ?? "no answer"):\n\(kamailio.logText.suffix(1500))")
-            return phone
-        }
+        func call() async throws -> RawPhone { try await Self.call(through: kamailio, port: kamailioPort) }
         func calls(_ f: GatewayFixture) async -> Int { await f.gateway.statistics().activeCalls }
 
         // Node one is cordoned: each call the round-robin gives it is
@@ -90,23 +75,14 @@ import Testing
             let meeting = GatewayFixture.meeting.meetingID
             #expect(await two.rooms.locate(meeting) == .here)
 
-            let list = FileManager.default.temporaryDirectory.appendingPathComponent("parley-nodes-\(UUID().uuidString.prefix(8)).list")
-            try ports.map { "1 sip:127.0.0.1:\($0)" }.joined(separator: "\n").appending("\n").write(to: list, atomically: true, encoding: .utf8)
-            let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
-            let kamailioPort = try KamailioTrunk.freeUDPPort(host: "127.0.0.4")
-            let kamailio = try KamailioTrunk(
-                configFile: root.appendingPathComponent("Config/kamailio/parley-dispatcher.cfg"),
-                defines: ["LISTEN=udp:127.0.0.4:\(kamailioPort)", "NODES=\"\(list.path)\"", "PROBE_SECONDS=1", "CHILDREN=1"],
-                host: "127.0.0.4", port: kamailioPort)
+            let (kamailio, kamailioPort) = try await Self.dispatcher(in: ports)
             defer {
                 Task {
                     await one.stop()
                     await two.stop()
                     await kamailio.stop()
-                    try? FileManager.default.removeItem(at: list)
                 }
             }
-            try await kamailio.ready()
 
             // Straight to node one: 302, Contact node two's gateway, same user.
             let direct = try one.phone()
@@ -118,18 +94,37 @@ import Testing
 
             // Through Kamailio: whichever node the round-robin picks, every call lands on node two.
             var phones: [RawPhone] = []
-            for _ in 0..<2 {
-                let phone = try RawPhone(gatewayPort: kamailioPort, user: GatewayFixture.meeting.dialInCode, host: "127.0.0.4",
-                                         localHost: "127.0.0.5")
-                phone.followsRoute = true
-                let answer = try await phone.call(sdp: phone.offer())
-                #expect(answer?.status == 200, "\(answer?.startLine ?? "no answer"):\n\(kamailio.logText.suffix(1500))")
-                phones.append(phone)
-            }
+            for _ in 0..<2 { phones.append(try await Self.call(through: kamailio, port: kamailioPort)) }
             #expect(await one.gateway.statistics().activeCalls == 0)
             #expect(await two.gateway.statistics().activeCalls == 2)
             #expect(kamailio.logText.contains("follows its meeting"), "the round-robin never tried node one")
             for phone in phones { phone.dialog.sendBye(); phone.stop() }
         }
+    }
+
+    /// The shipped dispatcher configuration run by Kamailio on 127.0.0.4 in
+    /// front of the gateways on `ports`; its list file goes with it.
+    static func dispatcher(in ports: [Int]) async throws -> (KamailioTrunk, Int) {
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("parley-nodes-\(UUID().uuidString.prefix(8)).list")
+        try ports.map { "1 sip:127.0.0.1:\($0)" }.joined(separator: "\n").appending("\n").write(to: list, atomically: true, encoding: .utf8)
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../..").standardized
+        let port = try KamailioTrunk.freeUDPPort(host: "127.0.0.4")
+        let kamailio = try KamailioTrunk(
+            configFile: root.appendingPathComponent("Config/kamailio/parley-dispatcher.cfg"),
+            defines: ["LISTEN=udp:127.0.0.4:\(port)", "NODES=\"\(list.path)\"", "PROBE_SECONDS=1", "CHILDREN=1"],
+            host: "127.0.0.4", port: port)
+        try await kamailio.ready()
+        // Kamailio has read the list.
+        try? FileManager.default.removeItem(at: list)
+        return (kamailio, port)
+    }
+
+    /// A call to the test meeting's dial-in code through Kamailio, expected to be answered.
+    static func call(through kamailio: KamailioTrunk, port: Int) async throws -> RawPhone {
+        let phone = try RawPhone(gatewayPort: port, user: GatewayFixture.meeting.dialInCode, host: "127.0.0.4", localHost: "127.0.0.5")
+        phone.followsRoute = true
+        let answer = try await phone.call(sdp: phone.offer())
+        #expect(answer?.status == 200, "\(answer?.startLine ?? "no answer"):\n\(kamailio.logText.suffix(1500))")
+        return phone
     }
 }
