@@ -54,7 +54,9 @@ extern su_log_t tport_log[];
 /// OpenSSL 3 refuses); OpenSSL 3's default security level then admits
 /// TLS 1.2 and 1.3 only. Media is disabled: SDP travels as opaque payload
 /// strings. Nothing is answered automatically except what the stack must do
-/// itself (100 Trying, OPTIONS, CANCEL/487, BYE/200, PRACK).
+/// itself (100 Trying, CANCEL/487, BYE/200, PRACK). OPTIONS comes to us
+/// (`NUTAG_APPL_METHOD`): a node that takes no new calls answers a
+/// dispatcher's probe 503 (`parley_nua_respond_options`).
 static inline nua_t *parley_nua_create(su_root_t *root, nua_callback_f callback, void *magic,
                                        const char *url, const char *sips_url, const char *tls_dir,
                                        const char *user_agent, unsigned session_expires, unsigned min_se) {
@@ -68,6 +70,7 @@ static inline nua_t *parley_nua_create(su_root_t *root, nua_callback_f callback,
                       NUTAG_AUTOALERT(0),
                       NUTAG_AUTOACK(1),
                       NUTAG_ENABLEMESSAGE(0),
+                      NUTAG_APPL_METHOD("OPTIONS"),
                       // RFC 4028: offer a session timer, accept the peer's choice of refresher.
                       NUTAG_SESSION_TIMER(session_expires),
                       NUTAG_MIN_SE(min_se),
@@ -122,6 +125,18 @@ static inline void parley_nua_respond(nua_handle_t *nh, int status, const char *
 /// Responds to the request currently being delivered by the callback.
 static inline void parley_nua_respond_current(nua_t *nua, nua_handle_t *nh, int status, const char *phrase) {
     nua_respond(nh, status, phrase, NUTAG_WITH_THIS(nua), TAG_END());
+}
+
+/// Answers the OPTIONS being delivered: 200 (nua adds Allow, Accept and
+/// Supported), or, while this node takes no new calls, 503 with
+/// Retry-After (RFC 3261 §21.5.4), which takes it out of a dispatcher's
+/// rotation while in-dialog requests still reach it.
+static inline void parley_nua_respond_options(nua_t *nua, nua_handle_t *nh, int accepting) {
+    if (accepting) {
+        nua_respond(nh, 200, "OK", NUTAG_WITH_THIS(nua), TAG_END());
+    } else {
+        nua_respond(nh, 503, "Service Unavailable", NUTAG_WITH_THIS(nua), SIPTAG_RETRY_AFTER_STR("30"), TAG_END());
+    }
 }
 
 /// A handle for an outgoing request; `call_id` may be NULL.

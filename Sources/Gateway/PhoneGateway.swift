@@ -275,6 +275,10 @@ extension PhoneGateway: PhoneDialer {
         }
     }
 
+    /// A cordoned or draining node takes no new calls: its OPTIONS answer
+    /// 503, so a dispatcher (Kamailio) stops sending it calls.
+    public func setTakesNewCalls(_ takes: Bool) { userAgent.setTakesNewCalls(takes) }
+
     public func sendCallers(in room: RoomInfo, toGatewayAt sipAddress: String) async -> Int {
         let meetingID = room.meetingId
         var asked = 0

@@ -1,5 +1,6 @@
 import Cluster
 import Foundation
+import Gateway
 import Logging
 import Rooms
 import ServiceLifecycle
@@ -18,6 +19,8 @@ struct ClusterService: Service {
     let membership: NodeMembership
     let placer: RoomPlacer
     let rooms: RoomRegistry
+    /// Nil when SIP is off.
+    let gateway: PhoneGateway?
     /// How long a draining node waits for its meetings to empty.
     let drainDeadline: Duration
     /// How long after readiness drops a draining node hands its meetings over.
@@ -26,7 +29,11 @@ struct ClusterService: Service {
 
     func run() async throws {
         let rooms = self.rooms
-        await membership.observeState { state in await rooms.setStartsRooms(state == .ready) }
+        let gateway = self.gateway
+        await membership.observeState { state in
+            await rooms.setStartsRooms(state == .ready)
+            gateway?.setTakesNewCalls(state == .ready)
+        }
         let membership = self.membership
         let heartbeat = Task { await membership.run() }
         let signals = Task {

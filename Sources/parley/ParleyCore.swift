@@ -107,7 +107,7 @@ struct ParleyCore: Sendable {
         var services: [any Service] = [CoreShutdown(core: self)]
         if let gateway { services.append(GatewayService(gateway: gateway, metrics: metrics)) }
         // Last to start, first to stop: the node leaves the cluster before anything closes.
-        services.append(ClusterService(membership: membership, placer: placer, rooms: rooms, drainDeadline: drainDeadline, logger: logger))
+        services.append(ClusterService(membership: membership, placer: placer, rooms: rooms, gateway: gateway, drainDeadline: drainDeadline, logger: logger))
         return services
     }
 }

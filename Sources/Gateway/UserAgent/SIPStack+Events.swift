@@ -49,7 +49,9 @@ extension SIPStack {
                 registrations[registration.name] = nil
             }
         case nua_i_options:
-            // Answered by the stack (200 with Allow/Accept); the handle it made is ours to free.
+            // In a call always 200; outside, 503 while this node takes no
+            // new calls. The handle nua made for it is ours to free.
+            if let nua, let nh { parley_nua_respond_options(nua, nh, call != nil || takesNewCalls ? 1 : 0) }
             if call == nil { dropUnknown(handle: nh) }
         case nua_r_refer:
             // The REFER's answer; a failure ends the transfer (RFC 3515 §2.4.2).

@@ -50,6 +50,8 @@ final class SIPStack {
     /// By trunk name.
     var registrations: [String: Registration] = [:]
     var shuttingDown = false
+    /// False on a cordoned or draining cluster node: OPTIONS probes get 503.
+    var takesNewCalls = true
 
     var logger: Logger { agent.logger }
 

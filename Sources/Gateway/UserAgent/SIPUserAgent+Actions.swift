@@ -22,6 +22,14 @@ extension SIPUserAgent {
         perform { $0.hangUp(serial: serial) }
     }
 
+    /// Whether this node takes new calls: when not, out-of-dialog OPTIONS (a
+    /// dispatcher's probe) are answered 503 so new calls go to other nodes;
+    /// INVITEs are still decided one by one (a call for a meeting this node
+    /// runs is taken).
+    public func setTakesNewCalls(_ takes: Bool) {
+        perform { $0.takesNewCalls = takes }
+    }
+
     /// Asks the phone on `call` to call `target` instead (blind transfer,
     /// REFER with Refer-To, RFC 3515 §2.4). The answer and the phone's
     /// progress reports come as `.transferProgress`.

@@ -54,6 +54,35 @@ import Testing
         late.stop()
     }
 
+    @Test("a node that takes no new calls answers the probes 503 and leaves the rotation: its calls go to the other node unrefused")
+    func probesTakeANodeOut() async throws {
+        let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
+        let one = try await GatewayFixture.start(sipPort: ports[0])
+        let two = try await GatewayFixture.start(sipPort: ports[1])
+        let (kamailio, kamailioPort) = try await Self.dispatcher(in: ports)
+        defer {
+            Task {
+                await one.stop()
+                await two.stop()
+                await kamailio.stop()
+            }
+        }
+        // Cordoned (as ClusterService does it): INVITEs for its own meetings
+        // still taken, but OPTIONS answered 503.
+        one.gateway.setTakesNewCalls(false)
+        await one.rooms.setStartsRooms(false)
+        // Probes every second; one unanswered (here: refused) probe marks it inactive.
+        try await Task.sleep(for: .seconds(3))
+        var phones: [RawPhone] = []
+        for _ in 0..<3 { phones.append(try await Self.call(through: kamailio, port: kamailioPort)) }
+        #expect(await one.gateway.statistics().activeCalls == 0)
+        #expect(await two.gateway.statistics().activeCalls == 3)
+        let refusedByOne = await one.gateway.statistics().refusals["not_starting_meetings", default: 0]
+        #expect(refusedByOne == 0, "the round-robin still tried node one")
+        #expect(!kamailio.logText.contains("moves to node"))
+        for phone in phones { phone.dialog.sendBye(); phone.stop() }
+    }
+
     @Test("a call for a meeting another node runs gets 302 naming that node's gateway, and Kamailio takes it there")
     func callsFollowTheirMeeting() async throws {
         try await TestDatabase.withStore(.sqlite) { store in

@@ -114,9 +114,15 @@ final class KamailioTrunk: @unchecked Sendable {
     private static func launch(file: URL, defines: [String], directory: URL, log: URL) throws -> Process {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/kamailio")
-        process.arguments = ["-f", file.path, "-DD", "-E", "-Y", directory.path, "-P", directory.appendingPathComponent("pid").path,
-                             "-w", directory.path] + defines.flatMap { ["-A", $0] }
+        // Through python3, which clears the signal mask first: a child
+        // inherits the mask of the thread that spawned it, and Dispatch's
+        // worker threads block SIGALRM and friends, which left Kamailio's
+        // timer process stalled (no OPTIONS probes, no retransmissions).
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        let kamailio = ["/usr/sbin/kamailio", "-f", file.path, "-DD", "-E", "-Y", directory.path,
+                        "-P", directory.appendingPathComponent("pid").path, "-w", directory.path] + defines.flatMap { ["-A", $0] }
+        process.arguments = ["-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"]
+            + kamailio
         let output = try FileHandle(forWritingTo: log)
         process.standardOutput = output
         process.standardError = output

@@ -100,6 +100,33 @@ struct SIPUserAgentTests {
         await h.shutdown()
     }
 
+    /// A cordoned or draining node answers a dispatcher's OPTIONS probe 503
+    /// (with Retry-After), so new calls go elsewhere; OPTIONS inside a call
+    /// it carries still get 200.
+    @Test func optionsAnswer503WhileTakingNoNewCalls() async throws {
+        let h = try await SIPTestHarness()
+        let client = try RawSIPClient(serverPort: h.port)
+        func probe(_ cseq: Int) async throws -> RawSIPMessage {
+            client.send(RawSIPDialog(client: client).request("OPTIONS", branch: RawSIPDialog.branch(), cseq: cseq))
+            return try #require(try await client.receive { $0.cseqMethod == "OPTIONS" })
+        }
+        let (call, answered) = try await answeredCall(h, client)
+        var dialog = answered
+        h.agent.setTakesNewCalls(false)
+        let refused = try await probe(1)
+        #expect(refused.status == 503)
+        #expect(refused.header("Retry-After") == "30")
+        dialog.cseq += 1
+        client.send(dialog.request("OPTIONS", branch: RawSIPDialog.branch(), cseq: dialog.cseq))
+        #expect(try await client.receive { $0.cseqMethod == "OPTIONS" }?.status == 200, "in a call: 200")
+        h.agent.setTakesNewCalls(true)
+        let back = try await probe(2)
+        #expect(back.status == 200)
+        #expect(back.header("Allow")?.contains("INVITE") == true)
+        try await hangUpAndAnswerBye(h, client, call)
+        await h.shutdown()
+    }
+
     @Test func optionsOverTCP() async throws {
         let h = try await SIPTestHarness()
         let client = try RawSIPClient(serverPort: h.port, tcp: true)
