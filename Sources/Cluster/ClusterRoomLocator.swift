@@ -30,4 +30,13 @@ public struct ClusterRoomLocator: RoomLocator {
     }
 
     public func released(_ meetingID: String) async { await placer.release(meetingID) }
+
+    public func holder(of meetingID: String) async -> RoomLocation.RemoteNode? {
+        do {
+            return try await placer.holder(of: meetingID).map { .init(name: $0.name, httpURL: $0.httpUrl, sipAddress: $0.sipAddress) }
+        } catch {
+            logger.warning("where the meeting runs could not be read", metadata: ["meeting": "\(meetingID)", "error": "\(error)"])
+            return nil
+        }
+    }
 }

@@ -56,6 +56,13 @@ public actor RoomPlacer {
         return .node(holder)
     }
 
+    /// The other live node (not draining) whose placement holds `meetingID`;
+    /// nil when it runs here or nowhere. Reads only.
+    public func holder(of meetingID: String, now: Int = Timestamp.now) async throws -> NodeRecord? {
+        guard let held = try await store.roomPlacement(meetingId: meetingID), held.nodeId != nodeID else { return nil }
+        return try await store.nodes().first { $0.id == held.nodeId && policy.keepsRooms($0, now: now) }
+    }
+
     /// The meeting's room closed here: it may start anywhere next time.
     public func release(_ meetingID: String) async {
         do { try await store.releaseRoomPlacement(meetingId: meetingID, nodeId: nodeID) } catch {

@@ -148,6 +148,13 @@ public actor RoomRegistry {
 
     public func setLocator(_ locator: (any RoomLocator)?) { self.locator = locator }
 
+    /// The other node that runs `meetingID` (nil when its room is live here,
+    /// runs nowhere, or there is no cluster); never places it.
+    public func remoteHolder(of meetingID: String) async -> RoomLocation.RemoteNode? {
+        guard rooms[meetingID] == nil, let locator else { return nil }
+        return await locator.holder(of: meetingID)
+    }
+
     /// Where `meetingID`'s room runs: here when it is live here (whatever
     /// the database says: media never waits on it) or when there is no
     /// cluster; else where the locator places it.

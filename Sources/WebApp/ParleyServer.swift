@@ -62,7 +62,9 @@ public enum ParleyServer {
             passcodeLimiter: SignInRateLimiter(
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
             metrics: metrics, media: core.media, rooms: core.rooms, recordings: core.recordings,
-            readiness: core.readiness, blockingPool: core.blockingPool, httpLoops: core.httpLoops, logger: logger,
+            readiness: core.readiness, blockingPool: core.blockingPool, httpLoops: core.httpLoops,
+            forwarder: NodeForwarder(from: configuration.cluster.nodeName.isEmpty ? ProcessInfo.processInfo.hostName : configuration.cluster.nodeName),
+            logger: logger,
             joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
             dummyPasswordHash: dummyHash)
     }

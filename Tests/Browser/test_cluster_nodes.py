@@ -155,9 +155,10 @@ def two_nodes(tmp_path: Path, phones: bool = False) -> Iterator[tuple[Postgres, 
         yield pg, alpha, beta, ports
 
 
-def hosted_meeting(node, title: str) -> dict:
-    """A meeting made through `node`'s API by a new host; its JSON."""
-    s = requests.Session()
+def hosted_meeting(node, title: str, session: requests.Session | None = None) -> dict:
+    """A meeting made through `node`'s API by a new host (signed in on
+    `session`, if given); its JSON."""
+    s = session or requests.Session()
     r = s.post(node.api("/auth/register"), json={"username": conftest.unique("host"), "password": conftest.PASSWORD,
                                                  "displayName": "Hana Host"}, timeout=10)
     assert r.status_code in (200, 201), r.text
@@ -186,7 +187,9 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
     with two_nodes(tmp_path) as (pg, alpha, beta, _):
         on_alpha, on_beta = People(browser, alpha), People(browser, beta)
         try:
-            code = start_meeting(alpha, "One room, two doors")
+            host = requests.Session()
+            m = hosted_meeting(alpha, "One room, two doors", session=host)
+            code = m["code"]
             ada = join(on_alpha.new("Ada"), code, "Ada Able")
             ben = join(on_beta.new("Ben"), code, "Ben Baker")
             ida = ada.evaluate("() => window.parleyRoom.participantId")
@@ -196,6 +199,30 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             poll("both people counted on alpha, none on beta", lambda: load(pg) == {"alpha": (2, 1), "beta": (0, 0)})
             assert metric(beta, "parley_signaling_relayed_total") == 1
             assert metric(alpha, "parley_signaling_relayed_total") == 0
+
+            # The host starts recording through beta: only alpha can record
+            # the meeting, so beta sends the request on; alpha's recorder runs.
+            # (Behind one address the browser sends the same cookie to every node.)
+            cookie = "; ".join(f"{c.name}={c.value}" for c in host.cookies)
+            r = requests.post(beta.api(f"/meetings/{m['id']}/recording"), headers={"Cookie": cookie}, timeout=20)
+            assert r.status_code == 201, r.text
+            recording = r.json()
+            poll("alpha recording", lambda: metric(alpha, "parley_recordings_capturing") == 1)
+            assert metric(beta, "parley_recordings_capturing") == 0
+            r = host.post(alpha.api(f"/recordings/{recording['id']}/stop"), timeout=20)
+            assert r.status_code == 200, r.text
+
+            # A leave beacon reaching beta for someone beta relays goes on to
+            # alpha: Dan is gone at once, not after the 60 s grace.
+            dan = join(on_beta.new("Dan"), code, "Dan Dale")
+            idd = dan.evaluate("() => window.parleyRoom.participantId")
+            token = dan.evaluate("() => window.parleyRoom.session.resumeToken")
+            poll("Ada to see Dan", lambda: ada.evaluate("(id) => window.parleyRoom.participants.has(id)", idd))
+            r = requests.post(beta.api("/leave"), json={"resumeToken": token}, timeout=10)
+            assert r.status_code == 204, r.text
+            poll("Dan gone from Ada's meeting", lambda: not ada.evaluate("(id) => window.parleyRoom.participants.has(id)", idd),
+                 timeout=10)
+            dan.context.close()
 
             killed = time.monotonic()
             os.kill(alpha.process.pid, signal.SIGKILL)

@@ -14,7 +14,7 @@ struct LeaveController {
         router.post("/api/v1/leave", use: leave)
     }
 
-    struct LeaveInput: Decodable {
+    struct LeaveInput: Codable {
         var resumeToken: String
     }
 
@@ -27,6 +27,13 @@ struct LeaveController {
         }
         if let room = await services.rooms.existingRoom(claims.meetingId) {
             await room.leave(claims.participantId)
+        } else if !NodeForwarder.isForwarded(request), let node = await services.rooms.remoteHolder(of: claims.meetingId) {
+            // The meeting runs on another node (this one relayed the page's
+            // socket there): the beacon goes on to it.
+            let body = (try? JSONEncoder().encode(input)) ?? Data()
+            if await services.forwarder.post("/api/v1/leave", body: body, cookie: nil, to: node) == nil {
+                services.logger.notice("a leave could not be sent on to the meeting's node", metadata: ["node": "\(node.name)"])
+            }
         }
         return Response(status: .noContent)
     }

@@ -28,6 +28,17 @@ struct RecordingController {
         let meeting = try await MeetingController.hostedMeeting(
             context, user: user, store: store,
             forbidden: "Only the meeting's host can start recording here; co-hosts start it from the meeting room.")
+        // The meeting runs on another node: only that node can record it.
+        if await services.rooms.existingRoom(meeting.id) == nil, !NodeForwarder.isForwarded(request),
+           let node = await services.rooms.remoteHolder(of: meeting.id) {
+            guard let answer = await services.forwarder.post(
+                request.uri.path, body: Data(), cookie: request.headers[.cookie], to: node)
+            else {
+                throw APIError(.serviceUnavailable, "unavailable",
+                               "The server running this meeting cannot be reached. Try again in a moment.")
+            }
+            return answer
+        }
         let record: RecordingRecord
         do {
             record = try await recordings.start(meeting: meeting, startedBy: user.id)

@@ -31,6 +31,8 @@ struct AppServices: Sendable {
     let blockingPool: NIOThreadPool
     /// The HTTP loops, for connections this node makes to other nodes.
     let httpLoops: any EventLoopGroup
+    /// Requests only a meeting's node can answer, sent on to it.
+    let forwarder: NodeForwarder
     let logger: Logger
     /// Key for the short-lived join tokens handed to people entering a meeting.
     let joinTokenKey: Data
