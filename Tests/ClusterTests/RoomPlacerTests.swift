@@ -84,6 +84,22 @@ import Testing
         }
     }
 
+    @Test("the holder of a meeting is read without placing it: another live node, else nobody", arguments: TestDatabase.engines)
+    func holder(engine: Database.Engine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            let alpha = try await Self.register(store, "alpha")
+            let beta = try await Self.register(store, "beta")
+            let onAlpha = Self.placer(store, alpha), onBeta = Self.placer(store, beta)
+            #expect(try await onAlpha.holder(of: "m") == nil)
+            #expect(try await store.roomPlacement(meetingId: "m") == nil, "reading places nothing")
+            #expect(try await onBeta.place("m") == .here)
+            #expect(try await onAlpha.holder(of: "m")?.name == "beta")
+            #expect(try await onBeta.holder(of: "m") == nil, "it runs here")
+            _ = try await store.setNodeState(.draining, named: "beta", aliveSince: 0)
+            #expect(try await onAlpha.holder(of: "m") == nil, "a draining node keeps no meetings")
+        }
+    }
+
     @Test("no ready node: nowhere; a node not yet registered decides alone", arguments: TestDatabase.engines)
     func nowhere(engine: Database.Engine) async throws {
         try await TestDatabase.withStore(engine) { store in
