@@ -85,7 +85,10 @@ public actor NodeMembership {
             if state == nil {
                 // First beat, or the row was removed (`parley node forget`, or
                 // pruned after a long outage): the node says who it is again.
-                try await store.registerNode(record(time: time, state: readiness.state == .draining ? .draining : .ready))
+                let replaced = try await store.registerNode(record(time: time, state: readiness.state == .draining ? .draining : .ready))
+                if replaced > 0 {
+                    logger.notice("replaced the row of a node that ran at this address before", metadata: ["rows": "\(replaced)"])
+                }
                 registered = true
                 state = readiness.state == .draining ? .draining : .ready
             }

@@ -1,10 +1,26 @@
 import SQLKit
 
 extension Store {
-    /// Adds this node's row at start.
-    public func registerNode(_ node: NodeRecord) async throws {
+    /// Adds this node's row at start. A row with the same HTTP address (not
+    /// port 0) is this node's predecessor on that address, killed before it
+    /// could remove itself: it goes, so its meetings are placed afresh at
+    /// once instead of after its heartbeat has gone stale. Returns how many
+    /// such rows were removed.
+    @discardableResult
+    public func registerNode(_ node: NodeRecord) async throws -> Int {
         try await database.transaction { db in
+            var replaced = 0
+            if !node.httpUrl.hasSuffix(":0") {
+                struct Row: Decodable { var id: String }
+                let ids = try await db.select().column("id").from("nodes").where("http_url", .equal, node.httpUrl)
+                    .where("id", .notEqual, node.id).records(Row.self).map(\.id)
+                if !ids.isEmpty {
+                    try await db.delete(from: "nodes").where("id", .in, ids).run()
+                    replaced = ids.count
+                }
+            }
             try await db.insert(into: "nodes").record(node).run()
+            return replaced
         }
     }
 

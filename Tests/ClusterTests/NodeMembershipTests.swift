@@ -9,7 +9,7 @@ import Testing
 /// The membership against a real database, SQLite and PostgreSQL alike.
 @Suite struct NodeMembershipTests {
     static func node(_ name: String) -> NodeDescription {
-        NodeDescription(id: UUID().uuidString.lowercased(), name: name, httpURL: "http://127.0.0.2:8080",
+        NodeDescription(id: UUID().uuidString.lowercased(), name: name, httpURL: "http://\(name).test:8080",
                         mediaAddress: "127.0.0.2:40000", sipAddress: "127.0.0.2:5060", version: "test")
     }
 
@@ -43,7 +43,7 @@ import Testing
             #expect(row.packetsPerSecond == 5000, "10,000 packets in 2 s")
             #expect(carried.states.withLock { $0 } == [.ready])
             let table = NodeTable.render(rows, now: t0.addingTimeInterval(3), interval: 2)
-            #expect(table.contains("alpha") && table.contains("alive") && table.contains("127.0.0.2:8080"))
+            #expect(table.contains("alpha") && table.contains("alive") && table.contains("alpha.test:8080"))
             let later = NodeTable.render(rows, now: t0.addingTimeInterval(60), interval: 2)
             #expect(later.contains("silent 58 s"))
         }
@@ -104,6 +104,14 @@ import Testing
             #expect(try await store.nodes().map(\.id) == [m.node.id], "back after its row was removed")
             await m.leave()
             #expect(try await store.nodes().isEmpty)
+            // A node restarted at the same address: its predecessor's row goes
+            // at once (it was killed; the address is taken by the new one).
+            let first = await Self.membership(store, "theta", carried: Carried())
+            await first.beat()
+            let restarted = await Self.membership(store, "theta", carried: Carried())
+            await restarted.beat()
+            #expect(try await store.nodes().map(\.id) == [restarted.node.id])
+            await restarted.leave()
             // A node killed long ago: its row goes when a live node beats.
             let dead = NodeRecord(id: "dead", name: "zeta", httpUrl: "", mediaAddress: "", sipAddress: "", version: "old",
                                   startedAt: 0, heartbeatAt: 1000)

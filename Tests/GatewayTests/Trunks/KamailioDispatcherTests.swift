@@ -94,7 +94,7 @@ import Testing
             let policy = RoomPlacementPolicy(capacity: 100, heartbeatSeconds: 60)
             for (index, fixture) in [one, two].enumerated() {
                 let id = "node-\(index)"
-                try await store.registerNode(NodeRecord(id: id, name: "node\(index)", httpUrl: "http://127.0.0.1:1", mediaAddress: "",
+                try await store.registerNode(NodeRecord(id: id, name: "node\(index)", httpUrl: "http://127.0.0.1:\(index + 1)", mediaAddress: "",
                                                         sipAddress: "127.0.0.1:\(ports[index])", version: "test",
                                                         startedAt: now, heartbeatAt: now))
                 let placer = RoomPlacer(store: store, nodeID: id, policy: policy, logger: TestDatabase.logger)
