@@ -29,10 +29,11 @@ extension GatewayEngine {
                                     challenger: loops.challenger, now: Date()) {
         case .admit(let name):
             trunk = name
-        case .challenge(let value):
-            // RFC 3261 §22.1: a UAS challenges with 401 and WWW-Authenticate.
+        case .challenge(let values):
+            // RFC 3261 §22.1: a UAS challenges with 401 and WWW-Authenticate,
+            // one per algorithm (RFC 8760 §2.4).
             metrics.count("challenged")
-            userAgent.respond(id, status: 401, phrase: "Unauthorized", headers: ["WWW-Authenticate": value])
+            userAgent.respond(id, status: 401, phrase: "Unauthorized", headerList: values.map { (key: "WWW-Authenticate", value: $0) })
             return
         case .forbid(let reason):
             metrics.refused("forbidden", explanation: reason, source: invite.remoteAddress, status: 403)

@@ -1,14 +1,21 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// The gateway's side of SIP digest authentication (RFC 3261 §22, with
-/// RFC 2617's computation): it issues challenges and checks the responses.
+/// RFC 2617's computation, and SHA-256 as RFC 8760 adds it): it issues
+/// challenges and checks the responses.
 ///
 /// Nonces carry their own issue time and an HMAC of it, so checking one
 /// needs no table of outstanding challenges: a flood of unanswered INVITEs
 /// leaves nothing behind. A nonce is good for `nonceLifetime`; an older
 /// one with a correct response is answered `stale=true` (RFC 2617 §3.2.1),
 /// so the trunk retries with the new nonce without failing the call.
+///
+/// A correct answer is accepted once per nonce count (RFC 7616 §3.4.5): a
+/// captured INVITE sent again with the same nonce and `nc` is challenged,
+/// not admitted. Only correct answers are remembered, so the table cannot
+/// be filled without the password, and it is bounded anyway.
 public struct DigestChallenger: Sendable {
     /// The outcome of checking a request's Authorization.
     public enum Verdict: Sendable, Equatable {
@@ -19,22 +26,44 @@ public struct DigestChallenger: Sendable {
         case stale
         /// A wrong password: refuse (403), and count it.
         case wrong
+        /// A right answer seen before (same nonce, same or lower count): a
+        /// replay; challenge afresh.
+        case replayed
     }
+
+    /// The digest algorithms we answer to, in the order we offer them. MD5
+    /// comes first: many phones read only the first challenge (RFC 8760
+    /// §2.4 lets a server list several; a client picks one it knows).
+    public static let algorithms = ["MD5", "SHA-256"]
 
     public let realm: String
     public var nonceLifetime: TimeInterval = 300
     /// The HMAC key of the nonces (bytes: SymmetricKey is not Sendable).
     private let secret: [UInt8]
+    /// Nonce counts of the answers accepted.
+    private let counts: NonceCounts
 
     public init(realm: String, secret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }) {
         self.realm = realm
         self.secret = secret
+        counts = NonceCounts(capacity: 10_000)
     }
 
-    /// The WWW-Authenticate value for a 401 (RFC 3261 §22.1), issued at `now`.
+    /// The WWW-Authenticate values for a 401 (RFC 3261 §22.1), issued at
+    /// `now`: one per algorithm, with the same nonce, MD5 first.
+    public func challenges(now: Date, stale: Bool = false) -> [String] {
+        let nonce = nonce(issued: now)
+        return Self.algorithms.map { challenge(nonce: nonce, algorithm: $0, stale: stale) }
+    }
+
+    /// The MD5 challenge alone.
     public func challenge(now: Date, stale: Bool = false) -> String {
+        challenge(nonce: nonce(issued: now), algorithm: "MD5", stale: stale)
+    }
+
+    private func challenge(nonce: String, algorithm: String, stale: Bool) -> String {
         let quotedRealm = realm.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "Digest realm=\"\(quotedRealm)\", nonce=\"\(nonce(issued: now))\", algorithm=MD5, qop=\"auth\""
+        return "Digest realm=\"\(quotedRealm)\", nonce=\"\(nonce)\", algorithm=\(algorithm), qop=\"auth\""
             + (stale ? ", stale=TRUE" : "")
     }
 
@@ -42,25 +71,37 @@ public struct DigestChallenger: Sendable {
     public func verify(_ authorization: DigestAuthorization?, method: String, credentials: SIPCredentials,
                        now: Date) -> Verdict {
         guard let a = authorization, a.realm == realm, a.username == credentials.username,
-              a.algorithm.uppercased() == "MD5", let issued = issueTime(of: a.nonce) else { return .challenge }
+              Self.algorithms.contains(a.algorithm.uppercased()), let issued = issueTime(of: a.nonce) else { return .challenge }
         guard let expected = Self.response(to: a, method: method, credentials: credentials) else { return .challenge }
         guard Self.constantTimeEqual(expected, a.response) else { return .wrong }
         let age = now.timeIntervalSince1970 - issued
-        return age >= -5 && age <= nonceLifetime ? .authorized : .stale
+        guard age >= -5 && age <= nonceLifetime else { return .stale }
+        // Without qop there is no count: such an answer is good once.
+        let count = a.nonceCount.flatMap { UInt64($0, radix: 16) } ?? 0
+        guard counts.accept(nonce: a.nonce, count: count, expires: issued + nonceLifetime, now: now.timeIntervalSince1970) else {
+            return .replayed
+        }
+        return .authorized
     }
 
     /// The response a client knowing `credentials` sends with `a`'s
     /// parameters (RFC 2617 §3.2.2.1): MD5 of HA1, the nonce (with nc,
     /// cnonce and qop for qop=auth) and HA2; nil for a qop we do not offer.
     static func response(to a: DigestAuthorization, method: String, credentials: SIPCredentials) -> String? {
-        let ha1 = md5("\(credentials.username):\(a.realm):\(credentials.password)")
-        let ha2 = md5("\(method):\(a.uri)")
+        let hash: (String) -> String
+        switch a.algorithm.uppercased() {
+        case "MD5": hash = md5
+        case "SHA-256": hash = sha256
+        default: return nil
+        }
+        let ha1 = hash("\(credentials.username):\(a.realm):\(credentials.password)")
+        let ha2 = hash("\(method):\(a.uri)")
         switch a.qop?.lowercased() {
         case nil:
-            return md5("\(ha1):\(a.nonce):\(ha2)")
+            return hash("\(ha1):\(a.nonce):\(ha2)")
         case "auth":
             guard let cnonce = a.cnonce, let nc = a.nonceCount else { return nil }
-            return md5("\(ha1):\(a.nonce):\(nc):\(cnonce):auth:\(ha2)")
+            return hash("\(ha1):\(a.nonce):\(nc):\(cnonce):auth:\(ha2)")
         default:
             return nil
         }
@@ -87,6 +128,10 @@ public struct DigestChallenger: Sendable {
 
     static func md5(_ text: String) -> String {
         Insecure.MD5.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func sha256(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

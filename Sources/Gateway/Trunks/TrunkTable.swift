@@ -12,8 +12,8 @@ public struct TrunkTable: Sendable {
     public enum Inbound: Sendable, Equatable {
         /// Take it; `trunk` is the trunk it came through, nil for a direct call.
         case admit(trunk: String?)
-        /// 401 with this WWW-Authenticate (RFC 3261 §22.1).
-        case challenge(String)
+        /// 401 with these WWW-Authenticate headers, one per algorithm (RFC 3261 §22.1, RFC 8760 §2.4).
+        case challenge([String])
         /// 403 Forbidden; `reason` is for the log.
         case forbid(reason: String)
     }
@@ -63,7 +63,7 @@ public struct TrunkTable: Sendable {
             return check(authorization, against: trunk, challenger: challenger, now: now)
         }
         if directCalls { return .admit(trunk: nil) }
-        if trunks.contains(where: { $0.inbound != nil }) { return .challenge(challenger.challenge(now: now)) }
+        if trunks.contains(where: { $0.inbound != nil }) { return .challenge(challenger.challenges(now: now)) }
         return .forbid(reason: "not from a trunk, and sip.direct_calls is off")
     }
 
@@ -72,8 +72,8 @@ public struct TrunkTable: Sendable {
         guard let credentials = trunk.inbound else { return .admit(trunk: trunk.name) }
         switch challenger.verify(authorization, method: "INVITE", credentials: credentials, now: now) {
         case .authorized: return .admit(trunk: trunk.name)
-        case .challenge: return .challenge(challenger.challenge(now: now))
-        case .stale: return .challenge(challenger.challenge(now: now, stale: true))
+        case .challenge, .replayed: return .challenge(challenger.challenges(now: now))
+        case .stale: return .challenge(challenger.challenges(now: now, stale: true))
         case .wrong: return .forbid(reason: "wrong credentials for trunk \(trunk.name)")
         }
     }

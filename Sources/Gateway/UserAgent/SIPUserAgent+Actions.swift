@@ -10,7 +10,15 @@ extension SIPUserAgent {
     public func respond(
         _ call: SIPCallID, status: Int, phrase: String, sdp: String? = nil, headers: [String: String] = [:]
     ) {
-        let headerText = Self.headerLines(headers)
+        respond(call, status: status, phrase: phrase, sdp: sdp, headerList: headers.sorted { $0.key < $1.key })
+    }
+
+    /// `respond` with headers in order, a name possibly more than once
+    /// (several WWW-Authenticate challenges, RFC 8760 §2.4).
+    public func respond(
+        _ call: SIPCallID, status: Int, phrase: String, sdp: String? = nil, headerList: [(key: String, value: String)]
+    ) {
+        let headerText = Self.headerLines(headerList)
         let serial = call.serial
         perform { $0.respond(serial: serial, status: status, phrase: phrase, sdp: sdp, headers: headerText) }
     }
@@ -84,10 +92,12 @@ extension SIPUserAgent {
     /// Extra header lines for SIPTAG_HEADER_STR; CR/LF are removed so a value
     /// cannot inject headers.
     static func headerLines(_ headers: [String: String]) -> String? {
+        headerLines(headers.sorted { $0.key < $1.key })
+    }
+
+    static func headerLines(_ headers: [(key: String, value: String)]) -> String? {
         guard !headers.isEmpty else { return nil }
-        return headers.sorted { $0.key < $1.key }
-            .map { "\(sanitized($0.key)): \(sanitized($0.value))" }
-            .joined(separator: "\r\n")
+        return headers.map { "\(sanitized($0.key)): \(sanitized($0.value))" }.joined(separator: "\r\n")
     }
 
     static func sanitized(_ text: String) -> String {

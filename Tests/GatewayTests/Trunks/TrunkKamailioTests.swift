@@ -171,6 +171,10 @@ import Testing
         let guesser = try RawPhone(gatewayPort: s.gateway.port, user: "+493012340", localHost: Self.phones)
         let challenge = try await guesser.call(sdp: guesser.offer())
         #expect(challenge?.status == 401 && challenge?.header("WWW-Authenticate")?.contains("realm=\"parley.test\"") == true)
+        // One challenge per algorithm, MD5 first (RFC 8760 §2.4); Kamailio above answered the first.
+        let offered = challenge?.headers.filter { $0.name.lowercased() == "www-authenticate" }.map(\.value) ?? []
+        #expect(offered.count == 2 && offered.first?.contains("algorithm=MD5") == true && offered.last?.contains("algorithm=SHA-256") == true,
+                "\(offered)")
         // Direct calls are off: a meeting code straight from a stranger is challenged too.
         let direct = try RawPhone(gatewayPort: s.gateway.port, user: GatewayFixture.meeting.dialInCode, localHost: Self.phones)
         #expect(try await direct.call(sdp: direct.offer())?.status == 401)

@@ -50,17 +50,24 @@ import Testing
     func digest() {
         let table = TrunkTable(trunks: [Self.carrier, Self.pbx], directCalls: false)
         let challenger = DigestChallenger(realm: "gw.example")
-        guard case .challenge(let challenge) = table.inbound(source: "192.0.2.1", dialled: ["+493012340"], authorization: nil,
-                                                             challenger: challenger, now: Self.now) else {
+        guard case .challenge(let challenges) = table.inbound(source: "192.0.2.1", dialled: ["+493012340"], authorization: nil,
+                                                              challenger: challenger, now: Self.now), let challenge = challenges.first else {
             Issue.record("the PBX's number was not challenged")
             return
         }
-        let answer = DigestChallengerTests.answer(challenge, credentials: SIPCredentials(username: "pbx", password: "pbx-secret"))
+        let pbx = SIPCredentials(username: "pbx", password: "pbx-secret")
+        let answer = DigestChallengerTests.answer(challenge, credentials: pbx)
         #expect(table.inbound(source: "192.0.2.1", dialled: ["+493012340"], authorization: answer, challenger: challenger, now: Self.now)
                 == .admit(trunk: "pbx"))
+        // The same answer again is a replay: challenged afresh.
+        guard case .challenge = table.inbound(source: "192.0.2.1", dialled: ["+493012340"], authorization: answer,
+                                              challenger: challenger, now: Self.now) else {
+            Issue.record("a replayed answer was not challenged")
+            return
+        }
         // The PBX's credentials also vouch for calls to meeting codes.
-        #expect(table.inbound(source: "192.0.2.1", dialled: ["123456"], authorization: answer, challenger: challenger, now: Self.now)
-                == .admit(trunk: "pbx"))
+        #expect(table.inbound(source: "192.0.2.1", dialled: ["123456"], authorization: DigestChallengerTests.answer(challenge, credentials: pbx, nc: 2),
+                              challenger: challenger, now: Self.now) == .admit(trunk: "pbx"))
         let wrong = DigestChallengerTests.answer(challenge, credentials: SIPCredentials(username: "pbx", password: "guess"))
         guard case .forbid = table.inbound(source: "192.0.2.1", dialled: ["+493012340"], authorization: wrong,
                                            challenger: challenger, now: Self.now) else {
