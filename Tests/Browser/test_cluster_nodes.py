@@ -209,8 +209,10 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             recording = r.json()
             poll("alpha recording", lambda: metric(alpha, "parley_recordings_capturing") == 1)
             assert metric(beta, "parley_recordings_capturing") == 0
-            r = host.post(alpha.api(f"/recordings/{recording['id']}/stop"), timeout=20)
+            r = requests.post(beta.api(f"/recordings/{recording['id']}/stop"), headers={"Cookie": cookie}, timeout=20)
             assert r.status_code == 200, r.text
+            assert r.json()["status"] != "recording", r.text
+            poll("alpha's recorder stopped", lambda: metric(alpha, "parley_recordings_capturing") == 0)
 
             # A leave beacon reaching beta for someone beta relays goes on to
             # alpha: Dan is gone at once, not after the 60 s grace.

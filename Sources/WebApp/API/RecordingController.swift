@@ -69,6 +69,17 @@ struct RecordingController {
         guard record.status == RecordingRecord.recording else {
             throw APIError(.conflict, "not_recording", "This recording already stopped (it is \(record.status)).")
         }
+        // Captured by the node that runs the meeting: only it can stop it.
+        if let meetingID = record.meetingId, await services.rooms.existingRoom(meetingID) == nil, !NodeForwarder.isForwarded(request),
+           let node = await services.rooms.remoteHolder(of: meetingID) {
+            guard let answer = await services.forwarder.post(
+                request.uri.path, body: Data(), cookie: request.headers[.cookie], to: node)
+            else {
+                throw APIError(.serviceUnavailable, "unavailable",
+                               "The server recording this meeting cannot be reached. Try again in a moment.")
+            }
+            return answer
+        }
         let stopped: RecordingRecord
         do {
             stopped = try await recordings.stop(recordingID: record.id)
