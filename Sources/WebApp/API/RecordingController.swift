@@ -29,16 +29,7 @@ struct RecordingController {
             context, user: user, store: store,
             forbidden: "Only the meeting's host can start recording here; co-hosts start it from the meeting room.")
         // The meeting runs on another node: only that node can record it.
-        if await services.rooms.existingRoom(meeting.id) == nil, !NodeForwarder.isForwarded(request),
-           let node = await services.rooms.remoteHolder(of: meeting.id) {
-            guard let answer = await services.forwarder.post(
-                request.uri.path, body: Data(), cookie: request.headers[.cookie], to: node)
-            else {
-                throw APIError(.serviceUnavailable, "unavailable",
-                               "The server running this meeting cannot be reached. Try again in a moment.")
-            }
-            return answer
-        }
+        if let answer = try await answerFromNode(running: meeting.id, request) { return answer }
         let record: RecordingRecord
         do {
             record = try await recordings.start(meeting: meeting, startedBy: user.id)
@@ -46,6 +37,18 @@ struct RecordingController {
             throw Self.apiError(error)
         }
         return try .json(RecordingResponse(record, canManage: true, trackFiles: []), status: .created)
+    }
+
+    /// When another node runs `meetingID` (and this request did not come
+    /// from a node), its answer to this same request; nil when this node
+    /// answers. Throws 503 when that node cannot be reached.
+    private func answerFromNode(running meetingID: String, _ request: Request) async throws -> Response? {
+        guard await services.rooms.existingRoom(meetingID) == nil, !NodeForwarder.isForwarded(request),
+              let node = await services.rooms.remoteHolder(of: meetingID) else { return nil }
+        guard let answer = await services.forwarder.post(request.uri.path, body: Data(), cookie: request.headers[.cookie], to: node) else {
+            throw APIError(.serviceUnavailable, "unavailable", "The server running this meeting cannot be reached. Try again in a moment.")
+        }
+        return answer
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -70,16 +73,7 @@ struct RecordingController {
             throw APIError(.conflict, "not_recording", "This recording already stopped (it is \(record.status)).")
         }
         // Captured by the node that runs the meeting: only it can stop it.
-        if let meetingID = record.meetingId, await services.rooms.existingRoom(meetingID) == nil, !NodeForwarder.isForwarded(request),
-           let node = await services.rooms.remoteHolder(of: meetingID) {
-            guard let answer = await services.forwarder.post(
-                request.uri.path, body: Data(), cookie: request.headers[.cookie], to: node)
-            else {
-                throw APIError(.serviceUnavailable, "unavailable",
-                               "The server recording this meeting cannot be reached. Try again in a moment.")
-            }
-            return answer
-        }
+        if let meetingID = record.meetingId, let answer = try await answerFromNode(running: meetingID, request) { return answer }
         let stopped: RecordingRecord
         do {
             stopped = try await recordings.stop(recordingID: record.id)

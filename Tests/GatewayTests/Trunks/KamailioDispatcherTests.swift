@@ -15,17 +15,8 @@ import Testing
 @Suite(.serialized, .enabled(if: KamailioTrunk.available)) struct KamailioDispatcherTests {
     @Test("calls spread over two nodes; a cordoned node's 503 moves the call; a stopped node is skipped")
     func dispatcher() async throws {
-        let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
-        let one = try await GatewayFixture.start(sipPort: ports[0])
-        let two = try await GatewayFixture.start(sipPort: ports[1])
-        let (kamailio, kamailioPort) = try await Self.dispatcher(in: ports)
-        defer {
-            Task {
-                await one.stop()
-                await two.stop()
-                await kamailio.stop()
-            }
-        }
+        let (one, two, kamailio, kamailioPort) = try await Self.twoGatewaysBehindKamailio()
+        defer { Task { await Self.stop(one, two, kamailio) } }
 
         func call() async throws -> RawPhone { try await Self.call(through: kamailio, port: kamailioPort) }
         func calls(_ f: GatewayFixture) async -> Int { await f.gateway.statistics().activeCalls }
@@ -56,17 +47,8 @@ import Testing
 
     @Test("a node that takes no new calls answers the probes 503 and leaves the rotation: its calls go to the other node unrefused")
     func probesTakeANodeOut() async throws {
-        let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
-        let one = try await GatewayFixture.start(sipPort: ports[0])
-        let two = try await GatewayFixture.start(sipPort: ports[1])
-        let (kamailio, kamailioPort) = try await Self.dispatcher(in: ports)
-        defer {
-            Task {
-                await one.stop()
-                await two.stop()
-                await kamailio.stop()
-            }
-        }
+        let (one, two, kamailio, kamailioPort) = try await Self.twoGatewaysBehindKamailio()
+        defer { Task { await Self.stop(one, two, kamailio) } }
         // Cordoned (as ClusterService does it): INVITEs for its own meetings
         // still taken, but OPTIONS answered 503.
         one.gateway.setTakesNewCalls(false)
@@ -86,9 +68,9 @@ import Testing
     @Test("a call for a meeting another node runs gets 302 naming that node's gateway, and Kamailio takes it there")
     func callsFollowTheirMeeting() async throws {
         try await TestDatabase.withStore(.sqlite) { store in
-            let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
-            let one = try await GatewayFixture.start(sipPort: ports[0])
-            let two = try await GatewayFixture.start(sipPort: ports[1])
+            let (one, two, kamailio, kamailioPort) = try await Self.twoGatewaysBehindKamailio()
+            defer { Task { await Self.stop(one, two, kamailio) } }
+            let ports = [one.port, two.port]
             // Both nodes on one database (a real one), as `parley serve` registers them.
             let now = Timestamp.now
             let policy = RoomPlacementPolicy(capacity: 100, heartbeatSeconds: 60)
@@ -104,14 +86,6 @@ import Testing
             let meeting = GatewayFixture.meeting.meetingID
             #expect(await two.rooms.locate(meeting) == .here)
 
-            let (kamailio, kamailioPort) = try await Self.dispatcher(in: ports)
-            defer {
-                Task {
-                    await one.stop()
-                    await two.stop()
-                    await kamailio.stop()
-                }
-            }
 
             // Straight to node one: 302, Contact node two's gateway, same user.
             let direct = try one.phone()
@@ -129,6 +103,21 @@ import Testing
             #expect(kamailio.logText.contains("follows its meeting"), "the round-robin never tried node one")
             for phone in phones { phone.dialog.sendBye(); phone.stop() }
         }
+    }
+
+    /// Two gateways (nodes one and two) and the shipped dispatcher in front of them.
+    static func twoGatewaysBehindKamailio() async throws -> (GatewayFixture, GatewayFixture, KamailioTrunk, Int) {
+        let ports = [try KamailioTrunk.freeUDPPort(host: "127.0.0.1"), try KamailioTrunk.freeUDPPort(host: "127.0.0.1")]
+        let one = try await GatewayFixture.start(sipPort: ports[0])
+        let two = try await GatewayFixture.start(sipPort: ports[1])
+        let (kamailio, port) = try await dispatcher(in: ports)
+        return (one, two, kamailio, port)
+    }
+
+    static func stop(_ one: GatewayFixture, _ two: GatewayFixture, _ kamailio: KamailioTrunk) async {
+        await one.stop()
+        await two.stop()
+        await kamailio.stop()
     }
 
     /// The shipped dispatcher configuration run by Kamailio on 127.0.0.4 in
