@@ -44,11 +44,10 @@ extension GatewayEngine {
     }
 
     /// Every caller of `meetingID` in the room on this loop is sent to the
-    /// gateway at `sipAddress` (this node hands the meeting over: a drain);
-    /// returns how many were asked. Callers whose phone refuses stay until
-    /// the room closes under them.
-    func sendCallers(of meetingID: String, toGatewayAt sipAddress: String) -> Int {
-        let node = RoomLocation.RemoteNode(name: sipAddress, httpURL: "", sipAddress: sipAddress)
+    /// gateway of `node` (this node hands the meeting over: a drain); returns
+    /// how many were asked. Callers whose phone refuses stay until the room
+    /// closes under them.
+    func sendCallers(of meetingID: String, to node: RoomLocation.RemoteNode) -> Int {
         var asked = 0
         for call in calls.values where call.stage == .inRoom && call.transfer == nil {
             guard let meeting = call.meeting, meeting.meetingID == meetingID else { continue }

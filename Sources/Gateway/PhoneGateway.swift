@@ -279,11 +279,11 @@ extension PhoneGateway: PhoneDialer {
     /// 503, so a dispatcher (Kamailio) stops sending it calls.
     public func setTakesNewCalls(_ takes: Bool) { userAgent.setTakesNewCalls(takes) }
 
-    public func sendCallers(in room: RoomInfo, toGatewayAt sipAddress: String) async -> Int {
+    public func sendCallers(in room: RoomInfo, to node: RoomLocation.RemoteNode) async -> Int {
         let meetingID = room.meetingId
         var asked = 0
         for engine in engines {
-            asked += (try? await engine.eventLoop.submit { engine.value.sendCallers(of: meetingID, toGatewayAt: sipAddress) }.get()) ?? 0
+            asked += (try? await engine.eventLoop.submit { engine.value.sendCallers(of: meetingID, to: node) }.get()) ?? 0
         }
         return asked
     }

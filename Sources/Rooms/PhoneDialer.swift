@@ -15,8 +15,8 @@ public protocol PhoneDialer: Sendable {
     /// (its link, code or dial-in code); the outcome comes as a notice.
     func move(participantID: String, in room: RoomInfo, toMeeting meeting: String,
               notify: @escaping @Sendable (String) -> Void) async throws(RoomError)
-    /// Asks every caller in `room` to call the gateway at `sipAddress`
-    /// (another node that now runs the meeting) instead (REFER with the
-    /// meeting's dial-in code); returns how many were asked.
-    func sendCallers(in room: RoomInfo, toGatewayAt sipAddress: String) async -> Int
+    /// Asks every caller in `room` to call the gateway of `node` (another
+    /// node that now runs the meeting) instead (REFER with the meeting's
+    /// dial-in code); returns how many were asked.
+    func sendCallers(in room: RoomInfo, to node: RoomLocation.RemoteNode) async -> Int
 }

@@ -22,7 +22,7 @@ extension RoomRegistry {
         guard case .elsewhere(let node) = await locator.locate(meetingID) else { return false }
         let info = await room.info
         if let dialer, !node.sipAddress.isEmpty, await room.callerCount > 0 {
-            let asked = await dialer.sendCallers(in: info, toGatewayAt: node.sipAddress)
+            let asked = await dialer.sendCallers(in: info, to: node)
             logger.info("callers asked to follow their meeting", metadata: ["meeting": "\(meetingID)", "callers": "\(asked)", "to": "\(node.name)"])
             // Their phones call the other node; each call here ends once its
             // new call is up. Whoever is left when the grace ends is cut off.

@@ -56,11 +56,6 @@ public struct DigestChallenger: Sendable {
         return Self.algorithms.map { challenge(nonce: nonce, algorithm: $0, stale: stale) }
     }
 
-    /// The MD5 challenge alone.
-    public func challenge(now: Date, stale: Bool = false) -> String {
-        challenge(nonce: nonce(issued: now), algorithm: "MD5", stale: stale)
-    }
-
     private func challenge(nonce: String, algorithm: String, stale: Bool) -> String {
         let quotedRealm = realm.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return "Digest realm=\"\(quotedRealm)\", nonce=\"\(nonce)\", algorithm=\(algorithm), qop=\"auth\""

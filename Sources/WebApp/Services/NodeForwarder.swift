@@ -32,7 +32,7 @@ struct NodeForwarder: Sendable {
     /// `POST path` with `body` (JSON) and the caller's cookie on `node`;
     /// its answer as a response, or nil when the node cannot be reached.
     func post(_ path: String, body: Data, cookie: String?, to node: RoomLocation.RemoteNode) async -> Response? {
-        guard let url = URL(string: node.httpURL.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path) else { return nil }
+        guard let url = node.url(path).flatMap(URL.init(string:)) else { return nil }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

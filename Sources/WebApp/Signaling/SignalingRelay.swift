@@ -33,7 +33,7 @@ final class SignalingRelay: Sendable {
     static func open(to node: RoomLocation.RemoteNode, first: String, outbox: SocketOutbox, from nodeName: String,
                      eventLoopGroup: any EventLoopGroup, logger: Logger) async throws -> SignalingRelay {
         let relay = SignalingRelay()
-        guard let url = signalingURL(of: node) else { throw RelayError.badAddress(node.httpURL) }
+        guard let url = node.url("/api/v1/signal", webSocket: true) else { throw RelayError.badAddress(node.httpURL) }
         var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 16, closeTimeout: .seconds(5), autoPing: .disabled)
         configuration.additionalHeaders[relayedByHeader] = nodeName
         let opened = AsyncStream.makeStream(of: Bool.self)
@@ -72,15 +72,6 @@ final class SignalingRelay: Sendable {
     /// the participant's place for the grace period as for any lost socket.
     func close() {
         task.withLock { $0?.cancel() }
-    }
-
-    /// ws(s)://host:port/api/v1/signal of a node's HTTP server.
-    static func signalingURL(of node: RoomLocation.RemoteNode) -> String? {
-        var base = node.httpURL
-        while base.hasSuffix("/") { base.removeLast() }
-        if base.hasPrefix("http://") { return "ws://" + base.dropFirst(7) + "/api/v1/signal" }
-        if base.hasPrefix("https://") { return "wss://" + base.dropFirst(8) + "/api/v1/signal" }
-        return nil
     }
 
     enum RelayError: Error {

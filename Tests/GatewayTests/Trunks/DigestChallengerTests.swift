@@ -57,7 +57,7 @@ import Testing
     func replay() {
         let challenger = DigestChallenger(realm: "gw.example")
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let challenge = challenger.challenge(now: now)
+        let challenge = challenger.challenges(now: now)[0]
         let first = Self.answer(challenge)
         #expect(challenger.verify(first, method: "INVITE", credentials: Self.credentials, now: now) == .authorized)
         #expect(challenger.verify(first, method: "INVITE", credentials: Self.credentials, now: now) == .replayed)
@@ -90,7 +90,7 @@ import Testing
     func verdicts() {
         let challenger = DigestChallenger(realm: "gw.example")
         let now = Date(timeIntervalSince1970: 1_800_000_000)
-        let challenge = challenger.challenge(now: now)
+        let challenge = challenger.challenges(now: now)[0]
         #expect(challenge.hasPrefix("Digest realm=\"gw.example\", nonce=\"") && challenge.contains("qop=\"auth\""))
         let good = Self.answer(challenge)
         #expect(challenger.verify(good, method: "INVITE", credentials: Self.credentials, now: now.addingTimeInterval(2)) == .authorized)
@@ -106,7 +106,7 @@ import Testing
         forged.nonce = "7fffffff." + String(repeating: "0", count: 32)
         forged.response = DigestChallenger.response(to: forged, method: "INVITE", credentials: Self.credentials)!
         #expect(challenger.verify(forged, method: "INVITE", credentials: Self.credentials, now: now) == .challenge)
-        let otherRealm = Self.answer(DigestChallenger(realm: "elsewhere").challenge(now: now))
+        let otherRealm = Self.answer(DigestChallenger(realm: "elsewhere").challenges(now: now)[0])
         #expect(challenger.verify(otherRealm, method: "INVITE", credentials: Self.credentials, now: now) == .challenge)
     }
 
@@ -114,9 +114,9 @@ import Testing
     func staleNonce() {
         let challenger = DigestChallenger(realm: "gw.example")
         let issued = Date(timeIntervalSince1970: 1_800_000_000)
-        let old = Self.answer(challenger.challenge(now: issued))
+        let old = Self.answer(challenger.challenges(now: issued)[0])
         #expect(challenger.verify(old, method: "INVITE", credentials: Self.credentials, now: issued.addingTimeInterval(301)) == .stale)
-        #expect(challenger.challenge(now: issued, stale: true).hasSuffix("stale=TRUE"))
+        #expect(challenger.challenges(now: issued, stale: true)[0].hasSuffix("stale=TRUE"))
     }
 
     @Test("Authorization headers: quoted values with commas and escapes, and what is not a digest")
