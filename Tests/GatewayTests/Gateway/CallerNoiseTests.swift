@@ -8,8 +8,10 @@ import Testing
 /// than with it off. (That speech survives is measured on real speech in
 /// `VoiceCleanerTests`, on the decoder the gateway uses.)
 @Suite(.serialized) struct CallerNoiseTests {
-    /// The RMS of what B hears of A (A sends noise of RMS 2000) over 1.5 s,
-    /// past the prompts and the noise estimator's first seconds.
+    /// The level of what B hears of A (A sends noise of RMS 2000) over 1.5 s,
+    /// past the prompts and the noise estimator's first seconds: the median
+    /// of the 20 ms frames' RMS, so frames a loaded machine delivered late
+    /// (concealed, quieter) do not pull the figure down.
     func heardOfNoisyCaller(cleaning: VoiceCleaner.Settings) async throws -> Double {
         let f = try await GatewayFixture.start(voiceCleaning: cleaning)
         defer { Task { await f.stop() } }
@@ -23,7 +25,10 @@ import Testing
         let since = ContinuousClock.now
         try await Task.sleep(for: .seconds(1.5))
         let heard = b.heard(since: since)
-        return (heard.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, heard.count))).squareRoot()
+        let frames = stride(from: 0, to: heard.count - 159, by: 160).map { start in
+            (heard[start..<start + 160].reduce(0.0) { $0 + Double($1) * Double($1) } / 160).squareRoot()
+        }.sorted()
+        return frames.isEmpty ? 0 : frames[frames.count / 2]
     }
 
     @Test func theOtherCallerHearsTheNoise10dBLower() async throws {
