@@ -18,7 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 let fuzzers = ["FuzzTOML", "FuzzLocalDateTime", "FuzzRecurrenceRule", "FuzzICalendar", "FuzzSTUN", "FuzzRTP", "FuzzRTCP", "FuzzSDP", "FuzzDTLS",
-               "FuzzPhoneSDP", "FuzzDialplan", "FuzzMatroskaScan", "FuzzDepacketizers", "FuzzRFC4571"]
+               "FuzzPhoneSDP", "FuzzDialplan", "FuzzMatroskaScan", "FuzzDepacketizers", "FuzzRFC4571", "FuzzPipeWire"]
 
 /// The parser target each fuzzer feeds; "Scheduling" when not listed.
 let parserTarget: [String: String] = [
@@ -33,6 +33,7 @@ let parserTarget: [String: String] = [
     "FuzzMatroskaScan": "Recording",
     "FuzzDepacketizers": "Recording",
     "FuzzRFC4571": "Framing",
+    "FuzzPipeWire": "PipeWire",
 ]
 
 /// Further targets a fuzzer needs (CFuzzFeatures: coverage from uninstrumented system libraries).
@@ -69,6 +70,8 @@ let package = Package(
         .target(name: "Recording", dependencies: ["RTP"], path: "Sources/Recording", swiftSettings: swiftSettings),
         // Sources/Framing -> ../../Sources/SFU/Framing: the RFC 4571 framer of the media port's TCP side, no dependencies.
         .target(name: "Framing", path: "Sources/Framing", swiftSettings: swiftSettings),
+        // Sources/PipeWire -> ../../Sources/SFU/Pipes/Wire: the payload of pipe datagrams between nodes, needs RTP.
+        .target(name: "PipeWire", dependencies: ["RTP"], path: "Sources/PipeWire", swiftSettings: swiftSettings),
         .target(name: "CLibFuzzer"),
         .target(name: "CFuzzFeatures"),
         .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], swiftSettings: swiftSettings),

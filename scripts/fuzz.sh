@@ -6,7 +6,7 @@
 #
 # SECONDS per target defaults to 60; TARGETs default to all of them (FuzzTOML,
 # FuzzLocalDateTime, FuzzRecurrenceRule, FuzzICalendar, FuzzSTUN, FuzzRTP, FuzzRTCP, FuzzSDP, FuzzDTLS,
-# FuzzPhoneSDP, FuzzDialplan, FuzzMatroskaScan, FuzzDepacketizers, FuzzRFC4571). Each run works on a copy
+# FuzzPhoneSDP, FuzzDialplan, FuzzMatroskaScan, FuzzDepacketizers, FuzzRFC4571, FuzzPipeWire). Each run works on a copy
 # of Fuzz/Corpus/<TARGET>, so new inputs never land in the repository. Crash,
 # timeout and out-of-memory inputs are written to Fuzz/crashes/<TARGET>/
 # (ignored by git: Fuzz/.gitignore; not under .build, whose artifacts/ SwiftPM
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/check-swift.sh
 
-ALL_TARGETS=(FuzzTOML FuzzLocalDateTime FuzzRecurrenceRule FuzzICalendar FuzzSTUN FuzzRTP FuzzRTCP FuzzSDP FuzzDTLS FuzzPhoneSDP FuzzDialplan FuzzMatroskaScan FuzzDepacketizers FuzzRFC4571)
+ALL_TARGETS=(FuzzTOML FuzzLocalDateTime FuzzRecurrenceRule FuzzICalendar FuzzSTUN FuzzRTP FuzzRTCP FuzzSDP FuzzDTLS FuzzPhoneSDP FuzzDialplan FuzzMatroskaScan FuzzDepacketizers FuzzRFC4571 FuzzPipeWire)
 SECONDS_PER_TARGET=60
 if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
   SECONDS_PER_TARGET=$1

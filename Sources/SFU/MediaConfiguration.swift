@@ -15,6 +15,16 @@ public struct MediaConfiguration: Sendable {
     /// Transports one media loop takes before the rooms on it spill new
     /// transports onto other loops (0: spill only when the loop's CPU is busy).
     public var loopCapacity: Int
+    /// The address the other nodes of a cluster send pipe datagrams to: the
+    /// node's address on the network between nodes. Nil: `host`, or
+    /// `publicAddress` when `host` is a wildcard.
+    public var pipeAddress: String?
+
+    /// Where pipes from other nodes reach this node's loops.
+    var resolvedPipeAddress: String {
+        if let pipeAddress { return pipeAddress }
+        return host == "0.0.0.0" || host == "::" || host.isEmpty ? publicAddress : host
+    }
 
     public init(host: String, port: Int, publicAddress: String? = nil, preferH264: Bool = false,
                 tcp: Bool = true, maximumTCPConnections: Int = 1000, loopCapacity: Int = 0) {

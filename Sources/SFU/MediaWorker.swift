@@ -41,11 +41,13 @@ final class MediaWorker: Sendable {
         let engine = self.engine
         let (channel, tcpListener) = try await bindPorts()
         let port = channel.localAddress?.port ?? requestedPort
-        let publicAddress = configuration.publicAddress
+        let publicAddress = configuration.publicAddress, pipeAddress = configuration.resolvedPipeAddress
         try await eventLoop.submit {
             let e = engine.value
             e.channel = channel
             e.tcpListener = tcpListener
+            e.pipeEndpoint = NodePipeEndpoint(host: pipeAddress, port: port,
+                                              epoch: UInt64.random(in: 1...UInt64.max))
             let udp = Candidate(ip: publicAddress, port: UInt16(port))
             // UDP first: its address also goes in the m= and c= lines.
             e.candidates = tcpListener == nil ? [udp] : [udp, Candidate.passiveTCP(alongside: udp)]

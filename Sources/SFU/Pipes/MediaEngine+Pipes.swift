@@ -53,8 +53,8 @@ extension MediaEngine {
                 gone.append(id)
                 continue
             }
-            guard !producer.pipes.contains(where: { $0.destinationLoop == destination }) else { continue }
-            producer.pipes.append(ProducerPipe(producer: producer, routerID: routerID, link: link, destinationLoop: destination))
+            guard !producer.pipes.contains(where: { $0.destination == .loop(destination) }) else { continue }
+            producer.pipes.append(ProducerPipe(producer: producer, routerID: routerID, link: link, destination: .loop(destination)))
             for layer in producer.layers { producer.requestKeyframe(layer: layer.index, now: now, urgent: true) }
         }
         flush()
@@ -84,9 +84,13 @@ extension MediaEngine {
         case let .keyframeRequest(routerID, producerID, layer):
             guard let producer = routers[routerID]?.producers[producerID], !producer.isPipedCopy else { return }
             producer.requestKeyframe(layer: layer, now: now, urgent: true)
-        case let .unpipe(routerID, producerID, loop):
+        case let .retransmissionRequest(routerID, producerID, layer, sequences, from):
+            guard let producer = routers[routerID]?.producers[producerID], !producer.isPipedCopy,
+                  let pipe = producer.pipes.first(where: { $0.destination == from }) else { return }
+            pipe.resend(layer: layer, extendedSequences: sequences)
+        case let .unpipe(routerID, producerID, from):
             guard let producer = routers[routerID]?.producers[producerID], !producer.isPipedCopy else { return }
-            producer.pipes.removeAll { $0.destinationLoop == loop }
+            producer.pipes.removeAll { $0.destination == from }
         case let .producerClosed(routerID, producerID):
             guard let router = routers[routerID], router.pipesIn[producerID] != nil else { return }
             router.remove(producerID: producerID)
@@ -112,7 +116,7 @@ extension MediaEngine {
                 guard now - since >= pipeIdleTimeout else { continue }
                 router.remove(producerID: id)
                 router.speakerDetector.forget(id)
-                pipe.back.send(.unpipe(routerID: router.id, producerID: id, loop: load.index))
+                pipe.back.send(.unpipe(routerID: router.id, producerID: id, from: .loop(load.index)))
             }
         }
     }
@@ -120,5 +124,6 @@ extension MediaEngine {
     /// Sends what the pipes queued; part of every flush.
     func flushPipes() {
         for link in pipeLinks.values { link.flush() }
+        for link in nodeLinks.values { link.flush() }
     }
 }

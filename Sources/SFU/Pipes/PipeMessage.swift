@@ -4,7 +4,9 @@ import SDP
 
 /// What crosses a pipe between two routers of one room: from the loop (or,
 /// later, the node) where a producer's publisher is to one where some of its
-/// subscribers are, and keyframe requests back.
+/// subscribers are, and keyframe requests back. Between loops the messages
+/// cross as they are (`LoopPipeLink`); between nodes they are written to
+/// SRTP-protected datagrams (`NodePipeLink`, `PipeWireWriter`).
 ///
 /// A pipe carries every simulcast layer untouched (the publisher's SSRCs and
 /// sequence numbers, with the origin's extended sequence number beside each
@@ -25,9 +27,13 @@ enum PipeMessage: Sendable {
     case keyframeRequest(routerID: String, producerID: String, layer: Int)
     /// The producer closed at its origin: close its copy and its consumers.
     case producerClosed(routerID: String, producerID: String)
-    /// Toward the origin: the copy on loop `loop` has had no subscriber for
-    /// a while and is gone; stop piping there (a later subscriber pipes again).
-    case unpipe(routerID: String, producerID: String, loop: Int)
+    /// Toward the origin: packets of `layer` the link between two nodes lost,
+    /// by the origin's extended sequence numbers; resend them down that pipe
+    /// (the origin's cache has them, as for a subscriber's NACK: RFC 4585 §6.2.1).
+    case retransmissionRequest(routerID: String, producerID: String, layer: Int, extendedSequences: [Int64], from: PipeDestination)
+    /// Toward the origin: the copy at `from` has had no subscriber for a
+    /// while and is gone; stop piping there (a later subscriber pipes again).
+    case unpipe(routerID: String, producerID: String, from: PipeDestination)
 }
 
 /// What the far side of a pipe needs to make a copy of a producer that

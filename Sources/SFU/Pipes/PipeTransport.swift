@@ -17,6 +17,12 @@ final class PipeTransport: MediaTransport {
     private(set) var closed = false
     /// Since when the copy has had no consumer (nil: it has some).
     var idleSince: NIODeadline?
+    /// Whether packets the link loses are asked for again: video over a
+    /// link between nodes (a loop's pipe loses nothing; audio is not cached
+    /// at the origin, and Opus conceals a loss better than a late repair).
+    private let repairsLoss: Bool
+    /// The highest extended sequence number seen on each layer.
+    private var highestSequence: [Int: Int64] = [:]
 
     var canSendMedia: Bool { false }
 
@@ -26,6 +32,7 @@ final class PipeTransport: MediaTransport {
         self.router = router
         self.back = back
         self.extensionIDs = description.extensionIDs
+        self.repairsLoss = back is NodePipeLink && description.track.kind == .video
         let copy = Producer(id: description.id, source: description.source, track: description.track,
                             router: router, transport: self)
         copy.paused = description.paused
@@ -46,9 +53,31 @@ final class PipeTransport: MediaTransport {
                 return
             }
             if layer.ssrc != header.ssrc { layer.ssrc = header.ssrc }
+            if repairsLoss { noteSequence(extendedSequence, layer: index) }
             engine.metrics.pipedPackets += 1
             producer.receive(packet, bytes: bytes, header: header, layer: layer, extendedSequence: extendedSequence,
                              audioLevelID: extensionIDs.audioLevel, now: now)
+        }
+    }
+
+    /// Asks the origin for packets skipped on the link between nodes
+    /// (RFC 4585 §6.2.1's NACK, node to node); after a gap too long to
+    /// repair, for a keyframe instead.
+    private func noteSequence(_ sequence: Int64, layer: Int) {
+        guard let highest = highestSequence[layer] else {
+            highestSequence[layer] = sequence
+            return
+        }
+        guard sequence > highest else { return }  // a repair, or reordered
+        highestSequence[layer] = sequence
+        let missing = sequence - highest - 1
+        guard missing > 0 else { return }
+        if missing <= Int64(PipeWireWriter.maximumRequests) {
+            engine.metrics.nacksSent += 1
+            back.send(.retransmissionRequest(routerID: router.id, producerID: producer.id, layer: layer,
+                                             extendedSequences: Array(highest + 1 ..< sequence), from: .loop(engine.load.index)))
+        } else {
+            back.send(.keyframeRequest(routerID: router.id, producerID: producer.id, layer: layer))
         }
     }
 

@@ -8,15 +8,16 @@ final class ProducerPipe {
     unowned let producer: Producer
     let routerID: String
     let link: any PipeLink
-    /// The loop on the other side.
-    let destinationLoop: Int
+    /// The loop (of this node or another) on the other side.
+    let destination: PipeDestination
     private(set) var packetsSent = 0
+    private(set) var packetsResent = 0
 
-    init(producer: Producer, routerID: String, link: any PipeLink, destinationLoop: Int) {
+    init(producer: Producer, routerID: String, link: any PipeLink, destination: PipeDestination) {
         self.producer = producer
         self.routerID = routerID
         self.link = link
-        self.destinationLoop = destinationLoop
+        self.destination = destination
     }
 
     func forward(_ packet: ByteBuffer, layer: Int, extendedSequence: Int64) {
@@ -25,6 +26,19 @@ final class ProducerPipe {
         link.send(.rtp(routerID: routerID, producerID: producer.id, layer: layer,
                        extendedSequence: extendedSequence, packet: packet))
         packetsSent += 1
+    }
+
+    /// Sends again, from the producer's cache, the packets of `layer` the
+    /// far side missed (video only: audio is not cached, Opus conceals).
+    func resend(layer index: Int, extendedSequences: [Int64]) {
+        guard producer.layers.indices.contains(index) else { return }
+        let layer = producer.layers[index]
+        for sequence in extendedSequences {
+            guard let packet = layer.cache.packet(sequence: UInt16(truncatingIfNeeded: sequence)) else { continue }
+            link.send(.rtp(routerID: routerID, producerID: producer.id, layer: index,
+                           extendedSequence: sequence, packet: packet))
+            packetsResent += 1
+        }
     }
 
     func passOn(_ report: SenderReport, layer: Int) {

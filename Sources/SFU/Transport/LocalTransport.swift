@@ -41,6 +41,8 @@ final class LocalTransport: MediaTransport {
     // MARK: - Publishing
 
     /// Adds a single-stream producer; its packets come through `receive`.
+    private(set) var keyframeRequestsReceived = 0
+
     func produce(id: String, source: MediaSource, codec: RTPCodecParameters) -> Producer {
         let kind: MediaKind = source.isVideo ? .video : .audio
         let track = PublishedTrack(mid: id, kind: kind, codec: codec)
@@ -150,8 +152,9 @@ final class LocalTransport: MediaTransport {
         sink(LocalMediaPacket(producerID: consumer.producer.id, isRTCP: true, bytes: out))
     }
 
-    /// Local publishers send audio only today; a keyframe request has nowhere to go.
-    func sendPictureLossIndication(mediaSSRC: UInt32) {}
+    /// Local publishers send audio only today; a keyframe request has
+    /// nowhere to go but this count (tests read it).
+    func sendPictureLossIndication(mediaSSRC: UInt32) { keyframeRequestsReceived += 1 }
 
     func consumerClosed(_ consumer: Consumer) {
         consumersByProducer[consumer.producer.id] = nil

@@ -34,6 +34,14 @@ final class MediaEngine {
     var pipeLinks: [Int: LoopPipeLink] = [:]
     /// How long a piped copy may go without a consumer before it is dropped.
     var pipeIdleTimeout: TimeAmount = .seconds(5)
+    /// Links to loops of other nodes, by their endpoint, and by the SSRC
+    /// their datagrams carry (`MediaEngine+NodePipes.swift`).
+    var nodeLinks: [NodePipeEndpoint: NodePipeLink] = [:]
+    var nodeLinksBySSRC: [UInt32: NodePipeLink] = [:]
+    /// This loop as other nodes reach it (set when the port is bound).
+    var pipeEndpoint: NodePipeEndpoint?
+    /// The cluster's shared secret pipe keys derive from (nil: no pipes between nodes).
+    var pipeSecret: [UInt8]?
 
     // ICE-TCP on the media port (MediaEngine+TCP.swift).
     /// The listening socket, when `MediaConfiguration.tcp` is on.
@@ -91,7 +99,12 @@ final class MediaEngine {
         case .stun:
             receiveSTUN(buffer, owner: transportsByAddress[address]) { $0.receiveSTUN($1, from: address, now: now) }
         case .dtls, .rtp, .rtcp:
-            receive(kind, &buffer, for: transportsByAddress[address], now: now)
+            let transport = transportsByAddress[address]
+            if transport == nil, kind == .rtp, !nodeLinksBySSRC.isEmpty, let link = nodeLink(for: buffer) {
+                link.receive(&buffer, now: now)
+            } else {
+                receive(kind, &buffer, for: transport, now: now)
+            }
         case .empty:
             metrics.droppedPackets(kind: "udp", reason: "empty")
         case .unknown:
@@ -112,7 +125,7 @@ final class MediaEngine {
     /// Sends what was written during this burst: datagrams on the port and
     /// messages queued for pipes to other loops.
     func flush() {
-        if !pipeLinks.isEmpty { flushPipes() }
+        if !pipeLinks.isEmpty || !nodeLinks.isEmpty { flushPipes() }
         channel?.flush()
     }
 
@@ -226,7 +239,7 @@ final class MediaEngine {
             lastLayerChoice = now
             for transport in transports.values { transport.chooseLayers(now: now) }
             for transport in localTransports.values { transport.chooseLayers(now: now) }
-            if !pipeLinks.isEmpty { sweepIdlePipes(now: now) }
+            if !pipeLinks.isEmpty || !nodeLinks.isEmpty { sweepIdlePipes(now: now) }
         }
         if now - lastSpeakerDetection >= .milliseconds(300) {
             lastSpeakerDetection = now
