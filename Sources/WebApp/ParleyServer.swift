@@ -53,6 +53,7 @@ public enum ParleyServer {
             Bcrypt.hash(UUID().uuidString, cost: cost)
         }
         let accounts = configuration.accounts
+        let joinTokenKey = Data(base64Encoded: keyText) ?? Data(keyText.utf8)
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),
@@ -63,9 +64,11 @@ public enum ParleyServer {
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
             metrics: metrics, media: core.media, rooms: core.rooms, recordings: core.recordings,
             readiness: core.readiness, blockingPool: core.blockingPool, httpLoops: core.httpLoops,
-            forwarder: NodeForwarder(from: configuration.cluster.nodeName.isEmpty ? ProcessInfo.processInfo.hostName : configuration.cluster.nodeName),
+            forwarder: NodeForwarder(
+                from: configuration.cluster.nodeName.isEmpty ? ProcessInfo.processInfo.hostName : configuration.cluster.nodeName,
+                signature: RelaySignature(secret: joinTokenKey)),
             logger: logger,
-            joinTokenKey: Data(base64Encoded: keyText) ?? Data(keyText.utf8),
+            joinTokenKey: joinTokenKey,
             dummyPasswordHash: dummyHash)
     }
 

@@ -203,8 +203,12 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             # The host starts recording through beta: only alpha can record
             # the meeting, so beta sends the request on; alpha's recorder runs.
             # (Behind one address the browser sends the same cookie to every node.)
+            # The request claims to come from another node, unsigned, as a
+            # browser could: beta must not take that for a node's mark and
+            # start a second room of the meeting on itself.
             cookie = "; ".join(f"{c.name}={c.value}" for c in host.cookies)
-            r = requests.post(beta.api(f"/meetings/{m['id']}/recording"), headers={"Cookie": cookie}, timeout=20)
+            r = requests.post(beta.api(f"/meetings/{m['id']}/recording"),
+                              headers={"Cookie": cookie, "Parley-Relayed-By": "alpha"}, timeout=20)
             assert r.status_code == 201, r.text
             recording = r.json()
             poll("alpha recording", lambda: metric(alpha, "parley_recordings_capturing") == 1)

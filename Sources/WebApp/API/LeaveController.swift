@@ -27,7 +27,7 @@ struct LeaveController {
         }
         if let room = await services.rooms.existingRoom(claims.meetingId) {
             await room.leave(claims.participantId)
-        } else if !NodeForwarder.isForwarded(request), let node = await services.rooms.remoteHolder(of: claims.meetingId) {
+        } else if !services.forwarder.isForwarded(request), let node = await services.rooms.remoteHolder(of: claims.meetingId) {
             // The meeting runs on another node (this one relayed the page's
             // socket there): the beacon goes on to it.
             let body = (try? JSONEncoder().encode(input)) ?? Data()

@@ -43,7 +43,7 @@ struct RecordingController {
     /// from a node), its answer to this same request; nil when this node
     /// answers. Throws 503 when that node cannot be reached.
     private func answerFromNode(running meetingID: String, _ request: Request) async throws -> Response? {
-        guard await services.rooms.existingRoom(meetingID) == nil, !NodeForwarder.isForwarded(request),
+        guard await services.rooms.existingRoom(meetingID) == nil, !services.forwarder.isForwarded(request),
               let node = await services.rooms.remoteHolder(of: meetingID) else { return nil }
         guard let answer = await services.forwarder.post(request.uri.path, body: Data(), cookie: request.headers[.cookie], to: node) else {
             throw APIError(.serviceUnavailable, "unavailable", "The server running this meeting cannot be reached. Try again in a moment.")

@@ -8,25 +8,42 @@ import Rooms
 
 /// Sends a request that only the node running a meeting can answer (a leave
 /// beacon, a recording to start) on to that node's HTTP server
-/// (`cluster.internal_url`), marked `Parley-Relayed-By` so that node never
-/// forwards it again, and hands its answer back unchanged. Sessions and
+/// (`cluster.internal_url`), marked with a signed `Parley-Relayed-By`
+/// (`RelaySignature`) so that node never forwards it again, and hands its
+/// answer back unchanged. Sessions and
 /// tokens live in the shared database, so the other node checks them itself.
 struct NodeForwarder: Sendable {
     /// This node's name, for the other node's logs.
     let from: String
+    /// Signs what this node sends and checks what others send.
+    let signature: RelaySignature
     let session: URLSession
 
-    init(from: String) {
+    init(from: String, signature: RelaySignature) {
         self.from = from
+        self.signature = signature
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpShouldSetCookies = false
         configuration.timeoutIntervalForRequest = 5
         session = URLSession(configuration: configuration)
     }
 
-    /// Whether `request` came from another node (and must be answered here).
-    static func isForwarded(_ request: Request) -> Bool {
-        request.headers[SignalingRelay.relayedByHeader] != nil
+    /// Whether `request` came from another node of the cluster (and must be
+    /// answered here): its `Parley-Relayed-By` is signed with the cluster's key.
+    func isForwarded(_ request: Request) -> Bool {
+        relayingNode(request.headers[SignalingRelay.relayedByHeader], method: request.method.rawValue, path: request.uri.path) != nil
+    }
+
+    /// The node named by a signed `Parley-Relayed-By` value; nil for none,
+    /// or for one not signed with the cluster's key (a browser's own header).
+    func relayingNode(_ header: String?, method: String, path: String) -> String? {
+        guard let header else { return nil }
+        return signature.verify(header, method: method, path: path)
+    }
+
+    /// The header value for a request this node sends to another.
+    func relayedBy(method: String, path: String) -> String {
+        signature.value(node: from, method: method, path: path)
     }
 
     /// `POST path` with `body` (JSON) and the caller's cookie on `node`;
@@ -36,7 +53,7 @@ struct NodeForwarder: Sendable {
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(from, forHTTPHeaderField: SignalingRelay.relayedByHeader.rawName)
+        request.setValue(relayedBy(method: "POST", path: url.path), forHTTPHeaderField: SignalingRelay.relayedByHeader.rawName)
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         request.httpBody = body
         guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else { return nil }

@@ -30,12 +30,12 @@ final class SignalingRelay: Sendable {
     /// resume that decided the relay); what the node sends goes to `outbox`,
     /// which finishes when the node's socket ends. Throws when the node
     /// cannot be reached.
-    static func open(to node: RoomLocation.RemoteNode, first: String, outbox: SocketOutbox, from nodeName: String,
+    static func open(to node: RoomLocation.RemoteNode, first: String, outbox: SocketOutbox, forwarder: NodeForwarder,
                      eventLoopGroup: any EventLoopGroup, logger: Logger) async throws -> SignalingRelay {
         let relay = SignalingRelay()
         guard let url = node.url("/api/v1/signal", webSocket: true) else { throw RelayError.badAddress(node.httpURL) }
         var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 16, closeTimeout: .seconds(5), autoPing: .disabled)
-        configuration.additionalHeaders[relayedByHeader] = nodeName
+        configuration.additionalHeaders[relayedByHeader] = forwarder.relayedBy(method: "GET", path: SignalingSocket.path)
         let opened = AsyncStream.makeStream(of: Bool.self)
         let task = Task {
             do {

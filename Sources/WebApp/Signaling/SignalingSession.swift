@@ -179,7 +179,7 @@ actor SignalingSession {
         }
         do {
             relay = try await SignalingRelay.open(
-                to: node, first: first, outbox: continuation, from: services.configuration.cluster.nodeName,
+                to: node, first: first, outbox: continuation, forwarder: services.forwarder,
                 eventLoopGroup: services.httpLoops, logger: logger)
             logger.info("signaling relayed to the meeting's node", metadata: ["node": "\(node.name)"])
             services.metrics.signalingRelayed.increment()

@@ -18,17 +18,25 @@ struct SignalingSocket {
     /// Messages that may wait for a browser that is slow to read (a room of
     /// 100 sends ~100 at a join); one more and the browser is disconnected.
     static let outboxLimit = 512
+    /// Where browsers (and relaying nodes) open the socket.
+    static let path = "/api/v1/signal"
     /// Browsers ping every 5 s; a socket silent this long is dead (the
     /// network went, TCP has not noticed): the participant is marked
     /// reconnecting instead of lingering as if present.
     static let silenceLimit: Duration = .seconds(15)
 
     func addRoutes(to router: Router<AppRequestContext>) {
-        router.ws("/api/v1/signal") { _, _ in
+        router.ws(RouterPath(Self.path)) { _, _ in
             .upgrade([:])
         } onUpgrade: { inbound, outbound, wsContext in
-            await run(inbound: inbound, outbound: outbound, relayedBy: wsContext.request.headers[SignalingRelay.relayedByHeader],
-                      logger: wsContext.logger)
+            // Only another node's signed mark makes this a relayed socket; a
+            // browser that sends the header itself is a browser.
+            let header = wsContext.request.headers[SignalingRelay.relayedByHeader]
+            let relayedBy = services.forwarder.relayingNode(header, method: "GET", path: Self.path)
+            if header != nil, relayedBy == nil {
+                wsContext.logger.notice("a signaling socket claimed to come from another node without the cluster's signature")
+            }
+            await run(inbound: inbound, outbound: outbound, relayedBy: relayedBy, logger: wsContext.logger)
         }
     }
 
