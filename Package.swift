@@ -146,6 +146,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Streaming a recording's file from the node that has it.
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Public"), .copy("OpenAPI")],
             swiftSettings: swiftSettings

@@ -148,7 +148,8 @@ public actor NodeMembership {
 
     private func record(time: Int, state: NodeState) -> NodeRecord {
         NodeRecord(id: node.id, name: node.name, httpUrl: node.httpURL, mediaAddress: node.mediaAddress, sipAddress: node.sipAddress,
-                   version: node.version, state: state, startedAt: Int(startedAt.timeIntervalSince1970 * 1000), heartbeatAt: time)
+                   version: node.version, state: state, startedAt: Int(startedAt.timeIntervalSince1970 * 1000), heartbeatAt: time,
+                   recordingStore: node.recordingStore)
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {

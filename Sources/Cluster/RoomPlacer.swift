@@ -63,6 +63,15 @@ public actor RoomPlacer {
         return try await store.nodes().first { $0.id == held.nodeId && policy.keepsRooms($0, now: now) }
     }
 
+    /// Another live node that serves the recording directory `directoryID`
+    /// (any state: a draining node still serves its files). Reads only.
+    public func node(servingRecordings directoryID: String, now: Int = Timestamp.now) async throws -> NodeRecord? {
+        guard !directoryID.isEmpty else { return nil }
+        return try await store.nodes()
+            .filter { $0.recordingStore == directoryID && $0.id != nodeID && policy.isAlive($0, now: now) }
+            .max { $0.heartbeatAt < $1.heartbeatAt }
+    }
+
     /// The meeting's room closed here: it may start anywhere next time.
     public func release(_ meetingID: String) async {
         do { try await store.releaseRoomPlacement(meetingId: meetingID, nodeId: nodeID) } catch {

@@ -213,6 +213,12 @@ struct Migrator {
             """,
             "CREATE INDEX room_placements_node ON room_placements (node_id)",
         ],
+        // 6: which recording directory each node serves (the id in its
+        // `.node-id`), so any node can send a request for a recording's
+        // files to the node that has them.
+        [
+            "ALTER TABLE nodes ADD COLUMN recording_store TEXT NOT NULL DEFAULT ''",
+        ],
     ]
 
     struct AppliedStep: Decodable { var version: Int }

@@ -61,8 +61,10 @@ struct ParleyCore: Sendable {
             throw error
         }
         if let gateway { await rooms.setDialer(gateway) }
+        var description = c.nodeDescription
+        description.recordingStore = recordings.node
         let membership = NodeMembership(
-            store: store, node: c.nodeDescription, interval: .seconds(c.cluster.heartbeatSeconds),
+            store: store, node: description, interval: .seconds(c.cluster.heartbeatSeconds),
             load: { [media, rooms, recordings, gateway] in
                 let packets = await media.statistics().packetsForwarded
                 return NodeLoad(packetsForwarded: packets, participants: await rooms.participantCount, rooms: await rooms.count,
@@ -73,6 +75,7 @@ struct ParleyCore: Sendable {
             policy: RoomPlacementPolicy(capacity: c.cluster.nodeCapacity, heartbeatSeconds: c.cluster.heartbeatSeconds),
             logger: logger)
         await rooms.setLocator(ClusterRoomLocator(placer: placer, logger: logger))
+        await recordings.setLocator(ClusterRecordingLocator(placer: placer, logger: logger))
         return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics,
                           membership: membership, placer: placer, drainDeadline: .seconds(c.cluster.drainSeconds), logger: logger)
     }

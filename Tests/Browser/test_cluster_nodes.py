@@ -218,6 +218,26 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             assert r.json()["status"] != "recording", r.text
             poll("alpha's recorder stopped", lambda: metric(alpha, "parley_recordings_capturing") == 0)
 
+            # Its files are in alpha's directory. Beta streams them from alpha
+            # (ranges included, as players seek) and lists alpha's tracks.
+            rec = f"/recordings/{recording['id']}"
+            done = poll("the recording composited", lambda: (lambda r: r if r["status"] in ("ready", "failed") else None)(
+                requests.get(beta.api(rec), headers={"Cookie": cookie}, timeout=10).json()), timeout=240)
+            assert done["status"] == "ready", done
+            assert [t["name"] for t in done["tracks"]], done
+            whole = requests.get(alpha.api(rec + "/file"), headers={"Cookie": cookie}, timeout=30)
+            assert whole.status_code == 200 and len(whole.content) > 1000, whole.status_code
+            via_beta = requests.get(beta.api(rec + "/file"), headers={"Cookie": cookie}, timeout=30)
+            assert via_beta.status_code == 200, via_beta.text
+            assert via_beta.headers["Content-Type"] == "video/mp4"
+            assert via_beta.content == whole.content
+            part = requests.get(beta.api(rec + "/file"), headers={"Cookie": cookie, "Range": "bytes=100-199"}, timeout=30)
+            assert part.status_code == 206, part.status_code
+            assert part.headers["Content-Range"] == f"bytes 100-199/{len(whole.content)}"
+            assert part.content == whole.content[100:200]
+            track = requests.get(beta.api(f"{rec}/tracks/{done['tracks'][0]['name']}"), headers={"Cookie": cookie}, timeout=30)
+            assert track.status_code == 200 and len(track.content) == done["tracks"][0]["sizeBytes"], track.status_code
+
             # A leave beacon reaching beta for someone beta relays goes on to
             # alpha: Dan is gone at once, not after the 60 s grace.
             dan = join(on_beta.new("Dan"), code, "Dan Dale")

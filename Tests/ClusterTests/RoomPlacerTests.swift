@@ -145,4 +145,27 @@ import Testing
             #expect(try await store.recentRoomPlacements(since: t - 1) == ["beta": 1])
         }
     }
+
+    @Test("a recording's files are asked of the live node serving its directory, a draining one included", arguments: TestDatabase.engines)
+    func recordingsAreFoundWhereTheyAre(engine: Database.Engine) async throws {
+        try await TestDatabase.withStore(engine) { store in
+            func register(_ name: String, directory: String, state: NodeState = .ready, beatAt: Int = Timestamp.now) async throws -> NodeRecord {
+                var row = NodeRecord(id: UUID().uuidString.lowercased(), name: name, httpUrl: "http://\(name):8080",
+                                     mediaAddress: "\(name):40000", sipAddress: "", version: "test", state: state,
+                                     startedAt: beatAt, heartbeatAt: beatAt)
+                row.recordingStore = directory
+                try await store.registerNode(row)
+                return row
+            }
+            let alpha = try await register("alpha", directory: "dir-a")
+            let beta = try await register("beta", directory: "dir-b", state: .draining)
+            _ = try await register("gamma", directory: "dir-c", beatAt: Timestamp.now - 60_000)
+            let onAlpha = Self.placer(store, alpha)
+            #expect(try await onAlpha.node(servingRecordings: "dir-b")?.id == beta.id)
+            #expect(try await store.nodes().first { $0.id == beta.id }?.recordingStore == "dir-b", "the column round-trips")
+            #expect(try await onAlpha.node(servingRecordings: "dir-c") == nil, "a dead node serves nothing")
+            #expect(try await onAlpha.node(servingRecordings: "dir-a") == nil, "its own directory is not elsewhere")
+            #expect(try await onAlpha.node(servingRecordings: "") == nil)
+        }
+    }
 }

@@ -25,6 +25,8 @@ public actor RecordingService {
     public nonisolated let node: String
     /// Where recorders run: each on one loop of this group, spread over them.
     let eventLoopGroup: any EventLoopGroup
+    /// Where other nodes' recordings are (nil: a single server).
+    var locator: (any RecordingLocator)?
 
     struct ActiveRecording {
         var record: RecordingRecord

@@ -21,10 +21,13 @@ public struct NodeRecord: Codable, Sendable, Equatable {
     public var rooms: Int
     public var calls: Int
     public var recordings: Int
+    /// The id of the recording directory it serves (`RecordingService.node`):
+    /// recordings captured with that id have their files on this node.
+    public var recordingStore: String
 
     public init(id: String, name: String, httpUrl: String, mediaAddress: String, sipAddress: String, version: String,
                 state: NodeState = .ready, startedAt: Int, heartbeatAt: Int, cpuPermille: Int = 0, packetsPerSecond: Int = 0,
-                participants: Int = 0, rooms: Int = 0, calls: Int = 0, recordings: Int = 0) {
+                participants: Int = 0, rooms: Int = 0, calls: Int = 0, recordings: Int = 0, recordingStore: String = "") {
         self.id = id
         self.name = name
         self.httpUrl = httpUrl
@@ -40,5 +43,6 @@ public struct NodeRecord: Codable, Sendable, Equatable {
         self.rooms = rooms
         self.calls = calls
         self.recordings = recordings
+        self.recordingStore = recordingStore
     }
 }

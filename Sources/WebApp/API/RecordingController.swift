@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import Recording
 import Store
 
@@ -64,6 +65,8 @@ struct RecordingController {
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (record, access) = try await recording(context, needs: .watch)
+        // Its track files are listed where they are.
+        if let answer = try await answerFromHolder(of: record, request, method: .GET) { return answer }
         return try .json(RecordingResponse(record, canManage: access == .manage, trackFiles: recordings.trackFiles(of: record.id)))
     }
 
@@ -88,6 +91,7 @@ struct RecordingController {
         guard record.status == RecordingRecord.ready else {
             throw APIError(.conflict, "not_ready", "The recording is not ready yet (it is \(record.status), \(record.progress)% done).")
         }
+        if let answer = try await answerFromHolder(of: record, request, method: .GET) { return answer }
         let name = Self.fileName(record)
         let attachment = request.uri.queryParameters.get("download") != nil
         return try await serve(recordings.compositeFile(of: record.id), contentType: "video/mp4", name: name,
@@ -96,6 +100,7 @@ struct RecordingController {
 
     @Sendable func downloadTrack(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (record, _) = try await recording(context, needs: .manage)
+        if let answer = try await answerFromHolder(of: record, request, method: .GET) { return answer }
         let name = context.parameters.get("name") ?? ""
         // Only names the directory listing gives: no path tricks.
         guard let track = recordings.trackFiles(of: record.id).first(where: { $0.url.lastPathComponent == name }) else {
@@ -107,11 +112,34 @@ struct RecordingController {
 
     @Sendable func delete(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (record, _) = try await recording(context, needs: .manage)
+        // The node with the files deletes them with the row.
+        if let answer = try await answerFromHolder(of: record, request, method: .DELETE) { return answer }
         try await recordings.delete(id: record.id)
         return .noContent
     }
 
     // MARK: - Helpers
+
+    /// When the recording's files are in another node's directory (a
+    /// cluster whose nodes keep their own), that node's answer to this same
+    /// request, streamed back; nil when this node answers. 503 when the
+    /// files are elsewhere and their node is not running or cannot be reached.
+    private func answerFromHolder(of record: RecordingRecord, _ request: Request,
+                                  method: NIOHTTP1.HTTPMethod) async throws -> Response? {
+        guard recordings.isElsewhere(record), !services.forwarder.isForwarded(request),
+              !FileManager.default.fileExists(atPath: recordings.directory(of: record.id).path) else { return nil }
+        let unavailable = APIError(.serviceUnavailable, "unavailable",
+                                   "The server that stores this recording is not reachable right now. Try again in a moment.")
+        guard let node = await recordings.holder(of: record) else { throw unavailable }
+        var headers: [(String, String)] = []
+        if let cookie = request.headers[.cookie] { headers.append(("Cookie", cookie)) }
+        if let range = request.headers[.range] { headers.append(("Range", range)) }
+        var target = request.uri.path
+        if let query = request.uri.query, !query.isEmpty { target += "?" + query }
+        guard let answer = await services.forwarder.stream(method, target, headers: headers, to: node,
+                                                          group: services.httpLoops) else { throw unavailable }
+        return answer
+    }
 
     private func recording(_ context: AppRequestContext, needs: RecordingAccess) async throws -> (RecordingRecord, RecordingAccess) {
         let user = try context.requireUser()
