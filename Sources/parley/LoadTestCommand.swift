@@ -62,6 +62,10 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Address the generator's sockets bind to.", valueName: "IP"))
     var bind = "127.0.0.1"
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Another node of the same cluster a participant whose socket drops comes back through (repeatable).", valueName: "URL"))
+    var resumeThrough: [String] = []
+
     @Flag(name: .long, help: "Print the report as JSON (the progress line still goes to standard error).")
     var json = false
 
@@ -92,6 +96,12 @@ struct LoadTestCommand: AsyncParsableCommand {
         c.threads = threads
         c.bindHost = bind
         c.progress = !quiet
+        c.resumeThrough = try resumeThrough.map { text in
+            guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {
+                throw ValidationError("--resume-through must be an http(s) URL")
+            }
+            return url
+        }
         if let tile {
             let parts = tile.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2 else { throw ValidationError("--tile wants WIDTHxHEIGHT, e.g. 640x360") }

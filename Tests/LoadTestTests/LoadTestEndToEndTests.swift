@@ -58,6 +58,49 @@ struct LoadTestEndToEndTests {
         }
     }
 
+    @Test("A participant whose socket drops comes back with resume, new connections and media again")
+    func aDroppedSocketComesBack() async throws {
+        try await Self.withServer { base, _ in
+            let api = ParleyAPI(base: base)
+            let cookie = try await api.signUp(username: "comeback_\(UInt32.random(in: 0...UInt32.max))", displayName: "Host",
+                                              password: "comeback-password")
+            let code = try await api.createMeeting(title: "Comeback", cookie: cookie)
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let clock = LoadClock(), dtls = try DTLSContext(certificate: DTLSCertificate())
+            let signal = base.absoluteString.replacingOccurrences(of: "http://", with: "ws://") + "/api/v1/signal"
+            func participant(_ index: Int, publishes: Bool) -> SimulatedParticipant {
+                SimulatedParticipant(plan: ParticipantPlan(room: 0, index: index, name: "p\(index)", publishes: publishes,
+                                                           audio: true, video: true, tile: (320, 180)),
+                                     api: api, signalURL: signal, group: group, clock: clock, dtlsContext: dtls,
+                                     logger: TestDatabase.logger)
+            }
+            let publisher = participant(0, publishes: true), subscriber = participant(1, publishes: false)
+            try await publisher.join(token: try await api.joinToken(code: code, cookie: cookie))
+            try await subscriber.join(token: try await api.joinToken(code: code, guestName: "Sub"))
+            func waitFor(_ what: String, _ condition: () async -> Bool) async throws {
+                for _ in 0..<200 where !(await condition()) { try await Task.sleep(for: .milliseconds(50)) }
+                #expect(await condition(), "\(what)")
+            }
+            try await waitFor("media before the drop") { await subscriber.snapshot().firstMediaSeconds != nil }
+            let before = await subscriber.snapshot().counters.packetsReceived
+
+            await subscriber.dropSocket()
+            try await waitFor("both tracks again after the drop") {
+                let s = await subscriber.snapshot()
+                return s.mediaBackSeconds != nil && s.receivingProducers.count == 2
+            }
+            let after = await subscriber.snapshot()
+            #expect(after.comebacks == 1)
+            #expect(after.backSeconds.map { $0 < 10 } == true, "\(String(describing: after.backSeconds))")
+            #expect(after.receivingProducers.count == 2, "both of the publisher's tracks again")
+            #expect(after.counters.packetsReceived > before, "counts carried over the new connections")
+            #expect(after.firstMediaSeconds.map { $0 < 5 } == true, "the first join's timing is kept")
+            await subscriber.leave()
+            await publisher.leave()
+            try await group.shutdownGracefully()
+        }
+    }
+
     /// One room of `publishers` and `subscribers` for 3 s (1 s warm-up).
     static func run(against base: URL, publishers: Int, subscribers: Int) async throws -> LoadTestReport {
         var c = LoadTestConfiguration(server: base)

@@ -32,6 +32,10 @@ public struct LoadTestConfiguration: Sendable {
     public var bindHost = "127.0.0.1"
     /// Tile size sent with `layers.prefer`; nil: the page's grid in a 1280×720 window.
     public var tile: (width: Int, height: Int)?
+    /// Other servers of the same cluster a participant whose socket drops
+    /// tries to come back through, after the one it joined through (a load
+    /// balancer in front of the nodes would send it to a live one).
+    public var resumeThrough: [URL] = []
     /// Print a progress line every second (to standard error).
     public var progress = true
 

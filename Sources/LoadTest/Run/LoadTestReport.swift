@@ -26,6 +26,14 @@ public struct LoadTestReport: Sendable, Codable {
     public var joinP95ms: Double?
     public var firstMediaP50ms: Double?
     public var firstMediaP95ms: Double?
+    /// Comebacks after a dropped socket (a killed or drained node), and the
+    /// time from the drop to being in the meeting again and, for
+    /// subscribers, to media again (the last comeback of each).
+    public var comebacks = 0
+    public var backP50ms: Double?
+    public var backP95ms: Double?
+    public var mediaBackP50ms: Double?
+    public var mediaBackP95ms: Double?
     public var delayP50ms: Double?
     public var delayP95ms: Double?
     public var serverCPUSeconds: Double?
@@ -61,6 +69,10 @@ public struct LoadTestReport: Sendable, Codable {
             "join: p50 \(ms(joinP50ms)), p95 \(ms(joinP95ms)); first media p50 \(ms(firstMediaP50ms)), p95 \(ms(firstMediaP95ms))",
             "one-way delay (send stamp in the payload): p50 \(ms(delayP50ms)), p95 \(ms(delayP95ms))",
         ]
+        if comebacks > 0 {
+            lines.append("comebacks: \(comebacks); back in the meeting p50 \(ms(backP50ms)), p95 \(ms(backP95ms)); "
+                         + "media again p50 \(ms(mediaBackP50ms)), p95 \(ms(mediaBackP95ms))")
+        }
         if let cpu = serverCPUSeconds {
             lines.append("server: CPU \(f(cpu, 2)) s (\(f(serverCPUPercent ?? 0)) % of a core), "
                          + "\(serverMicrosecondsPerForwardedPacket.map { f($0, 2) } ?? "-") µs per forwarded packet, "

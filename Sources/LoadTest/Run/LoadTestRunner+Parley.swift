@@ -14,6 +14,12 @@ extension LoadTestRunner {
         signal.scheme = c.server.scheme == "https" ? "wss" : "ws"
         signal.path = "/api/v1/signal"
         let signalURL = signal.string!
+        let resumeURLs = c.resumeThrough.compactMap { server -> String? in
+            var url = URLComponents(url: server, resolvingAgainstBaseURL: false)
+            url?.scheme = server.scheme == "https" ? "wss" : "ws"
+            url?.path = "/api/v1/signal"
+            return url?.string
+        }
 
         // One host account and meeting per room, as a user would make them.
         let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
@@ -27,7 +33,7 @@ extension LoadTestRunner {
         var participants: [any LoadParticipant] = []
         var joins: [Task<String?, Never>] = []
         for plan in plans {
-            let participant = SimulatedParticipant(plan: plan, api: api, signalURL: signalURL, group: group, clock: clock,
+            let participant = SimulatedParticipant(plan: plan, api: api, signalURL: signalURL, resumeURLs: resumeURLs, group: group, clock: clock,
                                                    dtlsContext: dtlsContext, bindHost: c.bindHost, logger: logger)
             participants.append(participant)
             let meeting = meetings[plan.room]

@@ -109,6 +109,7 @@ public struct LoadTestRunner: Sendable {
         var delays = LatencyHistogram()
         var joinTimes: [Double] = []
         var firstMedia: [Double] = []
+        var back: [Double] = [], mediaBack: [Double] = []
         for (plan, s) in zip(plans, snapshots) {
             let others = c.publishersPerRoom - (plan.publishes ? 1 : 0)
             report.tracksExpected += others * tracksPerPublisher
@@ -117,6 +118,9 @@ public struct LoadTestRunner: Sendable {
             delays.merge(s.delays)
             if let j = s.joinSeconds { joinTimes.append(j) }
             if !plan.publishes, let f = s.firstMediaSeconds { firstMedia.append(f) }
+            report.comebacks += s.comebacks
+            if let b = s.backSeconds { back.append(b) }
+            if !plan.publishes, let m = s.mediaBackSeconds { mediaBack.append(m) }
             errors += s.errors.map { "\(plan.name): \($0)" }
         }
         report.errors = errors
@@ -134,6 +138,10 @@ public struct LoadTestRunner: Sendable {
         report.joinP95ms = Percentile.of(joinTimes, 0.95).map { $0 * 1000 }
         report.firstMediaP50ms = Percentile.of(firstMedia, 0.5).map { $0 * 1000 }
         report.firstMediaP95ms = Percentile.of(firstMedia, 0.95).map { $0 * 1000 }
+        report.backP50ms = Percentile.of(back, 0.5).map { $0 * 1000 }
+        report.backP95ms = Percentile.of(back, 0.95).map { $0 * 1000 }
+        report.mediaBackP50ms = Percentile.of(mediaBack, 0.5).map { $0 * 1000 }
+        report.mediaBackP95ms = Percentile.of(mediaBack, 0.95).map { $0 * 1000 }
         report.delayP50ms = delays.quantile(0.5).map { $0 * 1000 }
         report.delayP95ms = delays.quantile(0.95).map { $0 * 1000 }
         if let cpuStart, let cpuEnd {

@@ -8,11 +8,18 @@ import SFU
 /// the signaling socket as `session.js` does, publishes with a publish
 /// connection (it offers), receives with a subscribe connection (Parley
 /// offers, it answers), tells Parley its tile sizes (`layers.prefer`) and
-/// pings every 5 s.
+/// pings every 5 s. When its socket drops it comes back as the page does
+/// (Docs/signaling.md, "Staying in the meeting"): `resume` with its latest
+/// token on a new socket, trying the other servers it knows first (as a load
+/// balancer in front of a cluster would send it elsewhere), with backoff,
+/// then fresh media connections.
 public actor SimulatedParticipant: LoadParticipant {
     public let plan: ParticipantPlan
     let api: ParleyAPI
     let signalURL: String
+    /// Where a dropped socket tries to come back, after `signalURL`'s server
+    /// (`LoadTestConfiguration.resumeThrough`).
+    let resumeURLs: [String]
     let group: any EventLoopGroup
     let clock: LoadClock
     let dtlsContext: DTLSContext
@@ -27,12 +34,25 @@ public actor SimulatedParticipant: LoadParticipant {
     var joinStartedAt: Double?
     var errors: [String] = []
     var tasks: [Task<Void, Never>] = []
+    /// The latest resume token (from `joined`, `resumed`, `pong`).
+    var resumeToken: String?
+    /// Leaving, removed or the meeting ended: a closed socket is not a loss.
+    var done = false
+    /// When the socket last dropped, and when the participant was back in the meeting.
+    var lostAt: Double?
+    var backAt: Double?
+    var comebacks = 0
+    /// What the connections closed at a loss had counted, and the first
+    /// join's timings: a report covers the whole run, not the last connections.
+    var carried = MediaCounters()
+    var firstJoin: (join: Double?, firstMedia: Double?)?
 
-    public init(plan: ParticipantPlan, api: ParleyAPI, signalURL: String, group: any EventLoopGroup, clock: LoadClock,
-                dtlsContext: DTLSContext, bindHost: String = "127.0.0.1", logger: Logger) {
+    public init(plan: ParticipantPlan, api: ParleyAPI, signalURL: String, resumeURLs: [String] = [], group: any EventLoopGroup,
+                clock: LoadClock, dtlsContext: DTLSContext, bindHost: String = "127.0.0.1", logger: Logger) {
         self.plan = plan
         self.api = api
         self.signalURL = signalURL
+        self.resumeURLs = resumeURLs
         self.group = group
         self.clock = clock
         self.dtlsContext = dtlsContext
@@ -49,17 +69,17 @@ public actor SimulatedParticipant: LoadParticipant {
         try await signaling.send("join", ["token": token])
         var iterator = signaling.messages.makeAsyncIterator()
         while let message = await iterator.next() {
-            if message.type == "joined" { break }
+            if message.type == "joined" {
+                resumeToken = message.resumeToken
+                break
+            }
             if message.type == "error" {
                 throw LoadTestError.signaling("join refused: \(message.code ?? "?") \(message.message ?? "")")
             }
             if message.type == "subscribe.offer" { await handle(message) }
         }
         if plan.publishes { try await startPublishing() }
-        let messages = signaling.messages
-        tasks.append(Task { [weak self] in
-            for await message in messages { await self?.handle(message) }
-        })
+        listen(to: signaling)
         tasks.append(Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(5))
@@ -80,7 +100,76 @@ public actor SimulatedParticipant: LoadParticipant {
         try await signaling?.send("publish.offer", ["sdp": offer.sdp, "tracks": tracks])
     }
 
+    /// Handles what `signaling` brings until it closes; then, unless the
+    /// participant is done, comes back.
+    func listen(to signaling: SignalingClient) {
+        let messages = signaling.messages
+        tasks.append(Task { [weak self] in
+            for await message in messages { await self?.handle(message) }
+            await self?.socketEnded(signaling)
+        })
+    }
+
+    func socketEnded(_ ended: SignalingClient) async {
+        guard !done, ended === signaling else { return }
+        await comeBack()
+    }
+
+    /// Back into the meeting after the socket dropped: `resume` on a new
+    /// socket (the next server first: the one that dropped us may be gone),
+    /// every 0.25-2 s for up to two minutes, then new media connections.
+    func comeBack() async {
+        guard let token = resumeToken else { return }
+        let lost = clock.seconds()
+        lostAt = lost
+        backAt = nil
+        let before = await ParticipantSnapshot.collect(publish: publish, subscribe: subscribe, publishes: plan.publishes,
+                                                       joinStartedAt: joinStartedAt ?? 0, errors: [])
+        carried = carried + before.counters
+        if firstJoin == nil { firstJoin = (before.joinSeconds, before.firstMediaSeconds) }
+        for connection in [publish, subscribe].compactMap({ $0 }) {
+            try? await connection.eventLoop.submit { connection.value.close() }.get()
+        }
+        publish = nil
+        subscribe = nil
+        offer = nil
+        preferred = []
+        let urls = [signalURL] + resumeURLs
+        var attempt = 0
+        while !done, clock.seconds() - lost < 120 {
+            attempt += 1
+            let url = urls[attempt % urls.count]
+            if let socket = try? await SignalingClient.connect(url: url, eventLoopGroup: group, logger: logger) {
+                try? await socket.send("resume", ["resumeToken": resumeToken ?? token, "keepMedia": false])
+                var iterator = socket.messages.makeAsyncIterator()
+                var back = false
+                while let message = await iterator.next() {
+                    if message.type == "joined" || message.type == "resumed" {
+                        if let fresh = message.resumeToken { resumeToken = fresh }
+                        back = true
+                        break
+                    }
+                    if message.type == "error" { break }
+                }
+                if back {
+                    signaling = socket
+                    backAt = clock.seconds()
+                    comebacks += 1
+                    listen(to: socket)
+                    if plan.publishes {
+                        do { try await startPublishing() } catch { errors.append("publishing again: \(error)") }
+                    }
+                    return
+                }
+                socket.close()
+            }
+            try? await Task.sleep(for: .milliseconds(min(2000, 250 << min(attempt, 3))))
+        }
+        if !done { errors.append("not back in the meeting within 120 s") }
+    }
+
     func handle(_ message: SignalMessage) async {
+        if let token = message.resumeToken { resumeToken = token }
         do {
             switch message.type {
             case "publish.answer":
@@ -89,7 +178,10 @@ public actor SimulatedParticipant: LoadParticipant {
                 try await applySubscribeOffer(message)
             case "error":
                 errors.append("\(message.requestType ?? "?"): \(message.code ?? "?") \(message.message ?? "")")
-            case "removed", "room.ended", "media.reset":
+            case "removed", "room.ended":
+                done = true
+                errors.append("server said \(message.type)")
+            case "media.reset":
                 errors.append("server said \(message.type)")
             default:
                 break
@@ -136,12 +228,28 @@ public actor SimulatedParticipant: LoadParticipant {
 
     /// Counters and timings so far.
     public func snapshot() async -> ParticipantSnapshot {
-        await ParticipantSnapshot.collect(publish: publish, subscribe: subscribe, publishes: plan.publishes,
-                                          joinStartedAt: joinStartedAt ?? 0, errors: errors)
+        var s = await ParticipantSnapshot.collect(publish: publish, subscribe: subscribe, publishes: plan.publishes,
+                                                  joinStartedAt: joinStartedAt ?? 0, errors: errors)
+        s.comebacks = comebacks
+        s.counters = s.counters + carried
+        if let lostAt {
+            // The connections are the new ones: their first packet came after the loss.
+            if let backAt { s.backSeconds = backAt - lostAt }
+            s.mediaBackSeconds = s.firstMediaSeconds.map { $0 + (joinStartedAt ?? 0) - lostAt }
+            s.joinSeconds = firstJoin?.join
+            s.firstMediaSeconds = firstJoin?.firstMedia
+        }
+        return s
+    }
+
+    /// Drops the signaling socket without leaving, as a network would (tests).
+    func dropSocket() {
+        signaling?.close()
     }
 
     /// Leaves as the page does (`leave`, then the socket closes) and closes the connections.
     public func leave() async {
+        done = true
         for task in tasks { task.cancel() }
         try? await signaling?.send("leave")
         signaling?.close()

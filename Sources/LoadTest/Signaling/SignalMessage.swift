@@ -15,6 +15,8 @@ public struct SignalMessage: Sendable, Decodable {
     public var code: String?
     public var message: String?
     public var requestType: String?
+    /// In `joined`, `resumed` and `pong`: the token to come back with.
+    public var resumeToken: String?
 
     public init(type: String) {
         self.type = type
