@@ -115,9 +115,13 @@ public actor SimulatedParticipant: LoadParticipant {
         await comeBack()
     }
 
+    /// The page's waits before each resume attempt (`RECONNECT_BACKOFF_MS`
+    /// in session.js), the last repeated.
+    static let backoff: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(1)]
+
     /// Back into the meeting after the socket dropped: `resume` on a new
-    /// socket (the next server first: the one that dropped us may be gone),
-    /// every 0.25-2 s for up to two minutes, then new media connections.
+    /// socket (the next server first: the one that dropped us may be gone)
+    /// after the page's backoff, for up to two minutes, then new media connections.
     func comeBack() async {
         guard let token = resumeToken else { return }
         let lost = clock.seconds()
@@ -134,36 +138,40 @@ public actor SimulatedParticipant: LoadParticipant {
         subscribe = nil
         offer = nil
         preferred = []
-        let urls = [signalURL] + resumeURLs
+        // A server that refuses the connection is left out of the rotation,
+        // as a load balancer's health check would take it out.
+        var urls = [signalURL] + resumeURLs
         var attempt = 0
         while !done, clock.seconds() - lost < 120 {
+            try? await Task.sleep(for: Self.backoff[min(attempt, Self.backoff.count - 1)])
             attempt += 1
             let url = urls[attempt % urls.count]
-            if let socket = try? await SignalingClient.connect(url: url, eventLoopGroup: group, logger: logger) {
-                try? await socket.send("resume", ["resumeToken": resumeToken ?? token, "keepMedia": false])
-                var iterator = socket.messages.makeAsyncIterator()
-                var back = false
-                while let message = await iterator.next() {
-                    if message.type == "joined" || message.type == "resumed" {
-                        if let fresh = message.resumeToken { resumeToken = fresh }
-                        back = true
-                        break
-                    }
-                    if message.type == "error" { break }
-                }
-                if back {
-                    signaling = socket
-                    backAt = clock.seconds()
-                    comebacks += 1
-                    listen(to: socket)
-                    if plan.publishes {
-                        do { try await startPublishing() } catch { errors.append("publishing again: \(error)") }
-                    }
-                    return
-                }
-                socket.close()
+            guard let socket = try? await SignalingClient.connect(url: url, eventLoopGroup: group, logger: logger) else {
+                if urls.count > 1 { urls.removeAll { $0 == url } }
+                continue
             }
-            try? await Task.sleep(for: .milliseconds(min(2000, 250 << min(attempt, 3))))
+            try? await socket.send("resume", ["resumeToken": resumeToken ?? token, "keepMedia": false])
+            var iterator = socket.messages.makeAsyncIterator()
+            var back = false
+            while let message = await iterator.next() {
+                if message.type == "joined" || message.type == "resumed" {
+                    if let fresh = message.resumeToken { resumeToken = fresh }
+                    back = true
+                    break
+                }
+                if message.type == "error" { break }
+            }
+            if back {
+                signaling = socket
+                backAt = clock.seconds()
+                comebacks += 1
+                listen(to: socket)
+                if plan.publishes {
+                    do { try await startPublishing() } catch { errors.append("publishing again: \(error)") }
+                }
+                return
+            }
+            socket.close()
         }
         if !done { errors.append("not back in the meeting within 120 s") }
     }
