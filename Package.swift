@@ -262,7 +262,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ClusterTests",
-            dependencies: ["Cluster", "Store", "StoreTesting", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["Cluster", "Rooms", "SFU", "Store", "StoreTesting", .product(name: "Logging", package: "swift-log"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),

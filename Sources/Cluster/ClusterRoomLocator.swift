@@ -31,6 +31,12 @@ public struct ClusterRoomLocator: RoomLocator {
 
     public func released(_ meetingID: String) async { await placer.release(meetingID) }
 
+    public func claimed(_ meetingID: String) async {
+        do { try await placer.claim(meetingID) } catch {
+            logger.warning("a room's placement could not be written", metadata: ["meeting": "\(meetingID)", "error": "\(error)"])
+        }
+    }
+
     public func holder(of meetingID: String) async -> RoomLocation.RemoteNode? {
         do {
             return try await placer.holder(of: meetingID).map { .init(name: $0.name, httpURL: $0.httpUrl, sipAddress: $0.sipAddress) }

@@ -72,6 +72,23 @@ public actor RoomPlacer {
             .max { $0.heartbeatAt < $1.heartbeatAt }
     }
 
+    /// A room for `meetingID` started here: the placement names this node,
+    /// unless another live node holds it (then the meeting runs on both for
+    /// now, which is logged; people who come next go to the holder).
+    public func claim(_ meetingID: String, now: Int = Timestamp.now) async throws {
+        var replacing: String?
+        if let held = try await store.roomPlacement(meetingId: meetingID) {
+            guard held.nodeId != nodeID else { return }
+            if let holder = try await store.nodes().first(where: { $0.id == held.nodeId }), policy.keepsRooms(holder, now: now) {
+                logger.warning("a meeting's room started here while another node runs it",
+                               metadata: ["meeting": "\(meetingID)", "on": "\(holder.name)"])
+                return
+            }
+            replacing = held.nodeId
+        }
+        _ = try await store.claimRoomPlacement(meetingId: meetingID, nodeId: nodeID, at: now, replacing: replacing)
+    }
+
     /// The meeting's room closed here: it may start anywhere next time.
     public func release(_ meetingID: String) async {
         do { try await store.releaseRoomPlacement(meetingId: meetingID, nodeId: nodeID) } catch {

@@ -35,6 +35,9 @@ public protocol RoomLocator: Sendable {
     func locate(_ meetingID: String) async -> RoomLocation
     /// The meeting's room closed on this node.
     func released(_ meetingID: String) async
+    /// A room for the meeting started on this node: the placement names
+    /// this node (a no-op when it already does).
+    func claimed(_ meetingID: String) async
     /// The live node other than this one that runs `meetingID`, if any;
     /// unlike `locate`, it never places the meeting.
     func holder(of meetingID: String) async -> RoomLocation.RemoteNode?

@@ -128,6 +128,8 @@ public actor RoomRegistry {
             Task { await self?.admissionObserver?(room) }
         })
         rooms[info.meetingId] = room
+        let id = info.meetingId
+        schedulePlacement(id) { await $0.claimed(id) }
         return room
     }
 
@@ -160,8 +162,35 @@ public actor RoomRegistry {
     /// cluster; else where the locator places it.
     public func locate(_ meetingID: String) async -> RoomLocation {
         if rooms[meetingID] != nil { return .here }
+        // A release under way would delete the row this reads.
+        await placementWork[meetingID]?.value
+        if rooms[meetingID] != nil { return .here }
         guard let locator else { return .here }
         return await locator.locate(meetingID)
+    }
+
+    /// Per meeting, the cluster bookkeeping under way, chained in order (a
+    /// room's release, then the claim of a room started after it), so the
+    /// row ends up saying what this node does: a join racing a room's close
+    /// never leaves a live room without its row.
+    private var placementWork: [String: Task<Void, Never>] = [:]
+
+    private func schedulePlacement(_ meetingID: String, _ work: @escaping @Sendable (any RoomLocator) async -> Void) {
+        guard let locator else { return }
+        let previous = placementWork[meetingID]
+        let task = Task {
+            await previous?.value
+            await work(locator)
+        }
+        placementWork[meetingID] = task
+        Task { [weak self] in
+            await task.value
+            await self?.placementDone(meetingID, task)
+        }
+    }
+
+    private func placementDone(_ meetingID: String, _ task: Task<Void, Never>) {
+        if placementWork[meetingID] == task { placementWork[meetingID] = nil }
     }
 
     /// People in all rooms (browsers, callers, recorders).
@@ -200,10 +229,9 @@ public actor RoomRegistry {
         guard closed, rooms[id] === room else { return }
         if ended { endedAt[id] = Date() }
         rooms[id] = nil
-        // The meeting may start on any node next time. (A join that starts
-        // a fresh room while this runs keeps it here without a row, and other
-        // nodes may place the meeting afresh: a window of one query.)
-        await locator?.released(id)
+        // The meeting may start on any node next time; a room started here
+        // meanwhile claims it again after this (`schedulePlacement`).
+        schedulePlacement(id) { await $0.released(id) }
     }
 
     public var count: Int { rooms.count }
