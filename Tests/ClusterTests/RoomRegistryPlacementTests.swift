@@ -30,18 +30,24 @@ import Testing
         func close() {}
     }
 
+    /// A registry on a real media node, with the locator `locator` makes.
+    static func registry(_ locator: (Logger) -> any RoomLocator) async throws -> (RoomRegistry, MediaNode) {
+        var logger = Logger(label: "placement-test")
+        logger.logLevel = .critical
+        let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
+                                  eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
+        try await media.start()
+        let rooms = RoomRegistry(media: media, logger: logger)
+        await rooms.start()
+        await rooms.setLocator(locator(logger))
+        return (rooms, media)
+    }
+
     @Test("a join that comes while the emptied room's row is being removed finds its room's row in place", arguments: TestDatabase.engines)
     func joinRacingTheRelease(engine: Database.Engine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let alpha = try await RoomPlacerTests.register(store, "alpha")
-            var logger = Logger(label: "placement-race")
-            logger.logLevel = .critical
-            let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
-                                      eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
-            try await media.start()
-            let rooms = RoomRegistry(media: media, logger: logger)
-            await rooms.start()
-            await rooms.setLocator(SlowRelease(inner: ClusterRoomLocator(placer: RoomPlacerTests.placer(store, alpha), logger: logger)))
+            let (rooms, media) = try await Self.registry { SlowRelease(inner: ClusterRoomLocator(placer: RoomPlacerTests.placer(store, alpha), logger: $0)) }
             let info = RoomInfo(meetingId: "m-race", code: "abc-defg-hij", title: "Race", locked: false, lobbyEnabled: false)
 
             #expect(await rooms.locate("m-race") == .here)
@@ -69,14 +75,7 @@ import Testing
     func aRoomStartedHereClaimsItsRow(engine: Database.Engine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let alpha = try await RoomPlacerTests.register(store, "alpha")
-            var logger = Logger(label: "placement-claim")
-            logger.logLevel = .critical
-            let media = try MediaNode(configuration: MediaConfiguration(host: "127.0.0.1", port: 0),
-                                      eventLoop: MultiThreadedEventLoopGroup.singleton.next(), logger: logger)
-            try await media.start()
-            let rooms = RoomRegistry(media: media, logger: logger)
-            await rooms.start()
-            await rooms.setLocator(ClusterRoomLocator(placer: RoomPlacerTests.placer(store, alpha), logger: logger))
+            let (rooms, media) = try await Self.registry { ClusterRoomLocator(placer: RoomPlacerTests.placer(store, alpha), logger: $0) }
             let info = RoomInfo(meetingId: "m-claim", code: "abc-defg-hij", title: "Claim", locked: false, lobbyEnabled: false)
             _ = try await rooms.join(info, JoinRequest(displayName: "Ada", userId: "u1", role: .host), connection: Connection())
             for _ in 0..<100 where (try? await store.roomPlacement(meetingId: "m-claim")) == nil {

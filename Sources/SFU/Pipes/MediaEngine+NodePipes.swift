@@ -58,34 +58,13 @@ extension MediaEngine {
     /// from `origin` (the link back carries keyframe and retransmission requests).
     func acceptNodePipes(_ described: [PipedProducer], routerID: String, from origin: NodePipeEndpoint,
                          isHome: Bool) throws(MediaError) {
-        let back = try nodeLink(to: origin)
-        let isNew = routers[routerID] == nil
-        let router = router(routerID)
-        if isNew { router.detectsSpeaker = isHome }
-        for d in described where router.producers[d.id] == nil {
-            let pipe = PipeTransport(description: d, engine: self, router: router, back: back)
-            router.pipesIn[d.id] = pipe
-            router.add(pipe.producer)
-        }
+        makeCopies(described, routerID: routerID, back: try nodeLink(to: origin), isHome: isHome)
     }
 
     /// On a producer's own node: starts piping each producer to `peer`
     /// and asks its publisher for a keyframe. Returns the ids no longer here.
     func openNodePipes(routerID: String, producerIDs: [String], to peer: NodePipeEndpoint) throws(MediaError) -> [String] {
-        guard let router = routers[routerID] else { return producerIDs }
-        let link = try nodeLink(to: peer)
-        var gone: [String] = []
-        let now = NIODeadline.now()
-        for id in producerIDs {
-            guard let producer = router.producers[id], !producer.isPipedCopy else {
-                gone.append(id)
-                continue
-            }
-            guard !producer.pipes.contains(where: { $0.destination == .node(peer) }) else { continue }
-            producer.pipes.append(ProducerPipe(producer: producer, routerID: routerID, link: link, destination: .node(peer)))
-            for layer in producer.layers { producer.requestKeyframe(layer: layer.index, now: now, urgent: true) }
-        }
-        flush()
-        return gone
+        guard routers[routerID] != nil else { return producerIDs }
+        return startPiping(routerID: routerID, producerIDs: producerIDs, link: try nodeLink(to: peer), destination: .node(peer))
     }
 }

@@ -27,10 +27,17 @@ extension MediaEngine {
     /// room's speaker only if this is the room's home.
     func acceptPipes(_ described: [PipedProducer], routerID: String, fromLoop origin: Int,
                      engine: EventLoopConfined<MediaEngine>, isHome: Bool) {
+        makeCopies(described, routerID: routerID, back: link(toLoop: origin, engine: engine), isHome: isHome)
+    }
+
+    /// Makes a copy of each described producer the room's router here
+    /// lacks, fed by a pipe whose way back is `back` (another loop's or
+    /// another node's). A router made here for it detects the room's
+    /// speaker only if `isHome`.
+    func makeCopies(_ described: [PipedProducer], routerID: String, back: any PipeLink, isHome: Bool) {
         let isNew = routers[routerID] == nil
         let router = router(routerID)
         if isNew { router.detectsSpeaker = isHome }
-        let back = link(toLoop: origin, engine: engine)
         for d in described where router.producers[d.id] == nil {
             let pipe = PipeTransport(description: d, engine: self, router: router, back: back)
             router.pipesIn[d.id] = pipe
@@ -44,8 +51,16 @@ extension MediaEngine {
     /// the subscribers there. Returns the ids no longer here (closed meanwhile).
     func openPipes(routerID: String, producerIDs: [String], toLoop destination: Int,
                    engine: EventLoopConfined<MediaEngine>) -> [String] {
+        guard routers[routerID] != nil else { return producerIDs }
+        return startPiping(routerID: routerID, producerIDs: producerIDs, link: link(toLoop: destination, engine: engine),
+                           destination: .loop(destination))
+    }
+
+    /// Adds a pipe through `link` to each producer (a producer already
+    /// piped to `destination` is left as it is) and asks its publisher for a
+    /// keyframe, for the subscribers there. Returns the ids no longer here.
+    func startPiping(routerID: String, producerIDs: [String], link: any PipeLink, destination: PipeDestination) -> [String] {
         guard let router = routers[routerID] else { return producerIDs }
-        let link = link(toLoop: destination, engine: engine)
         var gone: [String] = []
         let now = NIODeadline.now()
         for id in producerIDs {
@@ -53,8 +68,8 @@ extension MediaEngine {
                 gone.append(id)
                 continue
             }
-            guard !producer.pipes.contains(where: { $0.destination == .loop(destination) }) else { continue }
-            producer.pipes.append(ProducerPipe(producer: producer, routerID: routerID, link: link, destination: .loop(destination)))
+            guard !producer.pipes.contains(where: { $0.destination == destination }) else { continue }
+            producer.pipes.append(ProducerPipe(producer: producer, routerID: routerID, link: link, destination: destination))
             for layer in producer.layers { producer.requestKeyframe(layer: layer.index, now: now, urgent: true) }
         }
         flush()
