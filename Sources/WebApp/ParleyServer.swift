@@ -54,6 +54,8 @@ public enum ParleyServer {
         }
         let accounts = configuration.accounts
         let joinTokenKey = Data(base64Encoded: keyText) ?? Data(keyText.utf8)
+        // Other nodes of a cluster may pipe media with this one (they hold the same secret).
+        await core.media.enableNodePipes(secret: NodePipeClient.secret(from: joinTokenKey))
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),
@@ -93,6 +95,7 @@ public enum ParleyServer {
         FriendController(services: services).addRoutes(to: router)
         CallController(services: services).addRoutes(to: router)
         RecordingController(services: services).addRoutes(to: router)
+        PipeController(services: services).addRoutes(to: router)
         NotificationController(services: services).addRoutes(to: router)
         LiveSocket(hub: services.hub, store: services.store, metrics: services.metrics).addRoutes(to: router)
         SignalingSocket(services: services, rooms: services.rooms).addRoutes(to: router)

@@ -46,6 +46,30 @@ struct NodeForwarder: Sendable {
         signature.value(node: from, method: method, path: path)
     }
 
+    /// Why a node-to-node call failed.
+    enum CallError: Error {
+        case unreachable(String)
+        case refused(status: Int, body: String)
+    }
+
+    /// `POST path` with `body` as JSON on `node`, its JSON answer decoded
+    /// (the cluster's own calls, e.g. `PipeController`).
+    func postJSON<Answer: Decodable>(_ path: String, _ body: some Encodable, to node: RoomLocation.RemoteNode) async throws -> Answer {
+        guard let url = node.url(path).flatMap(URL.init(string:)) else { throw CallError.unreachable(node.httpURL) }
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(relayedBy(method: "POST", path: url.path), forHTTPHeaderField: SignalingRelay.relayedByHeader.rawName)
+        request.httpBody = try JSONEncoder().encode(body)
+        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else {
+            throw CallError.unreachable(node.name)
+        }
+        guard (200..<300).contains(http.statusCode) else {
+            throw CallError.refused(status: http.statusCode, body: String(decoding: data.prefix(500), as: UTF8.self))
+        }
+        return try JSONDecoder().decode(Answer.self, from: data)
+    }
+
     /// `POST path` with `body` (JSON) and the caller's cookie on `node`;
     /// its answer as a response, or nil when the node cannot be reached.
     func post(_ path: String, body: Data, cookie: String?, to node: RoomLocation.RemoteNode) async -> Response? {
