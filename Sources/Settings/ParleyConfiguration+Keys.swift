@@ -55,6 +55,9 @@ extension ParleyConfiguration {
         Key(name: "media.public_address") { c, v throws(ConfigurationError) in
             c.media.publicAddress = v.trimmingCharacters(in: .whitespaces)
         },
+        Key(name: "media.pipe_address") { c, v throws(ConfigurationError) in
+            c.media.pipeAddress = v.trimmingCharacters(in: .whitespaces)
+        },
         Key(name: "media.prefer_h264") { c, v throws(ConfigurationError) in c.media.preferH264 = try bool(v) },
         Key(name: "media.tcp") { c, v throws(ConfigurationError) in c.media.tcp = try bool(v) },
         Key(name: "media.tcp_max_connections") { c, v throws(ConfigurationError) in

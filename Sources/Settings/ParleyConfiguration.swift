@@ -59,6 +59,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         public var address = HostAndPort(host: "127.0.0.1", port: 40000)
         /// The address browsers are told to send media to; empty: the media host.
         public var publicAddress = ""
+        /// The IP address the other nodes of a cluster send pipe datagrams
+        /// to (this node on the network between nodes); empty: the media
+        /// host, or `publicAddress` when the host is a wildcard.
+        public var pipeAddress = ""
         /// Prefer H.264 to VP8 when a browser offers both.
         public var preferH264 = false
         /// Also take ICE-TCP (RFC 6544) on the same host and port, for networks

@@ -9,11 +9,13 @@ import Settings
 extension ParleyConfiguration {
     /// `[media]` for the media node.
     public var mediaConfiguration: MediaConfiguration {
-        MediaConfiguration(host: media.address.host, port: media.address.port,
-                           publicAddress: media.publicAddress.isEmpty ? nil : media.publicAddress,
-                           preferH264: media.preferH264,
-                           tcp: media.tcp, maximumTCPConnections: media.tcpMaxConnections,
-                           loopCapacity: media.loopCapacity)
+        var c = MediaConfiguration(host: media.address.host, port: media.address.port,
+                                   publicAddress: media.publicAddress.isEmpty ? nil : media.publicAddress,
+                                   preferH264: media.preferH264,
+                                   tcp: media.tcp, maximumTCPConnections: media.tcpMaxConnections,
+                                   loopCapacity: media.loopCapacity)
+        c.pipeAddress = media.pipeAddress.isEmpty ? nil : media.pipeAddress
+        return c
     }
 
     /// `[recording]` and the data directory for the recording service.

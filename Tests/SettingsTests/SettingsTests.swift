@@ -89,6 +89,12 @@ struct SettingsTests {
         }
     }
 
+    @Test("media.pipe_address reaches the media plane")
+    func pipeAddressSetting() throws {
+        let c = try ParleyConfiguration.load(fileText: "[media]\npipe_address = \" 10.0.0.5 \"", environment: [:])
+        #expect(c.media.pipeAddress == "10.0.0.5")
+    }
+
     @Test("the phone gateway's settings: address or off, port range, codecs, trunk")
     func gatewaySettings() throws {
         let c = try ParleyConfiguration.load(fileText: """

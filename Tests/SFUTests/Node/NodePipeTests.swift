@@ -220,6 +220,16 @@ struct NodePipeTests {
         await node.stop()
     }
 
+    @Test("other nodes reach this node's pipes at media.pipe_address, else the media host, else the public address")
+    func pipeAddress() {
+        var c = MediaConfiguration(host: "127.0.0.2", port: 0)
+        #expect(c.resolvedPipeAddress == "127.0.0.2")
+        c = MediaConfiguration(host: "0.0.0.0", port: 0, publicAddress: "203.0.113.7")
+        #expect(c.resolvedPipeAddress == "203.0.113.7")
+        c.pipeAddress = "10.0.0.5"
+        #expect(c.resolvedPipeAddress == "10.0.0.5")
+    }
+
     @Test("a node without pipes enabled refuses to offer or accept them")
     func pipesNeedTheSecret() async throws {
         let node = try makeNode(host: "127.0.0.1", loop: 0)
