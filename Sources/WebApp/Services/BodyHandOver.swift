@@ -13,7 +13,20 @@ actor BodyHandOver {
     /// The writer, waiting for a chunk (nil: the body ended).
     private var writer: CheckedContinuation<ByteBuffer?, any Error>?
 
+    /// When the writer last took a chunk (or the hand-over began).
+    private var lastTaken = ContinuousClock.now
+
     struct Failed: Error {}
+
+    /// Whether the body is over, or its writer has taken nothing for
+    /// `limit` (a browser that went away before its body began to be
+    /// written never comes to take it): then the reader is let go.
+    func isStuck(after limit: Duration) -> Bool {
+        guard !ended else { return true }
+        guard ContinuousClock.now - lastTaken >= limit else { return false }
+        abandon()
+        return true
+    }
 
     /// Offers a chunk; returns once it is taken (true) or the writer gave up (false).
     func put(_ buffer: ByteBuffer) async -> Bool {
@@ -29,6 +42,7 @@ actor BodyHandOver {
 
     /// The next chunk; nil at the end of the body. Throws when the read failed midway.
     func take() async throws -> ByteBuffer? {
+        lastTaken = .now
         if let chunk {
             self.chunk = nil
             reader?.resume(returning: true)
@@ -51,9 +65,12 @@ actor BodyHandOver {
         }
     }
 
-    /// The writer gave up (the browser went away): the reader stops.
+    /// The writer gave up (the browser went away), or nobody came: the
+    /// reader stops, and a writer that comes later fails rather than end a
+    /// body short.
     func abandon() {
         ended = true
+        failed = true
         chunk = nil
         reader?.resume(returning: false)
         reader = nil

@@ -63,6 +63,13 @@ extension NodeForwarder {
             }
             headContinuation.finish()
         }
+        // Nobody may ever come for the body (the browser left before it was
+        // written): after a minute without a chunk taken, the read stops and
+        // the connection to the other node closes.
+        Task {
+            while !(await body.isStuck(after: .seconds(60))) { try? await Task.sleep(for: .seconds(10)) }
+            reading.cancel()
+        }
         var iterator = heads.makeAsyncIterator()
         guard let answer = await iterator.next() else {
             reading.cancel()
