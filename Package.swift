@@ -51,6 +51,18 @@ let package = Package(
         .target(name: "Audio", dependencies: ["COpus", "CSpanDSP", "CSpeexDSP"], swiftSettings: swiftSettings),
         // Prints what the audio path costs per 20 ms frame (release build).
         .executableTarget(name: "AudioBench", dependencies: ["Audio"], path: "Benchmarks/AudioBench", swiftSettings: swiftSettings),
+        // Prints what a track costs crossing to another loop or node (release build).
+        .executableTarget(
+            name: "PipeBench",
+            dependencies: [
+                "SFU", "SDP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/PipeBench",
+            swiftSettings: swiftSettings
+        ),
 
         // Prints what recording costs: composite speed, and meetings captured at once (release build).
         .executableTarget(
