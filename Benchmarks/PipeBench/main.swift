@@ -148,7 +148,9 @@ print("PipeBench: \(options.rate) VP8 packets/s of 1,100 bytes for \(options.sec
       + "\(ProcessInfo.processInfo.activeProcessorCount) cores; CPU µs per published packet")
 print("subscribers | where | sender loop | subscribers' loop | total | delivered")
 for subscribers in options.subscribers {
-    for shape in Shape.allCases {
+    // Placement spreads a room's later transports over its loops as it sees
+    // fit, so only a lone subscriber is sure to sit on the other loop.
+    for shape in Shape.allCases where shape != .loopPipe || subscribers == 1 {
         let r = try await run(shape, subscribers: subscribers, seconds: options.seconds, rate: options.rate, group: group)
         let total = r.senderMicroseconds + r.receiverMicroseconds
         print(String(format: "%11d | %@ | %6.2f | %6.2f | %6.2f | %d of %d",
