@@ -14,12 +14,16 @@ import Testing
 @Suite struct RoomRegistryPlacementTests {
     /// The cluster's real locator with its release held back: the window a
     /// slow database (or a busy one) opens between a room's close and its row's removal.
-    struct SlowRelease: RoomLocator {
+    final class SlowRelease: RoomLocator {
         let inner: ClusterRoomLocator
+        /// Releases done so far.
+        let releases = Mutex(0)
+        init(inner: ClusterRoomLocator) { self.inner = inner }
         func locate(_ meetingID: String) async -> RoomLocation { await inner.locate(meetingID) }
         func released(_ meetingID: String) async {
             try? await Task.sleep(for: .milliseconds(300))
             await inner.released(meetingID)
+            releases.withLock { $0 += 1 }
         }
         func claimed(_ meetingID: String) async { await inner.claimed(meetingID) }
         func holder(of meetingID: String) async -> RoomLocation.RemoteNode? { await inner.holder(of: meetingID) }
@@ -47,7 +51,8 @@ import Testing
     func joinRacingTheRelease(engine: Database.Engine) async throws {
         try await TestDatabase.withStore(engine) { store in
             let alpha = try await RoomPlacerTests.register(store, "alpha")
-            let (rooms, media) = try await Self.registry { SlowRelease(inner: ClusterRoomLocator(placer: RoomPlacerTests.placer(store, alpha), logger: $0)) }
+            let slow = SlowRelease(inner: ClusterRoomLocator(placer: RoomPlacerTests.placer(store, alpha), logger: TestDatabase.logger))
+            let (rooms, media) = try await Self.registry { _ in slow }
             let info = RoomInfo(meetingId: "m-race", code: "abc-defg-hij", title: "Race", locked: false, lobbyEnabled: false)
 
             #expect(await rooms.locate("m-race") == .here)
@@ -62,7 +67,12 @@ import Testing
             // Bob arrives meanwhile: here, and a fresh room.
             #expect(await rooms.locate("m-race") == .here)
             _ = try await rooms.join(info, JoinRequest(displayName: "Bob", userId: "u2", role: .participant), connection: Connection())
-            try await Task.sleep(for: .milliseconds(600))  // past the slow release, and anything queued after it
+            // Once the slow release is done, the row must be (or soon be) back.
+            for _ in 0..<500 where slow.releases.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(slow.releases.withLock { $0 } == 1)
+            for _ in 0..<500 where (try? await store.roomPlacement(meetingId: "m-race"))?.nodeId != alpha.id {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             #expect(await rooms.existingRoom("m-race") != nil)
             #expect(try await store.roomPlacement(meetingId: "m-race")?.nodeId == alpha.id,
                     "a live room here, and no row: other nodes would start the meeting a second time")
