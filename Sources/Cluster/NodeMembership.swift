@@ -55,6 +55,9 @@ public actor NodeMembership {
     /// What the node carries now (its parts asked afresh).
     public func currentLoad() async -> NodeLoad { await load() }
 
+    /// The process's CPU share at the last heartbeat, in thousandths of all cores.
+    public private(set) var cpuPermille = 0
+
     /// Heartbeats every `interval` until the task is cancelled.
     public func run() async {
         while !Task.isCancelled {
@@ -69,6 +72,7 @@ public actor NodeMembership {
         let before = readiness.state
         let figures = await load()
         let share = cpu.share()
+        cpuPermille = Int(share * 1000)
         let time = Int(now.timeIntervalSince1970 * 1000)
         var packetRate = 0
         if let last = lastPackets, now > last.at {

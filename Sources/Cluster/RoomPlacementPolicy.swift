@@ -53,8 +53,13 @@ public struct RoomPlacementPolicy: Sendable, Equatable {
 
     /// The node's stress, 1 at full load.
     public func stress(of node: NodeRecord, recentRooms: Int) -> Double {
-        let cpu = max(0, Double(node.cpuPermille) / 1000 - cpuFloor) / (cpuCeiling - cpuFloor)
-        let people = Double(node.participants + node.calls + recentRooms * newRoomWeight) / Double(capacity)
+        stress(participants: node.participants, calls: node.calls, cpuPermille: node.cpuPermille, recentRooms: recentRooms)
+    }
+
+    /// The same from the figures themselves (this node's own, live).
+    public func stress(participants: Int, calls: Int, cpuPermille: Int, recentRooms: Int = 0) -> Double {
+        let cpu = max(0, Double(cpuPermille) / 1000 - cpuFloor) / (cpuCeiling - cpuFloor)
+        let people = Double(participants + calls + recentRooms * newRoomWeight) / Double(capacity)
         return max(cpu, people)
     }
 
@@ -63,6 +68,10 @@ public struct RoomPlacementPolicy: Sendable, Equatable {
     /// CPU noise must not send a meeting away from the node its first person
     /// came through.
     public var preferenceForThisNode = 0.1
+
+    /// From this stress on, a room's node attaches new participants' media
+    /// to a less stressed node (`mediaSite`): the room spans nodes.
+    public var spillStress = 0.9
 
     /// The node for a new room: the least stressed of those that may start
     /// rooms (`recentRooms`: rooms placed on each node id in the ramp-up

@@ -72,6 +72,23 @@ public actor RoomPlacer {
             .max { $0.heartbeatAt < $1.heartbeatAt }
     }
 
+    /// The node a new participant's media should attach to for a room here,
+    /// this node's stress being `homeStress` (`RoomPlacementPolicy.mediaSite`);
+    /// nil: this node. Reads the database only past the spill threshold;
+    /// throws when it cannot be read.
+    public func mediaSite(homeStress: Double, arrivedThrough: String?, now: Int = Timestamp.now) async throws -> NodeRecord? {
+        guard policy.spills(homeStress: homeStress) else { return nil }
+        let nodes = try await store.nodes()
+        let recent = try await store.recentRoomPlacements(since: now - policy.rampUpMilliseconds)
+        return policy.mediaSite(home: nodeID, homeStress: homeStress, among: nodes, recentRooms: recent,
+                                arrivedThrough: arrivedThrough, now: now)
+    }
+
+    /// The other nodes alive now (any state).
+    public func liveNodes(now: Int = Timestamp.now) async throws -> [NodeRecord] {
+        try await store.nodes().filter { $0.id != nodeID && policy.isAlive($0, now: now) }
+    }
+
     /// A room for `meetingID` started here: the placement names this node,
     /// unless another live node holds it (then the meeting runs on both for
     /// now, which is logged; people who come next go to the holder).

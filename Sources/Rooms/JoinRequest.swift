@@ -20,9 +20,14 @@ public struct JoinRequest: Sendable {
     /// Facts about the person that hosts and co-hosts see and others do not
     /// (a caller's number, headers the trunk sent), by label.
     public var attributes: [String: String]
+    /// The node of the cluster whose front door the person came in by, when
+    /// it relayed them here: their media may be better served there.
+    public var arrivedThrough: String?
 
     public init(displayName: String, userId: String?, role: ParticipantRole, lobbyApplies: Bool = true, media: JoinMedia = .webRTC,
-                participantID: String? = nil, returning: Bool = false, attributes: [String: String] = [:]) {
+                participantID: String? = nil, returning: Bool = false, attributes: [String: String] = [:],
+                arrivedThrough: String? = nil) {
+        self.arrivedThrough = arrivedThrough
         self.attributes = attributes
         self.displayName = displayName
         self.userId = userId

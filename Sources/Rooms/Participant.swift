@@ -9,6 +9,11 @@ struct Participant {
     /// How the room reaches them; a resume puts the new socket's here.
     var connection: any ParticipantConnection
     let media: JoinMedia
+    /// The node whose front door they came in by, if another (`JoinRequest.arrivedThrough`).
+    var arrivedThrough: String? = nil
+    /// The other node their transports are on (a room that spans nodes);
+    /// nil: this one.
+    var site: NodeReference?
     /// Shown to hosts and co-hosts only (`JoinRequest.attributes`).
     var attributes: [String: String] = [:]
     /// Counts the participant's connections: a resume starts a new one, so

@@ -35,7 +35,7 @@ extension Room {
         guard let t = participants[target], !t.waiting, t.role != .recorder else { throw .noSuchParticipant }
         guard let mic = t.producerID(for: .microphone) else { return }
         participants[target]?.producers[mic]?.muted = true
-        await media.setPaused(producerID: mic, routerID: info.meetingId, paused: true)
+        await setPaused(mic, of: t, paused: true)
         t.connection.deliver(.mutedByHost(source: MediaSource.microphone.rawValue))
         broadcastUpdate(of: target)
     }

@@ -6,7 +6,7 @@ extension Room {
         guard let p = participants[id], !p.waiting, let transportID = p.publishTransportID else { throw .notInRoom }
         let result: MediaNode.PublishResult
         do {
-            result = try await media.publish(transportID: transportID, offer: sdp, sources: tracks)
+            result = try await media(of: p).publish(transportID: transportID, offer: sdp, sources: tracks)
         } catch let error as MediaError {
             throw RoomError("bad_request", error.message)
         } catch {
@@ -27,6 +27,7 @@ extension Room {
             producerOwners[added.id] = id
         }
         participants[id] = current
+        producersAdded(result.added, by: current)
         if !result.added.isEmpty || !result.removed.isEmpty {
             broadcastUpdate(of: id)
             for other in present where other.id != id { await syncSubscriptions(of: other.id) }
@@ -38,7 +39,7 @@ extension Room {
     public func subscribeAnswer(_ id: String, sdp: String) async throws(RoomError) {
         guard let p = participants[id], let transportID = p.subscribeTransportID else { throw .notInRoom }
         do {
-            try await media.applySubscribeAnswer(transportID: transportID, answer: sdp)
+            try await media(of: p).applySubscribeAnswer(transportID: transportID, answer: sdp)
         } catch let error as MediaError {
             participants[id]?.subscribeInFlight = false
             throw RoomError("bad_request", error.message)
@@ -77,12 +78,13 @@ extension Room {
         if p.iceRestartPending {
             // Not while an offer was out: its answer carries the old credentials.
             participants[id]?.iceRestartPending = false
-            await media.restartICE(transportID: transportID)
+            await media(of: p).restartICE(transportID: transportID)
             force = true
         }
-        let result: (offer: String, tracks: [SubscribedTrack])?
+        let result: SubscribeOffer?
         do {
-            result = try await media.subscribe(transportID: transportID, producerIDs: wanted, force: force)
+            result = try await media(of: p).subscribe(routerID: info.meetingId, transportID: transportID, producerIDs: wanted,
+                                                      origins: origins(of: wanted, forSubscriberOn: p.site), force: force)
         } catch {
             participants[id]?.subscribeInFlight = false
             return
@@ -110,7 +112,7 @@ extension Room {
             throw RoomError("not_found", "You are not sending \(source.rawValue).")
         }
         participants[id]?.producers[producerID]?.muted = muted
-        await media.setPaused(producerID: producerID, routerID: info.meetingId, paused: muted)
+        await setPaused(producerID, of: p, paused: muted)
         broadcastUpdate(of: id)
     }
 
@@ -118,6 +120,6 @@ extension Room {
     public func preferLayers(_ id: String, producerID: String, width: Int, height: Int) async throws(RoomError) {
         guard let p = participants[id], let transportID = p.subscribeTransportID else { throw .notInRoom }
         guard producerOwners[producerID] != nil else { throw RoomError("not_found", "That video is not in this meeting.") }
-        await media.setPreferredSize(transportID: transportID, producerID: producerID, width: width, height: height)
+        await media(of: p).setPreferredSize(transportID: transportID, producerID: producerID, width: width, height: height)
     }
 }

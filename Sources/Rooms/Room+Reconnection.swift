@@ -134,17 +134,18 @@ extension Room {
     /// Drops a participant's media and makes fresh WebRTC transports.
     func replaceTransports(of id: String) async throws(RoomError) {
         await dropMedia(of: id)
-        guard participants[id] != nil else { throw .notInRoom }
+        guard let p = participants[id] else { throw .notInRoom }
         do {
-            let publish = try await media.createTransport(routerID: info.meetingId, publish: true)
-            let subscribe = try await media.createTransport(routerID: info.meetingId, publish: false)
+            let (publish, subscribe, site) = try await makeTransports(for: p)
             guard participants[id] != nil else {
-                await media.closeTransport(publish.id)
-                await media.closeTransport(subscribe.id)
+                let target = site.flatMap { sites?.media(at: $0) } ?? media
+                await target.closeTransport(publish)
+                await target.closeTransport(subscribe)
                 throw RoomError.notInRoom
             }
-            participants[id]?.publishTransportID = publish.id
-            participants[id]?.subscribeTransportID = subscribe.id
+            participants[id]?.publishTransportID = publish
+            participants[id]?.subscribeTransportID = subscribe
+            participants[id]?.site = site
         } catch let error as RoomError {
             throw error
         } catch {

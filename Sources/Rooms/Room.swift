@@ -8,6 +8,10 @@ import SFU
 public actor Room {
     public internal(set) var info: RoomInfo
     let media: MediaNode
+    /// Other nodes this room's participants' media may attach to (nil: only this one).
+    let sites: (any MediaSites)?
+    /// The other nodes that held media of this room: its router closes there too.
+    var remoteSites: Set<NodeReference> = []
     let logger: Logger
     /// Participants in join order, waiting ones included.
     var participants: [String: Participant] = [:]
@@ -39,10 +43,12 @@ public actor Room {
     /// started its automatic recording: a host who stops it keeps it stopped.
     public private(set) var automaticRecordingStarted = false
 
-    public init(info: RoomInfo, media: MediaNode, capacity: Int = 100, reconnectGrace: Duration = .seconds(60), logger: Logger,
+    public init(info: RoomInfo, media: MediaNode, sites: (any MediaSites)? = nil, capacity: Int = 100,
+                reconnectGrace: Duration = .seconds(60), logger: Logger,
                 onEmpty: @escaping @Sendable (String) -> Void, onAdmitted: @escaping @Sendable (Room) -> Void = { _ in }) {
         self.info = info
         self.media = media
+        self.sites = sites
         self.capacity = capacity
         self.reconnectGrace = reconnectGrace
         var logger = logger
@@ -92,7 +98,8 @@ public actor Room {
         let id = request.participantID ?? Self.makeParticipantID()
         guard participants[id] == nil else { throw RoomError("conflict", "You are already in this meeting.") }
         var participant = Participant(id: id, displayName: request.displayName, role: request.role,
-                                      userId: request.userId, connection: connection, media: request.media)
+                                      userId: request.userId, connection: connection, media: request.media,
+                                      arrivedThrough: request.arrivedThrough)
         participant.attributes = request.attributes
         if info.lobbyEnabled && request.lobbyApplies && !request.returning && !isModerator && !moderators.isEmpty {
             participant.waiting = true
@@ -119,10 +126,10 @@ public actor Room {
             p.publishTransportID = transportID
         case .webRTC:
             do {
-                let publish = try await media.createTransport(routerID: info.meetingId, publish: true)
-                let subscribe = try await media.createTransport(routerID: info.meetingId, publish: false)
-                p.publishTransportID = publish.id
-                p.subscribeTransportID = subscribe.id
+                let (publish, subscribe, site) = try await makeTransports(for: p)
+                p.publishTransportID = publish
+                p.subscribeTransportID = subscribe
+                p.site = site
             } catch {
                 participants[id] = nil
                 order.removeAll { $0 == id }
@@ -197,6 +204,8 @@ public actor Room {
         lifecycle = .closing
         producerOwners.removeAll()
         await media.closeRouter(info.meetingId)
+        for site in remoteSites { await sites?.media(at: site).closeRouter(info.meetingId) }
+        remoteSites.removeAll()
         lifecycle = .closed
         for waiter in closeWaiters { waiter.resume() }
         closeWaiters.removeAll()
@@ -211,6 +220,7 @@ public actor Room {
     }
 
     func closeTransports(of p: Participant) async {
+        let media = media(of: p)
         if let t = p.publishTransportID { await media.closeTransport(t) }
         if let t = p.subscribeTransportID { await media.closeTransport(t) }
     }

@@ -22,8 +22,17 @@ public actor RoomRegistry {
 
     public func setDialer(_ dialer: (any PhoneDialer)?) { self.dialer = dialer }
 
+    /// Other nodes rooms here may attach participants' media to (rooms that span nodes).
+    public private(set) var sites: (any MediaSites)?
+    public func setSites(_ sites: (any MediaSites)?) { self.sites = sites }
+
+    /// Transports this node holds for rooms on other nodes (`MediaSites`):
+    /// the media events of routers with no room here go to them.
+    public nonisolated let guests: GuestMedia
+
     public init(media: MediaNode, capacity: Int = 100, reconnectGrace: Duration = .seconds(60), logger: Logger) {
         self.media = media
+        self.guests = GuestMedia(media: media, logger: logger)
         self.capacity = capacity
         self.reconnectGrace = reconnectGrace
         self.logger = logger
@@ -46,7 +55,17 @@ public actor RoomRegistry {
         switch event {
         case .transportConnected(let r, _), .transportClosed(let r, _, _), .activeSpeaker(let r, _): routerID = r
         }
-        await rooms[routerID]?.handle(event)
+        if let room = rooms[routerID] {
+            await room.handle(event)
+        } else {
+            await guests.handle(event)
+        }
+    }
+
+    /// Another node is gone: every room here moves the media it had there
+    /// (`Room.mediaSiteLost`).
+    public func mediaSiteLost(_ nodeName: String) async {
+        for room in rooms.values { await room.mediaSiteLost(nodeName) }
     }
 
     /// Joins `request` to the live room of a meeting (made on first use),
@@ -122,7 +141,7 @@ public actor RoomRegistry {
         guard startsRooms else { throw .notStarting }
         guard Self.mayRestart(endedAt: endedAt[info.meetingId], now: Date(), role: role) else { throw .ended }
         endedAt[info.meetingId] = nil
-        let room = Room(info: info, media: media, capacity: capacity, reconnectGrace: reconnectGrace, logger: logger, onEmpty: { [weak self] id in
+        let room = Room(info: info, media: media, sites: sites, capacity: capacity, reconnectGrace: reconnectGrace, logger: logger, onEmpty: { [weak self] id in
             Task { await self?.roomEmptied(id) }
         }, onAdmitted: { [weak self] room in
             Task { await self?.admissionObserver?(room) }

@@ -1,5 +1,5 @@
 /// What the media plane tells the room layer, as it happens.
-public enum MediaEvent: Sendable, Equatable {
+public enum MediaEvent: Sendable, Equatable, Codable {
     /// ICE and DTLS are up on a transport: media can flow.
     case transportConnected(routerID: String, transportID: String)
     /// A transport ended: consent expired, DTLS failed or closed, or it was closed.

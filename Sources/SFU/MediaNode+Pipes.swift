@@ -4,18 +4,21 @@
 /// active speaker is detected. Each step hops onto one loop; the packets
 /// then flow without the node's help (`MediaEngine+Pipes.swift`).
 extension MediaNode {
-    /// Pipes to `transportID`'s loop those of `producerIDs` its router lacks.
+    /// Brings to `transportID`'s loop those of `producerIDs` its router
+    /// lacks: from the room's other loops, then from other nodes.
     func pipeMissing(_ producerIDs: [String], into destination: MediaWorker, transportID: String) async throws {
-        // While no room spans loops there is nothing to pipe: no hop at all.
-        guard workers.count > 1, !producerIDs.isEmpty,
-              placement.withLock({ $0.loopsByRouter.values.contains { $0.count > 1 } }) else { return }
+        // While no room spans loops or nodes there is nothing to pipe: no hop at all.
+        let spansLoops = workers.count > 1 && placement.withLock({ $0.loopsByRouter.values.contains { $0.count > 1 } })
+        let spansNodes = hasRemoteProducers
+        guard !producerIDs.isEmpty, spansLoops || spansNodes else { return }
         let (routerID, missing) = try await destination.run { e -> (String, [String]) in
             guard let router = e.transports[transportID]?.router ?? e.localTransports[transportID]?.router else {
                 throw MediaError.unknownTransport
             }
             return (router.id, producerIDs.filter { router.producers[$0] == nil })
         }
-        await pipe(missing, routerID: routerID, into: destination)
+        if spansLoops { await pipe(missing, routerID: routerID, into: destination) }
+        if spansNodes { await fetchRemote(missing, routerID: routerID, into: destination) }
     }
 
     /// Pipes a new audio producer made on a loop other than its room's home

@@ -12,12 +12,14 @@ import Synchronization
 /// it (`MediaNode+Pipes.swift`).
 public final class MediaNode: Sendable {
     /// What a new transport tells the browser.
-    public struct TransportInfo: Sendable, Equatable {
+    public struct TransportInfo: Sendable, Equatable, Codable {
         public var id: String
+
+        public init(id: String) { self.id = id }
     }
 
     /// A producer created by a publish offer.
-    public struct ProducerInfo: Sendable, Equatable {
+    public struct ProducerInfo: Sendable, Equatable, Codable {
         public var id: String
         public var mid: String
         public var source: MediaSource
@@ -26,7 +28,7 @@ public final class MediaNode: Sendable {
     }
 
     /// The result of a publish offer.
-    public struct PublishResult: Sendable {
+    public struct PublishResult: Sendable, Codable {
         public var answer: String
         public var added: [ProducerInfo]
         public var removed: [String]
@@ -38,7 +40,10 @@ public final class MediaNode: Sendable {
     /// One per media loop; a room's router lives on exactly one.
     let workers: [MediaWorker]
     let placement: Mutex<MediaPlacement>
-    private let logger: Logger
+    /// Producers of rooms that span nodes which other nodes own, and who
+    /// fetches them (`MediaNode+RemoteProducers`).
+    let remote = Mutex(RemoteProducers())
+    let logger: Logger
 
     /// A node on one loop (tests, small deployments).
     public convenience init(configuration: MediaConfiguration, eventLoop: any EventLoop, logger: Logger) throws {
@@ -236,6 +241,7 @@ public final class MediaNode: Sendable {
             _ = try? await worker.run { e in e.closeRouter(id) }
         }
         placement.withLock { $0.release(id) }
+        remote.withLock { $0.origins[id] = nil }
     }
 
     /// The whole node: every loop's figures added up.

@@ -162,6 +162,7 @@ extension ParleyConfiguration {
         Key(name: "cluster.heartbeat_seconds") { c, v throws(ConfigurationError) in c.cluster.heartbeatSeconds = try int(v, 1...60) },
         Key(name: "cluster.drain_seconds") { c, v throws(ConfigurationError) in c.cluster.drainSeconds = try int(v, 0...86_400) },
         Key(name: "cluster.node_capacity") { c, v throws(ConfigurationError) in c.cluster.nodeCapacity = try int(v, 1...1_000_000) },
+        Key(name: "cluster.media_spill_percent") { c, v throws(ConfigurationError) in c.cluster.mediaSpillPercent = try int(v, 1...10_000) },
         Key(name: "cluster.internal_url") { c, v throws(ConfigurationError) in c.cluster.internalURL = try url(v) },
         Key(name: "log.level") { c, v throws(ConfigurationError) in
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -219,6 +219,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         /// People and phone calls a node carries at full load: new meetings
         /// start on the node furthest below it (its CPU counts too).
         public var nodeCapacity = 300
+        /// From this stress (percent of `nodeCapacity`, or of the CPU
+        /// ceiling) on, a meeting's node attaches new participants' media to
+        /// a less stressed node: the room spans nodes.
+        public var mediaSpillPercent = 90
         /// Where the other nodes reach this node's HTTP server (they relay
         /// the signaling of its meetings' people there); empty: `http.address`
         /// (with a wildcard address, this machine's host name).

@@ -56,6 +56,18 @@ public enum ParleyServer {
         let joinTokenKey = Data(base64Encoded: keyText) ?? Data(keyText.utf8)
         // Other nodes of a cluster may pipe media with this one (they hold the same secret).
         await core.media.enableNodePipes(secret: NodePipeClient.secret(from: joinTokenKey))
+        let forwarder = NodeForwarder(
+            from: configuration.cluster.nodeName.isEmpty ? ProcessInfo.processInfo.hostName : configuration.cluster.nodeName,
+            signature: RelaySignature(secret: joinTokenKey))
+        if let picker = core.mediaSites {
+            // Rooms here may span nodes: media elsewhere, tracks fetched on demand, events back home.
+            core.media.setNodeProducerFetcher(NodePipeClient(media: core.media, forwarder: forwarder))
+            await core.rooms.setSites(NodeMediaSites(picker: picker, forwarder: forwarder))
+            core.rooms.guests.setSender { home, event in
+                let node = RoomLocation.RemoteNode(name: home.name, httpURL: home.controlURL, sipAddress: "")
+                let _: MediaSiteController.Received = try await forwarder.postJSON(MediaSiteController.eventsPath, event, to: node)
+            }
+        }
         return AppServices(
             configuration: configuration, store: store, hub: hub,
             notifier: Notifier(store: store, hub: hub, logger: logger),
@@ -66,9 +78,7 @@ public enum ParleyServer {
                 maxPerAccount: 10, maxPerAddress: 30, window: TimeInterval(accounts.failureWindowSeconds)),
             metrics: metrics, media: core.media, rooms: core.rooms, recordings: core.recordings,
             readiness: core.readiness, blockingPool: core.blockingPool, httpLoops: core.httpLoops,
-            forwarder: NodeForwarder(
-                from: configuration.cluster.nodeName.isEmpty ? ProcessInfo.processInfo.hostName : configuration.cluster.nodeName,
-                signature: RelaySignature(secret: joinTokenKey)),
+            forwarder: forwarder,
             logger: logger,
             joinTokenKey: joinTokenKey,
             dummyPasswordHash: dummyHash)
@@ -96,6 +106,7 @@ public enum ParleyServer {
         CallController(services: services).addRoutes(to: router)
         RecordingController(services: services).addRoutes(to: router)
         PipeController(services: services).addRoutes(to: router)
+        MediaSiteController(services: services).addRoutes(to: router)
         NotificationController(services: services).addRoutes(to: router)
         LiveSocket(hub: services.hub, store: services.store, metrics: services.metrics).addRoutes(to: router)
         SignalingSocket(services: services, rooms: services.rooms).addRoutes(to: router)

@@ -21,6 +21,9 @@ public struct WebAppCore: Sendable {
     public var blockingPool: NIOThreadPool
     /// Whether this node should get new work (`/readyz`).
     public var readiness: @Sendable () async -> ReadinessReport
+    /// On a cluster node: where rooms here may attach participants' media
+    /// on other nodes (nil: a single server, everything here).
+    public var mediaSites: MediaSitePicker?
 
     public init(media: MediaNode, rooms: RoomRegistry, recordings: RecordingService, httpLoops: any EventLoopGroup,
                 blockingPool: NIOThreadPool, readiness: @escaping @Sendable () async -> ReadinessReport = { .alwaysReady }) {

@@ -40,7 +40,9 @@ struct ClusterService: Service {
             for await _ in await UnixSignalsSequence(trapping: .sigusr1) { await membership.drain() }
         }
         let drainer = Task { await finishDrain() }
+        let peers = Task { await watchPeers() }
         try? await gracefulShutdown()
+        peers.cancel()
         heartbeat.cancel()
         signals.cancel()
         drainer.cancel()
@@ -48,6 +50,31 @@ struct ClusterService: Service {
         // Its meetings may start elsewhere at once: their people, reconnecting
         // through the load balancer, land on a live node.
         await placer.releaseAll()
+    }
+
+    /// Notices other nodes that die or leave (no heartbeat for three
+    /// intervals): rooms here move the media they had there
+    /// (`RoomRegistry.mediaSiteLost`), and pipes from and to them close at once
+    /// (copies fed by them end with their consumers; nothing is sent to them).
+    private func watchPeers() async {
+        var known: [String: String] = [:]  // name → media host
+        while !Task.isCancelled {
+            try? await Task.sleep(for: membership.interval)
+            guard let live = try? await placer.liveNodes() else { continue }
+            let now = Dictionary(live.map { ($0.name, Self.host(of: $0.mediaAddress)) }, uniquingKeysWith: { a, _ in a })
+            for (name, host) in known where now[name] == nil {
+                logger.notice("a node of the cluster is gone", metadata: ["node": "\(name)"])
+                await rooms.mediaSiteLost(name)
+                if !host.isEmpty { await rooms.media.dropPipes(toNodeAt: host) }
+            }
+            known = now
+        }
+    }
+
+    /// The host of a "host:port" (an IPv6 host in brackets loses them).
+    static func host(of address: String) -> String {
+        guard let colon = address.lastIndex(of: ":") else { return address }
+        return String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
     }
 
     /// Once the node drains: hands its meetings to other nodes (a moment

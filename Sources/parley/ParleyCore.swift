@@ -67,13 +67,13 @@ struct ParleyCore: Sendable {
             store: store, node: description, interval: .seconds(c.cluster.heartbeatSeconds),
             load: { [media, rooms, recordings, gateway] in
                 let packets = await media.statistics().packetsForwarded
-                return NodeLoad(packetsForwarded: packets, participants: await rooms.participantCount, rooms: await rooms.count,
+                return NodeLoad(packetsForwarded: packets, participants: await rooms.participantCount + rooms.guests.participantCount,
+                                rooms: await rooms.count,
                                 calls: await gateway?.statistics().activeCalls ?? 0, recordings: await recordings.statistics().capturing)
             }, logger: logger)
-        let placer = RoomPlacer(
-            store: store, nodeID: membership.node.id,
-            policy: RoomPlacementPolicy(capacity: c.cluster.nodeCapacity, heartbeatSeconds: c.cluster.heartbeatSeconds),
-            logger: logger)
+        var policy = RoomPlacementPolicy(capacity: c.cluster.nodeCapacity, heartbeatSeconds: c.cluster.heartbeatSeconds)
+        policy.spillStress = Double(c.cluster.mediaSpillPercent) / 100
+        let placer = RoomPlacer(store: store, nodeID: membership.node.id, policy: policy, logger: logger)
         await rooms.setLocator(ClusterRoomLocator(placer: placer, logger: logger))
         await recordings.setLocator(ClusterRecordingLocator(placer: placer, logger: logger))
         return ParleyCore(loops: loops, media: media, rooms: rooms, recordings: recordings, gateway: gateway, metrics: metrics,
@@ -96,8 +96,26 @@ struct ParleyCore: Sendable {
 
     /// What the web app serves.
     var webApp: WebAppCore {
-        WebAppCore(media: media, rooms: rooms, recordings: recordings, httpLoops: loops.http, blockingPool: loops.blocking,
-                   readiness: { [membership] in await membership.report() })
+        var core = WebAppCore(media: media, rooms: rooms, recordings: recordings, httpLoops: loops.http, blockingPool: loops.blocking,
+                              readiness: { [membership] in await membership.report() })
+        let node = membership.node
+        core.mediaSites = MediaSitePicker(here: NodeReference(name: node.name, controlURL: node.httpURL)) {
+            [placer, membership, logger] _, arrivedThrough in
+            // This node's own figures, live: under the threshold (the rule)
+            // nothing else is read, so joins never wait on the database.
+            let load = await membership.currentLoad()
+            let stress = placer.policy.stress(participants: load.participants, calls: load.calls,
+                                              cpuPermille: await membership.cpuPermille)
+            do {
+                return try await placer.mediaSite(homeStress: stress, arrivedThrough: arrivedThrough)
+                    .map { NodeReference(name: $0.name, controlURL: $0.httpUrl) }
+            } catch {
+                // Media never waits on the database: the room's node takes them.
+                logger.warning("media placement could not read the cluster; media stays here", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+        return core
     }
 
     /// The services that run the core, in start order. swift-service-lifecycle

@@ -141,14 +141,17 @@ def listed(pg: Postgres) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def two_nodes(tmp_path: Path, phones: bool = False) -> Iterator[tuple[Postgres, object, object, dict[str, int]]]:
-    """alpha (127.0.0.2) and beta (127.0.0.3) on one throwaway PostgreSQL,
-    with SIP gateways if `phones`; yields (pg, alpha, beta, SIP ports by name)."""
+def two_nodes(tmp_path: Path, phones: bool = False,
+              alpha_args: tuple[str, ...] = ()) -> Iterator[tuple[Postgres, object, object, dict[str, int]]]:
+    """alpha (127.0.0.2, with `alpha_args` too) and beta (127.0.0.3) on one
+    throwaway PostgreSQL, with SIP gateways if `phones`; yields (pg, alpha,
+    beta, SIP ports by name)."""
     ports = {"alpha": free_port(), "beta": free_port()}
     sip = {name: ["--sip", f"{host}:{ports[name]}", "--set", "sip.noise_suppression=false"] if phones else []
            for name, host in (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"))}
     with throwaway_postgres() as pg, \
-            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"], host="127.0.0.2") as alpha, \
+            running_parley(mkdir(tmp_path / "alpha"), node_args(pg, "alpha") + sip["alpha"] + list(alpha_args),
+                           host="127.0.0.2") as alpha, \
             running_parley(mkdir(tmp_path / "beta"), node_args(pg, "beta") + sip["beta"], host="127.0.0.3") as beta:
         for node in (alpha, beta):
             poll("the node to be ready", lambda node=node: readyz(node)[0] == 200)
@@ -180,7 +183,8 @@ def load(pg: Postgres) -> dict[str, tuple[int, int]]:
 
 def metric(server, name: str) -> float:
     text = requests.get(f"{server.url}/metrics", timeout=5).text
-    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(name))
+    return sum(float(line.split()[-1]) for line in text.splitlines()
+               if line.startswith(name) and line[len(name):len(name) + 1] in (" ", "{"))
 
 
 def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path: Path, browser) -> None:
@@ -266,6 +270,147 @@ def test_a_meeting_runs_on_one_node_whichever_node_people_come_through(tmp_path:
             flowing(ben, idc, timeout=60)
             flowing(cara, idb, timeout=60)
             poll("the meeting now on beta", lambda: load(pg).get("beta") == (2, 1))
+        finally:
+            on_alpha.close()
+            on_beta.close()
+
+
+INBOUND_AUDIO_JS = """
+async ([pid]) => {
+  const room = window.parleyRoom;
+  if (!room || !room.subscribePC || !room.subscriber) return null;
+  let out = null;
+  (await room.subscribePC.getStats()).forEach((s) => {
+    if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+    const slot = room.subscriber.slotFor({ mid: s.mid, trackIdentifier: s.trackIdentifier });
+    if (slot && slot.participantId === pid) out = { bytes: s.bytesReceived || 0, energy: s.totalAudioEnergy || 0 };
+  });
+  return out;
+}
+"""
+
+PUBLISH_PEER_JS = """
+async () => {
+  const stats = await window.parleyRoom.publishPC.getStats();
+  let pair = null;
+  stats.forEach((s) => { if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') pair = s; });
+  if (!pair) return null;
+  const remote = stats.get(pair.remoteCandidateId);
+  return remote ? remote.address || remote.ip : null;
+}
+"""
+
+
+def hearing(page, pid: str) -> None:
+    """`page` receives `pid`'s audio, with sound in it, more every moment."""
+    first = poll(f"audio from {pid}", lambda: page.evaluate(INBOUND_AUDIO_JS, [pid]))
+    poll(f"audio from {pid} growing, with sound",
+         lambda: (lambda now: now and now["bytes"] > first["bytes"] + 2000 and now["energy"] > 0)(
+             page.evaluate(INBOUND_AUDIO_JS, [pid])))
+
+
+def test_a_full_nodes_meeting_spans_to_another_node(tmp_path: Path, browser) -> None:
+    """Alpha runs the meeting but is full (its capacity is 2 people and it
+    spills at 100 %: Ada alone keeps it at 50 %): Ben, coming in through
+    beta, has his media on beta, and so does Cara, who comes in through alpha. Each
+    track crosses between the nodes once; everyone sees and hears everyone;
+    alpha's recorder records all three. Beta is killed: Cara's media comes
+    back on alpha by itself."""
+    spill = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
+    with two_nodes(tmp_path, alpha_args=spill) as (pg, alpha, beta, _):
+        on_alpha, on_beta = People(browser, alpha), People(browser, beta)
+        try:
+            host = requests.Session()
+            m = hosted_meeting(alpha, "One meeting, two media nodes", session=host)
+            code = m["code"]
+            ada = join(on_alpha.new("Ada"), code, "Ada Able")
+            ida = ada.evaluate("() => window.parleyRoom.participantId")
+            poll("Ada counted on alpha", lambda: load(pg).get("alpha") == (1, 1))
+            ben = join(on_beta.new("Ben"), code, "Ben Baker")
+            idb = ben.evaluate("() => window.parleyRoom.participantId")
+            flowing(ada, idb)
+            flowing(ben, ida)
+            hearing(ada, idb)
+            hearing(ben, ida)
+            # Ben's peer connections end on beta's media address; the meeting is still alpha's.
+            assert ben.evaluate(PUBLISH_PEER_JS) == "127.0.0.3"
+            assert ada.evaluate(PUBLISH_PEER_JS) == "127.0.0.2"
+            assert metric(beta, "parley_media_transports_connected") == 2
+            assert metric(alpha, "parley_media_transports_connected") == 2
+            assert metric(beta, "parley_media_rooms") == 1 and metric(alpha, "parley_media_rooms") == 1
+            # Ada's microphone and camera are copied to beta, Ben's to alpha: once each.
+            poll("each track piped once", lambda: metric(beta, "parley_media_piped_producers") == 2
+                 and metric(alpha, "parley_media_piped_producers") == 2)
+            # The meeting runs on alpha; beta carries Ben's media (one person, no room).
+            poll("the meeting on alpha, Ben's media on beta", lambda: load(pg) == {"alpha": (2, 1), "beta": (1, 0)})
+
+            # Cara comes in through alpha, still full: her media goes to beta too.
+            cara = join(on_alpha.new("Cara"), code, "Cara Cole")
+            idc = cara.evaluate("() => window.parleyRoom.participantId")
+            for viewer, pid in ((cara, ida), (cara, idb), (ada, idc), (ben, idc)):
+                flowing(viewer, pid)
+            hearing(cara, ida)
+            hearing(ada, idc)
+            assert cara.evaluate(PUBLISH_PEER_JS) == "127.0.0.3"
+
+            # Alpha's recorder records Ben and Cara too: their tracks come from beta.
+            cookie = "; ".join(f"{c.name}={c.value}" for c in host.cookies)
+            r = requests.post(alpha.api(f"/meetings/{m['id']}/recording"), headers={"Cookie": cookie}, timeout=20)
+            assert r.status_code == 201, r.text
+            recording = r.json()
+            time.sleep(5)
+            r = requests.post(alpha.api(f"/recordings/{recording['id']}/stop"), headers={"Cookie": cookie}, timeout=20)
+            assert r.status_code == 200, r.text
+
+            # Beta dies. Ben's page came through it and has no server left;
+            # Cara's signaling is alpha's, so alpha moves her media home.
+            os.kill(beta.process.pid, signal.SIGKILL)
+            beta.process.wait(timeout=10)
+            poll("Cara's media back, on alpha", lambda: cara.evaluate(PUBLISH_PEER_JS) == "127.0.0.2", timeout=60)
+            flowing(cara, ida, timeout=60)
+            flowing(ada, idc, timeout=60)
+            hearing(ada, idc)
+
+            rec = f"/recordings/{recording['id']}"
+            done = poll("the recording composited", lambda: (lambda r: r if r["status"] in ("ready", "failed") else None)(
+                requests.get(alpha.api(rec), headers={"Cookie": cookie}, timeout=10).json()), timeout=240)
+            assert done["status"] == "ready", done
+            owners = {(t["participant"], t["source"]) for t in done["tracks"]}
+            assert {(who, source) for who in ("Ada Able", "Ben Baker", "Cara Cole") for source in ("camera", "microphone")} <= owners, owners
+            for t in done["tracks"]:
+                assert t["sizeBytes"] > 5000, t
+        finally:
+            on_alpha.close()
+            on_beta.close()
+
+
+def test_a_participant_leaving_a_spanning_meeting_leaves_nothing_behind(tmp_path: Path, browser) -> None:
+    """Ben's media is on beta for alpha's meeting; he leaves: his transports
+    on beta, the copies of his tracks on alpha and of Ada's on beta all go."""
+    spill = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
+    with two_nodes(tmp_path, alpha_args=spill) as (pg, alpha, beta, _):
+        on_alpha, on_beta = People(browser, alpha), People(browser, beta)
+        try:
+            code = hosted_meeting(alpha, "Spanning, then not")["code"]
+            ada = join(on_alpha.new("Ada"), code, "Ada Able")
+            ida = ada.evaluate("() => window.parleyRoom.participantId")
+            poll("Ada counted on alpha", lambda: load(pg).get("alpha") == (1, 1))
+            ben = join(on_beta.new("Ben"), code, "Ben Baker")
+            idb = ben.evaluate("() => window.parleyRoom.participantId")
+            flowing(ada, idb)
+            flowing(ben, ida)
+            assert metric(beta, "parley_media_transports") == 2
+            # Ben leaves (his page's leave beacon, through beta).
+            token = ben.evaluate("() => window.parleyRoom.session.resumeToken")
+            r = requests.post(beta.api("/leave"), json={"resumeToken": token}, timeout=10)
+            assert r.status_code == 204, r.text
+            ben.context.close()
+            poll("Ben gone from Ada's meeting", lambda: not ada.evaluate("(id) => window.parleyRoom.participants.has(id)", idb),
+                 timeout=10)
+            poll("beta holds nothing of the meeting", lambda: metric(beta, "parley_media_transports") == 0
+                 and metric(beta, "parley_media_piped_producers") == 0 and metric(beta, "parley_media_rooms") == 0, timeout=30)
+            poll("alpha's copies of Ben's tracks gone", lambda: metric(alpha, "parley_media_piped_producers") == 0, timeout=30)
+            poll("beta carries nobody", lambda: load(pg) == {"alpha": (1, 1), "beta": (0, 0)})
         finally:
             on_alpha.close()
             on_beta.close()

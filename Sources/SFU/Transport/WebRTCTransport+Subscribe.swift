@@ -3,7 +3,7 @@ import RTP
 import SDP
 
 /// One track in a subscribe offer, for the room to tell the browser whose it is.
-public struct SubscribedTrack: Sendable, Equatable {
+public struct SubscribedTrack: Sendable, Equatable, Codable {
     public var mid: String
     public var producerID: String
     public var consumerID: String

@@ -7,7 +7,7 @@ import SFU
 /// loop here, running the three steps of a pipe (`MediaNode+NodePipes`)
 /// over that node's `PipeController`. From then on each track crosses once,
 /// whatever the number of subscribers here.
-struct NodePipeClient: Sendable {
+struct NodePipeClient: NodeProducerFetcher {
     let media: MediaNode
     let forwarder: NodeForwarder
 
@@ -22,7 +22,19 @@ struct NodePipeClient: Sendable {
     /// `transportID`; returns those now here (the others closed meanwhile).
     func pipe(_ producerIDs: [String], of meetingID: String, from node: RoomLocation.RemoteNode,
               into transportID: String) async throws -> [String] {
-        let endpoint = try await media.pipeEndpoint(forTransport: transportID)
+        try await pipe(producerIDs, of: meetingID, from: node, to: try await media.pipeEndpoint(forTransport: transportID))
+    }
+
+    /// `NodeProducerFetcher`: the media plane asks for producers it lacks.
+    func pipe(_ producerIDs: [String], routerID: String, from origin: NodeReference, to endpoint: NodePipeEndpoint) async throws -> [String] {
+        try await pipe(producerIDs, of: routerID, from: RoomLocation.RemoteNode(name: origin.name, httpURL: origin.controlURL, sipAddress: ""),
+                       to: endpoint)
+    }
+
+    /// Pipes `producerIDs` of `meetingID`'s room on `node` to the loop of
+    /// this node at `endpoint`; returns those now here.
+    func pipe(_ producerIDs: [String], of meetingID: String, from node: RoomLocation.RemoteNode,
+              to endpoint: NodePipeEndpoint) async throws -> [String] {
         let request = PipeController.PipeRequest(meetingId: meetingID, producerIds: producerIDs, peer: endpoint)
         let offers: [NodePipeOffer] = try await forwarder.postJSON(PipeController.offerPath, request, to: node)
         for offer in offers { try await media.acceptPipes(offer, routerID: meetingID, at: endpoint) }

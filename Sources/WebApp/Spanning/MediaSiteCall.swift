@@ -1,0 +1,25 @@
+import Rooms
+import SFU
+
+/// One media operation the node running a meeting's room asks of the node
+/// that holds a participant's transports (`RemoteRoomMedia` sends it,
+/// `MediaSiteController` performs it): the `RoomMedia` calls, on the wire.
+enum MediaSiteCall: Codable, Sendable {
+    /// `home` is the room's node: the transport's events go there.
+    case createTransport(routerId: String, publish: Bool, home: NodeReference)
+    case publish(transportId: String, offer: String, sources: [String: MediaSource])
+    case subscribe(routerId: String, transportId: String, producerIds: [String], origins: [String: NodeReference], force: Bool)
+    case subscribeAnswer(transportId: String, answer: String)
+    case setPaused(producerId: String, routerId: String, paused: Bool)
+    case preferredSize(transportId: String, producerId: String, width: Int, height: Int)
+    case restartICE(transportId: String)
+    case closeTransport(transportId: String)
+    case closeRouter(routerId: String)
+
+    /// What a call answers (the field of its kind; none for the others).
+    struct Answer: Codable, Sendable {
+        var transport: MediaNode.TransportInfo?
+        var publish: MediaNode.PublishResult?
+        var subscribe: SubscribeOffer?
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Rooms
+import SFU
+import Testing
+@testable import WebApp
+
+/// The control plane of rooms that span nodes: another node (the test,
+/// signing with the shared key) has a live Parley hold a participant's
+/// transports for a room it runs, through `MediaSiteController`.
+@Suite struct MediaSiteAPITests {
+    @Test("a room's node makes, uses and closes transports on another node; its events are taken; strangers are refused")
+    func transportsOnAnotherNode() async throws {
+        try await TestApp.run { app in
+            let forwarder = NodeForwarder(from: "home", signature: RelaySignature(secret: app.services.joinTokenKey))
+            let here = NodeReference(name: "alpha", controlURL: "http://127.0.0.1:\(app.port)")
+            let home = NodeReference(name: "home", controlURL: "http://127.0.0.1:9")
+            let remote = RemoteRoomMedia(node: here, home: home, forwarder: forwarder)
+            let media = app.core.media
+
+            let publish = try await remote.createTransport(routerID: "m-span", publish: true)
+            let subscribe = try await remote.createTransport(routerID: "m-span", publish: false)
+            #expect(await media.statistics().transports == 2)
+            #expect(app.core.rooms.guests.participantCount == 1, "one person's media held for a room elsewhere")
+            #expect(app.core.rooms.guests.routerCount == 1)
+            // Nothing to subscribe to yet: no offer.
+            let offer = try await remote.subscribe(routerID: "m-span", transportID: subscribe.id, producerIDs: [], origins: [:],
+                                                   force: false)
+            #expect(offer == nil)
+            // A bad publish offer is refused with the media plane's reason.
+            await #expect(throws: NodeForwarder.CallError.self) {
+                _ = try await remote.publish(transportID: publish.id, offer: "v=0", sources: [:])
+            }
+            await remote.closeTransport(publish.id)
+            #expect(await media.statistics().transports == 1)
+            await remote.closeRouter("m-span")
+            #expect(await media.statistics().transports == 0)
+            #expect(await media.statistics().routers == 0)
+            #expect(app.core.rooms.guests.routerCount == 0)
+
+            // An event for a room this node does not run: taken, nothing to do.
+            let node = RoomLocation.RemoteNode(name: "alpha", httpURL: here.controlURL, sipAddress: "")
+            let received: MediaSiteController.Received = try await forwarder.postJSON(
+                MediaSiteController.eventsPath, MediaEvent.transportClosed(routerID: "m-none", transportID: "t", reason: "dtls"), to: node)
+            #expect(!received.handled)
+
+            // Without the cluster's signature: refused.
+            let stranger = try await app.call(.post, MediaSiteController.callPath,
+                                              json: ["closeRouter": ["routerId": "m-span"]])
+            #expect(stranger.status == .forbidden)
+            #expect(stranger.errorCode == "not_a_node")
+            let forged = try await app.call(.post, MediaSiteController.eventsPath, json: ["x": 1],
+                                            headers: [SignalingRelay.relayedByHeader: "home"])
+            #expect(forged.status == .forbidden)
+        }
+    }
+}
