@@ -13,24 +13,35 @@ extension Room {
 
     /// A publish and a subscribe transport for a browser, on the node the
     /// cluster picks for them (this one when it has room); returns their
-    /// ids and the other node, if one.
+    /// ids and the other node, if one. A node that cannot make them (it died
+    /// a moment ago, the network between the nodes failed) is passed over:
+    /// this node takes the person rather than turn them away.
     func makeTransports(for p: Participant) async throws -> (publish: String, subscribe: String, site: NodeReference?) {
-        let site = await sites?.site(forJoinOf: info.meetingId, arrivedThrough: p.arrivedThrough)
-        let target: any RoomMedia = site.flatMap { sites?.media(at: $0) } ?? media
+        if let site = await sites?.site(forJoinOf: info.meetingId, arrivedThrough: p.arrivedThrough), let sites {
+            do {
+                let (publish, subscribe) = try await makeTransports(on: sites.media(at: site))
+                remoteSites.insert(site)
+                logger.info("participant's media attached to another node",
+                            metadata: ["participant": "\(p.id)", "node": "\(site.name)"])
+                return (publish, subscribe, site)
+            } catch {
+                logger.warning("another node could not take a participant's media; this node takes it",
+                               metadata: ["participant": "\(p.id)", "node": "\(site.name)", "error": "\(error)"])
+            }
+        }
+        let (publish, subscribe) = try await makeTransports(on: media)
+        return (publish, subscribe, nil)
+    }
+
+    private func makeTransports(on target: any RoomMedia) async throws -> (publish: String, subscribe: String) {
         let publish = try await target.createTransport(routerID: info.meetingId, publish: true)
-        let subscribe: MediaNode.TransportInfo
         do {
-            subscribe = try await target.createTransport(routerID: info.meetingId, publish: false)
+            let subscribe = try await target.createTransport(routerID: info.meetingId, publish: false)
+            return (publish.id, subscribe.id)
         } catch {
             await target.closeTransport(publish.id)
             throw error
         }
-        if let site {
-            remoteSites.insert(site)
-            logger.info("participant's media attached to another node",
-                        metadata: ["participant": "\(p.id)", "node": "\(site.name)"])
-        }
-        return (publish.id, subscribe.id, site)
     }
 
     /// Where each of `producerIDs` must be fetched from for a subscriber
@@ -63,18 +74,23 @@ extension Room {
         if owner.site != nil { await media.setPaused(producerID: producerID, routerID: info.meetingId, paused: paused) }
     }
 
-    /// Another node is gone (dead, or left the cluster): everyone whose
-    /// media was there gets fresh transports (here or on a live node) and
-    /// makes new peer connections, as after any lost media path.
-    public func mediaSiteLost(_ nodeName: String) async {
+    /// Another node no longer holds media for this room: it died or left
+    /// the cluster (`reachable` false: its transports are gone, nothing is
+    /// asked of it), or it drains (`reachable`: its transports here are
+    /// closed there). Everyone whose media was there gets fresh transports
+    /// (here or on a live node) and makes new peer connections, as after
+    /// any lost media path.
+    public func mediaSiteLost(_ nodeName: String, reachable: Bool = false) async {
         let affected = participants.values.filter { $0.site?.name == nodeName }.map(\.id)
-        remoteSites = remoteSites.filter { $0.name != nodeName }
+        if !reachable { remoteSites = remoteSites.filter { $0.name != nodeName } }
         for id in affected {
-            participants[id]?.site = nil
-            // Its transports died with the node; nobody can close them.
-            participants[id]?.publishTransportID = nil
-            participants[id]?.subscribeTransportID = nil
-            await mediaLost(id, reason: "node")
+            if !reachable {
+                // Its transports died with the node; nobody can close them.
+                participants[id]?.site = nil
+                participants[id]?.publishTransportID = nil
+                participants[id]?.subscribeTransportID = nil
+            }
+            await mediaLost(id, reason: reachable ? "node_draining" : "node_lost")
         }
     }
 }

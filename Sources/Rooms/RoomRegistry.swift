@@ -62,10 +62,10 @@ public actor RoomRegistry {
         }
     }
 
-    /// Another node is gone: every room here moves the media it had there
-    /// (`Room.mediaSiteLost`).
-    public func mediaSiteLost(_ nodeName: String) async {
-        for room in rooms.values { await room.mediaSiteLost(nodeName) }
+    /// Another node is gone, or drains (`reachable`): every room here
+    /// moves the media it had there (`Room.mediaSiteLost`).
+    public func mediaSiteLost(_ nodeName: String, reachable: Bool = false) async {
+        for room in rooms.values { await room.mediaSiteLost(nodeName, reachable: reachable) }
     }
 
     /// Joins `request` to the live room of a meeting (made on first use),

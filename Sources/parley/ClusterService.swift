@@ -54,18 +54,27 @@ struct ClusterService: Service {
 
     /// Notices other nodes that die or leave (no heartbeat for three
     /// intervals): rooms here move the media they had there
-    /// (`RoomRegistry.mediaSiteLost`), and pipes from and to them close at once
-    /// (copies fed by them end with their consumers; nothing is sent to them).
+    /// (`RoomRegistry.mediaSiteLost`), and pipes from and to them close at
+    /// once (copies fed by them end with their consumers; nothing is sent to
+    /// them). A node that starts draining is asked to give back the media
+    /// it holds for rooms here, so its drain can finish.
     private func watchPeers() async {
-        var known: [String: String] = [:]  // name → media host
+        var known: [String: (host: String, draining: Bool)] = [:]
         while !Task.isCancelled {
             try? await Task.sleep(for: membership.interval)
             guard let live = try? await placer.liveNodes() else { continue }
-            let now = Dictionary(live.map { ($0.name, Self.host(of: $0.mediaAddress)) }, uniquingKeysWith: { a, _ in a })
-            for (name, host) in known where now[name] == nil {
-                logger.notice("a node of the cluster is gone", metadata: ["node": "\(name)"])
-                await rooms.mediaSiteLost(name)
-                if !host.isEmpty { await rooms.media.dropPipes(toNodeAt: host) }
+            let now = Dictionary(live.map { ($0.name, (host: Self.host(of: $0.mediaAddress), draining: $0.state == .draining)) },
+                                 uniquingKeysWith: { a, _ in a })
+            for (name, was) in known {
+                if let node = now[name] {
+                    guard node.draining, !was.draining else { continue }
+                    logger.notice("a node drains: media it holds for rooms here moves", metadata: ["node": "\(name)"])
+                    await rooms.mediaSiteLost(name, reachable: true)
+                } else {
+                    logger.notice("a node of the cluster is gone", metadata: ["node": "\(name)"])
+                    await rooms.mediaSiteLost(name)
+                    if !was.host.isEmpty { await rooms.media.dropPipes(toNodeAt: was.host) }
+                }
             }
             known = now
         }

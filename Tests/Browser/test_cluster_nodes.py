@@ -416,6 +416,38 @@ def test_a_participant_leaving_a_spanning_meeting_leaves_nothing_behind(tmp_path
             on_beta.close()
 
 
+def test_a_draining_node_gives_back_the_media_it_holds(tmp_path: Path, browser) -> None:
+    """Cara came in through alpha, which is full: her media is on beta. Beta
+    drains: alpha moves her media home (her page reconnects it by itself),
+    and beta, carrying nothing any more, stops long before its deadline."""
+    spill = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
+    with two_nodes(tmp_path, alpha_args=spill) as (pg, alpha, beta, _):
+        on_alpha = People(browser, alpha)
+        try:
+            code = hosted_meeting(alpha, "Spanning, then drained")["code"]
+            ada = join(on_alpha.new("Ada"), code, "Ada Able")
+            ida = ada.evaluate("() => window.parleyRoom.participantId")
+            cara = join(on_alpha.new("Cara"), code, "Cara Cole")
+            idc = cara.evaluate("() => window.parleyRoom.participantId")
+            flowing(ada, idc)
+            flowing(cara, ida)
+            assert cara.evaluate(PUBLISH_PEER_JS) == "127.0.0.3", "Cara's media on beta"
+            poll("beta carries Cara's media", lambda: load(pg).get("beta") == (1, 0))
+
+            started = time.monotonic()
+            node_cli(pg, "drain", "beta")
+            poll("Cara's media back on alpha", lambda: cara.evaluate(PUBLISH_PEER_JS) == "127.0.0.2", timeout=30)
+            flowing(ada, idc, timeout=30)
+            flowing(cara, ida, timeout=30)
+            poll("beta to stop once it carries nothing", lambda: beta.process.poll() is not None, timeout=45)
+            assert beta.process.returncode == 0, beta.log_tail()
+            print(f"\ndrain_seconds media given back: {time.monotonic() - started:.1f}")
+            assert time.monotonic() - started < 40, "beta stopped long before its 60 s deadline"
+            flowing(ada, idc, timeout=10)
+        finally:
+            on_alpha.close()
+
+
 def test_a_caller_at_one_nodes_prompt_is_sent_to_the_node_that_runs_the_meeting(tmp_path: Path, browser) -> None:
     with two_nodes(tmp_path, phones=True) as (pg, alpha, beta, ports):
         m = hosted_meeting(alpha, "Phones across nodes")

@@ -137,6 +137,24 @@ struct RoomSpanningTests {
         await b.stop()
     }
 
+    @Test("a node that drains gives its media back: closed there, afresh on a live node")
+    func siteDrains() async throws {
+        let (room, sites) = try await spanningRoom()
+        let (a, b) = (sites.a, sites.b)
+        let ada = RecordingConnection(), ben = RecordingConnection()
+        _ = try await room.join(JoinRequest(displayName: "Ada", userId: nil, role: .host), connection: ada)
+        sites.next.withLock { $0 = sites.other }
+        _ = try await room.join(JoinRequest(displayName: "Ben", userId: nil, role: .guest), connection: ben)
+        #expect(await b.statistics().transports == 2)
+        sites.next.withLock { $0 = nil }
+        await room.mediaSiteLost("b", reachable: true)
+        #expect(ben.events.contains { if case .mediaReset = $0 { true } else { false } })
+        #expect(await b.statistics().transports == 0, "B's transports closed, so its drain can finish")
+        #expect(await a.statistics().transports == 4)
+        await a.stop()
+        await b.stop()
+    }
+
     @Test("a node that cannot be reached leaves the subscribe without its tracks; nothing crashes")
     func unreachableOrigin() async throws {
         let (room, sites) = try await spanningRoom()

@@ -53,4 +53,24 @@ import Testing
             #expect(forged.status == .forbidden)
         }
     }
+
+    @Test("a node the cluster picked but that cannot be reached: the room's node takes the person's media itself")
+    func unreachableSiteFallsBackHere() async throws {
+        try await TestApp.run { app in
+            let forwarder = NodeForwarder(from: "alpha", signature: RelaySignature(secret: app.services.joinTokenKey))
+            // Nothing listens on port 9 of 127.0.0.1: every call to that node fails.
+            let ghost = NodeReference(name: "ghost", controlURL: "http://127.0.0.1:9")
+            let picker = MediaSitePicker(here: NodeReference(name: "alpha", controlURL: "http://127.0.0.1:\(app.port)")) { _, _ in ghost }
+            let sites = NodeMediaSites(picker: picker, forwarder: forwarder)
+            var logger = app.services.logger
+            logger.logLevel = .critical
+            let room = Room(info: RoomInfo(meetingId: "m-ghost", code: "abc-defg-hij", title: "Ghost", locked: false, lobbyEnabled: false),
+                            media: app.core.media, sites: sites, logger: logger, onEmpty: { _ in })
+            let connection = FrontDoorAdmissionTests.CallerConnection()
+            let id = try await room.join(JoinRequest(displayName: "Ada", userId: nil, role: .host), connection: connection)
+            #expect(await app.core.media.statistics().transports == 2, "Ada's transports here")
+            await room.leave(id)
+            #expect(await app.core.media.statistics().transports == 0)
+        }
+    }
 }
