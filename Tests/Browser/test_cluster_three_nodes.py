@@ -8,7 +8,9 @@ runs the meeting and is full past its first person (capacity 2, spilling at
 
 - Ada joins through alpha (her media on alpha), Ben through beta (his media
   on beta: the room spans two nodes); each hears the other's microphone at
-  its own pitch (440 and 700 Hz) and sees the other's camera;
+  its own pitch (440 and 700 Hz) and sees the other's camera; the active
+  speaker follows whoever is unmuted, and a mute stops the audio across
+  the nodes;
 - Pat calls the meeting's dial-in code through Kamailio, which sends the call
   to gamma; gamma answers 302 naming alpha's gateway and Kamailio follows:
   Ada and Ben hear Pat's 1 kHz, Pat hears both of them;
@@ -29,7 +31,9 @@ import requests
 
 from conftest import People, free_port, running_parley
 from phone import Phone, band_level, write_tone
-from room_helpers import SLOW, join, participant_id, poll, tone
+from playwright.sync_api import expect
+
+from room_helpers import SLOW, inbound_for, join, participant_id, poll, tone, toolbar_button
 from test_cluster_nodes import (PUBLISH_PEER_JS, hosted_meeting, load, mkdir, node_args, readyz, throwaway_postgres)
 from test_reconnection import flowing
 
@@ -72,6 +76,27 @@ def kamailio_dispatcher(directory: Path, host: str, gateways: list[str]) -> Iter
         log.close()
 
 
+def active_speaker(page) -> str | None:
+    return page.evaluate("() => { const t = document.querySelector('section.tile[data-active-speaker=\"true\"]');"
+                         " return t ? t.dataset.participantId : null; }")
+
+
+def set_mic(page, muted: bool) -> None:
+    toolbar_button(page, "Mute" if muted else "Unmute").click()
+    expect(toolbar_button(page, "Unmute" if muted else "Mute")).to_be_visible()
+
+
+def audio_bytes(page, pid: str) -> int:
+    s = inbound_for(page, pid, "microphone")
+    return s["bytesReceived"] if s else 0
+
+
+def audio_stopped(page, pid: str) -> bool:
+    before = audio_bytes(page, pid)
+    time.sleep(1.5)
+    return audio_bytes(page, pid) == before
+
+
 NODES = (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"), ("gamma", "127.0.0.4"))
 
 
@@ -109,6 +134,20 @@ def test_three_nodes_one_meeting_browsers_on_two_media_nodes_and_a_phone_through
         # Each hears the other at the other's own pitch: 440 Hz from Ada's microphone, 700 Hz from Ben's.
         poll("Ada's 440 Hz in Ben's page", lambda: (t := tone(ben, ida)) and abs(t["hz"] - 440) < 30, timeout=SLOW)
         poll("Ben's 700 Hz in Ada's page", lambda: (t := tone(ada, idb)) and abs(t["hz"] - 700) < 30, timeout=SLOW)
+
+        # The active speaker is detected on alpha, Ben's audio piped there from
+        # beta: Ada mutes, Ben is the speaker on both pages; Ben mutes (his
+        # producer on beta pauses) and Ada unmutes: Ada is, and Ben's audio stops.
+        set_mic(ada, True)
+        for page in (ada, ben):
+            poll("Ben the active speaker", lambda page=page: active_speaker(page) == idb)
+        set_mic(ben, True)
+        set_mic(ada, False)
+        for page in (ada, ben):
+            poll("Ada the active speaker", lambda page=page: active_speaker(page) == ida)
+        poll("Ben's audio stopped at Ada's", lambda: audio_stopped(ada, idb))
+        set_mic(ben, False)
+        poll("Ben's 700 Hz back in Ada's page", lambda: (t := tone(ada, idb)) and abs(t["hz"] - 700) < 30, timeout=SLOW)
 
         # Pat calls through Kamailio, which knows only gamma; gamma sends the call to alpha (302).
         phone.dial(f"sip:{m['dialInCode']}@127.0.0.5:{kamailio_port}")
