@@ -55,12 +55,9 @@ struct NodeForwarder: Sendable {
     /// `POST path` with `body` as JSON on `node`, its JSON answer decoded
     /// (the cluster's own calls, e.g. `PipeController`).
     func postJSON<Answer: Decodable>(_ path: String, _ body: some Encodable, to node: RoomLocation.RemoteNode) async throws -> Answer {
-        guard let url = node.url(path).flatMap(URL.init(string:)) else { throw CallError.unreachable(node.httpURL) }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(relayedBy(method: "POST", path: url.path), forHTTPHeaderField: SignalingRelay.relayedByHeader.rawName)
-        request.httpBody = try JSONEncoder().encode(body)
+        guard let request = try postRequest(path, body: JSONEncoder().encode(body), cookie: nil, to: node) else {
+            throw CallError.unreachable(node.httpURL)
+        }
         guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else {
             throw CallError.unreachable(node.name)
         }
@@ -73,6 +70,15 @@ struct NodeForwarder: Sendable {
     /// `POST path` with `body` (JSON) and the caller's cookie on `node`;
     /// its answer as a response, or nil when the node cannot be reached.
     func post(_ path: String, body: Data, cookie: String?, to node: RoomLocation.RemoteNode) async -> Response? {
+        guard let request = postRequest(path, body: body, cookie: cookie, to: node),
+              let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else { return nil }
+        var headers = HTTPFields()
+        headers[.contentType] = http.value(forHTTPHeaderField: "Content-Type") ?? "application/json"
+        return Response(status: .init(code: http.statusCode), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A signed JSON `POST` of `body` to `path` on `node` (nil: no usable URL).
+    private func postRequest(_ path: String, body: Data, cookie: String?, to node: RoomLocation.RemoteNode) -> URLRequest? {
         guard let url = node.url(path).flatMap(URL.init(string:)) else { return nil }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
@@ -80,9 +86,6 @@ struct NodeForwarder: Sendable {
         request.setValue(relayedBy(method: "POST", path: url.path), forHTTPHeaderField: SignalingRelay.relayedByHeader.rawName)
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         request.httpBody = body
-        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else { return nil }
-        var headers = HTTPFields()
-        headers[.contentType] = http.value(forHTTPHeaderField: "Content-Type") ?? "application/json"
-        return Response(status: .init(code: http.statusCode), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return request
     }
 }

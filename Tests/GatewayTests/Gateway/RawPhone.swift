@@ -46,9 +46,11 @@ final class RawPhone: @unchecked Sendable {
     }
 
     /// INVITE → final response (and ACK for a 200). Returns the final response.
+    /// The wait is generous: joining the room answers in milliseconds, but a
+    /// full parallel test run can starve the gateway's loop for seconds.
     func call(sdp: String?, ackSDP: ((String) -> String)? = nil) async throws -> RawSIPMessage? {
         dialog.sendInvite(sdp: sdp)
-        guard let final = try await sip.receive(timeout: .seconds(5), where: { ($0.status ?? 0) >= 200 && $0.cseqMethod == "INVITE" }) else { return nil }
+        guard let final = try await sip.receive(timeout: .seconds(15), where: { ($0.status ?? 0) >= 200 && $0.cseqMethod == "INVITE" }) else { return nil }
         if final.status == 200 {
             dialog.toTag = final.toTag
             if followsRoute {
