@@ -78,6 +78,20 @@ do {
     try measure("  Opus encode (32 kb/s, complexity 5)") { i in
         _ = try packet.withUnsafeMutableBufferPointer { try opusEncoder.encode(frame(i), into: $0) }
     }
+    // A G.711 caller's voice: narrowband. Fed at 48 kHz (after the 8k→48k
+    // resample), or at its own 8 kHz.
+    let narrowband48 = try OpusEncoder()
+    try narrowband48.limitBandwidth(toSourceRate: 8_000)
+    try measure("  Opus encode narrowband, 48 kHz input") { i in
+        _ = try packet.withUnsafeMutableBufferPointer { try narrowband48.encode(frame(i), into: $0) }
+    }
+    let narrowband8 = try OpusEncoder(sampleRate: 8_000)
+    try narrowband8.limitBandwidth(toSourceRate: 8_000)
+    var eightK = [Int16](repeating: 0, count: 160)
+    try measure("  Opus encode narrowband, 8 kHz input") { i in
+        for k in 0..<160 { eightK[k] = frame(i)[k * 6] }
+        _ = try eightK.withUnsafeBufferPointer { e in try packet.withUnsafeMutableBufferPointer { try narrowband8.encode(e, into: $0) } }
+    }
     let opusDecoder = try OpusDecoder()
     try measure("  Opus decode") { i in
         _ = try opusPackets[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try opusDecoder.decode(p, into: $0) } }

@@ -1,6 +1,8 @@
 import COpus
 
-/// A libopus encoder for the VoIP application at 48 kHz, 20 ms frames.
+/// A libopus encoder for the VoIP application, 20 ms frames of 48 kHz input
+/// (or of the source's own rate: a G.711 caller's 8 kHz is encoded as it is,
+/// with no resampling on either side of the encoder).
 ///
 /// Inband FEC is on by default (RFC 6716 §2.1.7 LBRR), so a receiver can rebuild a
 /// lost frame from the next packet; `expectedLossPercent` tells the encoder how
@@ -8,6 +10,9 @@ import COpus
 public final class OpusEncoder {
     /// Input channels (1 = mono, 2 = interleaved stereo).
     public let channels: Int
+    /// Input samples per second: 8, 12, 16, 24 or 48 kHz (RFC 6716 §2; the
+    /// packets say nothing of it: any decoder plays them at its own rate).
+    public let sampleRate: Int
     private let encoder: OpaquePointer
 
     /// Opus's largest packet (RFC 6716 §3.4: 1275 bytes per frame, one frame here).
@@ -21,14 +26,19 @@ public final class OpusEncoder {
     ///   - inbandFEC: emit LBRR data for the previous frame.
     ///   - expectedLossPercent: 0...100, steers FEC.
     ///   - dtx: discontinuous transmission during silence.
-    public init(channels: Int = 1, bitrate: Int = 32_000, complexity: Int = 5,
+    ///   - sampleRate: the input's rate (8, 12, 16, 24 or 48 kHz).
+    public init(channels: Int = 1, sampleRate: Int = 48_000, bitrate: Int = 32_000, complexity: Int = 5,
                 inbandFEC: Bool = true, expectedLossPercent: Int = 5, dtx: Bool = false) throws(AudioError) {
         guard channels == 1 || channels == 2 else { throw .invalidLength(expected: 1, actual: channels) }
+        guard [8_000, 12_000, 16_000, 24_000, 48_000].contains(sampleRate) else {
+            throw .invalidLength(expected: 48_000, actual: sampleRate)
+        }
         var error: Int32 = OPUS_OK
-        guard let enc = opus_encoder_create(48_000, Int32(channels), OPUS_APPLICATION_VOIP, &error), error == OPUS_OK else {
+        guard let enc = opus_encoder_create(Int32(sampleRate), Int32(channels), OPUS_APPLICATION_VOIP, &error), error == OPUS_OK else {
             throw .opus(code: error)
         }
         self.channels = channels
+        self.sampleRate = sampleRate
         encoder = enc
         parley_opus_set_signal(enc, OPUS_SIGNAL_VOICE)
         try check(parley_opus_set_bitrate(enc, Int32(bitrate)))
@@ -67,14 +77,17 @@ public final class OpusEncoder {
         try check(parley_opus_set_packet_loss_perc(encoder, Int32(max(0, min(100, percent)))))
     }
 
-    /// Encodes one frame (960 samples per channel for 20 ms, interleaved if stereo)
-    /// into `output` (at least `maxPacketBytes`); returns the packet length.
+    /// Encodes one frame (20 ms: 960 samples per channel at 48 kHz, 160 at
+    /// 8 kHz; interleaved if stereo) into `output` (at least
+    /// `maxPacketBytes`); returns the packet length.
     public func encode(_ pcm: UnsafeBufferPointer<Int16>, into output: UnsafeMutableBufferPointer<UInt8>) throws(AudioError) -> Int {
-        guard let src = pcm.baseAddress, let dst = output.baseAddress else { throw .invalidLength(expected: 960, actual: 0) }
+        let twentyMilliseconds = sampleRate / 50
+        guard let src = pcm.baseAddress, let dst = output.baseAddress else { throw .invalidLength(expected: twentyMilliseconds, actual: 0) }
         let frameSize = pcm.count / channels
-        // Opus accepts 2.5, 5, 10, 20, 40 or 60 ms at 48 kHz (RFC 6716 §2.1.4).
-        guard [120, 240, 480, 960, 1920, 2880].contains(frameSize), frameSize * channels == pcm.count else {
-            throw .invalidLength(expected: 960 * channels, actual: pcm.count)
+        // Opus accepts 2.5, 5, 10, 20, 40 or 60 ms (RFC 6716 §2.1.4).
+        let allowed = [1, 2, 4, 8, 16, 24].map { $0 * sampleRate / 400 }
+        guard allowed.contains(frameSize), frameSize * channels == pcm.count else {
+            throw .invalidLength(expected: twentyMilliseconds * channels, actual: pcm.count)
         }
         let n = opus_encode(encoder, src, Int32(frameSize), dst, Int32(output.count))
         if n < 0 { throw .opus(code: n) }

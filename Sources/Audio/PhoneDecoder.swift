@@ -42,6 +42,14 @@ public final class PhoneDecoder {
 
     deinit { narrow.deallocate() }
 
+    /// Samples of the last frame `decode` or `conceal` made, at the codec's
+    /// own rate and cleaned (G.711 and G.722 only; 0 for Opus).
+    public private(set) var narrowCount = 0
+
+    /// The last frame at the codec's own rate (`narrowCount` samples): what
+    /// a room encoder at that rate takes without a resample either side.
+    public var narrowFrame: UnsafeBufferPointer<Int16> { UnsafeBufferPointer(rebasing: narrow[0..<narrowCount]) }
+
     /// Decodes a payload into `output` (48 kHz); returns the number of samples
     /// written: 960 for a 20 ms packet, proportionally more for longer ptimes.
     public func decode(_ payload: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
@@ -68,6 +76,7 @@ public final class PhoneDecoder {
         // The concealer learns the caller's real signal; the room hears it cleaned.
         plc?.received(slice)
         cleaner?.process(slice)
+        self.narrowCount = narrowCount
         return upsample(narrowCount, into: output)
     }
 
@@ -84,6 +93,7 @@ public final class PhoneDecoder {
         // Through the cleaner too: it delays by 10 ms, so a frame that skipped
         // it would jump that much and drop the cleaner's held-back 10 ms.
         cleaner?.process(slice)
+        narrowCount = n
         return upsample(n, into: output)
     }
 

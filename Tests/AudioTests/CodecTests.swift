@@ -116,4 +116,26 @@ import Foundation
         }
         #expect(Signal.fit(total[4_800...], frequency: 1_000, rate: 48_000).amplitude > 8_000)
     }
+
+    @Test("an encoder at a phone codec's own rate: 160 samples of 8 kHz per 20 ms, decoded at 48 kHz as the browser does")
+    func opusFromEightKilohertz() throws {
+        let encoder = try OpusEncoder(sampleRate: 8_000)
+        try encoder.limitBandwidth(toSourceRate: 8_000)
+        #expect(encoder.sampleRate == 8_000)
+        let decoder = try OpusDecoder()
+        let narrow = Signal.sine(440, rate: 8_000, count: 160 * 25, amplitude: 8_000)
+        var total: [Int16] = []
+        var out = [Int16](repeating: 0, count: OpusDecoder.maxFrameSamples)
+        for f in 0..<25 {
+            let packet = try encoder.encode(Array(narrow[f * 160..<(f + 1) * 160]))
+            let n = try packet.withUnsafeBufferPointer { p in try out.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+            #expect(n == 960, "20 ms at 48 kHz")
+            total += out[0..<n]
+        }
+        #expect(Signal.fit(total[9_600...], frequency: 440, rate: 48_000).amplitude > 5_000)
+        // A 48 kHz frame is not 20 ms at 8 kHz: refused, not misread.
+        #expect(throws: AudioError.self) { _ = try encoder.encode([Int16](repeating: 0, count: 960)) }
+        // Rates Opus does not take are refused at once.
+        #expect(throws: AudioError.self) { _ = try OpusEncoder(sampleRate: 44_100) }
+    }
 }

@@ -19,6 +19,8 @@ extension PhoneCall {
             decoder = try PhoneDecoder(codec: codec, cleaning: cleaning)
             encoder = try PhoneEncoder(codec: codec)
             jitter = JitterBuffer(configuration: .init(clockRate: codec.rtpClockRate))
+            roomEncoder = try OpusEncoder(channels: 1, sampleRate: codec == .opus ? AudioFormat.sampleRate : codec.sampleRate,
+                                          bitrate: 32_000)
             try? roomEncoder.limitBandwidth(toSourceRate: codec.sampleRate)
         }
         if keysChanged {
@@ -140,8 +142,15 @@ extension PhoneCall {
         } else {
             reencoded += 1
             do {
-                length = try input.withUnsafeBufferPointer { pcm in
-                    try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
+                if roomEncoder.sampleRate == AudioFormat.sampleRate {
+                    length = try input.withUnsafeBufferPointer { pcm in
+                        try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
+                    }
+                } else {
+                    // The decoder's own-rate frame, cleaned: what the 48 kHz
+                    // input was resampled from for the phones' mix.
+                    guard let narrow = decoder?.narrowFrame else { return nil }
+                    length = try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(narrow, into: $0) }
                 }
             } catch { return nil }
         }

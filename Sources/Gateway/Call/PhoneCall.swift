@@ -48,7 +48,10 @@ final class PhoneCall {
     var input = [Int16](repeating: 0, count: AudioFormat.frameSamples)
     var hasInput = false
     var level: UInt8 = 127
-    let roomEncoder: OpusEncoder
+    /// The caller's voice into the room's Opus, at the phone codec's own
+    /// rate (8 kHz for G.711, 16 kHz for G.722: no resample before it; 48 kHz
+    /// for an Opus phone's concealed frames). Made anew when the codec changes.
+    var roomEncoder: OpusEncoder
     var roomSSRC = UInt32.random(in: 1...UInt32.max)
     var roomSequence = UInt16.random(in: 0...UInt16.max)
     var roomTimestamp = UInt32.random(in: 0...UInt32.max)
