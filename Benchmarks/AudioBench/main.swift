@@ -36,14 +36,24 @@ var pcm = [Int16](repeating: 0, count: OpusDecoder.maxFrameSamples)
 var packet = [UInt8](repeating: 0, count: 1_500)
 var mixed = [Int16](repeating: 0, count: 960)
 
-// Phone → room: G.711 decode + 8→48 kHz resample (PhoneDecoder) + Opus encode.
+// Phone → room as the gateway runs it: G.711 decode + 8→48 kHz resample (the
+// phones' mix takes the 48 kHz frame) + narrowband Opus encode of the 8 kHz
+// frame itself (PhoneDecoder.narrowFrame); and as it ran before, encoding the
+// 48 kHz frame.
 do {
     let decoder = try PhoneDecoder(codec: .pcmu)
-    let encoder = try OpusEncoder()
-    try measure("phone→room: PCMU decode + resample 8k→48k + Opus encode") { i in
+    let encoder = try OpusEncoder(sampleRate: 8_000)
+    try encoder.limitBandwidth(toSourceRate: 8_000)
+    try measure("phone→room: PCMU decode + 8k→48k + Opus NB encode from 8 kHz") { i in
+        _ = try pcmuPayloads[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+        _ = try packet.withUnsafeMutableBufferPointer { try encoder.encode(decoder.narrowFrame, into: $0) }
+    }
+    let before = try OpusEncoder()
+    try before.limitBandwidth(toSourceRate: 8_000)
+    try measure("  (before: the same, Opus NB encode from 48 kHz)") { i in
         let n = try pcmuPayloads[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
         _ = try pcm.withUnsafeBufferPointer { p in
-            try packet.withUnsafeMutableBufferPointer { try encoder.encode(UnsafeBufferPointer(rebasing: p[0..<n]), into: $0) }
+            try packet.withUnsafeMutableBufferPointer { try before.encode(UnsafeBufferPointer(rebasing: p[0..<n]), into: $0) }
         }
     }
 }

@@ -309,6 +309,42 @@ def hearing(page, pid: str) -> None:
              page.evaluate(INBOUND_AUDIO_JS, [pid])))
 
 
+SPILL = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
+
+
+def ada_and_ben_spanning(pg, alpha, on_alpha, on_beta, code: str):
+    """Ada joins alpha's meeting through alpha, Ben through beta (alpha, full
+    past its first person, puts his media on beta); both see each other.
+    Returns (ada, ida, ben, idb)."""
+    ada = join(on_alpha.new("Ada"), code, "Ada Able")
+    ida = ada.evaluate("() => window.parleyRoom.participantId")
+    poll("Ada counted on alpha", lambda: load(pg).get("alpha") == (1, 1))
+    ben = join(on_beta.new("Ben"), code, "Ben Baker")
+    idb = ben.evaluate("() => window.parleyRoom.participantId")
+    flowing(ada, idb)
+    flowing(ben, ida)
+    return ada, ida, ben, idb
+
+
+def record_for(node, host: requests.Session, meeting_id: str, seconds: float) -> tuple[str, str]:
+    """The host records the meeting through `node` for `seconds`; returns
+    (the recording's API path, the host's cookie)."""
+    cookie = "; ".join(f"{c.name}={c.value}" for c in host.cookies)
+    r = requests.post(node.api(f"/meetings/{meeting_id}/recording"), headers={"Cookie": cookie}, timeout=20)
+    assert r.status_code == 201, r.text
+    recording = r.json()
+    time.sleep(seconds)
+    r = requests.post(node.api(f"/recordings/{recording['id']}/stop"), headers={"Cookie": cookie}, timeout=20)
+    assert r.status_code == 200, r.text
+    return f"/recordings/{recording['id']}", cookie
+
+
+def composited(node, path: str, cookie: str) -> dict:
+    """The recording's details once it is composited (or failed)."""
+    return poll("the recording composited", lambda: (lambda r: r if r["status"] in ("ready", "failed") else None)(
+        requests.get(node.api(path), headers={"Cookie": cookie}, timeout=10).json()), timeout=240)
+
+
 def test_a_full_nodes_meeting_spans_to_another_node(tmp_path: Path, browser) -> None:
     """Alpha runs the meeting but is full (its capacity is 2 people and it
     spills at 100 %: Ada alone keeps it at 50 %): Ben, coming in through
@@ -316,20 +352,13 @@ def test_a_full_nodes_meeting_spans_to_another_node(tmp_path: Path, browser) -> 
     track crosses between the nodes once; everyone sees and hears everyone;
     alpha's recorder records all three. Beta is killed: Cara's media comes
     back on alpha by itself."""
-    spill = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
-    with two_nodes(tmp_path, alpha_args=spill) as (pg, alpha, beta, _):
+    with two_nodes(tmp_path, alpha_args=SPILL) as (pg, alpha, beta, _):
         on_alpha, on_beta = People(browser, alpha), People(browser, beta)
         try:
             host = requests.Session()
             m = hosted_meeting(alpha, "One meeting, two media nodes", session=host)
             code = m["code"]
-            ada = join(on_alpha.new("Ada"), code, "Ada Able")
-            ida = ada.evaluate("() => window.parleyRoom.participantId")
-            poll("Ada counted on alpha", lambda: load(pg).get("alpha") == (1, 1))
-            ben = join(on_beta.new("Ben"), code, "Ben Baker")
-            idb = ben.evaluate("() => window.parleyRoom.participantId")
-            flowing(ada, idb)
-            flowing(ben, ida)
+            ada, ida, ben, idb = ada_and_ben_spanning(pg, alpha, on_alpha, on_beta, code)
             hearing(ada, idb)
             hearing(ben, ida)
             # Ben's peer connections end on beta's media address; the meeting is still alpha's.
@@ -354,13 +383,7 @@ def test_a_full_nodes_meeting_spans_to_another_node(tmp_path: Path, browser) -> 
             assert cara.evaluate(PUBLISH_PEER_JS) == "127.0.0.3"
 
             # Alpha's recorder records Ben and Cara too: their tracks come from beta.
-            cookie = "; ".join(f"{c.name}={c.value}" for c in host.cookies)
-            r = requests.post(alpha.api(f"/meetings/{m['id']}/recording"), headers={"Cookie": cookie}, timeout=20)
-            assert r.status_code == 201, r.text
-            recording = r.json()
-            time.sleep(5)
-            r = requests.post(alpha.api(f"/recordings/{recording['id']}/stop"), headers={"Cookie": cookie}, timeout=20)
-            assert r.status_code == 200, r.text
+            rec, cookie = record_for(alpha, host, m["id"], 5)
 
             # Beta dies. Ben's page came through it and has no server left;
             # Cara's signaling is alpha's, so alpha moves her media home.
@@ -371,9 +394,7 @@ def test_a_full_nodes_meeting_spans_to_another_node(tmp_path: Path, browser) -> 
             flowing(ada, idc, timeout=60)
             hearing(ada, idc)
 
-            rec = f"/recordings/{recording['id']}"
-            done = poll("the recording composited", lambda: (lambda r: r if r["status"] in ("ready", "failed") else None)(
-                requests.get(alpha.api(rec), headers={"Cookie": cookie}, timeout=10).json()), timeout=240)
+            done = composited(alpha, rec, cookie)
             assert done["status"] == "ready", done
             owners = {(t["participant"], t["source"]) for t in done["tracks"]}
             assert {(who, source) for who in ("Ada Able", "Ben Baker", "Cara Cole") for source in ("camera", "microphone")} <= owners, owners
@@ -387,18 +408,11 @@ def test_a_full_nodes_meeting_spans_to_another_node(tmp_path: Path, browser) -> 
 def test_a_participant_leaving_a_spanning_meeting_leaves_nothing_behind(tmp_path: Path, browser) -> None:
     """Ben's media is on beta for alpha's meeting; he leaves: his transports
     on beta, the copies of his tracks on alpha and of Ada's on beta all go."""
-    spill = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
-    with two_nodes(tmp_path, alpha_args=spill) as (pg, alpha, beta, _):
+    with two_nodes(tmp_path, alpha_args=SPILL) as (pg, alpha, beta, _):
         on_alpha, on_beta = People(browser, alpha), People(browser, beta)
         try:
             code = hosted_meeting(alpha, "Spanning, then not")["code"]
-            ada = join(on_alpha.new("Ada"), code, "Ada Able")
-            ida = ada.evaluate("() => window.parleyRoom.participantId")
-            poll("Ada counted on alpha", lambda: load(pg).get("alpha") == (1, 1))
-            ben = join(on_beta.new("Ben"), code, "Ben Baker")
-            idb = ben.evaluate("() => window.parleyRoom.participantId")
-            flowing(ada, idb)
-            flowing(ben, ida)
+            ada, ida, ben, idb = ada_and_ben_spanning(pg, alpha, on_alpha, on_beta, code)
             assert metric(beta, "parley_media_transports") == 2
             # Ben leaves (his page's leave beacon, through beta).
             token = ben.evaluate("() => window.parleyRoom.session.resumeToken")
@@ -420,8 +434,7 @@ def test_a_draining_node_gives_back_the_media_it_holds(tmp_path: Path, browser) 
     """Cara came in through alpha, which is full: her media is on beta. Beta
     drains: alpha moves her media home (her page reconnects it by itself),
     and beta, carrying nothing any more, stops long before its deadline."""
-    spill = ("--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100")
-    with two_nodes(tmp_path, alpha_args=spill) as (pg, alpha, beta, _):
+    with two_nodes(tmp_path, alpha_args=SPILL) as (pg, alpha, beta, _):
         on_alpha = People(browser, alpha)
         try:
             code = hosted_meeting(alpha, "Spanning, then drained")["code"]

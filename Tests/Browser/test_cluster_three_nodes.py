@@ -34,7 +34,8 @@ from phone import Phone, band_level, write_tone
 from playwright.sync_api import expect
 
 from room_helpers import SLOW, inbound_for, join, participant_id, poll, tone, toolbar_button
-from test_cluster_nodes import (PUBLISH_PEER_JS, hosted_meeting, load, mkdir, node_args, readyz, throwaway_postgres)
+from test_cluster_nodes import (PUBLISH_PEER_JS, SPILL, composited, hosted_meeting, load, mkdir, node_args, readyz,
+                                record_for, throwaway_postgres)
 from test_reconnection import flowing
 
 pytestmark = pytest.mark.usefixtures("slow_expect")
@@ -103,7 +104,7 @@ NODES = (("alpha", "127.0.0.2"), ("beta", "127.0.0.3"), ("gamma", "127.0.0.4"))
 def test_three_nodes_one_meeting_browsers_on_two_media_nodes_and_a_phone_through_kamailio(
         tmp_path: Path, media_browser) -> None:
     sip_ports = {name: free_port() for name, _ in NODES}
-    extra = {"alpha": ["--set", "cluster.node_capacity=2", "--set", "cluster.media_spill_percent=100"], "beta": [], "gamma": []}
+    extra = {"alpha": list(SPILL), "beta": [], "gamma": []}
     with contextlib.ExitStack() as stack:
         pg = stack.enter_context(throwaway_postgres())
         servers = {}
@@ -161,13 +162,7 @@ def test_three_nodes_one_meeting_browsers_on_two_media_nodes_and_a_phone_through
              lambda: (lambda l: l.get("alpha") == (3, 1) and l.get("beta") == (1, 0) and l.get("gamma") == (0, 0))(load(pg)))
 
         # The host records for a few seconds: alpha's recorder takes Ben's tracks from beta.
-        cookie = "; ".join(f"{c.name}={c.value}" for c in host.cookies)
-        r = requests.post(alpha.api(f"/meetings/{m['id']}/recording"), headers={"Cookie": cookie}, timeout=20)
-        assert r.status_code == 201, r.text
-        recording = r.json()
-        time.sleep(6)
-        r = requests.post(alpha.api(f"/recordings/{recording['id']}/stop"), headers={"Cookie": cookie}, timeout=20)
-        assert r.status_code == 200, r.text
+        rec, cookie = record_for(alpha, host, m["id"], 6)
 
         # Pat heard both browsers (the last 3 s of what the phone received).
         phone.hang_up()
@@ -179,9 +174,7 @@ def test_three_nodes_one_meeting_browsers_on_two_media_nodes_and_a_phone_through
         assert shares[700.0] > 0.1, f"Pat hears Ben: {shares}"
         assert shares[1000.0] < 0.02, f"and not himself: {shares}"
 
-        rec = f"/recordings/{recording['id']}"
-        done = poll("the recording composited", lambda: (lambda r: r if r["status"] in ("ready", "failed") else None)(
-            requests.get(alpha.api(rec), headers={"Cookie": cookie}, timeout=10).json()), timeout=240)
+        done = composited(alpha, rec, cookie)
         assert done["status"] == "ready", done
         owners = {(t["participant"], t["source"]) for t in done["tracks"]}
         assert {("Ada Able", "camera"), ("Ada Able", "microphone"), ("Ben Baker", "camera"), ("Ben Baker", "microphone"),

@@ -51,9 +51,7 @@ struct PipeController {
     }
 
     private func nodeRequest(_ request: Request, context: AppRequestContext) async throws -> PipeRequest {
-        guard services.forwarder.isForwarded(request) else {
-            throw APIError(.forbidden, "not_a_node", "Only the nodes of this Parley cluster may ask for its media.")
-        }
+        try services.forwarder.requireNode(request)
         let input = try await request.decodeJSON(PipeRequest.self, context: context)
         guard !input.meetingId.isEmpty, input.producerIds.count <= 1000 else {
             throw APIError(.badRequest, "bad_request", "A pipe needs a meeting and at most 1,000 producers.")

@@ -34,6 +34,14 @@ struct NodeForwarder: Sendable {
         relayingNode(request.headers[SignalingRelay.relayedByHeader], method: request.method.rawValue, path: request.uri.path) != nil
     }
 
+    /// Refuses (403 `not_a_node`) a request to the cluster's internal API
+    /// that does not come from a node of the cluster.
+    func requireNode(_ request: Request) throws {
+        guard isForwarded(request) else {
+            throw APIError(.forbidden, "not_a_node", "Only the nodes of this Parley cluster may ask for its media.")
+        }
+    }
+
     /// The node named by a signed `Parley-Relayed-By` value; nil for none,
     /// or for one not signed with the cluster's key (a browser's own header).
     func relayingNode(_ header: String?, method: String, path: String) -> String? {

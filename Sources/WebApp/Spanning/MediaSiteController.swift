@@ -24,7 +24,7 @@ struct MediaSiteController {
     }
 
     @Sendable func call(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try requireNode(request)
+        try services.forwarder.requireNode(request)
         let call = try await request.decodeJSON(MediaSiteCall.self, context: context)
         do {
             return try .json(try await perform(call))
@@ -34,7 +34,7 @@ struct MediaSiteController {
     }
 
     @Sendable func event(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try requireNode(request)
+        try services.forwarder.requireNode(request)
         let event = try await request.decodeJSON(MediaEvent.self, context: context)
         let routerID: String
         switch event {
@@ -73,11 +73,5 @@ struct MediaSiteController {
             await media.closeRouter(routerID)
         }
         return answer
-    }
-
-    private func requireNode(_ request: Request) throws {
-        guard services.forwarder.isForwarded(request) else {
-            throw APIError(.forbidden, "not_a_node", "Only the nodes of this Parley cluster may ask for its media.")
-        }
     }
 }
