@@ -56,6 +56,16 @@ public final class GuestMedia: Sendable {
         _ = guests.withLock { $0.removeValue(forKey: routerID) }
     }
 
+    /// Forgets every guest router of rooms on the node named `home` (it is
+    /// gone: nobody will close them); returns each router's open transports.
+    func forget(home: String) -> [(routerID: String, transportIDs: [String])] {
+        guests.withLock { guests in
+            let gone = guests.filter { $0.value.home.name == home }
+            for routerID in gone.keys { guests[routerID] = nil }
+            return gone.map { ($0.key, Array($0.value.transports.keys)) }
+        }
+    }
+
     /// People whose media this node carries for rooms elsewhere (their
     /// publish transports): they count in this node's load.
     public var participantCount: Int {

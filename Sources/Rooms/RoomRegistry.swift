@@ -63,9 +63,17 @@ public actor RoomRegistry {
     }
 
     /// Another node is gone, or drains (`reachable`): every room here
-    /// moves the media it had there (`Room.mediaSiteLost`).
+    /// moves the media it had there (`Room.mediaSiteLost`). If it is gone,
+    /// the transports this node held for its rooms close (their people come
+    /// back through the room's new node), and so do their routers, unless a
+    /// room of the same meeting now runs here.
     public func mediaSiteLost(_ nodeName: String, reachable: Bool = false) async {
         for room in rooms.values { await room.mediaSiteLost(nodeName, reachable: reachable) }
+        guard !reachable else { return }
+        for (routerID, transportIDs) in guests.forget(home: nodeName) {
+            for id in transportIDs { await media.closeTransport(id) }
+            if rooms[routerID] == nil { await media.closeRouter(routerID) }
+        }
     }
 
     /// Joins `request` to the live room of a meeting (made on first use),

@@ -174,3 +174,48 @@ struct RoomSpanningTests {
         await sites.b.stop()
     }
 }
+
+/// Transports a node holds for rooms on other nodes (`GuestMedia`).
+@Suite(.timeLimit(.minutes(1)))
+struct GuestMediaTests {
+    @Test("the room's node is gone: its guest transports and router close here, and stop counting in the load")
+    func homeGone() async throws {
+        let media = try await RoomSpanningTests().makeNode(host: "127.0.0.1")
+        var logger = Logger(label: "guest-test")
+        logger.logLevel = .critical
+        let registry = RoomRegistry(media: media, logger: logger)
+        await registry.start()
+        let home = NodeReference(name: "alpha", controlURL: "http://127.0.0.2:1")
+        let publish = try await media.createTransport(routerID: "m-guest", publish: true)
+        let subscribe = try await media.createTransport(routerID: "m-guest", publish: false)
+        registry.guests.opened(publish.id, publish: true, routerID: "m-guest", home: home)
+        registry.guests.opened(subscribe.id, publish: false, routerID: "m-guest", home: home)
+        #expect(registry.guests.participantCount == 1)
+        // Another home's loss changes nothing here.
+        await registry.mediaSiteLost("beta")
+        #expect(await media.statistics().transports == 2)
+        await registry.mediaSiteLost("alpha")
+        #expect(await media.statistics().transports == 0)
+        #expect(await media.statistics().routers == 0)
+        #expect(registry.guests.participantCount == 0 && registry.guests.routerCount == 0)
+        await media.stop()
+    }
+
+    @Test("the last guest transport of a router closes (its browser went away): the router closes too")
+    func lastTransportCloses() async throws {
+        let media = try await RoomSpanningTests().makeNode(host: "127.0.0.1")
+        var logger = Logger(label: "guest-test")
+        logger.logLevel = .critical
+        let registry = RoomRegistry(media: media, logger: logger)
+        await registry.start()
+        let home = NodeReference(name: "alpha", controlURL: "http://127.0.0.2:1")
+        let publish = try await media.createTransport(routerID: "m-guest", publish: true)
+        registry.guests.opened(publish.id, publish: true, routerID: "m-guest", home: home)
+        await media.closeTransport(publish.id)
+        for _ in 0..<200 where registry.guests.routerCount > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(registry.guests.routerCount == 0)
+        for _ in 0..<200 where await media.statistics().routers > 0 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(await media.statistics().routers == 0)
+        await media.stop()
+    }
+}
