@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, and start Parley on http://127.0.0.1:8080 (data in ./data)
 #   make test   install what the tests need, build, and run every test (Swift, PostgreSQL, browsers)
 #
-# Other targets: build, warnings, warnings-release, release, unit, webclient, browser, fuzz, bench-api, bench-media, bench-loadtest, bench-loops, bench-failover, bench-pipes, bench-reconnect, soak, bench-gateway, audio-bench, clean.
+# Other targets: build, warnings, warnings-release, release, unit, webclient, browser, fuzz, bench-api, bench-media, bench-loadtest, bench-loops, bench-failover, bench-spanning, bench-pipes, bench-reconnect, soak, bench-gateway, audio-bench, clean.
 
 SHELL        := /bin/bash
 SWIFT        ?= swift
@@ -20,7 +20,7 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libspeexdsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core linphone-cli sox espeak-ng nodejs firefox-esr kamailio
 
-.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-loadtest bench-loops bench-failover bench-pipes soak bench-reconnect bench-gateway bench-recording audio-bench clean deps-run deps-test
+.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-loadtest bench-loops bench-failover bench-spanning bench-pipes soak bench-reconnect bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -118,6 +118,12 @@ bench-failover:
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	Benchmarks/failover_bench.sh
+
+# One meeting whose media spans two nodes, against one node holding it all.
+bench-spanning:
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley --scratch-path .build-release
+	Benchmarks/spanning_bench.sh
 
 # What a track costs crossing to another loop or another node (in-process).
 bench-pipes:
