@@ -34,14 +34,8 @@ extension Room {
     }
 
     private func makeTransports(on target: any RoomMedia) async throws -> (publish: String, subscribe: String) {
-        let publish = try await target.createTransport(routerID: info.meetingId, publish: true)
-        do {
-            let subscribe = try await target.createTransport(routerID: info.meetingId, publish: false)
-            return (publish.id, subscribe.id)
-        } catch {
-            await target.closeTransport(publish.id)
-            throw error
-        }
+        let pair = try await target.createTransportPair(routerID: info.meetingId)
+        return (pair.publish.id, pair.subscribe.id)
     }
 
     /// Where each of `producerIDs` must be fetched from for a subscriber

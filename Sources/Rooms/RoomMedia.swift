@@ -6,6 +6,8 @@ import SFU
 public protocol RoomMedia: Sendable {
     /// Makes a WebRTC transport (one browser peer connection) in the room's router.
     func createTransport(routerID: String, publish: Bool) async throws -> MediaNode.TransportInfo
+    /// A browser's publish and subscribe transports (see the extension's default).
+    func createTransportPair(routerID: String) async throws -> (publish: MediaNode.TransportInfo, subscribe: MediaNode.TransportInfo)
     /// Answers a browser's publish offer; `sources` maps each mid to what it carries.
     func publish(transportID: String, offer: String, sources: [String: MediaSource]) async throws -> MediaNode.PublishResult
     /// Makes a subscribe transport carry exactly these producers, fetching
@@ -34,6 +36,21 @@ public struct SubscribeOffer: Sendable, Codable {
     public init(offer: String, tracks: [SubscribedTrack]) {
         self.offer = offer
         self.tracks = tracks
+    }
+}
+
+extension RoomMedia {
+    /// A browser's two transports, publish then subscribe (one round trip
+    /// where the media is another node's); the first is closed again if the
+    /// second cannot be made.
+    public func createTransportPair(routerID: String) async throws -> (publish: MediaNode.TransportInfo, subscribe: MediaNode.TransportInfo) {
+        let publish = try await createTransport(routerID: routerID, publish: true)
+        do {
+            return (publish, try await createTransport(routerID: routerID, publish: false))
+        } catch {
+            await closeTransport(publish.id)
+            throw error
+        }
     }
 }
 

@@ -1,5 +1,5 @@
 /// Why a media operation was refused; `message` is fit to show a person.
-public enum MediaError: Error, Equatable, Sendable {
+public enum MediaError: Error, Equatable, Sendable, Codable {
     case badSDP(String)
     case negotiation(String)
     case unknownSource(mid: String)

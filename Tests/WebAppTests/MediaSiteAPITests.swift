@@ -17,19 +17,26 @@ import Testing
             let remote = RemoteRoomMedia(node: here, home: home, forwarder: forwarder)
             let media = app.core.media
 
-            let publish = try await remote.createTransport(routerID: "m-span", publish: true)
-            let subscribe = try await remote.createTransport(routerID: "m-span", publish: false)
+            let (publish, subscribe) = try await remote.createTransportPair(routerID: "m-span")
             #expect(await media.statistics().transports == 2)
+            // One at a time works too.
+            let third = try await remote.createTransport(routerID: "m-span", publish: false)
+            #expect(await media.statistics().transports == 3)
+            await remote.closeTransport(third.id)
             #expect(app.core.rooms.guests.participantCount == 1, "one person's media held for a room elsewhere")
             #expect(app.core.rooms.guests.routerCount == 1)
             // Nothing to subscribe to yet: no offer.
             let offer = try await remote.subscribe(routerID: "m-span", transportID: subscribe.id, producerIDs: [], origins: [:],
                                                    force: false)
             #expect(offer == nil)
-            // A bad publish offer is refused with the media plane's reason.
-            await #expect(throws: NodeForwarder.CallError.self) {
+            // A bad publish offer is refused with the media plane's own error, as here.
+            let local = await #expect(throws: MediaError.self) {
+                _ = try await media.publish(transportID: publish.id, offer: "v=0", sources: [:])
+            }
+            let there = await #expect(throws: MediaError.self) {
                 _ = try await remote.publish(transportID: publish.id, offer: "v=0", sources: [:])
             }
+            #expect(there != nil && there == local)
             await remote.closeTransport(publish.id)
             #expect(await media.statistics().transports == 1)
             await remote.closeRouter("m-span")

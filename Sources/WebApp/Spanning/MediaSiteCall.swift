@@ -7,6 +7,8 @@ import SFU
 enum MediaSiteCall: Codable, Sendable {
     /// `home` is the room's node: the transport's events go there.
     case createTransport(routerId: String, publish: Bool, home: NodeReference)
+    /// A browser's publish and subscribe transports at once (one round trip).
+    case createTransportPair(routerId: String, home: NodeReference)
     case publish(transportId: String, offer: String, sources: [String: MediaSource])
     case subscribe(routerId: String, transportId: String, producerIds: [String], origins: [String: NodeReference], force: Bool)
     case subscribeAnswer(transportId: String, answer: String)
@@ -16,10 +18,15 @@ enum MediaSiteCall: Codable, Sendable {
     case closeTransport(transportId: String)
     case closeRouter(routerId: String)
 
-    /// What a call answers (the field of its kind; none for the others).
+    /// What a call answers (the field of its kind; none for the others),
+    /// or why the media plane there refused it (the same `MediaError` a
+    /// local call would throw: a person sees the same message).
     struct Answer: Codable, Sendable {
         var transport: MediaNode.TransportInfo?
+        /// `createTransportPair`: the subscribe transport (`transport` is the publish one).
+        var subscribeTransport: MediaNode.TransportInfo?
         var publish: MediaNode.PublishResult?
         var subscribe: SubscribeOffer?
+        var refused: MediaError?
     }
 }

@@ -29,7 +29,7 @@ struct MediaSiteController {
         do {
             return try .json(try await perform(call))
         } catch let error as MediaError {
-            throw APIError(.conflict, "media_refused", "This node's media plane refused: \(error.message)")
+            return try .json(MediaSiteCall.Answer(refused: error))
         }
     }
 
@@ -53,6 +53,12 @@ struct MediaSiteController {
             let transport = try await media.createTransport(routerID: routerID, publish: publish)
             services.rooms.guests.opened(transport.id, publish: publish, routerID: routerID, home: home)
             answer.transport = transport
+        case let .createTransportPair(routerID, home):
+            let pair = try await media.createTransportPair(routerID: routerID)
+            services.rooms.guests.opened(pair.publish.id, publish: true, routerID: routerID, home: home)
+            services.rooms.guests.opened(pair.subscribe.id, publish: false, routerID: routerID, home: home)
+            answer.transport = pair.publish
+            answer.subscribeTransport = pair.subscribe
         case let .publish(transportID, offer, sources):
             answer.publish = try await media.publish(transportID: transportID, offer: offer, sources: sources)
         case let .subscribe(routerID, transportID, producerIDs, origins, force):

@@ -12,9 +12,13 @@ struct RemoteRoomMedia: RoomMedia {
 
     private var remote: RoomLocation.RemoteNode { RoomLocation.RemoteNode(name: node.name, httpURL: node.controlURL, sipAddress: "") }
 
+    /// Throws the other node's `MediaError` when its media plane refused
+    /// (a bad offer), `NodeForwarder.CallError` when it could not be asked.
     @discardableResult
     private func call(_ call: MediaSiteCall) async throws -> MediaSiteCall.Answer {
-        try await forwarder.postJSON(MediaSiteController.callPath, call, to: remote)
+        let answer: MediaSiteCall.Answer = try await forwarder.postJSON(MediaSiteController.callPath, call, to: remote)
+        if let refused = answer.refused { throw refused }
+        return answer
     }
 
     /// A call whose failure the room cannot act on (closing, pausing): logged by the far side if at all.
@@ -27,6 +31,14 @@ struct RemoteRoomMedia: RoomMedia {
             throw NodeForwarder.CallError.refused(status: 502, body: "no transport in the answer")
         }
         return transport
+    }
+
+    func createTransportPair(routerID: String) async throws -> (publish: MediaNode.TransportInfo, subscribe: MediaNode.TransportInfo) {
+        let answer = try await call(.createTransportPair(routerId: routerID, home: home))
+        guard let publish = answer.transport, let subscribe = answer.subscribeTransport else {
+            throw NodeForwarder.CallError.refused(status: 502, body: "no transports in the answer")
+        }
+        return (publish, subscribe)
     }
 
     func publish(transportID: String, offer: String, sources: [String: MediaSource]) async throws -> MediaNode.PublishResult {
