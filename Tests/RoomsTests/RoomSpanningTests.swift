@@ -68,6 +68,17 @@ struct RoomSpanningTests {
         return (Room(info: info, media: a, sites: sites, logger: logger, onEmpty: { _ in }), sites)
     }
 
+    /// A spanning room with Ada's media on A and Ben's on B; returns the room, the sites, their connections and Ben's id.
+    func adaHereBenOnB() async throws -> (Room, TwoSites, RecordingConnection, RecordingConnection, String) {
+        let (room, sites) = try await spanningRoom()
+        let ada = RecordingConnection(), ben = RecordingConnection()
+        _ = try await room.join(JoinRequest(displayName: "Ada", userId: nil, role: .host), connection: ada)
+        sites.next.withLock { $0 = sites.other }
+        let benID = try await room.join(JoinRequest(displayName: "Ben", userId: nil, role: .guest), connection: ben)
+        #expect(await sites.b.statistics().transports == 2, "Ben's two transports on B")
+        return (room, sites, ada, ben, benID)
+    }
+
     func waitUntil(_ condition: () async -> Bool) async throws {
         for _ in 0..<300 where !(await condition()) { try await Task.sleep(for: .milliseconds(10)) }
     }
@@ -114,14 +125,9 @@ struct RoomSpanningTests {
 
     @Test("a node that is lost: its participants' media starts afresh on a live one, and they are told")
     func siteLost() async throws {
-        let (room, sites) = try await spanningRoom()
+        let (room, sites, ada, ben, benID) = try await adaHereBenOnB()
         let (a, b) = (sites.a, sites.b)
-        let ada = RecordingConnection(), ben = RecordingConnection()
-        _ = try await room.join(JoinRequest(displayName: "Ada", userId: nil, role: .host), connection: ada)
-        sites.next.withLock { $0 = sites.other }
-        let benID = try await room.join(JoinRequest(displayName: "Ben", userId: nil, role: .guest), connection: ben)
         _ = try await room.publish(benID, sdp: chromeOffer(), tracks: ["0": .microphone, "1": .camera])
-        #expect(await b.statistics().transports == 2)
         // B is lost (the cluster no longer offers it).
         ben.clear()
         ada.clear()
@@ -139,13 +145,8 @@ struct RoomSpanningTests {
 
     @Test("a node that drains gives its media back: closed there, afresh on a live node")
     func siteDrains() async throws {
-        let (room, sites) = try await spanningRoom()
+        let (room, sites, _, ben, _) = try await adaHereBenOnB()
         let (a, b) = (sites.a, sites.b)
-        let ada = RecordingConnection(), ben = RecordingConnection()
-        _ = try await room.join(JoinRequest(displayName: "Ada", userId: nil, role: .host), connection: ada)
-        sites.next.withLock { $0 = sites.other }
-        _ = try await room.join(JoinRequest(displayName: "Ben", userId: nil, role: .guest), connection: ben)
-        #expect(await b.statistics().transports == 2)
         sites.next.withLock { $0 = nil }
         await room.mediaSiteLost("b", reachable: true)
         #expect(ben.events.contains { if case .mediaReset = $0 { true } else { false } })
