@@ -4,8 +4,8 @@ import Synchronization
 
 /// The transports this node holds for rooms that run on other nodes (rooms
 /// that span nodes, `MediaSites`): which room's node each belongs to, so
-/// that their media events (a transport connected, or closed when a
-/// browser's path died) go back to that node, in order. A guest router whose
+/// that their transports' ends (a browser's path died) go back to that
+/// node, in order. A guest router whose
 /// last transport closed is closed here (its room's node may have died and
 /// can no longer ask).
 public final class GuestMedia: Sendable {
@@ -75,18 +75,14 @@ public final class GuestMedia: Sendable {
     /// Rooms elsewhere this node holds media of.
     public var routerCount: Int { guests.withLock { $0.count } }
 
-    /// A media event of a router with no room here: sent to its room's node.
+    /// A media event of a router with no room here: a transport's end goes to its room's node.
     func handle(_ event: MediaEvent) async {
-        let routerID: String, closed: String?
-        switch event {
-        case .transportConnected(let r, _): (routerID, closed) = (r, nil)
-        case .transportClosed(let r, let t, _): (routerID, closed) = (r, t)
-        case .activeSpeaker: return  // the room's node detects its speaker itself
-        }
+        // A room acts only on a transport's end; it detects its speaker itself.
+        guard case .transportClosed(let routerID, let closed, _) = event else { return }
         let (home, emptied) = guests.withLock { guests -> (NodeReference?, Bool) in
             guard var guest = guests[routerID] else { return (nil, false) }
-            if let closed { guest.transports[closed] = nil }
-            let emptied = closed != nil && guest.transports.isEmpty
+            guest.transports[closed] = nil
+            let emptied = guest.transports.isEmpty
             guests[routerID] = emptied ? nil : guest
             return (guest.home, emptied)
         }

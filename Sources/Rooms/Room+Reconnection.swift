@@ -138,7 +138,7 @@ extension Room {
         do {
             let (publish, subscribe, site) = try await makeTransports(for: p)
             guard participants[id] != nil else {
-                let target = site.flatMap { sites?.media(at: $0) } ?? media
+                let target = media(at: site)
                 await target.closeTransport(publish)
                 await target.closeTransport(subscribe)
                 throw RoomError.notInRoom

@@ -6,8 +6,11 @@ import SFU
 /// tracks to each other on demand (`MediaNode+RemoteProducers`).
 extension Room {
     /// The media operations for `p`'s transports: on their node.
-    func media(of p: Participant) -> any RoomMedia {
-        guard let site = p.site, let sites else { return media }
+    func media(of p: Participant) -> any RoomMedia { media(at: p.site) }
+
+    /// The media operations on `site` (nil: this node).
+    func media(at site: NodeReference?) -> any RoomMedia {
+        guard let site, let sites else { return media }
         return sites.media(at: site)
     }
 
@@ -17,25 +20,20 @@ extension Room {
     /// a moment ago, the network between the nodes failed) is passed over:
     /// this node takes the person rather than turn them away.
     func makeTransports(for p: Participant) async throws -> (publish: String, subscribe: String, site: NodeReference?) {
-        if let site = await sites?.site(forJoinOf: info.meetingId, arrivedThrough: p.arrivedThrough), let sites {
+        if let site = await sites?.site(forJoinOf: info.meetingId, arrivedThrough: p.arrivedThrough) {
             do {
-                let (publish, subscribe) = try await makeTransports(on: sites.media(at: site))
+                let pair = try await media(at: site).createTransportPair(routerID: info.meetingId)
                 remoteSites.insert(site)
                 logger.info("participant's media attached to another node",
                             metadata: ["participant": "\(p.id)", "node": "\(site.name)"])
-                return (publish, subscribe, site)
+                return (pair.publish.id, pair.subscribe.id, site)
             } catch {
                 logger.warning("another node could not take a participant's media; this node takes it",
                                metadata: ["participant": "\(p.id)", "node": "\(site.name)", "error": "\(error)"])
             }
         }
-        let (publish, subscribe) = try await makeTransports(on: media)
-        return (publish, subscribe, nil)
-    }
-
-    private func makeTransports(on target: any RoomMedia) async throws -> (publish: String, subscribe: String) {
-        let pair = try await target.createTransportPair(routerID: info.meetingId)
-        return (pair.publish.id, pair.subscribe.id)
+        let pair = try await media.createTransportPair(routerID: info.meetingId)
+        return (pair.publish.id, pair.subscribe.id, nil)
     }
 
     /// Where each of `producerIDs` must be fetched from for a subscriber

@@ -1,3 +1,5 @@
+import SFU
+
 /// Where a meeting's room runs, as a front door needs to know it: here, on
 /// another node of the cluster (reached at its addresses), or nowhere
 /// (no node may start it).
@@ -24,6 +26,12 @@ public enum RoomLocation: Sendable, Equatable {
             self.name = name
             self.httpURL = httpURL
             self.sipAddress = sipAddress
+        }
+
+        /// A node as its media plane names it (`NodeReference`), for the
+        /// control plane's calls; its SIP address is not needed there.
+        public init(_ node: NodeReference) {
+            self.init(name: node.name, httpURL: node.controlURL, sipAddress: "")
         }
     }
 }

@@ -4,9 +4,9 @@ import SFU
 /// tracks, wherever they are: this node's `MediaNode`, or another node's
 /// through the cluster's control plane (a room that spans nodes, `MediaSites`).
 public protocol RoomMedia: Sendable {
-    /// Makes a WebRTC transport (one browser peer connection) in the room's router.
-    func createTransport(routerID: String, publish: Bool) async throws -> MediaNode.TransportInfo
-    /// A browser's publish and subscribe transports (see the extension's default).
+    /// A browser's publish and subscribe WebRTC transports (its two peer
+    /// connections) in the room's router: one round trip where the media
+    /// is another node's.
     func createTransportPair(routerID: String) async throws -> (publish: MediaNode.TransportInfo, subscribe: MediaNode.TransportInfo)
     /// Answers a browser's publish offer; `sources` maps each mid to what it carries.
     func publish(transportID: String, offer: String, sources: [String: MediaSource]) async throws -> MediaNode.PublishResult
@@ -39,10 +39,8 @@ public struct SubscribeOffer: Sendable, Codable {
     }
 }
 
-extension RoomMedia {
-    /// A browser's two transports, publish then subscribe (one round trip
-    /// where the media is another node's); the first is closed again if the
-    /// second cannot be made.
+extension MediaNode: RoomMedia {
+    /// Publish then subscribe; the first is closed again if the second cannot be made.
     public func createTransportPair(routerID: String) async throws -> (publish: MediaNode.TransportInfo, subscribe: MediaNode.TransportInfo) {
         let publish = try await createTransport(routerID: routerID, publish: true)
         do {
@@ -52,9 +50,7 @@ extension RoomMedia {
             throw error
         }
     }
-}
 
-extension MediaNode: RoomMedia {
     public func subscribe(routerID: String, transportID: String, producerIDs: [String], origins: [String: NodeReference],
                           force: Bool) async throws -> SubscribeOffer? {
         noteRemoteProducers(origins, routerID: routerID)

@@ -23,11 +23,6 @@ extension MediaNode {
         remote.withLock { $0.origins[routerID, default: [:]].merge(origins) { _, new in new } }
     }
 
-    /// The node that owns a producer of `routerID`'s room, if not this one.
-    public func remoteOrigin(of producerID: String, routerID: String) -> NodeReference? {
-        remote.withLock { $0.origins[routerID]?[producerID] }
-    }
-
     /// Pipes these producers of `origin` into the room's home loop here
     /// (placing the room on a loop if it has none yet): the home's speaker
     /// detection hears them, and local subscribers find them there.

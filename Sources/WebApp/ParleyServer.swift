@@ -64,8 +64,8 @@ public enum ParleyServer {
             core.media.setNodeProducerFetcher(NodePipeClient(media: core.media, forwarder: forwarder))
             await core.rooms.setSites(NodeMediaSites(picker: picker, forwarder: forwarder))
             core.rooms.guests.setSender { home, event in
-                let node = RoomLocation.RemoteNode(name: home.name, httpURL: home.controlURL, sipAddress: "")
-                let _: MediaSiteController.Received = try await forwarder.postJSON(MediaSiteController.eventsPath, event, to: node)
+                let _: MediaSiteController.Received = try await forwarder.postJSON(MediaSiteController.eventsPath, event,
+                                                                                   to: RoomLocation.RemoteNode(home))
             }
         }
         return AppServices(

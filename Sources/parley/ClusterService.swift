@@ -4,6 +4,7 @@ import Gateway
 import Logging
 import Rooms
 import ServiceLifecycle
+import Settings
 import Store
 import UnixSignals
 
@@ -63,7 +64,7 @@ struct ClusterService: Service {
         while !Task.isCancelled {
             try? await Task.sleep(for: membership.interval)
             guard let live = try? await placer.liveNodes() else { continue }
-            let now = Dictionary(live.map { ($0.name, (host: Self.host(of: $0.mediaAddress), draining: $0.state == .draining)) },
+            let now = Dictionary(live.map { ($0.name, (host: (try? HostAndPort(parsing: $0.mediaAddress))?.host ?? "", draining: $0.state == .draining)) },
                                  uniquingKeysWith: { a, _ in a })
             for (name, was) in known {
                 if let node = now[name] {
@@ -78,12 +79,6 @@ struct ClusterService: Service {
             }
             known = now
         }
-    }
-
-    /// The host of a "host:port" (an IPv6 host in brackets loses them).
-    static func host(of address: String) -> String {
-        guard let colon = address.lastIndex(of: ":") else { return address }
-        return String(address[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
     }
 
     /// Once the node drains: hands its meetings to other nodes (a moment

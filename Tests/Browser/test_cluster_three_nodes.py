@@ -34,8 +34,8 @@ from phone import Phone, band_level, write_tone
 from playwright.sync_api import expect
 
 from room_helpers import SLOW, inbound_for, join, participant_id, poll, tone, toolbar_button
-from test_cluster_nodes import (PUBLISH_PEER_JS, SPILL, composited, hosted_meeting, load, mkdir, node_args, readyz,
-                                record_for, throwaway_postgres)
+from test_cluster_nodes import hosted_meeting, load, mkdir, node_args, readyz, throwaway_postgres
+from test_cluster_spanning import PUBLISH_PEER_JS, SPILL, composited, record_for
 from test_reconnection import flowing
 
 pytestmark = pytest.mark.usefixtures("slow_expect")

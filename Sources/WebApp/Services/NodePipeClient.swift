@@ -27,8 +27,7 @@ struct NodePipeClient: NodeProducerFetcher {
 
     /// `NodeProducerFetcher`: the media plane asks for producers it lacks.
     func pipe(_ producerIDs: [String], routerID: String, from origin: NodeReference, to endpoint: NodePipeEndpoint) async throws -> [String] {
-        try await pipe(producerIDs, of: routerID, from: RoomLocation.RemoteNode(name: origin.name, httpURL: origin.controlURL, sipAddress: ""),
-                       to: endpoint)
+        try await pipe(producerIDs, of: routerID, from: RoomLocation.RemoteNode(origin), to: endpoint)
     }
 
     /// Pipes `producerIDs` of `meetingID`'s room on `node` to the loop of

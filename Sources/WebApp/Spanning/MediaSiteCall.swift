@@ -5,9 +5,8 @@ import SFU
 /// that holds a participant's transports (`RemoteRoomMedia` sends it,
 /// `MediaSiteController` performs it): the `RoomMedia` calls, on the wire.
 enum MediaSiteCall: Codable, Sendable {
-    /// `home` is the room's node: the transport's events go there.
-    case createTransport(routerId: String, publish: Bool, home: NodeReference)
-    /// A browser's publish and subscribe transports at once (one round trip).
+    /// A browser's publish and subscribe transports; `home` is the room's
+    /// node: their events go there.
     case createTransportPair(routerId: String, home: NodeReference)
     case publish(transportId: String, offer: String, sources: [String: MediaSource])
     case subscribe(routerId: String, transportId: String, producerIds: [String], origins: [String: NodeReference], force: Bool)
@@ -22,8 +21,8 @@ enum MediaSiteCall: Codable, Sendable {
     /// or why the media plane there refused it (the same `MediaError` a
     /// local call would throw: a person sees the same message).
     struct Answer: Codable, Sendable {
-        var transport: MediaNode.TransportInfo?
-        /// `createTransportPair`: the subscribe transport (`transport` is the publish one).
+        /// `createTransportPair`'s two transports.
+        var publishTransport: MediaNode.TransportInfo?
         var subscribeTransport: MediaNode.TransportInfo?
         var publish: MediaNode.PublishResult?
         var subscribe: SubscribeOffer?

@@ -49,15 +49,11 @@ struct MediaSiteController {
         let media = services.media
         var answer = MediaSiteCall.Answer()
         switch call {
-        case let .createTransport(routerID, publish, home):
-            let transport = try await media.createTransport(routerID: routerID, publish: publish)
-            services.rooms.guests.opened(transport.id, publish: publish, routerID: routerID, home: home)
-            answer.transport = transport
         case let .createTransportPair(routerID, home):
             let pair = try await media.createTransportPair(routerID: routerID)
             services.rooms.guests.opened(pair.publish.id, publish: true, routerID: routerID, home: home)
             services.rooms.guests.opened(pair.subscribe.id, publish: false, routerID: routerID, home: home)
-            answer.transport = pair.publish
+            answer.publishTransport = pair.publish
             answer.subscribeTransport = pair.subscribe
         case let .publish(transportID, offer, sources):
             answer.publish = try await media.publish(transportID: transportID, offer: offer, sources: sources)

@@ -10,7 +10,7 @@ struct RemoteRoomMedia: RoomMedia {
     let home: NodeReference
     let forwarder: NodeForwarder
 
-    private var remote: RoomLocation.RemoteNode { RoomLocation.RemoteNode(name: node.name, httpURL: node.controlURL, sipAddress: "") }
+    private var remote: RoomLocation.RemoteNode { RoomLocation.RemoteNode(node) }
 
     /// Throws the other node's `MediaError` when its media plane refused
     /// (a bad offer), `NodeForwarder.CallError` when it could not be asked.
@@ -26,16 +26,9 @@ struct RemoteRoomMedia: RoomMedia {
         _ = try? await self.call(call)
     }
 
-    func createTransport(routerID: String, publish: Bool) async throws -> MediaNode.TransportInfo {
-        guard let transport = try await call(.createTransport(routerId: routerID, publish: publish, home: home)).transport else {
-            throw NodeForwarder.CallError.refused(status: 502, body: "no transport in the answer")
-        }
-        return transport
-    }
-
     func createTransportPair(routerID: String) async throws -> (publish: MediaNode.TransportInfo, subscribe: MediaNode.TransportInfo) {
         let answer = try await call(.createTransportPair(routerId: routerID, home: home))
-        guard let publish = answer.transport, let subscribe = answer.subscribeTransport else {
+        guard let publish = answer.publishTransport, let subscribe = answer.subscribeTransport else {
             throw NodeForwarder.CallError.refused(status: 502, body: "no transports in the answer")
         }
         return (publish, subscribe)
