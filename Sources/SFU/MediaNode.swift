@@ -105,7 +105,9 @@ public final class MediaNode: Sendable {
     /// it is placed, so joins arriving together spread as if one by one.
     func onNewTransportLoop<T: Sendable>(in routerID: String,
                                          _ make: @escaping @Sendable (MediaEngine, _ isHome: Bool) throws -> T) async throws -> (value: T, worker: MediaWorker) {
-        let loads = self.loads
+        // The loads are read under the lock: a transport that opened after a
+        // read outside it, and whose reservation was released before the
+        // lock was taken, would be counted nowhere.
         let (index, home) = placement.withLock { ($0.reserveTransport(in: routerID, loads: loads), $0.placedLoop(of: routerID)) }
         defer { placement.withLock { $0.opened(on: index) } }
         let worker = workers[index]

@@ -118,8 +118,14 @@ struct MediaPlacement {
         (capacity > 0 && transports(loop, loads) >= capacity) || busy(loop, loads) >= busyShare
     }
 
+    /// CPU shares compared in steps of a tenth: a few thousandths between
+    /// two idle loops (one ticks a little longer, one handshake ran) are
+    /// noise, and ranking by them sent every transport of a room back to a
+    /// full home that happened to read 0.000 against its neighbour's 0.004.
+    private func busyStep(_ loop: Int, _ loads: [LoopLoad]) -> Int { Int(busy(loop, loads) * 10) }
+
     private func lighter(_ a: Int, than b: Int, _ loads: [LoopLoad]) -> Bool {
-        (busy(a, loads), transports(a, loads), a) < (busy(b, loads), transports(b, loads), b)
+        (busyStep(a, loads), transports(a, loads), a) < (busyStep(b, loads), transports(b, loads), b)
     }
 
     /// Worth spilling onto: under the capacity and clearly less busy.

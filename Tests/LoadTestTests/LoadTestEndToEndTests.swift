@@ -41,9 +41,23 @@ struct LoadTestEndToEndTests {
 
     @Test("A room spread over two media loops: every track crosses to the other loop's subscribers, with keyframes, little loss")
     func roomSpanningTwoLoops() async throws {
-        // Two transports fill a loop, so the room's participants land on both.
-        try await Self.withServer(mediaLoops: 2, loopCapacity: 2) { base, media in
+        // Four transports (two people) fill a loop, so the room's eight land
+        // four on each. Which four depends on how the joins interleave (on a
+        // busy machine a person's two transports can be placed apart), so the
+        // test asks that both loops carried transports and that tracks
+        // crossed, not which loop forwarded what.
+        try await Self.withServer(mediaLoops: 2, loopCapacity: 4) { base, media in
+            let sampling = Task {
+                var most = [Int](repeating: 0, count: 2)
+                while !Task.isCancelled {
+                    for loop in await media.loopStatistics() { most[loop.index] = max(most[loop.index], loop.statistics.transports) }
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
+                return most
+            }
             let report = try await Self.run(against: base, publishers: 2, subscribers: 2)
+            sampling.cancel()
+            let mostTransports = await sampling.value
             let loops = await media.loopStatistics()
             #expect(report.participantsFailed == 0, "\(report.errors)")
             // Each publisher gets the other's 2 tracks, each subscriber all 4.
@@ -53,7 +67,7 @@ struct LoadTestEndToEndTests {
             #expect(report.lossPercent < 5, "\(report.text)")
             #expect(report.counters.srtpErrors == 0)
             #expect(report.errors.isEmpty, "\(report.errors)")
-            #expect(loops.allSatisfy { $0.statistics.packetsForwarded > 0 }, "a loop forwarded nothing: \(loops)")
+            #expect(mostTransports.allSatisfy { $0 > 0 }, "a loop carried no transport: \(mostTransports)")
             #expect(loops.contains { $0.statistics.packetsPiped > 100 }, "nothing was piped: \(loops)")
         }
     }

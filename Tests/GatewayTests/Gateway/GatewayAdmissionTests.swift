@@ -90,8 +90,9 @@ import Testing
     /// eight seconds.
     func flood(_ admission: FloodAdmission) async throws -> FloodFigures {
         let f = switch admission {
-        case .defaults: try await GatewayFixture.start(maxCalls: 80, invitesPerMinute: 30)
-        case .headroomOnly: try await GatewayFixture.start(maxCalls: 200, maxPromptCalls: 1000, invitesPerMinute: 30)
+        case .defaults: try await GatewayFixture.start(maxCalls: 80, headroom: LoopHeadroom(), invitesPerMinute: 30)
+        case .headroomOnly: try await GatewayFixture.start(maxCalls: 200, maxPromptCalls: 1000, headroom: LoopHeadroom(),
+                                                           invitesPerMinute: 30)
         case .none: try await GatewayFixture.start(maxCalls: 200, maxPromptCalls: 1000, headroom: nil, invitesPerMinute: 30)
         }
         let boosted = try await Self.raisePriority(of: f.group.next())

@@ -79,6 +79,17 @@ struct MediaPlacementTests {
         #expect(placement.routersPerLoop == [0, 0, 0])
     }
 
+    @Test("a full home spills onto an idle loop whose CPU reads a few thousandths more: that is noise, not load")
+    func spillIgnoresCPUNoise() {
+        var placement = MediaPlacement(loops: 2)
+        placement.capacity = 4
+        #expect(placement.loop(forTransportIn: "r", loads: [Load(transports: 0, busy: 0), Load(transports: 0, busy: 0.004)]) == 0)
+        #expect(placement.loop(forTransportIn: "r", loads: [Load(transports: 4, busy: 0), Load(transports: 0, busy: 0.004)]) == 1)
+        #expect(placement.loop(forTransportIn: "r", loads: [Load(transports: 4, busy: 0.03), Load(transports: 3, busy: 0.06)]) == 1)
+        // A full second loop: the home takes it.
+        #expect(placement.loop(forTransportIn: "r", loads: [Load(transports: 5, busy: 0.0), Load(transports: 4, busy: 0.06)]) == 0)
+    }
+
     @Test("by CPU: a busy home spills onto a loop clearly less busy, never onto one nearly as busy")
     func spillByCPU() {
         var placement = MediaPlacement(loops: 2)
