@@ -8,9 +8,14 @@ public struct NodeDescription: Sendable, Equatable {
     public var version: String
     /// The id of the recording directory it serves (`RecordingService.node`).
     public var recordingStore: String
+    /// People and calls it carries at full stress (`cluster.node_capacity`).
+    public var capacity: Int
+    /// The host its node pipes listen on (`media.pipe_address`); "" for the
+    /// media address's host.
+    public var pipeHost: String
 
     public init(id: String, name: String, httpURL: String, mediaAddress: String, sipAddress: String, version: String,
-                recordingStore: String = "") {
+                recordingStore: String = "", capacity: Int = 0, pipeHost: String = "") {
         self.id = id
         self.name = name
         self.httpURL = httpURL
@@ -18,5 +23,7 @@ public struct NodeDescription: Sendable, Equatable {
         self.sipAddress = sipAddress
         self.version = version
         self.recordingStore = recordingStore
+        self.capacity = capacity
+        self.pipeHost = pipeHost
     }
 }

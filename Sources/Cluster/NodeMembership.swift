@@ -153,7 +153,7 @@ public actor NodeMembership {
     private func record(time: Int, state: NodeState) -> NodeRecord {
         NodeRecord(id: node.id, name: node.name, httpUrl: node.httpURL, mediaAddress: node.mediaAddress, sipAddress: node.sipAddress,
                    version: node.version, state: state, startedAt: Int(startedAt.timeIntervalSince1970 * 1000), heartbeatAt: time,
-                   recordingStore: node.recordingStore)
+                   recordingStore: node.recordingStore, capacity: node.capacity, pipeHost: node.pipeHost)
     }
 
     static func seconds(_ duration: Duration) -> TimeInterval {

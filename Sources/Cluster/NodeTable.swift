@@ -13,14 +13,15 @@ public enum NodeTable {
 
     public static func render(_ nodes: [NodeRecord], now: Date, interval: TimeInterval) -> String {
         guard !nodes.isEmpty else { return "No nodes have registered in this database.\n" }
-        let header = ["NAME", "STATE", "HEARTBEAT", "CPU", "PKT/S", "PEOPLE", "ROOMS", "CALLS", "REC", "HTTP", "MEDIA", "SIP", "ID"]
+        let header = ["NAME", "STATE", "HEARTBEAT", "CPU", "PKT/S", "PEOPLE", "ROOMS", "CALLS", "REC", "CAPACITY", "HTTP", "MEDIA", "SIP", "ID"]
         var rows = [header]
         for node in nodes {
             let silent = Int((now.timeIntervalSince1970 * 1000 - Double(node.heartbeatAt)) / 1000)
             let heartbeat = isAlive(node, now: now, interval: interval) ? "alive" : "silent \(silent) s"
             rows.append([node.name, node.state.rawValue, heartbeat, String(format: "%.0f%%", Double(node.cpuPermille) / 10),
                          "\(node.packetsPerSecond)", "\(node.participants)", "\(node.rooms)", "\(node.calls)", "\(node.recordings)",
-                         node.httpUrl, node.mediaAddress, node.sipAddress.isEmpty ? "-" : node.sipAddress, String(node.id.prefix(8))])
+                         node.capacity > 0 ? "\(node.capacity)" : "-", node.httpUrl, node.mediaAddress,
+                         node.sipAddress.isEmpty ? "-" : node.sipAddress, String(node.id.prefix(8))])
         }
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in

@@ -51,15 +51,18 @@ public struct RoomPlacementPolicy: Sendable, Equatable {
         node.state != .draining && isAlive(node, now: now)
     }
 
-    /// The node's stress, 1 at full load.
+    /// The node's stress, 1 at full load, against the capacity it states
+    /// (nodes of a cluster need not be the same size), or this node's own
+    /// for a row that states none.
     public func stress(of node: NodeRecord, recentRooms: Int) -> Double {
-        stress(participants: node.participants, calls: node.calls, cpuPermille: node.cpuPermille, recentRooms: recentRooms)
+        stress(participants: node.participants, calls: node.calls, cpuPermille: node.cpuPermille, recentRooms: recentRooms,
+               capacity: node.capacity > 0 ? node.capacity : capacity)
     }
 
     /// The same from the figures themselves (this node's own, live).
-    public func stress(participants: Int, calls: Int, cpuPermille: Int, recentRooms: Int = 0) -> Double {
+    public func stress(participants: Int, calls: Int, cpuPermille: Int, recentRooms: Int = 0, capacity: Int? = nil) -> Double {
         let cpu = max(0, Double(cpuPermille) / 1000 - cpuFloor) / (cpuCeiling - cpuFloor)
-        let people = Double(participants + calls + recentRooms * newRoomWeight) / Double(capacity)
+        let people = Double(participants + calls + recentRooms * newRoomWeight) / Double(max(1, capacity ?? self.capacity))
         return max(cpu, people)
     }
 

@@ -21,7 +21,7 @@ public struct MediaConfiguration: Sendable {
     public var pipeAddress: String?
 
     /// Where pipes from other nodes reach this node's loops.
-    var resolvedPipeAddress: String {
+    public var resolvedPipeAddress: String {
         if let pipeAddress { return pipeAddress }
         return host == "0.0.0.0" || host == "::" || host.isEmpty ? publicAddress : host
     }

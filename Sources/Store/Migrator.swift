@@ -219,6 +219,16 @@ struct Migrator {
         [
             "ALTER TABLE nodes ADD COLUMN recording_store TEXT NOT NULL DEFAULT ''",
         ],
+        // 7: what each node says of itself that the others need to judge
+        // it: its own capacity (nodes of different sizes; 0 on rows of
+        // nodes from before this step, read as the reader's own), and the
+        // host its node pipes listen on (`media.pipe_address`), so a node
+        // that dies has the pipes to it dropped even when that host is not
+        // its media address.
+        [
+            "ALTER TABLE nodes ADD COLUMN capacity BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE nodes ADD COLUMN pipe_host TEXT NOT NULL DEFAULT ''",
+        ],
     ]
 
     struct AppliedStep: Decodable { var version: Int }

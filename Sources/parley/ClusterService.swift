@@ -60,24 +60,24 @@ struct ClusterService: Service {
     /// them). A node that starts draining is asked to give back the media
     /// it holds for rooms here, so its drain can finish.
     private func watchPeers() async {
-        var known: [String: (host: String, draining: Bool)] = [:]
+        var peers = PeerWatch()
         while !Task.isCancelled {
             try? await Task.sleep(for: membership.interval)
             guard let live = try? await placer.liveNodes() else { continue }
-            let now = Dictionary(live.map { ($0.name, (host: (try? HostAndPort(parsing: $0.mediaAddress))?.host ?? "", draining: $0.state == .draining)) },
-                                 uniquingKeysWith: { a, _ in a })
-            for (name, was) in known {
-                if let node = now[name] {
-                    guard node.draining, !was.draining else { continue }
+            for change in peers.update(live: live) {
+                switch change {
+                case let .draining(name):
                     logger.notice("a node drains: media it holds for rooms here moves", metadata: ["node": "\(name)"])
                     await rooms.mediaSiteLost(name, reachable: true)
-                } else {
+                case let .restarted(name):
+                    logger.notice("a node of the cluster restarted: media it held is gone", metadata: ["node": "\(name)"])
+                    await rooms.mediaSiteLost(name)
+                case let .gone(name, pipeHost):
                     logger.notice("a node of the cluster is gone", metadata: ["node": "\(name)"])
                     await rooms.mediaSiteLost(name)
-                    if !was.host.isEmpty { await rooms.media.dropPipes(toNodeAt: was.host) }
+                    if !pipeHost.isEmpty { await rooms.media.dropPipes(toNodeAt: pipeHost) }
                 }
             }
-            known = now
         }
     }
 

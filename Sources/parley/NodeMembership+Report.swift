@@ -26,7 +26,7 @@ extension ParleyConfiguration {
         return NodeDescription(
             id: UUID().uuidString.lowercased(), name: name, httpURL: internalHTTPURL,
             mediaAddress: "\(mediaHost):\(media.address.port)", sipAddress: sip.address.map { "\(sipHost):\($0.port)" } ?? "",
-            version: ParleyVersion.current)
+            version: ParleyVersion.current, capacity: cluster.nodeCapacity, pipeHost: mediaConfiguration.resolvedPipeAddress)
     }
 
     /// Where the other nodes reach this node's HTTP server (`cluster.internal_url`).

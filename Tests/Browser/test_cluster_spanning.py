@@ -12,7 +12,11 @@ runs the meeting and is full past its first person (capacity 2, spilling at
 - a participant whose media is on beta leaves: nothing of the meeting stays
   on either node;
 - beta drains while it holds Cara's media: her media moves home and beta
-  stops long before its deadline.
+  stops long before its deadline;
+- a camera published in three simulcast layers on alpha reaches a subscriber
+  whose media is on beta in the layer that fits the size she asks for, and
+  follows her as she asks for another (the layer choice happens on beta,
+  from the copy every layer of which crosses once).
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import pytest
 import requests
 
 from conftest import People
+from raw_helpers import meeting_with_tokens, raw_page
 from room_helpers import join, poll
 from test_cluster_nodes import hosted_meeting, load, metric, node_cli, two_nodes
 from test_reconnection import flowing
@@ -216,3 +221,55 @@ def test_a_draining_node_gives_back_the_media_it_holds(tmp_path: Path, browser) 
             flowing(ada, idc, timeout=10)
         finally:
             on_alpha.close()
+
+
+def test_simulcast_layer_choice_works_across_nodes(tmp_path: Path, browser) -> None:
+    """Ada publishes her camera in three layers (1280, 640 and 320 wide) with
+    her media on alpha; Gina's media is on beta (alpha is full). Gina asks
+    for the full size, then a thumbnail, then the full size again: each time
+    the layer that fits arrives, and the picture keeps moving after a switch."""
+    with two_nodes(tmp_path, alpha_args=SPILL) as (pg, alpha, beta, _):
+        contexts = []
+        try:
+            _, host_token, (guest_token,), _ = meeting_with_tokens(alpha, 1, title="Simulcast across nodes")
+            pub_ctx, ada = raw_page(browser, alpha)
+            contexts.append(pub_ctx)
+            ada.evaluate("t => rawJoin(t, {simulcast: true, width: 1280, height: 720, audio: false})", host_token)
+            poll("Ada counted on alpha", lambda: load(pg).get("alpha") == (1, 1))
+            sub_ctx, gina = raw_page(browser, beta)
+            contexts.append(sub_ctx)
+            gina.evaluate("t => rawJoin(t, {audio: false, video: false})", guest_token)
+
+            def video():
+                rows = [r for r in gina.evaluate("rawStats()")["in"] if r["kind"] == "video"]
+                return rows[0] if rows else None
+
+            poll("Gina decoding Ada's camera", lambda: (v := video()) and v["framesDecoded"] > 10, 30)
+            # Gina's media is on beta; Ada's camera is copied there once, every layer with it.
+            assert gina.evaluate(PUBLISH_PEER_JS.replace("window.parleyRoom.publishPC", "window.rawSub")) == "127.0.0.3"
+            # Gina publishes nothing: only her subscribe connection is open.
+            poll("Gina's media on beta, the camera piped there",
+                 lambda: (metric(beta, "parley_media_transports_connected"), metric(beta, "parley_media_piped_producers")) == (1, 1))
+            assert metric(alpha, "parley_media_transports_connected") == 1, "Ada's publish connection only"
+            poll("three simulcast layers leaving Ada",
+                 lambda: len([o for o in ada.evaluate("rawStats()")["out"] if o["kind"] == "video" and o["bytes"] > 0]) == 3, 40)
+            producer = gina.evaluate("rawState.lastOffer.tracks.find(t => t.source === 'camera').producerId")
+
+            def prefer(w: int, h: int):
+                gina.evaluate("([p, w, h]) => rawState.ws.send(JSON.stringify({type: 'layers.prefer', producerId: p, width: w, height: h}))",
+                              [producer, w, h])
+
+            prefer(1280, 720)
+            big = poll("the full layer (1280 wide) arriving on beta", lambda: (v := video()) and v["width"] >= 1280 and v, 40)
+            prefer(320, 180)
+            small = poll("the quarter layer (320 wide) arriving on beta", lambda: (v := video()) and v["width"] == 320 and v, 30)
+            assert small["framesDecoded"] > big["framesDecoded"]
+            before = small["framesDecoded"]
+            poll("frames decoded after the switch", lambda: (v := video()) and v["framesDecoded"] >= before + 15, 15)
+            prefer(1280, 720)
+            poll("back to the full layer", lambda: (v := video()) and v["width"] >= 1280, 30)
+            # Still one copy of the camera on beta, and alpha sent it there once.
+            assert metric(beta, "parley_media_piped_producers") == 1
+        finally:
+            for c in contexts:
+                c.close()

@@ -10,7 +10,8 @@ import Testing
 @Suite struct NodeMembershipTests {
     static func node(_ name: String) -> NodeDescription {
         NodeDescription(id: UUID().uuidString.lowercased(), name: name, httpURL: "http://\(name).test:8080",
-                        mediaAddress: "127.0.0.2:40000", sipAddress: "127.0.0.2:5060", version: "test")
+                        mediaAddress: "127.0.0.2:40000", sipAddress: "127.0.0.2:5060", version: "test",
+                        capacity: 250, pipeHost: "10.0.0.2")
     }
 
     final class Carried: Sendable {
@@ -41,9 +42,11 @@ import Testing
             #expect(row.name == "alpha" && row.state == .ready && row.participants == 7 && row.rooms == 2 && row.calls == 3
                     && row.recordings == 1 && row.sipAddress == "127.0.0.2:5060")
             #expect(row.packetsPerSecond == 5000, "10,000 packets in 2 s")
+            #expect(row.capacity == 250 && row.pipeHost == "10.0.0.2", "what others judge it by and reach its pipes at")
             #expect(carried.states.withLock { $0 } == [.ready])
             let table = NodeTable.render(rows, now: t0.addingTimeInterval(3), interval: 2)
             #expect(table.contains("alpha") && table.contains("alive") && table.contains("alpha.test:8080"))
+            #expect(table.contains("CAPACITY") && table.contains(" 250 "))
             let later = NodeTable.render(rows, now: t0.addingTimeInterval(60), interval: 2)
             #expect(later.contains("silent 58 s"))
         }

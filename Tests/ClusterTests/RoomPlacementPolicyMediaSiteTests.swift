@@ -51,6 +51,19 @@ import Testing
         #expect(policy.spills(homeStress: policy.stress(participants: 1, calls: 0, cpuPermille: 760)), "76 % CPU is 0.92")
     }
 
+    /// `bench-spanning` with 40 people: alpha (capacity 12) had judged beta
+    /// (capacity 300) full at 13 people, so only 13 had their media moved.
+    @Test("a bigger node takes spilled media long after the room's node would itself be full")
+    func otherNodesCapacity() {
+        let small = RoomPlacementPolicy(capacity: 12, heartbeatSeconds: 2)
+        let home = Nodes.node("alpha", participants: 12, capacity: 12)
+        #expect(site(home, [Nodes.node("beta", participants: 13, capacity: 300)], policy: small) == "beta")
+        #expect(site(home, [Nodes.node("beta", participants: 269, capacity: 300)], policy: small) == "beta")
+        #expect(site(home, [Nodes.node("beta", participants: 270, capacity: 300)], policy: small) == nil, "0.9 of 300")
+        // A row from before nodes stated their capacity: the reader's own.
+        #expect(site(home, [Nodes.node("beta", participants: 13)], policy: small) == nil)
+    }
+
     @Test("the threshold is a setting")
     func threshold() {
         var strict = policy

@@ -7,10 +7,10 @@ import Testing
     static let now = 1_000_000_000
 
     static func node(_ name: String, state: NodeState = .ready, beatAgo: Int = 0, cpu: Int = 0,
-                     participants: Int = 0, calls: Int = 0) -> NodeRecord {
+                     participants: Int = 0, calls: Int = 0, capacity: Int = 0) -> NodeRecord {
         NodeRecord(id: "id-\(name)", name: name, httpUrl: "http://\(name):8080", mediaAddress: "", sipAddress: "",
                    version: "test", state: state, startedAt: 0, heartbeatAt: now - beatAgo, cpuPermille: cpu,
-                   participants: participants, calls: calls)
+                   participants: participants, calls: calls, capacity: capacity)
     }
 
     let policy = RoomPlacementPolicy(capacity: 100, heartbeatSeconds: 2)
@@ -39,6 +39,18 @@ import Testing
         #expect(policy.stress(of: Self.node("a", cpu: 250, participants: 10), recentRooms: 0) == 0.1, "CPU under 30 % is noise")
         #expect(policy.stress(of: Self.node("a", cpu: 900), recentRooms: 0) > 1)
         #expect(policy.stress(of: Self.node("a", participants: 10), recentRooms: 2) == 0.2)
+    }
+
+    @Test("each node is judged against the capacity it states; a row that states none, against the reader's")
+    func perNodeCapacity() {
+        // This node's capacity is 100; beta says 400, gamma says nothing.
+        #expect(policy.stress(of: Self.node("beta", participants: 200, capacity: 400), recentRooms: 0) == 0.5)
+        #expect(policy.stress(of: Self.node("gamma", participants: 50), recentRooms: 0) == 0.5)
+        #expect(policy.stress(of: Self.node("small", participants: 15, capacity: 20), recentRooms: 1) == 1)
+        // The bigger node holding more people is the less stressed.
+        let chosen = policy.choose(among: [Self.node("big", participants: 150, capacity: 400), Self.node("small", participants: 15, capacity: 20)],
+                                   recentRooms: [:], preferring: "", now: Self.now)
+        #expect(chosen?.name == "big")
     }
 
     @Test("the least stressed node that may start rooms wins, unless this node is within 0.1 of it; ties go by name")

@@ -24,10 +24,17 @@ public struct NodeRecord: Codable, Sendable, Equatable {
     /// The id of the recording directory it serves (`RecordingService.node`):
     /// recordings captured with that id have their files on this node.
     public var recordingStore: String
+    /// People and calls it carries at full stress (its `cluster.node_capacity`);
+    /// 0 when its row predates the column: the reader's own capacity applies.
+    public var capacity: Int
+    /// The host other nodes' pipes send to (`media.pipe_address`); "" when
+    /// its row predates the column: the media address's host applies.
+    public var pipeHost: String
 
     public init(id: String, name: String, httpUrl: String, mediaAddress: String, sipAddress: String, version: String,
                 state: NodeState = .ready, startedAt: Int, heartbeatAt: Int, cpuPermille: Int = 0, packetsPerSecond: Int = 0,
-                participants: Int = 0, rooms: Int = 0, calls: Int = 0, recordings: Int = 0, recordingStore: String = "") {
+                participants: Int = 0, rooms: Int = 0, calls: Int = 0, recordings: Int = 0, recordingStore: String = "",
+                capacity: Int = 0, pipeHost: String = "") {
         self.id = id
         self.name = name
         self.httpUrl = httpUrl
@@ -44,5 +51,7 @@ public struct NodeRecord: Codable, Sendable, Equatable {
         self.calls = calls
         self.recordings = recordings
         self.recordingStore = recordingStore
+        self.capacity = capacity
+        self.pipeHost = pipeHost
     }
 }
