@@ -157,6 +157,17 @@ static inline void parley_nua_invite(nua_handle_t *nh, const char *sdp, const ch
 }
 
 static inline void parley_nua_bye(nua_handle_t *nh) { nua_bye(nh, TAG_END()); }
+
+/// Sends this call's own requests (BYE, REFER) to `flow`, the address the
+/// far end's TCP or TLS connection came from, as the next hop: the tport
+/// layer then finds that connection by its peer address and writes on it
+/// (connection reuse, the aim of RFC 5923 and RFC 5626's flows), where the
+/// Request-URI's Contact would need a new connection that a phone behind NAT,
+/// or with no listener of its own, never accepts. The Request-URI stays the
+/// Contact (RFC 3261 §12.2.1.1).
+static inline void parley_nua_use_flow(nua_handle_t *nh, const char *flow) {
+    nua_set_hparams(nh, NUTAG_PROXY(URL_STRING_MAKE(flow)), TAG_END());
+}
 static inline void parley_nua_cancel(nua_handle_t *nh) { nua_cancel(nh, TAG_END()); }
 
 /// Asks the far end of a call to call `refer_to` instead (REFER, RFC 3515);

@@ -31,6 +31,12 @@ extension SIPStack {
             call?.endReason = "remote BYE"
         case nua_r_bye:
             call?.endReason = call?.endReason ?? "local BYE"
+            // A BYE that fails (no connection to the phone, no answer) ends
+            // the call here all the same (RFC 3261 §15.1.1); say so.
+            if status >= 300, let call {
+                call.endReason = "local BYE, not confirmed: \(status) \(phrase)"
+                logger.warning("BYE not confirmed", metadata: ["call": "\(call.id)", "status": "\(status)", "flow": "\(call.flow ?? "-")"])
+            }
         case nua_i_info:
             if let call {
                 agent.emit(.info(call.id, contentType: Self.string(parley_sip_content_type(sip)), body: Self.body(sip)))
@@ -123,6 +129,13 @@ extension SIPStack {
         default: via.split(separator: "/").last.map { $0.lowercased() } ?? "udp"
         }
         call.contact = contact(transport: transport, secureScheme: parley_sip_request_is_sips(sip) != 0)
+        if transport != "udp", port > 0, case let host = Self.string(address), !host.isEmpty {
+            // Over a connection, our BYE and REFER go back on the caller's
+            // own connection, not a new one to its Contact.
+            let flow = "sip:\(host.contains(":") ? "[\(host)]" : host):\(port);transport=\(transport)"
+            call.flow = flow
+            parley_nua_use_flow(nh, flow)
+        }
         var uri = [CChar](repeating: 0, count: 1024)
         let fromURI = parley_sip_from_uri(sip, &uri, uri.count) == 0 ? Self.string(uri) : ""
         var extensionHeaders = [CChar](repeating: 0, count: 4096)

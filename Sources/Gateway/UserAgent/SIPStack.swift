@@ -23,6 +23,9 @@ final class SIPStack {
         var answered = false
         /// Our Contact for this call when nua's own will not do (a call over TLS).
         var contact: String?
+        /// Where the caller's TCP or TLS connection comes from, as a next-hop
+        /// URI; our own requests of the call go there (`parley_nua_use_flow`).
+        var flow: String?
 
         init(id: SIPCallID, handle: OpaquePointer, outgoing: Bool) {
             self.id = id
