@@ -7,7 +7,9 @@ import Darwin
 #endif
 
 /// The process's CPU time, to turn into a share of the machine between two
-/// readings.
+/// readings: of its cores, or of the CPU its control group allows when that
+/// is less (`CPUQuota`), so a node in a container limited to half a core
+/// reads 100 % when it uses that half.
 struct ProcessCPU {
     private var lastCPU: Double
     private var lastWall: Double
@@ -16,7 +18,7 @@ struct ProcessCPU {
     init() {
         lastCPU = Self.cpuSeconds()
         lastWall = Self.wallSeconds()
-        cores = Double(max(ProcessInfo.processInfo.activeProcessorCount, 1))
+        cores = min(Double(max(ProcessInfo.processInfo.activeProcessorCount, 1)), CPUQuota.current() ?? .infinity)
     }
 
     /// Share of all cores used since the previous call (0...1).
