@@ -20,7 +20,7 @@ PG_PORT      ?= 55432
 RUN_PACKAGES  := tzdata ca-certificates pkg-config libssl-dev libsrtp2-dev libopus-dev libspandsp-dev libspeexdsp-dev libsofia-sip-ua-dev ffmpeg fonts-dejavu-core fonts-wqy-microhei
 TEST_PACKAGES := $(RUN_PACKAGES) chromium postgresql python3-venv iproute2 iptables util-linux coturn baresip-core linphone-cli sox espeak-ng nodejs firefox-esr kamailio
 
-.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-loadtest bench-loops bench-failover bench-spanning bench-pipes soak bench-reconnect bench-gateway bench-recording audio-bench clean deps-run deps-test
+.PHONY: run test build warnings warnings-release release unit webclient browser contract fuzz bench-api bench-media bench-loadtest bench-loops bench-failover bench-spanning bench-cluster bench-pipes soak bench-reconnect bench-gateway bench-recording audio-bench clean deps-run deps-test
 
 run: deps-run build
 	@mkdir -p $(DATA_DIR)
@@ -124,6 +124,13 @@ bench-spanning:
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	Benchmarks/spanning_bench.sh
+
+# Participants a cluster of 1, 2 and 3 nodes carries, each node held to the
+# same slice of a core by a cgroup (NODE_CPU, default 0.15).
+bench-cluster:
+	@scripts/check-swift.sh
+	$(SWIFT) build -c release --product parley --scratch-path .build-release
+	Benchmarks/cluster_bench.sh
 
 # What a track costs crossing to another loop or another node (in-process).
 bench-pipes:
