@@ -12,6 +12,9 @@ PostgreSQL server (Debian's, run by the test in the foreground):
 - a caller who types a meeting's code at alpha's prompt while the meeting
   runs on beta is sent to beta's gateway (REFER) and lands in the meeting
   there, where the browser sees and hears them;
+- dial-out: the host's page came in through beta, the meeting runs on
+  alpha; "Call a phone" rings the callee from alpha's gateway and both
+  pages hear the callee;
 - `parley node cordon alpha`: alpha goes on serving the meeting it has (a
   second person joins it there) but a new meeting starts on beta even for
   someone who came through alpha; with beta cordoned too, nobody can start
@@ -49,7 +52,7 @@ from playwright.sync_api import expect
 import conftest
 from conftest import PARLEY_BIN, People, free_port, running_parley
 from phone import Phone, write_tone
-from room_helpers import SLOW, expect_state, join, open_prejoin, participant_id, poll, tone
+from room_helpers import SLOW, expect_state, join, open_prejoin, participant_id, poll, tone, toolbar_button
 from test_reconnection import flowing, start_meeting
 
 pytestmark = pytest.mark.usefixtures("slow_expect")
@@ -296,6 +299,45 @@ def test_a_caller_at_one_nodes_prompt_is_sent_to_the_node_that_runs_the_meeting(
             poll("the call counted on beta only", lambda: (l := load(pg)) and l.get("alpha") == (0, 0) and l.get("beta", (0, 0))[0] == 2)
         finally:
             phone.close()
+            on_beta.close()
+
+
+def test_the_host_calls_a_phone_from_whichever_node_runs_the_meeting(tmp_path: Path, browser) -> None:
+    """Dial-out in a cluster: the meeting runs on alpha (Gus came in there
+    first); its host Hana's page comes in through beta, which relays her
+    signaling. Her "Call a phone" rings the callee from alpha's gateway, the
+    room's node, and the callee is in the meeting, heard on both pages."""
+    with two_nodes(tmp_path, phones=True) as (pg, alpha, beta, ports):
+        on_alpha, on_beta = People(browser, alpha), People(browser, beta)
+        callee = Phone(tmp_path, "callee", write_tone(tmp_path / "callee.wav", 1000.0, 8000, seconds=40),
+                       account_params=";answermode=auto")
+        try:
+            hana = on_beta.new("Hana")
+            hana.register_via_api(display_name="Hana Host")
+            m = hana.api("POST", "/meetings", {"title": "Dial-out across nodes"}, expect_status=201)
+            gus = join(on_alpha.new("Gus"), m["code"], "Gus Guest")
+            poll("the meeting on alpha", lambda: load(pg).get("alpha") == (1, 1))
+            page = join(hana, m["code"])
+            poll("Hana in alpha's meeting through beta", lambda: load(pg) == {"alpha": (2, 1), "beta": (0, 0)})
+            assert metric(beta, "parley_signaling_relayed_total") == 1
+
+            toolbar_button(page, "Participants").click()
+            panel = page.locator("#room-panel-participants")
+            panel.get_by_label("Phone number or SIP address").fill(f"sip:callee@127.0.0.1:{callee.sip_port}")
+            panel.get_by_role("button", name="Call", exact=True).click()
+            callee.wait_event("CALL_ESTABLISHED", timeout=20)
+            poll("the call on alpha's gateway", lambda: metric(alpha, "parley_gateway_calls") == 1)
+            assert metric(beta, "parley_gateway_calls") == 0
+            for viewer in (page, gus):
+                pid = participant_id(viewer, f"callee@127.0.0.1:{callee.sip_port}")
+                poll("the callee's 1 kHz", lambda viewer=viewer, pid=pid: (t := tone(viewer, pid)) and abs(t["hz"] - 1000) < 40,
+                     timeout=SLOW)
+            callee.hang_up()
+            callee.wait_event("CALL_CLOSED")
+            poll("the call ended on alpha", lambda: metric(alpha, "parley_gateway_calls") == 0)
+        finally:
+            callee.close()
+            on_alpha.close()
             on_beta.close()
 
 
