@@ -3,8 +3,11 @@ import NIOCore
 /// Recently received packets of one RTP stream, kept to answer NACKs
 /// (RFC 4585 §6.2.1) without asking the publisher again.
 ///
-/// A ring indexed by sequence number: storing a packet retains its buffer
-/// (no copy) and evicts whatever held the slot 1024 packets ago.
+/// A ring indexed by sequence number: storing a packet keeps a copy of its
+/// bytes and evicts whatever held the slot 1024 packets ago. A copy, not the
+/// received buffer: that one has the receive allocator's 2 KiB whatever the
+/// packet's size, and 1,024 of them for each layer of each camera made up a
+/// quarter of a busy node's memory.
 struct PacketCache {
     static let capacity = 1024
 
@@ -16,9 +19,13 @@ struct PacketCache {
         sequences = Array(repeating: 0, count: Self.capacity)
     }
 
+    private static let allocator = ByteBufferAllocator()
+
     mutating func store(_ packet: ByteBuffer, sequence: UInt16) {
         let slot = Int(sequence) % Self.capacity
-        packets[slot] = packet
+        var copy = Self.allocator.buffer(capacity: packet.readableBytes)
+        copy.writeImmutableBuffer(packet)
+        packets[slot] = copy
         sequences[slot] = sequence
     }
 
