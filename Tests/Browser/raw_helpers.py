@@ -10,6 +10,7 @@ from typing import Iterator
 import requests
 
 from conftest import PASSWORD, ParleyServer, unique
+from room_helpers import poll
 
 RAW_CLIENT = (Path(__file__).parent / "rawclient.js").read_text()
 
@@ -61,3 +62,35 @@ def publisher_and_subscriber(browser, parley: ParleyServer) -> Iterator[tuple[st
     finally:
         for c in contexts:
             c.close()
+
+
+def camera_video(subscriber) -> dict | None:
+    """The subscriber's first inbound video stream's stats, or None."""
+    rows = [r for r in subscriber.evaluate("rawStats()")["in"] if r["kind"] == "video"]
+    return rows[0] if rows else None
+
+
+def follows_requested_layers(publisher, subscriber, where: str = "") -> None:
+    """`publisher` sends its camera in three simulcast layers (1280, 640 and
+    320 wide) and `subscriber` decodes it: the subscriber asks for the full
+    size, a thumbnail and the full size again (`layers.prefer`), and each
+    time the layer that fits arrives (`where` names the place in messages);
+    the picture keeps moving after a switch."""
+    poll("three simulcast layers being sent",
+         lambda: len([o for o in publisher.evaluate("rawStats()")["out"] if o["kind"] == "video" and o["bytes"] > 0]) == 3, 40)
+    producer = subscriber.evaluate("rawState.lastOffer.tracks.find(t => t.source === 'camera').producerId")
+
+    def prefer(w: int, h: int):
+        subscriber.evaluate("([p, w, h]) => rawState.ws.send(JSON.stringify({type: 'layers.prefer', producerId: p, width: w, height: h}))",
+                            [producer, w, h])
+
+    prefer(1280, 720)
+    big = poll(f"the full layer (1280 wide) arriving{where}", lambda: (v := camera_video(subscriber)) and v["width"] >= 1280 and v, 40)
+    prefer(320, 180)
+    small = poll(f"the quarter layer (320 wide) arriving{where}", lambda: (v := camera_video(subscriber)) and v["width"] == 320 and v, 30)
+    assert small["framesDecoded"] > big["framesDecoded"]
+    # The picture keeps moving on the new layer: no freeze after the switch.
+    before = small["framesDecoded"]
+    poll("frames decoded after the switch", lambda: (v := camera_video(subscriber)) and v["framesDecoded"] >= before + 15, 15)
+    prefer(1280, 720)
+    poll(f"back to the full layer{where}", lambda: (v := camera_video(subscriber)) and v["width"] >= 1280, 30)

@@ -29,7 +29,7 @@ import pytest
 import requests
 
 from conftest import People
-from raw_helpers import meeting_with_tokens, raw_page
+from raw_helpers import camera_video, follows_requested_layers, meeting_with_tokens, raw_page
 from room_helpers import join, poll
 from test_cluster_nodes import hosted_meeting, load, metric, node_cli, two_nodes
 from test_reconnection import flowing
@@ -240,34 +240,14 @@ def test_simulcast_layer_choice_works_across_nodes(tmp_path: Path, browser) -> N
             contexts.append(sub_ctx)
             gina.evaluate("t => rawJoin(t, {audio: false, video: false})", guest_token)
 
-            def video():
-                rows = [r for r in gina.evaluate("rawStats()")["in"] if r["kind"] == "video"]
-                return rows[0] if rows else None
-
-            poll("Gina decoding Ada's camera", lambda: (v := video()) and v["framesDecoded"] > 10, 30)
+            poll("Gina decoding Ada's camera", lambda: (v := camera_video(gina)) and v["framesDecoded"] > 10, 30)
             # Gina's media is on beta; Ada's camera is copied there once, every layer with it.
             assert gina.evaluate(PUBLISH_PEER_JS.replace("window.parleyRoom.publishPC", "window.rawSub")) == "127.0.0.3"
             # Gina publishes nothing: only her subscribe connection is open.
             poll("Gina's media on beta, the camera piped there",
                  lambda: (metric(beta, "parley_media_transports_connected"), metric(beta, "parley_media_piped_producers")) == (1, 1))
             assert metric(alpha, "parley_media_transports_connected") == 1, "Ada's publish connection only"
-            poll("three simulcast layers leaving Ada",
-                 lambda: len([o for o in ada.evaluate("rawStats()")["out"] if o["kind"] == "video" and o["bytes"] > 0]) == 3, 40)
-            producer = gina.evaluate("rawState.lastOffer.tracks.find(t => t.source === 'camera').producerId")
-
-            def prefer(w: int, h: int):
-                gina.evaluate("([p, w, h]) => rawState.ws.send(JSON.stringify({type: 'layers.prefer', producerId: p, width: w, height: h}))",
-                              [producer, w, h])
-
-            prefer(1280, 720)
-            big = poll("the full layer (1280 wide) arriving on beta", lambda: (v := video()) and v["width"] >= 1280 and v, 40)
-            prefer(320, 180)
-            small = poll("the quarter layer (320 wide) arriving on beta", lambda: (v := video()) and v["width"] == 320 and v, 30)
-            assert small["framesDecoded"] > big["framesDecoded"]
-            before = small["framesDecoded"]
-            poll("frames decoded after the switch", lambda: (v := video()) and v["framesDecoded"] >= before + 15, 15)
-            prefer(1280, 720)
-            poll("back to the full layer", lambda: (v := video()) and v["width"] >= 1280, 30)
+            follows_requested_layers(ada, gina, " on beta")
             # Still one copy of the camera on beta, and alpha sent it there once.
             assert metric(beta, "parley_media_piped_producers") == 1
         finally:

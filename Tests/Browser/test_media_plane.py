@@ -14,7 +14,7 @@ protocol (Docs/signaling.md).
 
 from __future__ import annotations
 
-from raw_helpers import publisher_and_subscriber
+from raw_helpers import camera_video, follows_requested_layers, publisher_and_subscriber
 from room_helpers import poll
 
 
@@ -47,28 +47,5 @@ def test_simulcast_layer_follows_the_requested_size_without_freezing(browser, pa
     with publisher_and_subscriber(browser, parley) as (host, guest, publisher, subscriber):
         publisher.evaluate("t => rawJoin(t, {simulcast: true, width: 1280, height: 720, audio: false})", host)
         subscriber.evaluate("t => rawJoin(t, {audio: false, video: false})", guest)
-
-        def video():
-            rows = [r for r in subscriber.evaluate("rawStats()")["in"] if r["kind"] == "video"]
-            return rows[0] if rows else None
-
-        poll("the subscriber decoding the camera", lambda: (v := video()) and v["framesDecoded"] > 10, 30)
-        # Three layers leave the publisher.
-        poll("three simulcast layers being sent",
-            lambda: len([o for o in publisher.evaluate("rawStats()")["out"] if o["kind"] == "video" and o["bytes"] > 0]) == 3, 40)
-        producer = subscriber.evaluate("rawState.lastOffer.tracks.find(t => t.source === 'camera').producerId")
-
-        def prefer(w: int, h: int):
-            subscriber.evaluate("([p, w, h]) => rawState.ws.send(JSON.stringify({type: 'layers.prefer', producerId: p, width: w, height: h}))",
-                                [producer, w, h])
-
-        prefer(1280, 720)
-        big = poll("the full layer (1280 wide) arriving", lambda: (v := video()) and v["width"] >= 1280 and v, 40)
-        prefer(320, 180)
-        small = poll("the quarter layer (320 wide) arriving", lambda: (v := video()) and v["width"] == 320 and v, 30)
-        assert small["framesDecoded"] > big["framesDecoded"]
-        # The picture keeps moving on the new layer: no freeze after the switch.
-        before = small["framesDecoded"]
-        poll("frames decoded after the switch", lambda: (v := video()) and v["framesDecoded"] >= before + 15, 15)
-        prefer(1280, 720)
-        poll("back to the full layer", lambda: (v := video()) and v["width"] >= 1280, 30)
+        poll("the subscriber decoding the camera", lambda: (v := camera_video(subscriber)) and v["framesDecoded"] > 10, 30)
+        follows_requested_layers(publisher, subscriber)
