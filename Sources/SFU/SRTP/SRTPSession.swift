@@ -1,8 +1,10 @@
 import CSRTP
 import Synchronization
 
-/// One direction of SRTP/SRTCP (RFC 3711, RFC 7714) over libsrtp2, working in
-/// place on the packet's own bytes: no copy on the forwarding path.
+/// One direction of SRTP/SRTCP (RFC 3711, RFC 7714), working in place on the
+/// packet's own bytes: no copy on the forwarding path. AES-GCM (the profile
+/// browsers pick) runs on OpenSSL (`AESGCMSRTP`); AES-CM/HMAC-SHA1 on
+/// libsrtp2.
 ///
 /// A transport holds two: `inbound` unprotects what the browser sends,
 /// `outbound` protects what Parley sends. Not thread-safe; owned by one
@@ -16,11 +18,22 @@ public final class SRTPSession {
 
     public let profile: SRTPProfile
     private var session: srtp_t?
+    private var gcm: AESGCMSRTP?
 
     /// `keyAndSalt` is the master key followed by the master salt.
-    public init(profile: SRTPProfile, keyAndSalt: [UInt8], direction: Direction) throws(SRTPError) {
-        try SRTPSession.initializeLibrary()
+    public convenience init(profile: SRTPProfile, keyAndSalt: [UInt8], direction: Direction) throws(SRTPError) {
+        try self.init(profile: profile, keyAndSalt: keyAndSalt, direction: direction, libsrtpOnly: false)
+    }
+
+    /// `libsrtpOnly`: libsrtp for AES-GCM too (the tests check one against the other).
+    init(profile: SRTPProfile, keyAndSalt: [UInt8], direction: Direction, libsrtpOnly: Bool) throws(SRTPError) {
         guard keyAndSalt.count == profile.keyLength + profile.saltLength else { throw .badKeyLength }
+        if profile == .aeadAes128Gcm, !libsrtpOnly {
+            self.profile = profile
+            self.gcm = try AESGCMSRTP(keyAndSalt: keyAndSalt, encrypting: direction == .outbound)
+            return
+        }
+        try SRTPSession.initializeLibrary()
         let libraryProfile: Int32 = profile == .aeadAes128Gcm
             ? Int32(PARLEY_SRTP_AEAD_AES_128_GCM.rawValue) : Int32(PARLEY_SRTP_AES128_CM_SHA1_80.rawValue)
         // libsrtp reads the key during srtp_create and keeps its own copy.
@@ -37,6 +50,7 @@ public final class SRTPSession {
 
     /// Decrypts and authenticates an SRTP packet in place; returns the RTP length.
     public func unprotectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        if let gcm { return try gcm.unprotectRTP(packet, length: length) }
         var len = Int32(length)
         let status = srtp_unprotect(session, packet.baseAddress, &len)
         guard status == srtp_err_status_ok else { throw SRTPError(status) }
@@ -46,6 +60,7 @@ public final class SRTPSession {
     /// Encrypts an RTP packet in place; `packet` must have `maximumOverhead`
     /// spare bytes after `length`. Returns the SRTP length.
     public func protectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        if let gcm { return try gcm.protectRTP(packet, length: length) }
         guard packet.count >= length + SRTPSession.maximumOverhead else { throw .noRoom }
         var len = Int32(length)
         let status = srtp_protect(session, packet.baseAddress, &len)
@@ -55,6 +70,7 @@ public final class SRTPSession {
 
     /// Decrypts and authenticates an SRTCP packet in place; returns the RTCP length.
     public func unprotectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        if let gcm { return try gcm.unprotectRTCP(packet, length: length) }
         var len = Int32(length)
         let status = srtp_unprotect_rtcp(session, packet.baseAddress, &len)
         guard status == srtp_err_status_ok else { throw SRTPError(status) }
@@ -63,6 +79,7 @@ public final class SRTPSession {
 
     /// Encrypts an RTCP compound packet in place (same room rule as `protectRTP`).
     public func protectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        if let gcm { return try gcm.protectRTCP(packet, length: length) }
         guard packet.count >= length + SRTPSession.maximumOverhead else { throw .noRoom }
         var len = Int32(length)
         let status = srtp_protect_rtcp(session, packet.baseAddress, &len)

@@ -1,0 +1,247 @@
+import COpenSSL
+
+/// One direction of AEAD_AES_128_GCM SRTP and SRTCP (RFC 7714) on OpenSSL's
+/// AES-GCM, in place. `SRTPSession` uses it for that profile: Debian's
+/// libsrtp2 does its AES through NSS, whose per-call overhead (sessions,
+/// locks) cost more than the cipher itself on the forwarding path.
+///
+/// State is per SSRC: the rollover counter and highest sequence number
+/// (RFC 3711 §3.3.1) for RTP, the SRTCP index for RTCP, and the receiver's
+/// replay windows. Retransmissions are allowed on output (a NACK is answered
+/// with the same packet again). Not thread-safe: one transport's, on its loop.
+final class AESGCMSRTP {
+    static let tagLength = 16
+
+    private struct RTPStream {
+        var rolloverCounter: UInt32 = 0
+        var highestSequence: UInt16
+        var replay = SRTPReplayWindow()
+    }
+
+    private struct RTCPStream {
+        var nextIndex: UInt32 = 1
+        var replay = SRTPReplayWindow()
+    }
+
+    private let encrypting: Bool
+    private let rtpContext: OpaquePointer
+    private let rtcpContext: OpaquePointer
+    private let rtpSalt: [UInt8]
+    private let rtcpSalt: [UInt8]
+    private var rtpStreams: [UInt32: RTPStream] = [:]
+    private var rtcpStreams: [UInt32: RTCPStream] = [:]
+    private var iv = [UInt8](repeating: 0, count: 12)
+
+    /// `keyAndSalt`: the 16-byte master key then the 12-byte master salt.
+    init(keyAndSalt: [UInt8], encrypting: Bool) throws(SRTPError) {
+        guard keyAndSalt.count == 28 else { throw .badKeyLength }
+        let key = Array(keyAndSalt[0..<16]), salt = Array(keyAndSalt[16..<28])
+        guard let rtpKey = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpEncryption, length: 16),
+              let rtpSalt = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpSalt, length: 12),
+              let rtcpKey = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtcpEncryption, length: 16),
+              let rtcpSalt = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtcpSalt, length: 12),
+              let rtpContext = Self.context(key: rtpKey, encrypting: encrypting),
+              let rtcpContext = Self.context(key: rtcpKey, encrypting: encrypting)
+        else { throw .library(-1) }
+        self.encrypting = encrypting
+        self.rtpContext = rtpContext
+        self.rtcpContext = rtcpContext
+        self.rtpSalt = rtpSalt
+        self.rtcpSalt = rtcpSalt
+    }
+
+    deinit {
+        EVP_CIPHER_CTX_free(rtpContext)
+        EVP_CIPHER_CTX_free(rtcpContext)
+    }
+
+    private static func context(key: [UInt8], encrypting: Bool) -> OpaquePointer? {
+        guard let context = EVP_CIPHER_CTX_new() else { return nil }
+        guard EVP_CipherInit_ex(context, EVP_aes_128_gcm(), nil, key, nil, encrypting ? 1 : 0) == 1 else {
+            EVP_CIPHER_CTX_free(context)
+            return nil
+        }
+        return context
+    }
+
+    // MARK: - RTP (RFC 7714 §8)
+
+    /// Encrypts the payload of the RTP packet in `packet[0..<length]` and
+    /// appends the tag; `packet` must have room for it. Returns the new length.
+    func protectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard let headerLength = Self.rtpHeaderLength(packet, length: length) else { throw .library(-2) }
+        guard packet.count >= length + Self.tagLength else { throw .noRoom }
+        let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
+        var stream = rtpStreams[ssrc] ?? RTPStream(highestSequence: sequence)
+        let (rollover, _) = Self.estimate(sequence: sequence, in: stream)
+        advance(&stream, sequence: sequence, rollover: rollover)
+        rtpStreams[ssrc] = stream
+        setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
+        guard seal(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<length, tagAt: length) else { throw .library(-3) }
+        return length + Self.tagLength
+    }
+
+    /// Authenticates and decrypts an SRTP packet in place; returns the RTP length.
+    func unprotectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard length >= 12 + Self.tagLength, let headerLength = Self.rtpHeaderLength(packet, length: length - Self.tagLength)
+        else { throw .library(-2) }
+        let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
+        var stream = rtpStreams[ssrc] ?? RTPStream(highestSequence: sequence)
+        let (rollover, index) = Self.estimate(sequence: sequence, in: stream)
+        switch stream.replay.check(index) {
+        case .fresh: break
+        case .replayed, .tooOld: throw .replay
+        }
+        setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
+        let end = length - Self.tagLength
+        guard open(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<end, tagAt: end) else {
+            throw .authenticationFailed
+        }
+        advance(&stream, sequence: sequence, rollover: rollover)
+        stream.replay.record(index)
+        rtpStreams[ssrc] = stream
+        return end
+    }
+
+    /// RFC 3711 §3.3.1: the rollover counter the packet was most likely sent
+    /// under, given the highest sequence number seen, and its 48-bit index.
+    private static func estimate(sequence: UInt16, in stream: RTPStream) -> (rollover: UInt32, index: Int64) {
+        let highest = Int(stream.highestSequence), seq = Int(sequence)
+        var rollover = stream.rolloverCounter
+        if highest < 32768 {
+            if seq - highest > 32768, rollover > 0 { rollover -= 1 }
+        } else if highest - 32768 > seq {
+            rollover &+= 1
+        }
+        return (rollover, Int64(rollover) << 16 | Int64(sequence))
+    }
+
+    private func advance(_ stream: inout RTPStream, sequence: UInt16, rollover: UInt32) {
+        let index = Int64(rollover) << 16 | Int64(sequence)
+        let highest = Int64(stream.rolloverCounter) << 16 | Int64(stream.highestSequence)
+        if index > highest {
+            stream.rolloverCounter = rollover
+            stream.highestSequence = sequence
+        }
+    }
+
+    /// IV = (0x0000 || SSRC || ROC || SEQ) XOR salt (RFC 7714 §8.1).
+    private func setRTPIV(ssrc: UInt32, rollover: UInt32, sequence: UInt16) {
+        let fields: [UInt8] = [0, 0, UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF),
+                               UInt8(rollover >> 24), UInt8(rollover >> 16 & 0xFF), UInt8(rollover >> 8 & 0xFF), UInt8(rollover & 0xFF),
+                               UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
+        for i in 0..<12 { iv[i] = fields[i] ^ rtpSalt[i] }
+    }
+
+    // MARK: - RTCP (RFC 7714 §9)
+
+    /// Encrypts an RTCP compound packet: its first 8 bytes stay clear, the
+    /// rest is encrypted, then the tag and E-flag || SRTCP index follow.
+    func protectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard length >= 8 else { throw .library(-2) }
+        guard packet.count >= length + Self.tagLength + 4 else { throw .noRoom }
+        let ssrc = Self.uint32(packet, at: 4)
+        var stream = rtcpStreams[ssrc] ?? RTCPStream()
+        let index = stream.nextIndex
+        stream.nextIndex = stream.nextIndex == 0x7FFF_FFFF ? 1 : stream.nextIndex + 1
+        rtcpStreams[ssrc] = stream
+        // E = 1 (encrypted), then the 31-bit index, after the tag (§9.1 figure).
+        let trailer = 0x8000_0000 | index
+        Self.setUInt32(trailer, in: packet, at: length + Self.tagLength)
+        setRTCPIV(ssrc: ssrc, index: index)
+        guard seal(rtcpContext, packet, aad: 0..<8, extraAAD: length + Self.tagLength, text: 8..<length, tagAt: length) else {
+            throw .library(-3)
+        }
+        return length + Self.tagLength + 4
+    }
+
+    /// Authenticates and decrypts an SRTCP packet in place; returns the RTCP length.
+    func unprotectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
+        guard length >= 8 + Self.tagLength + 4 else { throw .library(-2) }
+        let ssrc = Self.uint32(packet, at: 4)
+        let trailer = Self.uint32(packet, at: length - 4)
+        let index = trailer & 0x7FFF_FFFF
+        let end = length - 4 - Self.tagLength
+        var stream = rtcpStreams[ssrc] ?? RTCPStream()
+        switch stream.replay.check(Int64(index)) {
+        case .fresh: break
+        case .replayed, .tooOld: throw .replay
+        }
+        setRTCPIV(ssrc: ssrc, index: index)
+        if trailer & 0x8000_0000 != 0 {
+            guard open(rtcpContext, packet, aad: 0..<8, extraAAD: length - 4, text: 8..<end, tagAt: end) else {
+                throw .authenticationFailed
+            }
+        } else {
+            // E = 0: authenticated only; the whole packet is additional data (§9.2).
+            guard open(rtcpContext, packet, aad: 0..<end, extraAAD: length - 4, text: end..<end, tagAt: end) else {
+                throw .authenticationFailed
+            }
+        }
+        stream.replay.record(Int64(index))
+        rtcpStreams[ssrc] = stream
+        return end
+    }
+
+    /// IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR salt (RFC 7714 §9.1).
+    private func setRTCPIV(ssrc: UInt32, index: UInt32) {
+        let fields: [UInt8] = [0, 0, UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF),
+                               0, 0, UInt8(index >> 24 & 0x7F), UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)]
+        for i in 0..<12 { iv[i] = fields[i] ^ rtcpSalt[i] }
+    }
+
+    // MARK: - AES-GCM
+
+    /// Encrypts `text` in place with `aad` (and the 4 bytes at `extraAAD`)
+    /// as additional data, and writes the tag at `tagAt`.
+    private func seal(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
+                      text: Range<Int>, tagAt: Int) -> Bool {
+        guard let base = packet.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        var written: Int32 = 0
+        guard EVP_CipherInit_ex(context, nil, nil, nil, iv, -1) == 1,
+              EVP_CipherUpdate(context, nil, &written, base + aad.lowerBound, Int32(aad.count)) == 1,
+              extraAAD.map({ EVP_CipherUpdate(context, nil, &written, base + $0, 4) == 1 }) ?? true,
+              text.isEmpty || EVP_CipherUpdate(context, base + text.lowerBound, &written, base + text.lowerBound, Int32(text.count)) == 1,
+              EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
+        else { return false }
+        return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), base + tagAt) == 1
+    }
+
+    /// Decrypts `text` in place and checks the tag at `tagAt`.
+    private func open(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
+                      text: Range<Int>, tagAt: Int) -> Bool {
+        guard let base = packet.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        var written: Int32 = 0
+        guard EVP_CipherInit_ex(context, nil, nil, nil, iv, -1) == 1,
+              EVP_CipherUpdate(context, nil, &written, base + aad.lowerBound, Int32(aad.count)) == 1,
+              extraAAD.map({ EVP_CipherUpdate(context, nil, &written, base + $0, 4) == 1 }) ?? true,
+              text.isEmpty || EVP_CipherUpdate(context, base + text.lowerBound, &written, base + text.lowerBound, Int32(text.count)) == 1,
+              EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), base + tagAt) == 1
+        else { return false }
+        return EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
+    }
+
+    // MARK: - Bytes
+
+    /// 12 bytes, the CSRCs and the header extension (RFC 3550 §5.1, §5.3.1);
+    /// nil if they do not fit in `length`.
+    static func rtpHeaderLength(_ packet: UnsafeMutableRawBufferPointer, length: Int) -> Int? {
+        guard length >= 12, length <= packet.count, packet[0] >> 6 == 2 else { return nil }
+        var header = 12 + 4 * Int(packet[0] & 0x0F)
+        if packet[0] & 0x10 != 0 {
+            guard length >= header + 4 else { return nil }
+            header += 4 + 4 * Int(uint16(packet, at: header + 2))
+        }
+        return header <= length ? header : nil
+    }
+
+    static func uint16(_ p: UnsafeMutableRawBufferPointer, at i: Int) -> UInt16 { UInt16(p[i]) << 8 | UInt16(p[i + 1]) }
+
+    static func uint32(_ p: UnsafeMutableRawBufferPointer, at i: Int) -> UInt32 {
+        UInt32(p[i]) << 24 | UInt32(p[i + 1]) << 16 | UInt32(p[i + 2]) << 8 | UInt32(p[i + 3])
+    }
+
+    static func setUInt32(_ v: UInt32, in p: UnsafeMutableRawBufferPointer, at i: Int) {
+        p[i] = UInt8(v >> 24); p[i + 1] = UInt8(v >> 16 & 0xFF); p[i + 2] = UInt8(v >> 8 & 0xFF); p[i + 3] = UInt8(v & 0xFF)
+    }
+}
