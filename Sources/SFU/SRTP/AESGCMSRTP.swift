@@ -196,29 +196,33 @@ final class AESGCMSRTP {
     /// as additional data, and writes the tag at `tagAt`.
     private func seal(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
                       text: Range<Int>, tagAt: Int) -> Bool {
-        guard let base = packet.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        guard let base = run(context, packet, aad: aad, extraAAD: extraAAD, text: text) else { return false }
         var written: Int32 = 0
-        guard EVP_CipherInit_ex(context, nil, nil, nil, iv, -1) == 1,
-              EVP_CipherUpdate(context, nil, &written, base + aad.lowerBound, Int32(aad.count)) == 1,
-              extraAAD.map({ EVP_CipherUpdate(context, nil, &written, base + $0, 4) == 1 }) ?? true,
-              text.isEmpty || EVP_CipherUpdate(context, base + text.lowerBound, &written, base + text.lowerBound, Int32(text.count)) == 1,
-              EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
-        else { return false }
-        return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), base + tagAt) == 1
+        return EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
+            && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), base + tagAt) == 1
     }
 
     /// Decrypts `text` in place and checks the tag at `tagAt`.
     private func open(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
                       text: Range<Int>, tagAt: Int) -> Bool {
-        guard let base = packet.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+        guard let base = run(context, packet, aad: aad, extraAAD: extraAAD, text: text) else { return false }
+        var written: Int32 = 0
+        return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), base + tagAt) == 1
+            && EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
+    }
+
+    /// Starts the cipher on the current IV and runs the additional data and
+    /// `text` (in place) through it; the packet's first byte, or nil.
+    private func run(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int?,
+                     text: Range<Int>) -> UnsafeMutablePointer<UInt8>? {
+        guard let base = packet.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var written: Int32 = 0
         guard EVP_CipherInit_ex(context, nil, nil, nil, iv, -1) == 1,
               EVP_CipherUpdate(context, nil, &written, base + aad.lowerBound, Int32(aad.count)) == 1,
               extraAAD.map({ EVP_CipherUpdate(context, nil, &written, base + $0, 4) == 1 }) ?? true,
-              text.isEmpty || EVP_CipherUpdate(context, base + text.lowerBound, &written, base + text.lowerBound, Int32(text.count)) == 1,
-              EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), base + tagAt) == 1
-        else { return false }
-        return EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
+              text.isEmpty || EVP_CipherUpdate(context, base + text.lowerBound, &written, base + text.lowerBound, Int32(text.count)) == 1
+        else { return nil }
+        return base
     }
 
     // MARK: - Bytes
