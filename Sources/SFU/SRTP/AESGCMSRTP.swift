@@ -16,6 +16,28 @@ final class AESGCMSRTP {
         var rolloverCounter: UInt32 = 0
         var highestSequence: UInt16
         var replay = SRTPReplayWindow()
+
+        /// RFC 3711 §3.3.1: the rollover counter the packet was most likely
+        /// sent under, given the highest sequence number seen, and its
+        /// 48-bit index.
+        func estimate(_ sequence: UInt16) -> (rollover: UInt32, index: Int64) {
+            let highest = Int(highestSequence), seq = Int(sequence)
+            var rollover = rolloverCounter
+            if highest < 32768 {
+                if seq - highest > 32768, rollover > 0 { rollover -= 1 }
+            } else if highest - 32768 > seq {
+                rollover &+= 1
+            }
+            return (rollover, Int64(rollover) << 16 | Int64(sequence))
+        }
+
+        mutating func advance(to sequence: UInt16, rollover: UInt32) {
+            let index = Int64(rollover) << 16 | Int64(sequence)
+            if index > Int64(rolloverCounter) << 16 | Int64(highestSequence) {
+                rolloverCounter = rollover
+                highestSequence = sequence
+            }
+        }
     }
 
     private struct RTCPStream {
@@ -72,10 +94,10 @@ final class AESGCMSRTP {
         guard let headerLength = Self.rtpHeaderLength(packet, length: length) else { throw .library(-2) }
         guard packet.count >= length + Self.tagLength else { throw .noRoom }
         let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
-        var stream = rtpStreams[ssrc] ?? RTPStream(highestSequence: sequence)
-        let (rollover, _) = Self.estimate(sequence: sequence, in: stream)
-        advance(&stream, sequence: sequence, rollover: rollover)
-        rtpStreams[ssrc] = stream
+        // In place in the dictionary: a copy taken out and put back would
+        // copy the replay window's storage on every packet.
+        let rollover = rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].estimate(sequence).rollover
+        rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].advance(to: sequence, rollover: rollover)
         setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
         guard seal(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<length, tagAt: length) else { throw .library(-3) }
         return length + Self.tagLength
@@ -86,51 +108,38 @@ final class AESGCMSRTP {
         guard length >= 12 + Self.tagLength, let headerLength = Self.rtpHeaderLength(packet, length: length - Self.tagLength)
         else { throw .library(-2) }
         let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
-        var stream = rtpStreams[ssrc] ?? RTPStream(highestSequence: sequence)
-        let (rollover, index) = Self.estimate(sequence: sequence, in: stream)
-        switch stream.replay.check(index) {
-        case .fresh: break
-        case .replayed, .tooOld: throw .replay
-        }
+        let (rollover, index) = rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].estimate(sequence)
+        guard rtpStreams[ssrc]?.replay.check(index) ?? .fresh == .fresh else { throw .replay }
         setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
         let end = length - Self.tagLength
         guard open(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<end, tagAt: end) else {
             throw .authenticationFailed
         }
-        advance(&stream, sequence: sequence, rollover: rollover)
-        stream.replay.record(index)
-        rtpStreams[ssrc] = stream
+        // Only an authenticated packet makes a stream or moves its window.
+        rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].advance(to: sequence, rollover: rollover)
+        rtpStreams[ssrc]?.replay.record(index)
         return end
-    }
-
-    /// RFC 3711 §3.3.1: the rollover counter the packet was most likely sent
-    /// under, given the highest sequence number seen, and its 48-bit index.
-    private static func estimate(sequence: UInt16, in stream: RTPStream) -> (rollover: UInt32, index: Int64) {
-        let highest = Int(stream.highestSequence), seq = Int(sequence)
-        var rollover = stream.rolloverCounter
-        if highest < 32768 {
-            if seq - highest > 32768, rollover > 0 { rollover -= 1 }
-        } else if highest - 32768 > seq {
-            rollover &+= 1
-        }
-        return (rollover, Int64(rollover) << 16 | Int64(sequence))
-    }
-
-    private func advance(_ stream: inout RTPStream, sequence: UInt16, rollover: UInt32) {
-        let index = Int64(rollover) << 16 | Int64(sequence)
-        let highest = Int64(stream.rolloverCounter) << 16 | Int64(stream.highestSequence)
-        if index > highest {
-            stream.rolloverCounter = rollover
-            stream.highestSequence = sequence
-        }
     }
 
     /// IV = (0x0000 || SSRC || ROC || SEQ) XOR salt (RFC 7714 §8.1).
     private func setRTPIV(ssrc: UInt32, rollover: UInt32, sequence: UInt16) {
-        let fields: [UInt8] = [0, 0, UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF),
-                               UInt8(rollover >> 24), UInt8(rollover >> 16 & 0xFF), UInt8(rollover >> 8 & 0xFF), UInt8(rollover & 0xFF),
-                               UInt8(sequence >> 8), UInt8(sequence & 0xFF)]
-        for i in 0..<12 { iv[i] = fields[i] ^ rtpSalt[i] }
+        setIV(salt: rtpSalt, ssrc: ssrc, high: rollover >> 16, low: rollover << 16 | UInt32(sequence))
+    }
+
+    /// IV = (0x0000 || SSRC || `high` (16 bits) || `low`) XOR salt, written in
+    /// place (no array per packet).
+    private func setIV(salt: [UInt8], ssrc: UInt32, high: UInt32, low: UInt32) {
+        iv.withUnsafeMutableBufferPointer { iv in
+            iv[0] = salt[0]
+            iv[1] = salt[1]
+            for i in 0..<4 {
+                let shift = UInt32(24 - 8 * i)
+                iv[2 + i] = UInt8(truncatingIfNeeded: ssrc >> shift) ^ salt[2 + i]
+                iv[8 + i] = UInt8(truncatingIfNeeded: low >> shift) ^ salt[8 + i]
+            }
+            iv[6] = UInt8(truncatingIfNeeded: high >> 8) ^ salt[6]
+            iv[7] = UInt8(truncatingIfNeeded: high) ^ salt[7]
+        }
     }
 
     // MARK: - RTCP (RFC 7714 §9)
@@ -141,10 +150,8 @@ final class AESGCMSRTP {
         guard length >= 8 else { throw .library(-2) }
         guard packet.count >= length + Self.tagLength + 4 else { throw .noRoom }
         let ssrc = Self.uint32(packet, at: 4)
-        var stream = rtcpStreams[ssrc] ?? RTCPStream()
-        let index = stream.nextIndex
-        stream.nextIndex = stream.nextIndex == 0x7FFF_FFFF ? 1 : stream.nextIndex + 1
-        rtcpStreams[ssrc] = stream
+        let index = rtcpStreams[ssrc, default: RTCPStream()].nextIndex
+        rtcpStreams[ssrc, default: RTCPStream()].nextIndex = index == 0x7FFF_FFFF ? 1 : index + 1
         // E = 1 (encrypted), then the 31-bit index, after the tag (§9.1 figure).
         let trailer = 0x8000_0000 | index
         Self.setUInt32(trailer, in: packet, at: length + Self.tagLength)
@@ -162,11 +169,7 @@ final class AESGCMSRTP {
         let trailer = Self.uint32(packet, at: length - 4)
         let index = trailer & 0x7FFF_FFFF
         let end = length - 4 - Self.tagLength
-        var stream = rtcpStreams[ssrc] ?? RTCPStream()
-        switch stream.replay.check(Int64(index)) {
-        case .fresh: break
-        case .replayed, .tooOld: throw .replay
-        }
+        guard rtcpStreams[ssrc]?.replay.check(Int64(index)) ?? .fresh == .fresh else { throw .replay }
         setRTCPIV(ssrc: ssrc, index: index)
         if trailer & 0x8000_0000 != 0 {
             guard open(rtcpContext, packet, aad: 0..<8, extraAAD: length - 4, text: 8..<end, tagAt: end) else {
@@ -178,16 +181,13 @@ final class AESGCMSRTP {
                 throw .authenticationFailed
             }
         }
-        stream.replay.record(Int64(index))
-        rtcpStreams[ssrc] = stream
+        rtcpStreams[ssrc, default: RTCPStream()].replay.record(Int64(index))
         return end
     }
 
     /// IV = (0x0000 || SSRC || 0x0000 || 0 || SRTCP index) XOR salt (RFC 7714 §9.1).
     private func setRTCPIV(ssrc: UInt32, index: UInt32) {
-        let fields: [UInt8] = [0, 0, UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF),
-                               0, 0, UInt8(index >> 24 & 0x7F), UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)]
-        for i in 0..<12 { iv[i] = fields[i] ^ rtcpSalt[i] }
+        setIV(salt: rtcpSalt, ssrc: ssrc, high: 0, low: index & 0x7FFF_FFFF)
     }
 
     // MARK: - AES-GCM
