@@ -5,11 +5,18 @@
 /// - Reorders within `capacity` packets; sequence numbers wrap (RFC 3550 §A.1
 ///   arithmetic on 16 bits).
 /// - Drops duplicates and packets whose playout slot has passed ("late").
-/// - Playout starts `targetFrames` ticks after the first packet of a talk spurt.
-///   The target grows by one frame each time a packet turns out late (a pull found
-///   its slot empty, then the packet arrived), and shrinks by one frame after
-///   `shrinkAfterPulls` quiet ticks; when the buffer holds more than target + 1
-///   frames for `trimAfterPulls` ticks, one frame is dropped to cut latency.
+/// - The target is the number of frames held back beyond the one a tick plays.
+///   A talk spurt's first packet plays on the `targetFrames + 1`-th tick after
+///   it arrives: with a target of 0 it waits only for the next tick (0-20 ms,
+///   whatever the phase of the sender's clock against ours), the least a frame
+///   clock allows. The target grows by one frame each time a packet turns out
+///   late (a pull found its slot empty, then the packet arrived), and shrinks by
+///   one frame after `shrinkAfterPulls` quiet ticks; when the buffer holds more
+///   than target + 1 frames for `trimAfterPulls` ticks, one frame is dropped to
+///   cut latency. A sender whose clock drifts against the tick crosses a tick
+///   now and then: that costs one late packet (concealed once, then played a
+///   tick later), after which the playout point sits a frame later, which is
+///   exactly where the new phase needs it.
 /// - Three empty ticks in a row end the talk spurt (DTX/silence suppression): the
 ///   buffer re-buffers on the next packet and starts from its sequence number.
 /// - A new SSRC, or a sequence number outside ±`capacity` of the playout point,
@@ -22,21 +29,25 @@ public struct JitterBuffer: Sendable {
     public struct Configuration: Sendable {
         /// RTP clock rate (8000 for G.711/G.722, 48000 for Opus).
         public var clockRate: Int
-        /// Initial playout delay, in frames (3 = 60 ms).
+        /// Initial frames held back beyond the one played (1 = 20-40 ms of buffering).
         public var targetFrames: Int
         /// Bounds of the adaptive target, in frames.
         public var minFrames: Int
         public var maxFrames: Int
         /// Slots for out-of-order packets; a power of two (so wrap keeps slots continuous).
         public var capacity: Int
-        /// Ticks without lateness before the target shrinks by one frame (500 = 10 s).
+        /// Ticks without lateness before the target shrinks by one frame (250 = 5 s).
         public var shrinkAfterPulls: Int
         /// Ticks over target + 1 before one frame is dropped (25 = 0.5 s).
         public var trimAfterPulls: Int
 
-        /// Defaults suited to phones: 60 ms initial delay, 40...200 ms range.
-        public init(clockRate: Int = 8_000, targetFrames: Int = 3, minFrames: Int = 2, maxFrames: Int = 10,
-                    capacity: Int = 64, shrinkAfterPulls: Int = 500, trimAfterPulls: Int = 25) {
+        /// Defaults suited to phones and to a room's browsers, on a network that
+        /// may be as quiet as a LAN: 20-40 ms to start, down to 0-20 ms after
+        /// 5 s without a late packet, up to 200 ms held back on a jittery path.
+        /// (Once 60 ms to start and never under 40: a 51-65 ms phone → phone
+        /// delay on loopback.)
+        public init(clockRate: Int = 8_000, targetFrames: Int = 1, minFrames: Int = 0, maxFrames: Int = 10,
+                    capacity: Int = 64, shrinkAfterPulls: Int = 250, trimAfterPulls: Int = 25) {
             self.clockRate = clockRate
             self.targetFrames = targetFrames
             self.minFrames = minFrames
@@ -120,7 +131,7 @@ public struct JitterBuffer: Sendable {
         var cap = 8
         while cap < c.capacity && cap < 4_096 { cap <<= 1 }
         c.capacity = cap
-        c.minFrames = max(1, c.minFrames)
+        c.minFrames = max(0, c.minFrames)
         c.maxFrames = max(c.minFrames, min(c.maxFrames, cap / 2))
         c.targetFrames = min(max(c.targetFrames, c.minFrames), c.maxFrames)
         self.configuration = c
