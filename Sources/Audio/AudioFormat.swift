@@ -1,7 +1,9 @@
-/// The one internal audio format: 48 kHz mono signed 16-bit, 20 ms frames.
+/// The room's audio format: 48 kHz mono signed 16-bit, 20 ms frames (Opus's
+/// native rate; prompts and chimes are stored at it).
 ///
-/// Every phone codec is converted to this format on the way in and from it on the
-/// way out, so mixing, level metering and prompt playback only deal with one shape.
+/// A room's phones are mixed at the rate of its widest caller instead
+/// (`frameSamples(atRate:)`; 8 kHz for G.711 phones, see the gateway's
+/// `RoomBridge`), so narrowband audio is not resampled up and down again.
 public enum AudioFormat {
     /// Internal sample rate in Hz (Opus's native rate, the room's rate).
     public static let sampleRate = 48_000

@@ -3,19 +3,22 @@ import CSpanDSP
 /// In-band DTMF detection (ITU-T Q.23/Q.24 tones) with spandsp's `dtmf_rx`, for
 /// phones that do not send RFC 4733 telephone-events.
 ///
-/// spandsp's detector runs at 8 kHz: feed it 8 kHz audio (G.711 before
-/// up-sampling) with `process(narrowband:)`, or 48 kHz frames with
-/// `process(_:)`, which down-samples first.
+/// spandsp's detector runs at 8 kHz: feed it 8 kHz audio with
+/// `process(narrowband:)`, or frames at the detector's `inputRate` with
+/// `process(_:)`, which down-samples first when that is not 8 kHz.
 public final class DTMFDetector {
     private let state: OpaquePointer
-    private let downsampler: Resampler
+    private let downsampler: Resampler?
+    /// Samples per second `process(_:)` takes.
+    public let inputRate: Int
     private let narrow: UnsafeMutableBufferPointer<Int16>
     /// Digits reported by spandsp's callback since the last `takeDigits()`.
     private var pending: [Character] = []
 
-    /// Creates a detector with spandsp's default thresholds.
-    public init() throws(AudioError) {
-        downsampler = try Resampler(from: AudioFormat.sampleRate, to: 8_000)
+    /// Creates a detector with spandsp's default thresholds for frames at `inputRate`.
+    public init(inputRate: Int = AudioFormat.sampleRate) throws(AudioError) {
+        self.inputRate = inputRate
+        downsampler = inputRate == 8_000 ? nil : try Resampler(from: inputRate, to: 8_000)
         narrow = .allocate(capacity: 1_024)
         narrow.initialize(repeating: 0)
         guard let s = dtmf_rx_init(nil, nil, nil) else {
@@ -53,8 +56,9 @@ public final class DTMFDetector {
         return takeDigits()
     }
 
-    /// Feeds a 48 kHz frame (down-sampled internally); returns completed digits.
+    /// Feeds a frame at `inputRate` (down-sampled internally); returns completed digits.
     public func process(_ frame: UnsafeBufferPointer<Int16>) -> String {
+        guard let downsampler else { return process(narrowband: frame) }
         var offset = 0
         // 1 024 narrowband samples hold 6 144 wideband ones; chunk longer input.
         while offset < frame.count {
@@ -66,7 +70,7 @@ public final class DTMFDetector {
         return takeDigits()
     }
 
-    /// Array form of `process(_:)` for 48 kHz samples.
+    /// Array form of `process(_:)`.
     public func process(_ frame: [Int16]) -> String {
         frame.withUnsafeBufferPointer { process($0) }
     }

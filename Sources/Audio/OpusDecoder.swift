@@ -1,7 +1,9 @@
 import COpus
 
-/// A libopus decoder producing mono 48 kHz: stereo packets from browsers are
-/// down-mixed by libopus itself (a mono decoder accepts any packet).
+/// A libopus decoder producing mono 48 kHz (or 8, 12, 16 or 24 kHz: libopus
+/// decodes straight to the rate a mix of phones runs at, band-limited, with
+/// less work than 48 kHz and no resampler after it). Stereo packets from
+/// browsers are down-mixed by libopus itself (a mono decoder accepts any packet).
 ///
 /// Loss handling (RFC 6716 §4.4, RFC 7587 §3.3): `conceal` runs Opus's own PLC;
 /// `decodeFEC(next:)` rebuilds the lost frame from the LBRR data carried in the
@@ -12,11 +14,15 @@ public final class OpusDecoder {
     /// The largest frame libopus can return: 120 ms at 48 kHz.
     public static let maxFrameSamples = 5_760
 
-    /// Creates a mono 48 kHz decoder.
-    public init() throws(AudioError) {
+    /// Samples per second of the decoded audio.
+    public let sampleRate: Int
+
+    /// Creates a mono decoder producing `sampleRate` (8, 12, 16, 24 or 48 kHz).
+    public init(sampleRate: Int = 48_000) throws(AudioError) {
         var error: Int32 = OPUS_OK
-        guard let dec = opus_decoder_create(48_000, 1, &error), error == OPUS_OK else { throw .opus(code: error) }
+        guard let dec = opus_decoder_create(Int32(sampleRate), 1, &error), error == OPUS_OK else { throw .opus(code: error) }
         decoder = dec
+        self.sampleRate = sampleRate
     }
 
     deinit { opus_decoder_destroy(decoder) }
@@ -33,7 +39,7 @@ public final class OpusDecoder {
     }
 
     /// Decodes a packet into `output`; returns the number of samples written
-    /// (960 for a 20 ms packet). `output` must hold the packet's duration.
+    /// (960 for a 20 ms packet at 48 kHz). `output` must hold the packet's duration.
     public func decode(_ packet: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
         guard let p = packet.baseAddress, !packet.isEmpty, let dst = output.baseAddress else { throw .invalidPayload }
         let n = opus_decode(decoder, p, Int32(packet.count), dst, Int32(output.count), 0)

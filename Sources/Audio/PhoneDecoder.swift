@@ -1,15 +1,22 @@
-/// Decodes one phone codec's RTP payloads to the room's 48 kHz mono format and
-/// hides lost packets: spandsp PLC for G.711/G.722 (run at the codec rate, where
-/// its pitch search works), Opus's own PLC or inband FEC for Opus.
+/// Decodes one phone codec's RTP payloads to the rate its room is mixed at
+/// (`outputRate`: 48 kHz by default, 8 kHz in a room of G.711 phones, where
+/// nothing is resampled) and hides lost packets: spandsp PLC for G.711/G.722
+/// (run at the codec rate, where its pitch search works), Opus's own PLC or
+/// inband FEC for Opus.
 ///
 /// One instance per call; state (codec, PLC history, resampler) carries between
 /// packets. Feed it in playout order, e.g. from a `JitterBuffer`.
 public final class PhoneDecoder {
     /// The codec this decoder accepts.
     public let codec: VoiceCodec
-    private let resampler: Resampler?
+    /// Samples per second of the frames `decode`, `conceal` and `recover` write.
+    public private(set) var outputRate: Int
+    /// Samples in one 20 ms output frame.
+    public var frameSamples: Int { AudioFormat.frameSamples(atRate: outputRate) }
+    /// Codec rate → output rate; nil when they are the same.
+    private var resampler: Resampler?
     private let g722: G722Codec?
-    private let opus: OpusDecoder?
+    private var opus: OpusDecoder?
     private let plc: PacketLossConcealer?
     /// Noise suppression and gain on the caller's voice, at the codec's own
     /// rate (8 or 16 kHz: a sixth or a third of the work at 48 kHz); nil: off.
@@ -20,13 +27,15 @@ public final class PhoneDecoder {
     private let narrow: UnsafeMutableBufferPointer<Int16>
     private static let narrowCapacity = 1_920
 
-    /// Creates a decoder for `codec`; `cleaning` (when active) cleans every
-    /// decoded frame (`VoiceCleaner`).
-    public init(codec: VoiceCodec, cleaning: VoiceCleaner.Settings? = nil) throws(AudioError) {
+    /// Creates a decoder for `codec` writing frames at `outputRate`;
+    /// `cleaning` (when active) cleans every decoded frame (`VoiceCleaner`).
+    public init(codec: VoiceCodec, cleaning: VoiceCleaner.Settings? = nil,
+                outputRate: Int = AudioFormat.sampleRate) throws(AudioError) {
         self.codec = codec
-        resampler = codec.sampleRate == AudioFormat.sampleRate ? nil : try Resampler(from: codec.sampleRate, to: AudioFormat.sampleRate)
+        self.outputRate = outputRate
+        resampler = codec.sampleRate == outputRate || codec == .opus ? nil : try Resampler(from: codec.sampleRate, to: outputRate)
         g722 = codec == .g722 ? try G722Codec() : nil
-        opus = codec == .opus ? try OpusDecoder() : nil
+        opus = codec == .opus ? try OpusDecoder(sampleRate: outputRate) : nil
         plc = codec == .opus ? nil : PacketLossConcealer()
         // Opus callers are softphones and apps, which clean their own voice
         // (and their packets then reach the room without a second encode);
@@ -42,6 +51,19 @@ public final class PhoneDecoder {
 
     deinit { narrow.deallocate() }
 
+    /// Writes frames at `rate` from now on (the room's mix changed rate). The
+    /// concealer's and the cleaner's history carry over; only the resampler
+    /// (or an Opus phone's decoder) starts afresh.
+    public func setOutputRate(_ rate: Int) throws(AudioError) {
+        guard rate != outputRate else { return }
+        if codec == .opus {
+            opus = try OpusDecoder(sampleRate: rate)
+        } else {
+            resampler = codec.sampleRate == rate ? nil : try Resampler(from: codec.sampleRate, to: rate)
+        }
+        outputRate = rate
+    }
+
     /// Samples of the last frame `decode` or `conceal` made, at the codec's
     /// own rate and cleaned (G.711 and G.722 only; 0 for Opus).
     public private(set) var narrowCount = 0
@@ -50,8 +72,9 @@ public final class PhoneDecoder {
     /// a room encoder at that rate takes without a resample either side.
     public var narrowFrame: UnsafeBufferPointer<Int16> { UnsafeBufferPointer(rebasing: narrow[0..<narrowCount]) }
 
-    /// Decodes a payload into `output` (48 kHz); returns the number of samples
-    /// written: 960 for a 20 ms packet, proportionally more for longer ptimes.
+    /// Decodes a payload into `output` (at `outputRate`); returns the number of
+    /// samples written: `frameSamples` for a 20 ms packet, proportionally more
+    /// for longer ptimes.
     public func decode(_ payload: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
         guard !payload.isEmpty else { throw .invalidPayload }
         if let opus { return try opus.decode(payload, into: output) }
@@ -65,7 +88,7 @@ public final class PhoneDecoder {
             throw .invalidPayload
         }
         guard narrowCount <= Self.narrowCapacity else { throw .invalidLength(expected: Self.narrowCapacity, actual: narrowCount) }
-        let needed = narrowCount * AudioFormat.sampleRate / codec.sampleRate
+        let needed = narrowCount * outputRate / codec.sampleRate
         guard output.count >= needed else { throw .invalidLength(expected: needed, actual: output.count) }
         let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<narrowCount])
         if let g722 {
@@ -77,15 +100,15 @@ public final class PhoneDecoder {
         plc?.received(slice)
         cleaner?.process(slice)
         self.narrowCount = narrowCount
-        return upsample(narrowCount, into: output)
+        return convert(narrowCount, into: output)
     }
 
-    /// Produces one 20 ms frame (960 samples) for a lost packet.
+    /// Produces one 20 ms frame (`frameSamples`) for a lost packet.
     public func conceal(into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
-        guard output.count >= AudioFormat.frameSamples else {
-            throw .invalidLength(expected: AudioFormat.frameSamples, actual: output.count)
+        guard output.count >= frameSamples else {
+            throw .invalidLength(expected: frameSamples, actual: output.count)
         }
-        let frame = UnsafeMutableBufferPointer(rebasing: output[0..<AudioFormat.frameSamples])
+        let frame = UnsafeMutableBufferPointer(rebasing: output[0..<frameSamples])
         if let opus { return try opus.conceal(into: frame) }
         let n = codec.samplesPerFrame
         let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<n])
@@ -94,7 +117,7 @@ public final class PhoneDecoder {
         // it would jump that much and drop the cleaner's held-back 10 ms.
         cleaner?.process(slice)
         narrowCount = n
-        return upsample(n, into: output)
+        return convert(n, into: output)
     }
 
     /// Produces the lost 20 ms frame that precedes `next`: Opus inband FEC
@@ -102,15 +125,20 @@ public final class PhoneDecoder {
     /// itself with `decode` afterwards.
     public func recover(next: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
         guard let opus else { return try conceal(into: output) }
-        guard output.count >= AudioFormat.frameSamples else {
-            throw .invalidLength(expected: AudioFormat.frameSamples, actual: output.count)
+        guard output.count >= frameSamples else {
+            throw .invalidLength(expected: frameSamples, actual: output.count)
         }
-        return try opus.decodeFEC(next: next, into: UnsafeMutableBufferPointer(rebasing: output[0..<AudioFormat.frameSamples]))
+        return try opus.decodeFEC(next: next, into: UnsafeMutableBufferPointer(rebasing: output[0..<frameSamples]))
     }
 
-    private func upsample(_ count: Int, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
-        guard let resampler else { return 0 }
-        return resampler.process(UnsafeBufferPointer(rebasing: narrow[0..<count]), into: output)
+    /// The codec-rate samples at the output rate: resampled, or copied as they are.
+    private func convert(_ count: Int, into output: UnsafeMutableBufferPointer<Int16>) -> Int {
+        let samples = UnsafeBufferPointer(rebasing: narrow[0..<count])
+        guard let resampler else {
+            _ = UnsafeMutableBufferPointer(rebasing: output[0..<count]).initialize(fromContentsOf: samples)
+            return count
+        }
+        return resampler.process(samples, into: output)
     }
 }
 
@@ -127,7 +155,7 @@ extension PhoneDecoder {
 
     /// Convenience: one concealed 20 ms frame in a new array (allocates).
     public func conceal() throws(AudioError) -> [Int16] {
-        var out = [Int16](repeating: 0, count: AudioFormat.frameSamples)
+        var out = [Int16](repeating: 0, count: frameSamples)
         let n = try out.withUnsafeMutableBufferPointer { (dst) throws(AudioError) -> Int in try conceal(into: dst) }
         out.removeLast(out.count - n)
         return out
@@ -135,7 +163,7 @@ extension PhoneDecoder {
 
     /// Convenience: the lost frame before `next` in a new array (allocates).
     public func recover(next: [UInt8]) throws(AudioError) -> [Int16] {
-        var out = [Int16](repeating: 0, count: AudioFormat.frameSamples)
+        var out = [Int16](repeating: 0, count: frameSamples)
         let n = try next.withUnsafeBufferPointer { (src) throws(AudioError) -> Int in
             try out.withUnsafeMutableBufferPointer { (dst) throws(AudioError) -> Int in try recover(next: src, into: dst) }
         }

@@ -156,8 +156,8 @@ extension GatewayEngine {
                 }
             }
         }
-        bridge.calls[call.sipID] = call
         call.bridgedMeetingID = meetingID
+        bridge.add(call)
         return bridge
     }
 
@@ -211,7 +211,7 @@ extension GatewayEngine {
         call.producerID = nil
         guard let meetingID = call.bridgedMeetingID ?? call.meeting?.meetingID, let bridge = bridges[meetingID] else { return }
         call.bridgedMeetingID = nil
-        bridge.calls[call.sipID] = nil
+        bridge.remove(call.sipID)
         if bridge.calls.isEmpty {
             bridges[meetingID] = nil
             loops.release(meetingID, engine: index)

@@ -13,12 +13,19 @@ import Synchronization
 /// screen audio; each is jitter-buffered and decoded once per 20 ms. Phone
 /// callers' own frames are mixed in directly, without a trip through Opus.
 /// Each caller then hears the sum of everything but themself.
+///
+/// The mix runs at the rate of its widest caller (`mixRate`): 8 kHz while
+/// every caller is on G.711, so their audio is never resampled, and the
+/// room's Opus is decoded straight to 8 kHz; 16 kHz once a G.722 phone joins,
+/// 48 kHz with an Opus phone.
 final class RoomBridge {
     let meetingID: String
     var tap: LocalTransportHandle?
     let inbox = PacketInbox()
-    /// Calls bridged here, by SIP id.
-    var calls: [SIPCallID: PhoneCall] = [:]
+    /// Calls bridged here, by SIP id (`add`, `remove`).
+    private(set) var calls: [SIPCallID: PhoneCall] = [:]
+    /// Samples per second of the mix.
+    private(set) var mixRate = 8_000
     /// What the room says each participant publishes: participant → audio producer ids.
     private var audioProducers: [String: Set<String>] = [:]
     /// The producers the tap consumes now, and whether that set must be updated.
@@ -26,11 +33,44 @@ final class RoomBridge {
     /// A subscription update is in flight.
     var syncing = false
     private var tracks: [String: RoomTrack] = [:]
-    private let mixer = AudioMixer()
-    private var mixed = [Int16](repeating: 0, count: AudioFormat.frameSamples)
-    private var frame = [Int16](repeating: 0, count: AudioFormat.frameSamples)
+    private var mixer = AudioMixer(frameSamples: AudioFormat.frameSamples(atRate: 8_000))
+    private var mixed = [Int16](repeating: 0, count: AudioFormat.frameSamples(atRate: 8_000))
+    private var frame = [Int16](repeating: 0, count: AudioFormat.frameSamples(atRate: 8_000))
 
     init(meetingID: String) { self.meetingID = meetingID }
+
+    // MARK: - Callers
+
+    /// Bridges a call; the mix widens if the call's codec is wider than it.
+    func add(_ call: PhoneCall) {
+        calls[call.sipID] = call
+        retune()
+        try? call.useMixRate(mixRate)
+    }
+
+    /// Takes a call out; the mix narrows if it was the widest.
+    func remove(_ id: SIPCallID) {
+        calls[id] = nil
+        retune()
+    }
+
+    /// The rate the callers need: the widest codec's (8 kHz with no caller).
+    static func mixRate(for codecs: [VoiceCodec]) -> Int {
+        codecs.map(\.sampleRate).max() ?? 8_000
+    }
+
+    /// Moves the mix to the rate its callers need, and every caller and room track with it.
+    private func retune() {
+        let rate = Self.mixRate(for: calls.values.compactMap { $0.decoder?.codec })
+        guard rate != mixRate else { return }
+        mixRate = rate
+        let samples = AudioFormat.frameSamples(atRate: rate)
+        mixer = AudioMixer(frameSamples: samples)
+        mixed = [Int16](repeating: 0, count: samples)
+        frame = [Int16](repeating: 0, count: samples)
+        for call in calls.values { try? call.useMixRate(rate) }
+        for (id, track) in tracks { tracks[id] = try? RoomTrack(clockRate: track.clockRate, sampleRate: rate) }
+    }
 
     // MARK: - What the room publishes
 
@@ -53,7 +93,7 @@ final class RoomBridge {
     func subscribed(_ subscriptions: [LocalSubscription]) {
         subscribed = Set(subscriptions.map(\.producerID))
         for s in subscriptions where tracks[s.producerID] == nil {
-            if let track = try? RoomTrack(clockRate: Int(s.codec.clockRate)) { tracks[s.producerID] = track }
+            if let track = try? RoomTrack(clockRate: Int(s.codec.clockRate), sampleRate: mixRate) { tracks[s.producerID] = track }
         }
         for id in tracks.keys where !subscribed.contains(id) { tracks[id] = nil }
     }
@@ -100,14 +140,17 @@ final class PacketInbox: Sendable {
     func drain() -> [LocalMediaPacket] { packets.withLock { p in defer { p.removeAll(keepingCapacity: true) }; return p } }
 }
 
-/// One room producer's Opus as the bridge plays it: a jitter buffer and a decoder.
+/// One room producer's Opus as the bridge plays it: a jitter buffer and a
+/// decoder writing the mix's rate.
 final class RoomTrack {
+    let clockRate: Int
     private var jitter: JitterBuffer
     private let decoder: OpusDecoder
 
-    init(clockRate: Int) throws {
+    init(clockRate: Int, sampleRate: Int) throws {
+        self.clockRate = clockRate
         jitter = JitterBuffer(configuration: .init(clockRate: clockRate))
-        decoder = try OpusDecoder()
+        decoder = try OpusDecoder(sampleRate: sampleRate)
     }
 
     func insert(_ packet: ByteBuffer, arrivalNanoseconds: UInt64) {
@@ -126,7 +169,7 @@ final class RoomTrack {
             switch jitter.pull() {
             case .frame(let packet):
                 let n = try packet.payload.withUnsafeBufferPointer { p in try frame.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
-                return n >= AudioFormat.frameSamples
+                return n >= frame.count
             case .lost(_, let next):
                 let n: Int
                 if let next {
@@ -134,7 +177,7 @@ final class RoomTrack {
                 } else {
                     n = try frame.withUnsafeMutableBufferPointer { try decoder.conceal(into: $0) }
                 }
-                return n >= AudioFormat.frameSamples
+                return n >= frame.count
             case .silence:
                 return false
             }

@@ -16,8 +16,11 @@ extension PhoneCall {
         media = negotiated
         if codecChanged {
             guard let codec = VoiceCodec(rawValue: negotiated.codec.rawValue) else { throw AudioError.invalidPayload }
-            decoder = try PhoneDecoder(codec: codec, cleaning: cleaning)
-            encoder = try PhoneEncoder(codec: codec)
+            // Before a room mixes it (and after it left one) the call runs at its codec's own rate.
+            let rate = bridgedMeetingID == nil ? codec.sampleRate : mixRate
+            decoder = try PhoneDecoder(codec: codec, cleaning: cleaning, outputRate: rate)
+            encoder = try PhoneEncoder(codec: codec, inputRate: rate)
+            try useMixRate(rate)
             jitter = JitterBuffer(configuration: .init(clockRate: codec.rtpClockRate))
             roomEncoder = try OpusEncoder(channels: 1, sampleRate: codec == .opus ? AudioFormat.sampleRate : codec.sampleRate,
                                           bitrate: 32_000)
@@ -36,7 +39,23 @@ extension PhoneCall {
            negotiated.remotePort != 0, !(negotiated.remoteAddress == "0.0.0.0") {
             if moved || remote == nil { remote = address; latched = false }
         }
-        if inbandDTMF == nil { inbandDTMF = try? DTMFDetector() }
+        if inbandDTMF == nil { inbandDTMF = try? DTMFDetector(inputRate: mixRate) }
+    }
+
+    /// Meets the room at `rate` from now on: decoder, encoder, in-band DTMF
+    /// and prompts convert to and from it, and the frames are resized.
+    func useMixRate(_ rate: Int) throws {
+        try decoder?.setOutputRate(rate)
+        try encoder?.setInputRate(rate)
+        guard rate != mixRate || input.count != AudioFormat.frameSamples(atRate: rate) else { return }
+        mixRate = rate
+        let samples = AudioFormat.frameSamples(atRate: rate)
+        input = [Int16](repeating: 0, count: samples)
+        output = [Int16](repeating: 0, count: samples)
+        promptFrame = [Int16](repeating: 0, count: samples)
+        hasInput = false
+        promptResampler = rate == AudioFormat.sampleRate ? nil : try Resampler(from: AudioFormat.sampleRate, to: rate)
+        if inbandDTMF != nil { inbandDTMF = try DTMFDetector(inputRate: rate) }
     }
 
     /// What one datagram on the call's RTP port brought.
@@ -120,7 +139,7 @@ extension PhoneCall {
             level = 127
             return []
         }
-        guard samples >= AudioFormat.frameSamples else { return [] }
+        guard samples >= input.count else { return [] }
         hasInput = true
         level = input.withUnsafeBufferPointer { AudioLevel.level(of: $0) }
         // In-band detection costs a resample per frame: run it while the
@@ -142,13 +161,13 @@ extension PhoneCall {
         } else {
             reencoded += 1
             do {
-                if roomEncoder.sampleRate == AudioFormat.sampleRate {
+                if roomEncoder.sampleRate == mixRate {
                     length = try input.withUnsafeBufferPointer { pcm in
                         try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
                     }
                 } else {
-                    // The decoder's own-rate frame, cleaned: what the 48 kHz
-                    // input was resampled from for the phones' mix.
+                    // The decoder's own-rate frame, cleaned: what the input
+                    // was resampled from for a mix wider than the codec.
                     guard let narrow = decoder?.narrowFrame else { return nil }
                     length = try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(narrow, into: $0) }
                 }
@@ -168,9 +187,11 @@ extension PhoneCall {
     /// prompt, which speaks over the room) encoded and sent.
     func sendOutput(mix: UnsafeBufferPointer<Int16>?, allocator: ByteBufferAllocator) {
         guard let encoder, let channel, let remote, stage != .answering || player.isPlaying else { return }
-        let playing = promptFrame.withUnsafeMutableBufferPointer { player.nextFrame(into: $0) }
+        let playing = nextPromptFrame()
         output.withUnsafeMutableBufferPointer { out in
-            if let mix { _ = out.initialize(fromContentsOf: mix) } else { out.update(repeating: 0) }
+            out.update(repeating: 0)
+            // The bridge mixes at this call's `mixRate`; a mismatch is silence, not a trap.
+            if let mix, mix.count == out.count { _ = out.update(fromContentsOf: mix) }
             guard playing else { return }
             // The room ducks 12 dB under a prompt or tone.
             promptFrame.withUnsafeBufferPointer { prompt in
@@ -201,6 +222,16 @@ extension PhoneCall {
             buffer.moveWriterIndex(to: buffer.readerIndex + protected)
         }
         channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+
+    /// The prompt's next frame at `mixRate` into `promptFrame`; false when none plays.
+    private func nextPromptFrame() -> Bool {
+        guard let promptResampler else { return promptFrame.withUnsafeMutableBufferPointer { player.nextFrame(into: $0) } }
+        guard widePromptFrame.withUnsafeMutableBufferPointer({ player.nextFrame(into: $0) }) else { return false }
+        widePromptFrame.withUnsafeBufferPointer { wide in
+            promptFrame.withUnsafeMutableBufferPointer { _ = promptResampler.process(wide, into: $0) }
+        }
+        return true
     }
 
     /// Queues a prompt or tone; `replacing` stops what plays first.

@@ -39,6 +39,15 @@ final class PhoneCall {
     var srtpIn: SRTPSession?
     var srtpOut: SRTPSession?
 
+    /// The rate this call's audio meets the room's at: its bridge's mix rate
+    /// in a room, its own codec's rate before (`useMixRate`). `input`,
+    /// `output` and `promptFrame` hold one 20 ms frame at it.
+    var mixRate = AudioFormat.sampleRate
+    /// Prompts and chimes (48 kHz clips) at `mixRate`; nil at 48 kHz.
+    var promptResampler: Resampler?
+    /// A prompt's 48 kHz frame before `promptResampler`.
+    var widePromptFrame = [Int16](repeating: 0, count: AudioFormat.frameSamples)
+
     // Phone → room.
     var jitter = JitterBuffer()
     var decoder: PhoneDecoder?
