@@ -36,39 +36,43 @@ var pcm = [Int16](repeating: 0, count: OpusDecoder.maxFrameSamples)
 var packet = [UInt8](repeating: 0, count: 1_500)
 var mixed = [Int16](repeating: 0, count: 960)
 
-// Phone → room as the gateway runs it: G.711 decode + 8→48 kHz resample (the
-// phones' mix takes the 48 kHz frame) + narrowband Opus encode of the 8 kHz
-// frame itself (PhoneDecoder.narrowFrame); and as it ran before, encoding the
-// 48 kHz frame.
+// Phone → room as the gateway runs it in a room of G.711 phones (mixed at
+// 8 kHz since 2026-12-07): G.711 decode, no resample, narrowband Opus encode
+// of the 8 kHz frame; and as it ran before, with the mix at 48 kHz (8→48 kHz
+// for the mix, the encoder still taking the 8 kHz frame).
 do {
-    let decoder = try PhoneDecoder(codec: .pcmu)
+    let decoder = try PhoneDecoder(codec: .pcmu, outputRate: 8_000)
     let encoder = try OpusEncoder(sampleRate: 8_000)
     try encoder.limitBandwidth(toSourceRate: 8_000)
-    try measure("phone→room: PCMU decode + 8k→48k + Opus NB encode from 8 kHz") { i in
+    try measure("phone→room: PCMU decode + Opus NB encode, 8 kHz mix") { i in
         _ = try pcmuPayloads[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
         _ = try packet.withUnsafeMutableBufferPointer { try encoder.encode(decoder.narrowFrame, into: $0) }
     }
-    let before = try OpusEncoder()
-    try before.limitBandwidth(toSourceRate: 8_000)
-    try measure("  (before: the same, Opus NB encode from 48 kHz)") { i in
-        let n = try pcmuPayloads[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
-        _ = try pcm.withUnsafeBufferPointer { p in
-            try packet.withUnsafeMutableBufferPointer { try before.encode(UnsafeBufferPointer(rebasing: p[0..<n]), into: $0) }
-        }
+    let wide = try PhoneDecoder(codec: .pcmu)
+    try measure("  (before: PCMU decode + 8k→48k + Opus NB encode, 48 kHz mix)") { i in
+        _ = try pcmuPayloads[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try wide.decode(p, into: $0) } }
+        _ = try packet.withUnsafeMutableBufferPointer { try encoder.encode(wide.narrowFrame, into: $0) }
     }
 }
 
-// Room → phone: Opus decode + N-1 mix (one add + one subtract) + 48→8 kHz + G.711 encode.
+// Room → phone: Opus decode + N-1 mix (one add + one subtract) + G.711 encode,
+// at 8 kHz (Opus decodes straight to it) and, before, at 48 kHz (+ 48→8 kHz).
 do {
-    let decoder = try OpusDecoder()
-    let encoder = try PhoneEncoder(codec: .pcmu)
-    let mixer = AudioMixer()
-    try measure("room→phone: Opus decode + mix + resample 48k→8k + PCMU encode") { i in
-        let n = try opusPackets[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
-        mixer.reset()
-        pcm.withUnsafeBufferPointer { mixer.add(UnsafeBufferPointer(rebasing: $0[0..<n])) }
-        mixed.withUnsafeMutableBufferPointer { mixer.mix(excluding: nil, into: $0) }
-        _ = try mixed.withUnsafeBufferPointer { m in try packet.withUnsafeMutableBufferPointer { try encoder.encode(m, into: $0) } }
+    for rate in [8_000, 48_000] {
+        let decoder = try OpusDecoder(sampleRate: rate)
+        let encoder = try PhoneEncoder(codec: .pcmu, inputRate: rate)
+        let samples = rate / 50
+        let mixer = AudioMixer(frameSamples: samples)
+        var frameMix = [Int16](repeating: 0, count: samples)
+        let name = rate == 8_000 ? "room→phone: Opus decode to 8k + mix + PCMU encode, 8 kHz mix"
+                                 : "  (before: Opus decode + mix + 48k→8k + PCMU encode, 48 kHz mix)"
+        try measure(name) { i in
+            let n = try opusPackets[i % 50].withUnsafeBufferPointer { p in try pcm.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) } }
+            mixer.reset()
+            pcm.withUnsafeBufferPointer { mixer.add(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            frameMix.withUnsafeMutableBufferPointer { mixer.mix(excluding: nil, into: $0) }
+            _ = try frameMix.withUnsafeBufferPointer { m in try packet.withUnsafeMutableBufferPointer { try encoder.encode(m, into: $0) } }
+        }
     }
 }
 
@@ -101,6 +105,30 @@ do {
     try measure("  Opus encode narrowband, 8 kHz input") { i in
         for k in 0..<160 { eightK[k] = frame(i)[k * 6] }
         _ = try eightK.withUnsafeBufferPointer { e in try packet.withUnsafeMutableBufferPointer { try narrowband8.encode(e, into: $0) } }
+    }
+    // Speech costs the encoder more than a tone: the same encoders on an
+    // 8 kHz mono WAV of speech when AUDIO_BENCH_SPEECH names one (e.g. the
+    // µ-law speech the gateway benchmark leaves in its work directory).
+    if let path = ProcessInfo.processInfo.environment["AUDIO_BENCH_SPEECH"],
+       let speech = FileManager.default.contents(atPath: path).flatMap({ try? WAVFile(bytes: Array($0)).samples }), speech.count > 160 {
+        for (complexity, fec) in [(0, true), (1, true), (1, false), (5, true)] {
+            let enc = try OpusEncoder(sampleRate: 8_000, complexity: complexity, inbandFEC: fec)
+            try enc.limitBandwidth(toSourceRate: 8_000)
+            try measure("  speech: Opus encode narrowband, complexity \(complexity)\(fec ? "" : ", no FEC")") { i in
+                let at = (i * 160) % (speech.count - 160)
+                _ = try speech.withUnsafeBufferPointer { e in
+                    try packet.withUnsafeMutableBufferPointer { try enc.encode(UnsafeBufferPointer(rebasing: e[at..<at + 160]), into: $0) }
+                }
+            }
+        }
+    }
+    for complexity in [0, 1, 2, 3] {
+        let cheaper = try OpusEncoder(sampleRate: 8_000, complexity: complexity)
+        try cheaper.limitBandwidth(toSourceRate: 8_000)
+        try measure("  Opus encode narrowband, 8 kHz input, complexity \(complexity)") { i in
+            for k in 0..<160 { eightK[k] = frame(i)[k * 6] }
+            _ = try eightK.withUnsafeBufferPointer { e in try packet.withUnsafeMutableBufferPointer { try cheaper.encode(e, into: $0) } }
+        }
     }
     let opusDecoder = try OpusDecoder()
     try measure("  Opus decode") { i in
