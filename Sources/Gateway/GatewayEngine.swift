@@ -86,14 +86,18 @@ final class GatewayEngine {
     /// Moves audio both ways and gives every call's machine the time.
     func tick() {
         let now = self.now
+        var toRooms: [(transport: LocalTransportHandle, producerID: String, packet: ByteBuffer)] = []
+        toRooms.reserveCapacity(calls.count)
         for call in calls.values {
             for key in call.pullInput() { pressed(key, on: call) }
-            // Each caller has a local transport of their own: one hop onto the media loop per packet.
             if let packet = call.roomPacket(allocator: allocator), let producer = call.producerID, let transport = call.transport {
-                transport.send([(producer, packet)])
+                toRooms.append((transport, producer, packet))
             }
             feed(.tick, to: call, now: now)
         }
+        // Each caller has a local transport of their own; the tick's packets
+        // go over together, one hop per media loop.
+        LocalTransportHandle.send(toRooms)
         // Callers in a room hear its mix; the others hear their prompts.
         var bridged = Set<SIPCallID>()
         for bridge in bridges.values {
