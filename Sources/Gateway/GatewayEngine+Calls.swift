@@ -136,6 +136,7 @@ extension GatewayEngine {
         if reason == "rtp_timeout" || reason == "unknown_meeting" { metrics.count(reason) }
         metrics.count("opus_passthrough_packets", by: call.passedThrough)
         metrics.count("opus_encoded_packets", by: call.reencoded)
+        metrics.count("opus_gated_frames", by: call.gatedFrames)
         call.logger.info("call ended", metadata: ["reason": "\(reason)"])
         if let channel = call.channel {
             call.channel = nil

@@ -154,36 +154,57 @@ extension PhoneCall {
     }
 
     /// The caller's voice for the room: the input frame in Opus, in an RTP
-    /// packet with the RFC 6464 level the room's speaker detection reads.
+    /// packet with the RFC 6464 level the room's speaker detection reads;
+    /// while the caller is quiet, a 1-byte keep-alive now and then or
+    /// nothing (`SilenceGate`).
     func roomPacket(allocator: ByteBufferAllocator) -> ByteBuffer? {
-        guard stage == .inRoom, hasInput, !muted, producerID != nil else { return nil }
+        guard stage == .inRoom, producerID != nil else { return nil }
+        // RTP time runs with the clock whether or not a packet goes out
+        // (RFC 3550 §5.1): a receiver sees a pause as a pause.
+        defer { roomTimestamp &+= UInt32(AudioFormat.frameSamples) }
+        guard hasInput, !muted else {
+            roomGate.interrupted()
+            return nil
+        }
         let length: Int
+        var marker = false
         if let passthrough, passthrough.count <= opusScratch.count {
+            // An Opus phone's own packet costs nothing to pass on (and it runs its own DTX).
             length = passthrough.count
             opusScratch.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: passthrough) }
             passedThrough += 1
         } else {
-            reencoded += 1
-            do {
-                if roomEncoder.sampleRate == mixRate {
-                    length = try input.withUnsafeBufferPointer { pcm in
-                        try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
+            switch roomGate.decide(level: level) {
+            case .skip:
+                gatedFrames += 1
+                return nil
+            case .keepAlive:
+                gatedFrames += 1
+                length = SilenceGate.keepAlivePayload.count
+                opusScratch.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: SilenceGate.keepAlivePayload) }
+            case .encode(let startsSpurt):
+                marker = startsSpurt
+                reencoded += 1
+                do {
+                    if roomEncoder.sampleRate == mixRate {
+                        length = try input.withUnsafeBufferPointer { pcm in
+                            try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(pcm, into: $0) }
+                        }
+                    } else {
+                        // The decoder's own-rate frame, cleaned: what the input
+                        // was resampled from for a mix wider than the codec.
+                        guard let narrow = decoder?.narrowFrame else { return nil }
+                        length = try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(narrow, into: $0) }
                     }
-                } else {
-                    // The decoder's own-rate frame, cleaned: what the input
-                    // was resampled from for a mix wider than the codec.
-                    guard let narrow = decoder?.narrowFrame else { return nil }
-                    length = try opusScratch.withUnsafeMutableBufferPointer { try roomEncoder.encode(narrow, into: $0) }
-                }
-            } catch { return nil }
+                } catch { return nil }
+            }
         }
         var buffer = allocator.buffer(capacity: 20 + length)
         RTPPacketWriting.write(into: &buffer, payloadType: GatewayEngine.roomOpus.payloadType, sequence: roomSequence,
-                               timestamp: roomTimestamp, ssrc: roomSSRC,
+                               timestamp: roomTimestamp, ssrc: roomSSRC, marker: marker,
                                audioLevel: AudioLevel(voiceActivity: level < 50, level: level))
         _ = opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         roomSequence &+= 1
-        roomTimestamp &+= UInt32(AudioFormat.frameSamples)
         return buffer
     }
 

@@ -69,6 +69,10 @@ final class PhoneCall {
     var passthrough: [UInt8]?
     /// Opus packets sent to the room as the phone encoded them, and re-encoded.
     var passedThrough = 0, reencoded = 0
+    /// Whether a quiet caller's frame is encoded for the room at all.
+    var roomGate = SilenceGate()
+    /// Frames the gate kept from the encoder (keep-alives and skipped).
+    var gatedFrames = 0
 
     // Room → phone.
     var encoder: PhoneEncoder?

@@ -11,26 +11,8 @@ import Testing
 @Suite struct RoomBridgeMixRateTests {
     let loop = EmbeddedEventLoop()
 
-    /// A call in the room on `codec` from 127.0.0.1:`port`, its RTP going to an embedded channel.
     func call(_ serial: Int, codec: PhoneCodec) throws -> (PhoneCall, EmbeddedChannel) {
-        var logger = Logger(label: "bridge-test")
-        logger.logLevel = .critical
-        let (payloadType, rtpmap) = switch codec {
-        case .pcmu: (0, "PCMU/8000")
-        case .g722: (9, "G722/8000")
-        default: (0, "PCMU/8000")
-        }
-        let offer = ["v=0", "o=t 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
-                     "m=audio \(40_000 + 2 * serial) RTP/AVP \(payloadType)", "a=rtpmap:\(payloadType) \(rtpmap)", "a=sendrecv", ""]
-            .joined(separator: "\r\n")
-        let answer = try PhoneNegotiation.answer(offer: offer, localAddress: "127.0.0.1", localPort: UInt16(30_000 + 2 * serial),
-                                                 preferences: [codec], sessionID: 1, sessionVersion: 1)
-        let call = try PhoneCall(sipID: SIPCallID(serial: UInt64(serial), callID: "bridge-\(serial)"), displayName: "Caller \(serial)",
-                                 signalingHost: "127.0.0.1", machine: PhoneCallDriver.inRoom().machine, logger: logger)
-        try call.apply(answer.media)
-        let channel = EmbeddedChannel(loop: loop)
-        call.channel = channel
-        return (call, channel)
+        try PhoneCall.inRoomForTests(serial, codec: codec, loop: loop)
     }
 
     /// The µ-law payloads `channel` was sent, in order.
