@@ -108,8 +108,8 @@ extension GatewayEngine {
                 }
                 // The meeting's callers are mixed on another loop: the call
                 // goes there before any of it exists (no port, no machine yet).
-                if let other = engine.loops.engine(mixing: meeting.meetingID), other != engine.index,
-                   engine.loops.engines.indices.contains(other) {
+                let other = engine.loops.mixer(for: meeting.meetingID, claimingFor: engine.index)
+                if other != engine.index, engine.loops.engines.indices.contains(other) {
                     engine.loops.assign(id, to: other)
                     let target = engine.loops.engines[other]
                     target.eventLoop.execute { target.value.admit(id, invite, route: route, found: meeting) }
@@ -145,6 +145,7 @@ extension GatewayEngine {
                                           load: load, now: now) {
             loops.forget(id)
             refuse(id, refusal, source: invite.remoteAddress)
+            if let found { releaseMixIfIdle(found.meetingID) }
             return
         }
         let (machine, _) = PhoneCallMachine.incoming(route: route, found: found, timing: timing, now: now)
@@ -158,6 +159,7 @@ extension GatewayEngine {
         } catch {
             loops.forget(id)
             userAgent.respond(id, status: 500, phrase: "Server Internal Error")
+            if let found { releaseMixIfIdle(found.meetingID) }
             return
         }
         call.secureSignaling = invite.transport == "tls"
@@ -173,6 +175,14 @@ extension GatewayEngine {
             }
             engine.feed(.mediaReady(engine.negotiate(call, offer: invite.sdp, port: port)), to: call)
         }
+    }
+
+    /// Gives up this engine's claim to mix `meetingID` when nothing here is
+    /// in or on its way to that meeting (a claimed caller was refused or hung
+    /// up before a bridge existed); the bridge's own end releases it otherwise.
+    func releaseMixIfIdle(_ meetingID: String) {
+        guard bridges[meetingID] == nil, !calls.values.contains(where: { $0.meeting?.meetingID == meetingID }) else { return }
+        loops.release(meetingID, engine: index)
     }
 
     /// 503 Service Unavailable with Retry-After (RFC 3261 §21.5.4, §20.33):

@@ -129,6 +129,7 @@ extension GatewayEngine {
         if calls[call.sipID] === call {
             calls[call.sipID] = nil
             loops.forget(call.sipID)
+            if let meetingID = call.meeting?.meetingID { releaseMixIfIdle(meetingID) }
         }
         if reason == "rtp_timeout" {
             call.logger.notice("no RTP from the phone: hung up", metadata: ["seconds": "\(timing.rtpTimeout.nanoseconds / 1_000_000_000)"])

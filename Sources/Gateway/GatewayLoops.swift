@@ -67,8 +67,19 @@ final class GatewayLoops: Sendable {
 
     // MARK: - Meetings
 
-    /// The engine that mixes `meetingID`, if one does.
-    func engine(mixing meetingID: String) -> Int? { state.withLock { $0.meetingEngine[meetingID] } }
+
+    /// The engine that mixes `meetingID`; `engine` becomes it when none is
+    /// yet. A direct dial asks this as soon as its meeting is found, before
+    /// the call exists: callers who dial a meeting at the same moment (the
+    /// top of the hour) land on one loop, though each INVITE went to the
+    /// least busy one and the first has no bridge yet.
+    func mixer(for meetingID: String, claimingFor engine: Int) -> Int {
+        state.withLock { s in
+            if let owner = s.meetingEngine[meetingID] { return owner }
+            s.meetingEngine[meetingID] = engine
+            return engine
+        }
+    }
 
     /// `engine` mixes `meetingID` now, unless another already does.
     func claim(_ meetingID: String, engine: Int) {

@@ -49,4 +49,27 @@ import Testing
         #expect(toneShare(heardByP, frequency: 440) < 0.02, "P hears itself")
         #expect(await f.gateway.statistics().activeCalls == 3)
     }
+
+    @Test("callers who dial a meeting at the same moment land on one loop, though their INVITEs reach different ones")
+    func callersDiallingAtOnceLandTogether() async throws {
+        let f = try await GatewayFixture.start(loops: 2)
+        defer { Task { await f.stop() } }
+        let phones = try (0..<4).map { _ in try f.phone() }
+        defer { for p in phones { p.stop() } }
+        // The INVITEs go out 5 ms apart: each is on a loop (the least busy
+        // one then: they alternate) before the next, and all before the first
+        // caller is in the room.
+        let answers = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for (i, p) in phones.enumerated() {
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(5 * i))
+                    return try await p.call(sdp: p.offer())?.status
+                }
+            }
+            return try await group.reduce(into: [Int?]()) { $0.append($1) }
+        }
+        #expect(answers.allSatisfy { $0 == 200 }, "\(answers)")
+        let loops = await f.gateway.statistics().loops.map(\.calls).sorted()
+        #expect(loops == [0, 4], "the meeting's callers were split over the loops: \(loops)")
+    }
 }
