@@ -35,18 +35,18 @@ import Testing
         call.producerID = "producer"
         let talking = (0..<10).map { _ in tick(call, amplitude: 8_000) }
         #expect(talking.allSatisfy { ($0?.payloadBytes ?? 0) > 1 })
-        let quiet = (0..<60).map { _ in tick(call, amplitude: 0) }
-        #expect(quiet[0..<15].allSatisfy { ($0?.payloadBytes ?? 0) > 1 })
+        let quiet = (0..<95).map { _ in tick(call, amplitude: 0) }
+        #expect(quiet[0..<50].allSatisfy { ($0?.payloadBytes ?? 0) > 1 })
         let keepAlives = quiet.compactMap { $0 }.filter { $0.payloadBytes == 1 }
         #expect(keepAlives.count == 3)
         #expect(quiet.filter { $0 == nil }.count == 42)
-        #expect(call.reencoded == 25)
+        #expect(call.reencoded == 60)
         let resumed = try #require(tick(call, amplitude: 8_000))
         #expect(resumed.marker)
         #expect(resumed.payloadBytes > 1)
         // Sequence numbers run on without a gap; timestamps count every 20 ms, sent or not.
         let first = try #require(talking[0])
-        #expect(resumed.sequence == first.sequence &+ 10 &+ 15 &+ 3)
-        #expect(resumed.timestamp == first.timestamp &+ UInt32(70 * 960))
+        #expect(resumed.sequence == first.sequence &+ 10 &+ 50 &+ 3)
+        #expect(resumed.timestamp == first.timestamp &+ UInt32(105 * 960))
     }
 }
