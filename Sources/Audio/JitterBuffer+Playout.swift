@@ -150,13 +150,27 @@ extension JitterBuffer {
     private mutating func grow() {
         statistics.targetFrames = min(statistics.targetFrames + 1, configuration.maxFrames)
         pullsSinceLate = 0
+        if let since = pullsSinceShrink, since < shrinkInterval {
+            // The last shrink was too soon: wait longer before the next.
+            shrinkInterval = min(shrinkInterval * 2, configuration.shrinkAfterPulls * 12)
+            pullsSinceShrink = nil
+        }
     }
 
     /// Slow shrink of the target and trimming of excess depth.
     private mutating func adapt() {
         pullsSinceLate += 1
-        if pullsSinceLate >= configuration.shrinkAfterPulls {
+        if let since = pullsSinceShrink {
+            pullsSinceShrink = since + 1
+            if since + 1 >= shrinkInterval {
+                // The last shrink held: be quicker to try the next.
+                shrinkInterval = max(configuration.shrinkAfterPulls, shrinkInterval / 2)
+                pullsSinceShrink = nil
+            }
+        }
+        if pullsSinceLate >= shrinkInterval {
             pullsSinceLate = 0
+            if statistics.targetFrames > configuration.minFrames { pullsSinceShrink = 0 }
             statistics.targetFrames = max(statistics.targetFrames - 1, configuration.minFrames)
         }
         let span = Self.distance(highestSeq, nextSeq) + 1

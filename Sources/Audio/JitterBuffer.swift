@@ -11,7 +11,10 @@
 ///   whatever the phase of the sender's clock against ours), the least a frame
 ///   clock allows. The target grows by one frame each time a packet turns out
 ///   late (a pull found its slot empty, then the packet arrived), and shrinks by
-///   one frame after `shrinkAfterPulls` quiet ticks; when the buffer holds more
+///   one frame after `shrinkAfterPulls` quiet ticks (twice as long after each
+///   shrink that a late packet soon proved premature, so a path whose jitter
+///   comes and goes is not concealed and re-timed every few seconds; half as
+///   long again after a shrink that held); when the buffer holds more
 ///   than target + 1 frames for `trimAfterPulls` ticks, one frame is dropped to
 ///   cut latency. A sender whose clock drifts against the tick crosses a tick
 ///   now and then: that costs one late packet (concealed once, then played a
@@ -122,6 +125,11 @@ public struct JitterBuffer: Sendable {
     var emptyPulls = 0
     var pullsSinceLate = 0
     var overTargetPulls = 0
+    /// Quiet ticks before the next shrink: `shrinkAfterPulls`, doubled each
+    /// time a shrink proves premature (up to 12 times), halved when one holds.
+    var shrinkInterval = 0
+    /// Ticks since the target last shrank; nil before it ever did.
+    var pullsSinceShrink: Int?
     var lastTransit: Double?
 
     /// Creates an empty buffer.
@@ -137,6 +145,7 @@ public struct JitterBuffer: Sendable {
         self.configuration = c
         slots = Array(repeating: nil, count: cap)
         statistics.targetFrames = c.targetFrames
+        shrinkInterval = c.shrinkAfterPulls
     }
 
     /// Signed distance from `b` to `a` on the 16-bit sequence circle (RFC 3550 §A.1).

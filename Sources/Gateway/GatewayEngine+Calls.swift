@@ -138,7 +138,16 @@ extension GatewayEngine {
         metrics.count("opus_passthrough_packets", by: call.passedThrough)
         metrics.count("opus_encoded_packets", by: call.reencoded)
         metrics.count("opus_gated_frames", by: call.gatedFrames)
-        call.logger.info("call ended", metadata: ["reason": "\(reason)"])
+        // What the caller's jitter buffer did: each underrun or loss is a
+        // concealed frame, each discard a frame dropped to cut delay.
+        let jitter = call.jitter.statistics
+        metrics.count("jitter_lost_frames", by: jitter.lost)
+        metrics.count("jitter_late_packets", by: jitter.late)
+        metrics.count("jitter_underruns", by: jitter.underruns)
+        metrics.count("jitter_discarded_frames", by: jitter.discarded)
+        call.logger.info("call ended", metadata: ["reason": "\(reason)", "jitter_lost": "\(jitter.lost)", "jitter_late": "\(jitter.late)",
+                                                  "jitter_underruns": "\(jitter.underruns)", "jitter_discarded": "\(jitter.discarded)",
+                                                  "jitter_target_frames": "\(jitter.targetFrames)"])
         if let channel = call.channel {
             call.channel = nil
             ports.released(call.localPort)
