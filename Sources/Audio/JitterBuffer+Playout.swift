@@ -125,7 +125,10 @@ extension JitterBuffer {
     }
 
     /// Starts a talk spurt at the oldest buffered packet; slots skipped over were
-    /// never received in time and count as lost.
+    /// never received in time and count as lost. A backlog (the sender or the
+    /// network stalled, then everything came at once) is dropped down to the
+    /// target here, in one step: played out, it would add its whole length to
+    /// the delay and be trimmed away a frame every `trimAfterPulls` ticks.
     private mutating func startPlayout() {
         playing = true
         emptyPulls = 0
@@ -134,10 +137,21 @@ extension JitterBuffer {
             let seq = nextSeq &+ UInt16(truncatingIfNeeded: step)
             if let p = slots[index(seq)], p.sequenceNumber == seq {
                 nextSeq = seq
-                return
+                break
             }
             // Mid-stream gaps only; a fresh start has the first packet at nextSeq.
             statistics.lost += 1
+        }
+        // More than three frames over: ordinary jitter never piles up that far
+        // (the hold and the trim deal with it); a stall does.
+        let span = Self.distance(highestSeq, nextSeq) + 1
+        guard span > statistics.targetFrames + 4 else { return }
+        var excess = span - (statistics.targetFrames + 1)
+        while excess > 0 {
+            let i = index(nextSeq)
+            if slots[i]?.sequenceNumber == nextSeq { take(i) } else { nextSeq &+= 1 }
+            statistics.discarded += 1
+            excess -= 1
         }
     }
 

@@ -82,6 +82,16 @@ import Testing
         #expect(run.statistics.discarded <= 8, "\(run.statistics)")
     }
 
+    @Test("after a 200 ms stall and a burst, playout drops the backlog at once instead of running 200 ms late for seconds")
+    func stallThenBurstResyncsAtOnce() {
+        // Packets 100-109 are held 200 ms and arrive together with 110.
+        let run = simulate(seconds: 10, offset: 10, jitter: { (100..<110).contains($0) ? Double(110 - $0) * 20 : 0 })
+        #expect(run.statistics.discarded >= 8 && run.statistics.discarded <= 12, "\(run.statistics)")
+        // Every frame played after the burst is back within two ticks of its arrival.
+        let afterBurst = run.delays.suffix(run.delays.count - 105)
+        #expect(afterBurst.allSatisfy { $0 <= 40 }, "late frames after the burst: \(afterBurst.filter { $0 > 40 }.count)")
+    }
+
     @Test("on a path with 30 ms of jitter the playout point moves back to where packets arrive in time")
     func jitteryPathGrows() {
         // ±15 ms of jitter (deterministic pseudo-random sequence).
