@@ -2,13 +2,16 @@
 """Parley phone-gateway benchmark: transcoded calls per core, the delay the gateway adds, PESQ.
 
     scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py [--binary PATH]
+        [--phases capacity,delay,pesq,wideband]
 
 A benchmark, not a test: it prints figures and asserts nothing.
   1. capacity  synthetic G.711 (PCMU) callers (Benchmarks/sipcaller.py: a minimal
                SIP UAC and RTP paced every 20 ms on a monotonic clock; no baresip)
                dial meetings' dial-in codes, --room-size per meeting (default 4),
-               all talking, so every caller is decoded, Opus-encoded for the room
-               and hears an N-1 mix encoded back to PCMU. The number of callers
+               all talking (a 4 Hz modulated tone each), so every caller is decoded,
+               Opus-encoded for the room and hears an N-1 mix encoded back to PCMU;
+               --talking 0.25: one in four talks, the others send -60 dBov line
+               noise (the gateway's silence gate leaves them unencoded). The number of callers
                steps up (--steps); each step is measured for --window s once every
                call is up: Parley's CPU (/proc/<pid>/stat), frames received vs
                expected at the phones, lost (sequence gaps), late (> 40 ms after
@@ -21,15 +24,35 @@ A benchmark, not a test: it prints figures and asserts nothing.
                slow clock fails that at any load, the steps go on while lost +
                gaps 20 ms over the median gap (lateness against the gateway's own
                cadence) stay < 0.1%, and stop there or when the CPU saturates.
-  2. delay     two callers in one meeting: A sends silence with a 20 ms 1 kHz burst
+  2. delay     a) two callers in one meeting: A sends silence with a 20 ms 1 kHz burst
                every second, B hears the mix; delay = B's arrival of the burst's
                onset - A's send time (phone → gateway jitter buffer → 20 ms tick →
                mix → PCMU → phone). Plus PESQ of speech phone → gateway → phone.
-  3. PESQ      espeak-ng speech (8 kHz) sent by a caller into a meeting where a
+               b) a caller and a headless Chromium guest (the real meeting page), the
+               one-way delay the gateway and the SFU add, each way, at the packet
+               level and before either receiver's own buffers. An init script gives
+               every audio sender and receiver of the page encoded streams
+               (createEncodedStreams, piped through a worker that stamps each Opus
+               frame with performance.timeOrigin + performance.now(), mapped to this
+               script's monotonic clock by the fastest of 40 round trips).
+               Phone → browser: the phone sends a 20 ms 1 kHz burst every second;
+               delay = the first big Opus frame after quiet at the guest's receiver
+               (before NetEq) - the phone's send of the burst's packet.
+               Browser → phone: a WebAudio burst track replaces the microphone
+               (replaceTrack); delay = the phone's arrival of the first loud PCMU
+               packet - the first big Opus frame after quiet leaving the encoder.
+  3. pesq      espeak-ng speech (8 kHz) sent by a caller into a meeting where a
                headless Chromium guest (the real meeting page) records the
                caller's <audio> element at 48 kHz with an AudioContext; aligned,
                resampled to 8 kHz (sox), scored with pesq(8000, ref, deg, 'nb') at
-               0% and at 3% random loss (the caller drops 3% before sending).
+               --losses (0, 1, 3, 5%) random loss, --seeds loss patterns each (the
+               caller drops the frames random.Random(seed) picks, so a pattern is
+               the same in every run); each seed's score, the mean per loss rate,
+               and the offline reference "µ-law with those same frames zeroed"
+               (what no concealment at all would score).
+  4. wideband  the same with a G.722 caller (payload type 9, ffmpeg's encoder) and
+               16 kHz speech, scored with P.862.2 pesq(16000, ref, deg, 'wb') at
+               --wb-losses (0, 3%), beside ffmpeg's G.722 encode/decode alone.
 
 Parley and every client run on this machine (2 cores here): the load generator's
 own CPU and how late its sender ran are printed beside Parley's figures.
@@ -54,8 +77,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from host import machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
 from parley_server import ParleyServer  # noqa: E402
-from sipcaller import (Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of, lag_drift_ms, pesq_nb,  # noqa: E402
-                       resample, speech_8k, tone, ulaw_decode, write_wav)
+from sipcaller import (Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of, g722_decode, g722_frames,  # noqa: E402
+                       lag_drift_ms, pesq_nb, pesq_wb, resample, speech_8k, tone, ulaw_decode, write_wav)
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
@@ -154,8 +177,8 @@ class Phones:
     def run(self, coro, timeout: float | None = None):
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(timeout)
 
-    def caller(self, user: str, code: str, name: str, payloads: list[bytes]) -> Caller:
-        c = Caller(self.sip, user, code, name)
+    def caller(self, user: str, code: str, name: str, payloads: list[bytes], codec: str = "PCMU") -> Caller:
+        c = Caller(self.sip, user, code, name, codec)
         c.payloads = payloads
         return c
 
@@ -185,6 +208,18 @@ class Phones:
         caller.k0 = self.pacer.k + lead
         return caller.k0
 
+    def play(self, caller: Caller, payloads: list[bytes], lead: int = 2, loss: float = 0.0,
+             seed: int | None = None) -> tuple[int, frozenset[int]]:
+        """From pacer frame now + lead the caller sends `payloads` (looped), dropping the
+        payload indices random.Random(seed) picks at `loss`; set on the phones' loop, so the
+        pacer never sends a frame of the new payloads on the old start frame. Returns (that
+        frame, the dropped payload indices)."""
+        async def go() -> tuple[int, frozenset[int]]:
+            caller.payloads = payloads
+            caller.k0 = self.pacer.k + lead
+            return caller.k0, caller.lose(loss, seed)
+        return self.run(go())
+
     def close(self) -> None:
         self.pacer.running = False
         self.pacer_task.cancel()
@@ -202,12 +237,26 @@ def talker(i: int) -> list[bytes]:
     return frames_of(sig.astype(np.int16))
 
 
+def quiet_line(i: int) -> list[bytes]:
+    """A caller who listens: line noise around -60 dBov, 1 s looped (what a quiet
+    phone sends; the gateway's silence gate leaves it unencoded)."""
+    rng = np.random.default_rng(1000 + i)
+    return frames_of((rng.standard_normal(8000) * 32767 * 10 ** (-60 / 20)).astype(np.int16))
+
+
+def voice_of(i: int, args) -> list[bytes]:
+    """Caller i's audio: the first round(talking x room size) callers of each room talk."""
+    talkers = max(1, round(args.talking * args.room_size))
+    return talker(i) if i % args.room_size < talkers else quiet_line(i)
+
+
 def capacity(parley: Parley, phones: Phones, args) -> tuple[list[dict], int | None, int | None]:
     callers: list[Caller] = []
     meetings: list[dict] = []
     rows: list[dict] = []
     best = best_cadence = None
-    print(f"\n== 1. Capacity: PCMU callers, {args.room_size} per meeting, all talking, {args.window:.0f} s per step ==")
+    talking = "all talking" if args.talking >= 1 else f"{max(1, round(args.talking * args.room_size))} of {args.room_size} talking, the others quiet"
+    print(f"\n== 1. Capacity: PCMU callers, {args.room_size} per meeting, {talking}, {args.window:.0f} s per step ==")
     head = (f"{'callers':>7} {'rooms':>5} {'parley CPU%':>11} {'calls/core':>10} {'@50fps':>6} {'rx frames':>10} {'expected':>9} "
             f"{'lost%':>7} {'late%':>7} {'gap>+20':>7} {'fps/call':>8} {'gap p50':>7} {'gap p99':>7} {'gen CPU%':>8} {'gen late':>8} "
             f"{'udp drops':>9} {'RSS MiB':>7} {'machine%':>8}")
@@ -218,7 +267,7 @@ def capacity(parley: Parley, phones: Phones, args) -> tuple[list[dict], int | No
             i = len(callers)
             if i // args.room_size >= len(meetings):
                 meetings.append(parley.meeting(f"Gateway bench {len(meetings) + 1}"))
-            c = phones.caller(f"bench{i}", meetings[i // args.room_size]["dialInCode"], f"Bench Caller {i}", talker(i))
+            c = phones.caller(f"bench{i}", meetings[i // args.room_size]["dialInCode"], f"Bench Caller {i}", voice_of(i, args))
             callers.append(c)
             fresh.append(c)
         started = time.monotonic()
@@ -348,18 +397,290 @@ def delay_and_p2p(parley: Parley, phones: Phones, speech: np.ndarray, work: Path
            "packet_delay_p50_ms": 1000 * pct(packet_delays, 50), "pesq_phone_phone": {}}
     # Phone → gateway → phone: A sends speech, B records the mix (nobody else talks).
     pad = np.zeros(8000, dtype=np.int16)
-    a.payloads = frames_of(np.concatenate([pad, speech, pad]))
+    signal = frames_of(np.concatenate([pad, speech, pad]))
     for loss in (0.0, 0.03):
-        a.drop = loss
-        phones.start_at_next_frame(a)
-        rec = record(phones, b, len(a.payloads) * 0.020 + 0.5)
+        out["dropped_3pct"] = phones.play(a, signal, loss=loss, seed=1)[1] or out.get("dropped_3pct")
+        rec = record(phones, b, len(signal) * 0.020 + 0.5)
         heard = np.concatenate([ulaw_decode(p) for _, _, _, p in rec]) if rec else np.zeros(8000, dtype=np.int16)
         write_wav(work / f"phone-heard-{int(loss * 100)}.wav", heard, 8000)
         deg, _ = align(speech, heard, 8000)
         out["pesq_phone_phone"][f"{loss:.0%}"] = pesq_nb(speech, deg)
         out["pesq_phone_phone"][f"stretch_ms_{loss:.0%}"] = lag_drift_ms(speech, heard, 8000)
+    phones.play(a, silence)
     phones.hang_up([a, b])
     return out
+
+
+def browser_delay(parley: Parley, phones: Phones, work: Path, args) -> dict:
+    """One-way delay between a phone and a Chromium guest, both ways, at the packet level:
+    from the moment the packet (phone) or encoded frame (browser) carrying a burst's onset
+    leaves its sender to the moment the packet or frame carrying it reaches the other side
+    (browser: the receiver's encoded transform, before NetEq; phone: its RTP socket)."""
+    from playwright.sync_api import sync_playwright
+
+    m = parley.meeting("Gateway browser delay")
+    silence = frames_of(np.zeros(160, dtype=np.int16))
+    phone = phones.caller("bdelay", m["dialInCode"], "Delay Phone", silence)
+    out: dict = {}
+    with sync_playwright() as pw:
+        guest = Guest(pw, parley, m, "Delay Guest", stamp_frames=True)
+        try:
+            errors = phones.dial([phone], 1)
+            if errors:
+                return {"error": errors[0]}
+            pid = guest.participant("Delay Phone")
+            mid = guest.page.evaluate(MIC_MID_JS, pid)
+            time.sleep(args.settle + 2)  # the join prompt and chimes are over
+            cal0 = guest.clock_offset()
+
+            # Phone → browser: the phone's burst packets (send times from the pacer) against the
+            # arrival of the first big Opus frame after quiet at the guest's receiver transform.
+            guest.take("rx")
+            phones.pacer.sent.clear()
+            phones.pacer.keep_send_times = True
+            k0 = phones.play(phone, frames_of(tone(1000, 0.020, amplitude=0.5)) + silence * 49)[0]
+            t_k0 = phones.pacer.t0
+            time.sleep(args.bursts + 1.0)
+            rx = [e for e in guest.take("rx") if e[3] == mid]
+            phones.play(phone, silence)
+            phones.pacer.keep_send_times = False
+            sent = dict(phones.pacer.sent)
+            phones.pacer.sent.clear()
+
+            # Browser → phone: a WebAudio burst replaces the fake microphone; the sender transform
+            # stamps the first big Opus frame after quiet, the phone the first loud PCMU packet.
+            started = guest.page.evaluate(BURST_SENDER_JS, [args.bursts, 1.0])
+            if "error" in started:
+                return {"error": started["error"]}
+            guest.take("tx")
+            rec = record(phones, phone, args.bursts + 2.5)
+            tx = guest.take("tx")
+            cal1 = guest.clock_offset()
+        finally:
+            guest.close()
+    phones.hang_up([phone])
+    (work / "browser-delay-frames.json").write_text(json.dumps({
+        "rx": rx, "tx": tx, "phone_sent": {str(k): v for k, v in sent.items() if (k - k0) % 50 == 0},
+        "phone_heard": [(a, s, t, len(p)) for a, s, t, p in rec], "clock": [cal0, cal1]}))
+
+    offset = (cal0["offset_s"] + cal1["offset_s"]) / 2
+    out["clock"] = {"rtt_ms": max(cal0["rtt_ms"], cal1["rtt_ms"]),
+                    "drift_ms": 1000 * (cal1["offset_s"] - cal0["offset_s"]),
+                    "worker_hop_ms": max(cal0["worker_hop_ms"], cal1["worker_hop_ms"])}
+
+    big, quiet, threshold = big_frames(rx)
+    arrivals = [e[0] / 1000 - offset for e in big]
+    p2b = []
+    for i in first_after_quiet(arrivals):
+        t = arrivals[i]
+        j = math.floor((t - (t_k0 + k0 * 0.020)) / 1.0)  # the burst sent last before this arrival
+        if j < 0:
+            continue
+        k = k0 + 50 * j
+        p2b.append(t - sent.get(k, t_k0 + k * 0.020))
+    out["phone_to_browser"] = {"bursts": len(p2b), "frames": len(rx), "quiet_bytes": quiet, "burst_bytes_over": threshold,
+                               "p50_ms": 1000 * pct(p2b, 50), "p95_ms": 1000 * pct(p2b, 95),
+                               "min_ms": 1000 * min(p2b) if p2b else float("nan"),
+                               "max_ms": 1000 * max(p2b) if p2b else float("nan")}
+
+    big, quiet, threshold = big_frames(tx)
+    sends = [e[0] / 1000 - offset for e in big]
+    sends = [sends[i] for i in first_after_quiet(sends)]
+    b2p, onset_in_packet, quiet_since = [], [], None
+    for arrival, _, _, payload in rec:
+        loud = np.nonzero(np.abs(ulaw_decode(payload).astype(np.int32)) > 3000)[0]
+        if len(loud) == 0:
+            quiet_since = quiet_since or arrival
+            continue
+        if quiet_since is not None and arrival - quiet_since > 0.5:
+            before = [s for s in sends if s <= arrival and arrival - s < 0.9]
+            if before:
+                b2p.append(arrival - before[-1])
+                onset_in_packet.append(loud[0] / 8000)
+        quiet_since = None
+    out["browser_to_phone"] = {"bursts": len(b2p), "frames": len(tx), "bursts_sent": len(sends), "quiet_bytes": quiet,
+                               "burst_bytes_over": threshold,
+                               "p50_ms": 1000 * pct(b2p, 50), "p95_ms": 1000 * pct(b2p, 95),
+                               "min_ms": 1000 * min(b2p) if b2p else float("nan"),
+                               "max_ms": 1000 * max(b2p) if b2p else float("nan"),
+                               "onset_in_packet_p50_ms": 1000 * pct(onset_in_packet, 50)}
+    return out
+
+
+# --------------------------------------------------------------------------- a Chromium guest on the meeting page
+
+# A dedicated worker that gets the encoded frames of the page's audio senders and receivers
+# (WebRTC Encoded Transform, createEncodedStreams: their streams are transferred here). Each
+# frame is stamped on arrival with the worker's clock (performance.timeOrigin +
+# performance.now(), epoch ms) and passed on unchanged: on a receiver that is before NetEq
+# (the jitter buffer), on a sender right after the Opus encoder, before packetisation and SRTP.
+# Chromium 156 delivers no audio frames to an RTCRtpScriptTransform set on a receiver that is
+# already running, and createEncodedStreams() must be called before the first frame ("Too
+# late to create encoded streams"): so an init script hooks every audio receiver in the
+# 'track' event and the audio senders as they are added, before the page's code sees them.
+FRAME_WORKER_JS = r"""
+const logs = {};
+onmessage = (e) => {
+  const m = e.data;
+  if (m.cmd === 'pipe') {
+    const log = logs[m.name] = logs[m.name] || [];
+    m.readable.pipeThrough(new TransformStream({
+      transform(frame, ctl) {
+        const now = performance.timeOrigin + performance.now();
+        const md = frame.getMetadata();
+        log.push([now, frame.data.byteLength, md.rtpTimestamp ?? -1, m.mid ?? '']);
+        ctl.enqueue(frame);
+      },
+    })).pipeTo(m.writable);
+  } else if (m.cmd === 'now') postMessage({ id: m.id, now: performance.timeOrigin + performance.now() });
+  else if (m.cmd === 'take') postMessage({ id: m.id, log: (logs[m.name] || (logs[m.name] = [])).splice(0) });
+};
+"""
+
+FRAMES_INIT_JS = """
+(() => {
+  const w = new Worker(URL.createObjectURL(new Blob([%s], { type: 'text/javascript' })));
+  const waiting = new Map();
+  let next = 1;
+  w.onmessage = (e) => { const r = waiting.get(e.data.id); if (r) { waiting.delete(e.data.id); r(e.data); } };
+  const ask = (m) => new Promise((res) => { const id = next++; waiting.set(id, res); w.postMessage({ ...m, id }); });
+  const pipe = (endpoint, name, mid) => {
+    try {
+      const { readable, writable } = endpoint.createEncodedStreams();
+      w.postMessage({ cmd: 'pipe', name, mid, readable, writable }, [readable, writable]);
+    } catch (err) { console.warn('gateway_bench: no encoded streams', String(err)); }
+  };
+  window.__gwb = { worker: w, ask };
+  const Base = window.RTCPeerConnection;
+  class StampedPC extends Base {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('track', (ev) => {
+        if (ev.track.kind === 'audio') pipe(ev.receiver, 'rx', ev.transceiver ? ev.transceiver.mid : '');
+      });
+    }
+    addTransceiver(trackOrKind, init) {
+      const t = super.addTransceiver(trackOrKind, init);
+      const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind && trackOrKind.kind;
+      if (kind === 'audio') pipe(t.sender, 'tx', '');
+      return t;
+    }
+  }
+  window.RTCPeerConnection = StampedPC;
+})();
+"""
+
+# The mid of the subscribe-side m-line that carries a participant's microphone.
+MIC_MID_JS = """
+(pid) => {
+  const slot = [...window.parleyRoom.subscriber.slots.values()].find((s) => s.participantId === pid && s.source === 'microphone');
+  return slot ? slot.mid : null;
+}
+"""
+
+# The browser's microphone: the fake microphone replaced by a WebAudio track that is digital
+# silence but for a 20 ms 1 kHz burst every second (the sender's encoded frames are stamped).
+BURST_SENDER_JS = """
+async ([count, lead]) => {
+  const room = window.parleyRoom;
+  const t = room.publisher && room.publisher.transceivers.get('microphone');
+  if (!t) return { error: 'the page publishes no microphone' };
+  const ctx = new AudioContext({ sampleRate: 48000 });
+  if (ctx.state !== 'running') await ctx.resume();
+  const osc = ctx.createOscillator();
+  osc.frequency.value = 1000;
+  const gain = ctx.createGain();
+  gain.gain.value = 0;
+  const dst = ctx.createMediaStreamDestination();
+  osc.connect(gain).connect(dst);
+  osc.start();
+  const t0 = ctx.currentTime + lead;
+  for (let i = 0; i < count; i += 1) {
+    gain.gain.setValueAtTime(0.5, t0 + i);
+    gain.gain.setValueAtTime(0, t0 + i + 0.020);
+  }
+  await t.sender.replaceTrack(dst.stream.getAudioTracks()[0]);
+  window.__gwbBurst = { ctx, osc };
+  return { ok: true, direction: t.currentDirection };
+}
+"""
+
+NOW_JS = """
+async () => {
+  const a = performance.timeOrigin + performance.now();
+  const r = await window.__gwb.ask({ cmd: 'now' });
+  const b = performance.timeOrigin + performance.now();
+  return [a, r.now, b];
+}
+"""
+
+
+class Guest:
+    """A headless Chromium guest who joins a meeting on the real meeting page."""
+
+    def __init__(self, pw, parley: Parley, meeting: dict, name: str = "Listener", stamp_frames: bool = False):
+        from media_bench import launch_chromium
+        self.browser = launch_chromium(pw)
+        # bypass_csp: the bench's worker is a blob: URL, which the page's CSP need not allow.
+        self.page = self.browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True).new_page()
+        if stamp_frames:
+            self.page.add_init_script(FRAMES_INIT_JS % json.dumps(FRAME_WORKER_JS))
+        self.page.goto(f"{parley.base}/m/{meeting['code']}")
+        self.page.get_by_label("Your name").fill(name, timeout=30_000)
+        self.page.get_by_role("button", name="Join", exact=True).click(timeout=30_000)
+        self.page.wait_for_selector('.room-root[data-state="joined"]', timeout=30_000)
+
+    def participant(self, display_name: str) -> str:
+        """The id of the participant called `display_name`, once its audio element plays something."""
+        pid = self.page.wait_for_function(
+            "(n) => { const r = window.parleyRoom; if (!r || !r.participants) return null;"
+            " for (const p of r.participants.values()) if (p.displayName === n) return p.id; return null; }",
+            arg=display_name, timeout=30_000).json_value()
+        self.page.wait_for_function("(pid) => { const e = window.parleyRoom.audioElementFor(pid);"
+                                    " return !!(e && e.srcObject && e.srcObject.getAudioTracks().length); }",
+                                    arg=pid, timeout=30_000)
+        return pid
+
+    def take(self, name: str) -> list[list]:
+        """The frames the worker stamped since the last take: [epoch ms, bytes, RTP timestamp, mid]."""
+        return self.page.evaluate("(n) => window.__gwb.ask({ cmd: 'take', name: n }).then((r) => r.log)", name)
+
+    def clock_offset(self, samples: int = 40) -> dict:
+        """Worker clock (epoch s) - this process's time.monotonic(), from the round trip
+        Python → page → worker → page → Python with the smallest duration; the error is at
+        most half that round trip."""
+        best = None
+        for _ in range(samples):
+            t0 = time.monotonic()
+            a, w, b = self.page.evaluate(NOW_JS)
+            t1 = time.monotonic()
+            if best is None or t1 - t0 < best["rtt_ms"] / 1000:
+                best = {"rtt_ms": 1000 * (t1 - t0), "offset_s": w / 1000 - (t0 + t1) / 2, "worker_hop_ms": b - a}
+        return best
+
+    def close(self) -> None:
+        self.browser.close()
+
+
+def first_after_quiet(times: list[float], quiet: float = 0.5) -> list[int]:
+    """Indices of the events that follow at least `quiet` s without one (a burst's onset)."""
+    out, last = [], None
+    for i, t in enumerate(times):
+        if last is None or t - last > quiet:
+            out.append(i)
+        last = t
+    return out
+
+
+def big_frames(log: list[list[float]]) -> tuple[list[list[float]], float, float]:
+    """The frames much bigger than the quiet ones around them (Opus VBR: digital silence
+    codes in a few bytes, a 1 kHz burst in tens); (those frames, quiet size, threshold)."""
+    if not log:
+        return [], float("nan"), float("nan")
+    sizes = np.array([e[1] for e in log], dtype=np.float64)
+    quiet = float(np.median(sizes))
+    threshold = max(2 * quiet, quiet + 12)
+    return [e for e in log if e[1] > threshold], quiet, threshold
 
 
 # --------------------------------------------------------------------------- phase 3: PESQ phone → browser
@@ -390,63 +711,197 @@ async ([pid, seconds]) => {
 """
 
 
-def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
-    from playwright.sync_api import sync_playwright
-    from media_bench import launch_chromium
+def record_guest(guest: "Guest", pid: str, seconds: float, work: Path, name: str) -> tuple[np.ndarray, int, dict] | str:
+    """What the guest's <audio> element for `pid` plays, and how regularly the caller's Opus
+    frames reached the guest's receiver meanwhile (before NetEq): frames, RTP timestamp steps
+    other than 960 (20 ms), the longest gap between arrivals."""
+    mid = guest.page.evaluate(MIC_MID_JS, pid)
+    guest.take("rx")
+    got = guest.page.evaluate(RECORD_JS, [pid, seconds])
+    if "error" in got:
+        return got["error"]
+    rx = [e for e in guest.take("rx") if e[3] == mid]
+    ts = np.array([e[2] for e in rx], dtype=np.int64)
+    arrivals = np.array([e[0] for e in rx])
+    frames = {"rx_frames": len(rx), "ts_steps_not_20ms": int(np.sum(((ts[1:] - ts[:-1]) % (1 << 32)) != 960)) if len(rx) > 1 else 0,
+              "gap_max_ms": float(np.max(np.diff(arrivals))) if len(rx) > 1 else float("nan")}
+    heard = np.frombuffer(base64.b64decode(got["b64"]), dtype="<i2")
+    write_wav(work / name, heard, int(got["rate"]))
+    return heard, int(got["rate"]), frames
 
-    m = parley.meeting("Gateway PESQ")
-    pad = np.zeros(8000, dtype=np.int16)
-    phone = phones.caller("pesq", m["dialInCode"], "PESQ Phone", frames_of(np.zeros(160, dtype=np.int16)))
-    out: dict = {}
-    with sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
-            page.goto(f"{parley.base}/m/{m['code']}")
-            page.get_by_label("Your name").fill("Listener", timeout=30_000)
-            page.get_by_role("button", name="Join", exact=True).click(timeout=30_000)
-            page.wait_for_selector('.room-root[data-state="joined"]', timeout=30_000)
-            errors = phones.dial([phone], 1)
-            if errors:
-                return {"error": errors[0]}
-            pid = page.wait_for_function(
-                "(n) => { const r = window.parleyRoom; if (!r || !r.participants) return null;"
-                " for (const p of r.participants.values()) if (p.displayName === n) return p.id; return null; }",
-                arg="PESQ Phone", timeout=30_000).json_value()
-            page.wait_for_function("(pid) => { const e = window.parleyRoom.audioElementFor(pid);"
-                                   " return !!(e && e.srcObject && e.srcObject.getAudioTracks().length); }",
-                                   arg=pid, timeout=30_000)
-            time.sleep(args.settle)
-            signal = np.concatenate([pad, speech, pad])
-            for loss in (0.0, 0.03):
-                phone.payloads, phone.drop = frames_of(signal), loss
-                phones.start_at_next_frame(phone, lead=10)  # speech starts 1.2 s after this, recording at once
-                got = page.evaluate(RECORD_JS, [pid, len(signal) / 8000 + 1.5])
-                phone.payloads = frames_of(np.zeros(160, dtype=np.int16))
-                if "error" in got:
-                    return {"error": got["error"]}
-                heard = np.frombuffer(base64.b64decode(got["b64"]), dtype="<i2")
-                write_wav(work / f"browser-heard-{int(loss * 100)}.wav", heard, int(got["rate"]))
-                heard8 = resample(heard, int(got["rate"]), 8000, work)
-                deg, lag = align(speech, heard8, 8000)
-                out[f"{loss:.0%}"] = pesq_nb(speech, deg)
-                out[f"lag_{loss:.0%}_s"] = lag
-                out[f"stretch_ms_{loss:.0%}"] = lag_drift_ms(speech, heard8, 8000)
-                out[f"rms_dbfs_{loss:.0%}"] = 20 * math.log10(max(1e-9, float(np.sqrt(np.mean((deg / 32768.0) ** 2)))))
-        finally:
-            browser.close()
-    phones.hang_up([phone])
+
+def dbfs(x: np.ndarray) -> float:
+    return 20 * math.log10(max(1e-9, float(np.sqrt(np.mean((x / 32768.0) ** 2)))))
+
+
+def zero_frames(pcm: np.ndarray, dropped: frozenset[int], first: int, size: int) -> np.ndarray:
+    """`pcm` with the frames the loss pattern dropped set to 0 (payload index `first` holds
+    the speech's first frame of `size` samples)."""
+    out = pcm.copy()
+    for i in dropped:
+        j = i - first
+        if 0 <= j * size < len(out):
+            out[j * size:(j + 1) * size] = 0
     return out
 
 
+def loss_runs(args) -> list[tuple[float, int]]:
+    return [(float(x) / 100, seed) for x in args.losses.split(",") for seed in range(1, args.seeds + 1)]
+
+
+def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
+    """Narrowband PESQ of a PCMU phone's speech as a Chromium guest hears it, per loss rate and
+    loss pattern (seed), beside µ-law with the same frames zeroed."""
+    from playwright.sync_api import sync_playwright
+
+    m = parley.meeting("Gateway PESQ")
+    pad = np.zeros(8000, dtype=np.int16)  # 1 s = 50 frames before and after the speech
+    silence = frames_of(np.zeros(160, dtype=np.int16))
+    phone = phones.caller("pesq", m["dialInCode"], "PESQ Phone", silence)
+    signal = frames_of(np.concatenate([pad, speech, pad]))
+    ulaw = np.concatenate([ulaw_decode(f) for f in frames_of(speech)])[: len(speech)]
+    speech_frames = -(-len(speech) // 160)
+    out: dict = {"ulaw_only": pesq_nb(speech, ulaw), "runs": []}
+    with sync_playwright() as pw:
+        guest = Guest(pw, parley, m, stamp_frames=True)
+        try:
+            errors = phones.dial([phone], 1)
+            if errors:
+                return {"error": errors[0]}
+            pid = guest.participant("PESQ Phone")
+            time.sleep(args.settle)
+            for loss, seed in loss_runs(args):
+                dropped = phones.play(phone, signal, lead=10, loss=loss, seed=seed)[1]  # speech 1.2 s from now
+                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, f"browser-heard-{loss:.0%}-{seed}.wav")
+                phones.play(phone, silence)
+                if isinstance(got, str):
+                    return {"error": got}
+                heard8 = resample(got[0], got[1], 8000, work)
+                deg, lag = align(speech, heard8, 8000)
+                out["runs"].append({
+                    "loss": loss, "seed": seed, "pesq": pesq_nb(speech, deg),
+                    "dropped": sum(1 for i in dropped if 50 <= i < 50 + speech_frames), "frames": speech_frames,
+                    "ulaw_zeroed": pesq_nb(speech, zero_frames(ulaw, dropped, 50, 160)) if dropped else out["ulaw_only"],
+                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard8, 8000), "rms_dbfs": dbfs(deg), **got[2]})
+                note(f"PESQ {loss:.0%} seed {seed}: {out['runs'][-1]['pesq']:.2f}")
+        finally:
+            guest.close()
+    phones.hang_up([phone])
+    out["mean"] = {f"{loss:.0%}": float(np.mean([r["pesq"] for r in out["runs"] if r["loss"] == loss]))
+                   for loss in dict.fromkeys(r["loss"] for r in out["runs"])}
+    return out
+
+
+def wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
+    """Wideband PESQ (P.862.2) of a G.722 phone's 16 kHz speech as a Chromium guest hears it."""
+    from playwright.sync_api import sync_playwright
+
+    speech = speech_8k(work, SENTENCES, 16000)
+    write_wav(work / "speech-16k.wav", speech, 16000)
+    pad = np.zeros(16000, dtype=np.int16)  # 1 s = 50 frames
+    signal = g722_frames(np.concatenate([pad, speech, pad]), work)
+    silence = [signal[-1]]  # G.722 of digital silence, the encoder settled
+    speech_frames = -(-len(speech) // 320)
+    # The offline reference: ffmpeg's G.722 encode + decode, aligned for its codec delay.
+    g722, _ = align(speech, g722_decode(signal, work), 16000)
+    m = parley.meeting("Gateway wideband PESQ")
+    phone = phones.caller("wb", m["dialInCode"], "G722 Phone", silence, codec="G722")
+    out: dict = {"g722_only": pesq_wb(speech, g722), "runs": []}
+    with sync_playwright() as pw:
+        guest = Guest(pw, parley, m, stamp_frames=True)
+        try:
+            errors = phones.dial([phone], 1)
+            if errors:
+                return {"error": errors[0]}
+            pid = guest.participant("G722 Phone")
+            time.sleep(args.settle)
+            for loss, seed in [(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)]:
+                dropped = phones.play(phone, signal, lead=10, loss=loss, seed=seed)[1]
+                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, f"browser-heard-g722-{loss:.0%}-{seed}.wav")
+                phones.play(phone, silence)
+                if isinstance(got, str):
+                    return {"error": got}
+                heard16 = resample(got[0], got[1], 16000, work)
+                deg, lag = align(speech, heard16, 16000)
+                out["runs"].append({
+                    "loss": loss, "seed": seed, "pesq": pesq_wb(speech, deg),
+                    "dropped": sum(1 for i in dropped if 50 <= i < 50 + speech_frames), "frames": speech_frames,
+                    "g722_zeroed": pesq_wb(speech, zero_frames(g722, dropped, 50, 320)) if dropped else out["g722_only"],
+                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard16, 16000), "rms_dbfs": dbfs(deg), **got[2],
+                    # the same recording scored narrowband, to compare with the PCMU caller
+                    "pesq_nb": pesq_nb(resample(speech, 16000, 8000, work), align(resample(speech, 16000, 8000, work),
+                                                                                resample(got[0], got[1], 8000, work), 8000)[0])})
+                note(f"wideband PESQ {loss:.0%} seed {seed}: {out['runs'][-1]['pesq']:.2f}")
+        finally:
+            guest.close()
+    phones.hang_up([phone])
+    out["mean"] = {f"{loss:.0%}": float(np.mean([r["pesq"] for r in out["runs"] if r["loss"] == loss]))
+                   for loss in dict.fromkeys(r["loss"] for r in out["runs"])}
+    return out
+
+
+FRAME_COLUMNS = ("'rx frames', 'ts≠20ms', 'gap max': the caller's Opus frames at the guest's receiver (encoded "
+                 "transform, before NetEq) while recording: how many, RTP timestamp steps other than 20 ms, the longest "
+                 "gap between two arrivals (ms)")
+
+
+def print_pesq_table(runs: list[dict], reference_key: str, reference_name: str, extra: str | None = None) -> None:
+    head = (f"{'loss':>5} {'seed':>4} {'dropped':>9} {'PESQ':>5} {reference_name:>{max(5, len(reference_name))}} {'level dBFS':>10} "
+            f"{'stretch ms':>10} {'rx frames':>9} {'ts≠20ms':>7} {'gap max':>7}")
+    if extra:
+        head += f" {extra:>8}"
+    print(head + "\n" + "-" * len(head))
+    for r in runs:
+        line = (f"{r['loss']:>5.0%} {r['seed']:>4} {r['dropped']:>4}/{r['frames']:<4} {r['pesq']:>5.2f} "
+                f"{r[reference_key]:>{max(5, len(reference_name))}.2f} {r['rms_dbfs']:>10.1f} {r['stretch_ms']:>+10.0f} "
+                f"{r['rx_frames']:>9} {r['ts_steps_not_20ms']:>7} {r['gap_max_ms']:>7.1f}")
+        if extra:
+            line += f" {r['pesq_nb']:>8.2f}"
+        print(line)
+    for loss in dict.fromkeys(r["loss"] for r in runs):
+        these = [r for r in runs if r["loss"] == loss]
+        print(f"mean at {loss:.0%}: {np.mean([r['pesq'] for r in these]):.2f} (seeds "
+              f"{', '.join(format(r['pesq'], '.2f') for r in these)}); {reference_name} "
+              f"{np.mean([r[reference_key] for r in these]):.2f}")
+
+
 # --------------------------------------------------------------------------- main
+
+def print_browser_delay(bd: dict) -> None:
+    print("\n== 2b. One-way delay between a phone and a Chromium guest (the real meeting page), both ways ==")
+    if "error" in bd:
+        print("failed:", bd["error"])
+        return
+    c, p2b, b2p = bd["clock"], bd["phone_to_browser"], bd["browser_to_phone"]
+    print(f"phone → browser: p50 {p2b['p50_ms']:.1f} ms, p95 {p2b['p95_ms']:.1f} ms (min {p2b['min_ms']:.1f}, "
+          f"max {p2b['max_ms']:.1f}; {p2b['bursts']} bursts)")
+    print("  = the phone's send of the PCMU packet that starts a 20 ms 1 kHz burst → the first Opus frame over "
+          f"{p2b['burst_bytes_over']:.0f} bytes (quiet frames {p2b['quiet_bytes']:.0f}) reaching Chromium's receiver encoded "
+          "transform. Includes: loopback, the gateway's input jitter buffer, the wait for its 20 ms tick, the Opus "
+          "encode, the SFU, SRTP, Chromium's network thread and depacketiser. Excludes: Chromium's jitter buffer (NetEq), "
+          "decode and playout, and the phone's own packetisation.")
+    print(f"browser → phone: p50 {b2p['p50_ms']:.1f} ms, p95 {b2p['p95_ms']:.1f} ms (min {b2p['min_ms']:.1f}, "
+          f"max {b2p['max_ms']:.1f}; {b2p['bursts']} of {b2p['bursts_sent']} bursts)")
+    print("  = the first Opus frame over "
+          f"{b2p['burst_bytes_over']:.0f} bytes (quiet {b2p['quiet_bytes']:.0f}) leaving Chromium's encoder (sender "
+          "encoded transform; a WebAudio 20 ms 1 kHz burst every second replaces the microphone) → the first loud PCMU "
+          "packet reaching the phone's socket. Includes: the transform's hop back, packetisation, SRTP, the SFU, the "
+          "gateway's Opus decode, input jitter buffer, 20 ms tick, N-1 mix, PCMU encode, loopback. Excludes: "
+          "Chromium's capture and encoder buffering (before the frame exists) and the phone's playout buffer. The onset "
+          f"sits {b2p['onset_in_packet_p50_ms']:.1f} ms into the phone's packet (p50).")
+    print(f"clock: Chromium's worker clock mapped to this script's monotonic clock by the fastest of 40 round trips "
+          f"({c['rtt_ms']:.2f} ms, so within ±{c['rtt_ms'] / 2:.2f} ms); the mapping moved {c['drift_ms']:+.2f} ms "
+          f"over the measurement")
+
 
 def summary(r: dict) -> None:
     f = lambda v, spec=".0f": "n/a" if v is None or (isinstance(v, float) and math.isnan(v)) else format(v, spec)  # noqa: E731
     rows, best = r.get("capacity") or [], r.get("calls_at_0.1pct")
     at = {x["callers"]: x for x in rows}
     full = [x["calls_per_core_at_50fps"] for x in rows]
-    d, b = r.get("delay") or {}, r.get("pesq") or {}
+    d, b, w = r.get("delay") or {}, r.get("pesq") or {}, r.get("wideband") or {}
+    bd = r.get("browser_delay") or {}
+    p2b, b2p = bd.get("phone_to_browser") or {}, bd.get("browser_to_phone") or {}
     pp = d.get("pesq_phone_phone") or {}
     parts = []
     if not rows:
@@ -458,11 +913,22 @@ def summary(r: dict) -> None:
                      f"({f(rows[0]['fps_per_call'], '.1f')} frames/s per call at {rows[0]['callers']} calls)")
     if full:
         parts.append(f"CPU per call at the full frame rate: {f(min(full))}-{f(max(full))} transcoded PCMU calls per core "
-                     "(PCMU↔48 kHz↔Opus, 4 per room, N-1 mix)")
+                     f"(PCMU↔Opus, {r.get('room_size', 4)} per room, N-1 mix at 8 kHz, {r.get('talking', 'all talking')})")
     parts.append(f"delay the gateway adds phone → room → phone p50 {f(d.get('delay_p50_ms'))} ms, p95 {f(d.get('delay_p95_ms'))} ms")
-    parts.append(f"PESQ phone → browser {f(b.get('0%'), '.2f')} at 0% and {f(b.get('3%'), '.2f')} at 3% loss "
-                 f"(phone → phone {f(pp.get('0%'), '.2f')} / {f(pp.get('3%'), '.2f')}; µ-law alone "
-                 f"{f((d.get('pesq_reference') or {}).get('ulaw_only'), '.2f')})")
+    parts.append(f"one-way packet delay (before any receiver jitter buffer) phone → browser p50 {f(p2b.get('p50_ms'))} ms, "
+                 f"p95 {f(p2b.get('p95_ms'))} ms; browser → phone p50 {f(b2p.get('p50_ms'))} ms, p95 {f(b2p.get('p95_ms'))} ms")
+    means = b.get("mean") or {}
+    if means:
+        parts.append("PESQ phone → browser (mean of " + str(len({x['seed'] for x in b.get('runs', [])})) + " loss patterns) "
+                     + ", ".join(f"{f(v, '.2f')} at {k}" for k, v in means.items())
+                     + f" (phone → phone {f(pp.get('0%'), '.2f')} / {f(pp.get('3%'), '.2f')} at 0/3%; µ-law alone "
+                     f"{f(b.get('ulaw_only'), '.2f')})")
+    else:
+        parts.append(f"PESQ phone → browser not measured (phone → phone {f(pp.get('0%'), '.2f')} / {f(pp.get('3%'), '.2f')} "
+                     f"at 0/3%; µ-law alone {f((d.get('pesq_reference') or {}).get('ulaw_only'), '.2f')})")
+    if w.get("mean"):
+        parts.append("wideband PESQ G.722 phone → browser " + ", ".join(f"{f(v, '.2f')} at {k}" for k, v in w["mean"].items())
+                     + f" (G.722 alone {f(w.get('g722_only'), '.2f')})")
     print("\nSummary: " + "; ".join(parts) + ". Reproduce: make bench-gateway, or swift build -c release --product parley "
           "--scratch-path .build-release && scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py.")
 
@@ -473,11 +939,17 @@ def main() -> None:
     ap.add_argument("--binary", type=Path, default=default_bin, help=f"parley binary (default {default_bin})")
     ap.add_argument("--steps", default="8,16,32,48,64,96,128,192,256,384,512")
     ap.add_argument("--room-size", type=int, default=4)
+    ap.add_argument("--talking", type=float, default=1.0,
+                    help="share of each room's callers who talk in the capacity phase (the rest send -60 dBov line noise)")
     ap.add_argument("--window", type=float, default=20.0, help="seconds measured per step")
     ap.add_argument("--settle", type=float, default=4.0, help="seconds after dialing before measuring")
     ap.add_argument("--dial-concurrency", type=int, default=16)
     ap.add_argument("--bursts", type=int, default=20)
-    ap.add_argument("--phases", default="capacity,delay,pesq")
+    ap.add_argument("--phases", default="capacity,delay,pesq,wideband",
+                    help="any of capacity, delay (phone ⇄ phone and phone ⇄ browser), pesq, wideband")
+    ap.add_argument("--losses", default="0,1,3,5", help="loss rates (%%) of the phone → browser PESQ runs")
+    ap.add_argument("--wb-losses", default="0,3", help="loss rates (%%) of the wideband PESQ runs")
+    ap.add_argument("--seeds", type=int, default=3, help="loss patterns (seeds 1..N) per loss rate")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="more parley settings")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     args = ap.parse_args()
@@ -494,11 +966,13 @@ def main() -> None:
     print("busiest processes just before the run (% of one core over 1 s): " + (", ".join(others) or "none"))
     print(f"binary: {args.binary} (modified {time.ctime(args.binary.stat().st_mtime)})")
     print("on this machine during the run: parley, this script (the synthetic phones, one Python thread + asyncio)"
-          + (", headless Chromium (PESQ phase)" if "pesq" in phases else ""), flush=True)
+          + (", headless Chromium (delay, PESQ phases)" if phases & {"delay", "pesq", "wideband"} else ""), flush=True)
     parley = Parley(args.binary, work, args.set)
     parley.start()
     phones = Phones(parley.sip_port)
-    results: dict = {"machine": machine}
+    talkers = max(1, round(args.talking * args.room_size))
+    results: dict = {"machine": machine, "room_size": args.room_size,
+                     "talking": "all talking" if talkers >= args.room_size else f"{talkers} of {args.room_size} talking"}
     try:
         speech = speech_8k(work, SENTENCES)
         write_wav(work / "speech-8k.wav", speech, 8000)
@@ -515,22 +989,27 @@ def main() -> None:
             else:
                 print(f"p50 {d['delay_p50_ms']:.1f} ms, p95 {d['delay_p95_ms']:.1f} ms (min {d['delay_min_ms']:.1f}, "
                       f"max {d['delay_max_ms']:.1f}); packet-level p50 {d['packet_delay_p50_ms']:.1f} ms")
-                print("includes: A's packet on loopback, the input jitter buffer (target 3 frames = 60 ms, playout "
-                      "starts 3 ticks after a talk spurt's first packet), waiting for the next 20 ms tick, 8→48 kHz, "
-                      "the N-1 mix, 48→8 kHz, PCMU, B's packet; not the phones' own packetisation or playout buffers")
+                print("includes: A's packet on loopback, the input jitter buffer (0-1 frames held back: the wait for "
+                      "the next 20 ms tick, and a frame more while packets run late), voice cleaning (10 ms), the "
+                      "N-1 mix (8 kHz for G.711 rooms), PCMU, B's packet; not the phones' own packetisation or "
+                      "playout buffers")
                 ref = np.concatenate([ulaw_decode(f) for f in frames_of(speech)])[: len(speech)]
-                zeroed = ref.copy()
-                for i in range(0, len(zeroed), 160):
-                    if np.random.default_rng(i).random() < 0.03:
-                        zeroed[i:i + 160] = 0
+                zeroed = zero_frames(ref, d.get("dropped_3pct") or frozenset(), 50, 160)
                 d["pesq_reference"] = {"ulaw_only": pesq_nb(speech, ref), "ulaw_3pct_zeroed": pesq_nb(speech, zeroed)}
                 print(f"PESQ reference for this speech sample: µ-law encode/decode alone {d['pesq_reference']['ulaw_only']:.2f}; "
-                      f"with 3% of frames zeroed (no concealment) {d['pesq_reference']['ulaw_3pct_zeroed']:.2f}")
+                      f"with the frames the 3% run dropped (seed 1) zeroed, no concealment "
+                      f"{d['pesq_reference']['ulaw_3pct_zeroed']:.2f}")
                 pp = d["pesq_phone_phone"]
                 print(f"PESQ phone → gateway → phone (no Opus on this path): {pp.get('0%', float('nan')):.2f} at 0% loss, "
                       f"{pp.get('3%', float('nan')):.2f} at 3% loss; the speech's end arrives "
                       f"{pp.get('stretch_ms_0%', float('nan')):+.0f} / {pp.get('stretch_ms_3%', float('nan')):+.0f} ms "
                       f"off its start's timing (0 = the gateway keeps the phone's clock)")
+            note("delay: a phone and a Chromium guest, a burst every second each way")
+            try:
+                bd = results["browser_delay"] = browser_delay(parley, phones, work, args)
+            except Exception as err:  # noqa: BLE001 - the other figures stand
+                bd = results["browser_delay"] = {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
+            print_browser_delay(bd)
         if "pesq" in phases:
             note("PESQ: a Chromium guest records a caller's speech")
             try:
@@ -541,10 +1020,28 @@ def main() -> None:
             if "error" in b:
                 print("failed:", b["error"])
             else:
-                print(f"{b['0%']:.2f} at 0% loss, {b['3%']:.2f} at 3% random loss (path: PCMU → 48 kHz → Opus → "
-                      f"SFU → Chromium NetEq → AudioContext 48 kHz → 8 kHz); levels {b['rms_dbfs_0%']:.1f} / "
-                      f"{b['rms_dbfs_3%']:.1f} dBFS; the speech's end arrives {b['stretch_ms_0%']:+.0f} / "
-                      f"{b['stretch_ms_3%']:+.0f} ms off its start's timing")
+                print("path: PCMU → gateway jitter buffer → Opus (8 kHz, narrowband) → SFU → Chromium NetEq → <audio> "
+                      "→ AudioContext 48 kHz → sox to 8 kHz; loss: the phone drops the frames random.Random(seed) picks "
+                      "before sending (the gateway conceals them); 'µ-law zeroed' = PESQ of µ-law encode/decode with "
+                      "those same frames set to zero offline (no concealment), 'dropped' counts frames of the speech; "
+                      f"µ-law alone {b['ulaw_only']:.2f}; " + FRAME_COLUMNS)
+                print_pesq_table(b["runs"], "ulaw_zeroed", "µ-law zeroed")
+        if "wideband" in phases:
+            note("wideband PESQ: a G.722 caller, a Chromium guest records it")
+            try:
+                w = results["wideband"] = wideband_pesq(parley, phones, work, args)
+            except Exception as err:  # noqa: BLE001 - the other figures stand
+                w = results["wideband"] = {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
+            print("\n== 4. Wideband PESQ (P.862.2) of 16 kHz speech from a G.722 phone as a Chromium participant hears it ==")
+            if "error" in w:
+                print("failed:", w["error"])
+            else:
+                print("path: G.722 (ffmpeg's encoder, 64 kbit/s) → gateway → Opus (16 kHz, wideband) → SFU → Chromium "
+                      "→ AudioContext 48 kHz → sox to 16 kHz; 'G.722 zeroed' = G.722 encode/decode (ffmpeg) with the "
+                      "dropped frames zeroed; 'NB PESQ' = the same recording scored narrowband at 8 kHz; "
+                      f"G.722 alone {w['g722_only']:.2f} (P.862.2 scale, not comparable with narrowband scores); "
+                      + FRAME_COLUMNS)
+                print_pesq_table(w["runs"], "g722_zeroed", "G.722 zeroed", extra="NB PESQ")
         summary(results)
     finally:
         phones.close()

@@ -1,8 +1,8 @@
-"""Synthetic G.711 phones (and the audio helpers) for gateway_bench.py: a minimal SIP UAC over UDP and
-RTP PCMU paced from a monotonic clock, on asyncio, cheap enough for hundreds.
+"""Synthetic G.711 (or G.722) phones (and the audio helpers) for gateway_bench.py: a minimal SIP UAC over
+UDP and RTP paced from a monotonic clock, on asyncio, cheap enough for hundreds.
 
 - `SipEndpoint`: one UDP socket for every caller's SIP (dispatch by Call-ID).
-  INVITE with a PCMU + telephone-event offer, retransmitted until a response;
+  INVITE with a PCMU (or G.722, `Caller.codec`) + telephone-event offer, retransmitted until a response;
   100/180/183 noted; 2xx → ACK (To-tag, CSeq number, new branch, to the
   Contact); BYE sent at the end; a BYE, re-INVITE or OPTIONS from the gateway
   answered 200.
@@ -10,6 +10,10 @@ RTP PCMU paced from a monotonic clock, on asyncio, cheap enough for hundreds.
   packet on one clock (t0 + k*20 ms), so a caller's frame k is due at a known
   instant. Received RTP is counted per caller: sequence gaps (lost), arrival
   relative to the gateway's 20 ms clock (late), inter-arrival times.
+- Simulated loss is reproducible: `Caller.lose(rate, seed)` drops the payloads whose
+  index a `random.Random(seed)` picks (the same frames every run with that seed,
+  wherever the frames fall on the pacer's clock), so an offline reference can
+  zero exactly those frames.
 """
 
 from __future__ import annotations
@@ -142,11 +146,17 @@ class SipEndpoint(asyncio.DatagramProtocol):
         self.send("\r\n".join(lines) + "\r\n\r\n" + reply_body, addr)
 
 
+# RTP payload types and SDP names of the codecs a Caller can offer (RFC 3551: G.722 has an
+# 8000 Hz RTP clock although it carries 16 kHz audio; both send 160 bytes per 20 ms).
+CODECS = {"PCMU": 0, "G722": 9}
+
+
 class Caller(asyncio.DatagramProtocol):
     """One synthetic phone: its SIP dialog and RTP socket, counters of what it hears."""
 
-    def __init__(self, sip: SipEndpoint, user: str, target: str, name: str):
+    def __init__(self, sip: SipEndpoint, user: str, target: str, name: str, codec: str = "PCMU"):
         self.sip, self.user, self.target, self.name = sip, user, target, name
+        self.codec, self.pt = codec, CODECS[codec]
         self.call_id = uuid.uuid4().hex + "@bench"
         self.tag = uuid.uuid4().hex[:10]
         self.to_tag = ""
@@ -166,7 +176,9 @@ class Caller(asyncio.DatagramProtocol):
         self.ts = random.getrandbits(32)
         self.payloads: list[bytes] = []
         self.k0 = 0  # the pacer frame at which payloads[0] is sent
-        self.drop = 0.0  # share of packets not sent (simulated loss)
+        self.drop = 0.0  # share of packets not sent (simulated loss), drawn from self.rng
+        self.rng = random.Random()
+        self.drop_frames: frozenset[int] | None = None  # payload indices not sent (see lose())
         self.recording: list[tuple[float, int, int, bytes]] | None = None  # (arrival, seq, ts, payload)
         self.reset_stats()
 
@@ -188,8 +200,8 @@ class Caller(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr) -> None:
         now = time.monotonic()
-        if len(data) < 12 or data[1] & 0x7F != 0:
-            return  # not PCMU (RTCP, telephone-event)
+        if len(data) < 12 or data[1] & 0x7F != self.pt:
+            return  # not our codec (RTCP, telephone-event)
         seq, ts = struct.unpack_from("!HI", data, 2)
         if self.recording is not None:
             self.recording.append((now, seq, ts, data[12 + 4 * (data[0] & 0x0F):]))
@@ -228,8 +240,9 @@ class Caller(asyncio.DatagramProtocol):
         sess = random.getrandbits(31)
         return ("v=0\r\n"
                 f"o=- {sess} 1 IN IP4 127.0.0.1\r\ns=bench\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
-                f"m=audio {self.rtp_port} RTP/AVP 0 101\r\n"
-                "a=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
+                f"m=audio {self.rtp_port} RTP/AVP {self.pt} 101\r\n"
+                f"a=rtpmap:{self.pt} {self.codec}/8000\r\n"
+                "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
                 "a=ptime:20\r\na=sendrecv\r\n")
 
     async def call(self, timeout: float = 20.0) -> None:
@@ -335,12 +348,30 @@ class Caller(asyncio.DatagramProtocol):
             self.rtp.close()
 
     # -------------------------------------------------- RTP out
+    @staticmethod
+    def loss_pattern(rate: float, seed: int, frames: int) -> frozenset[int]:
+        """The payload indices (of `frames`) that a loss of `rate` with `seed` drops."""
+        rng = random.Random(seed)
+        return frozenset(i for i in range(frames) if rng.random() < rate)
+
+    def lose(self, rate: float, seed: int | None) -> frozenset[int]:
+        """Reproducible loss for the current payloads: each payload index is dropped when
+        random.Random(seed) says so (the same indices every run with that seed); a rate
+        of 0 sends everything. Returns the dropped indices."""
+        self.drop = 0.0
+        self.drop_frames = self.loss_pattern(rate, seed or 0, len(self.payloads)) if rate > 0 else None
+        return self.drop_frames or frozenset()
+
     def next_packet(self, k: int) -> bytes | None:
-        payload = self.payloads[(k - self.k0) % len(self.payloads)]
-        packet = struct.pack("!BBHII", 0x80, 0, self.seq, self.ts, self.ssrc) + payload
+        index = (k - self.k0) % len(self.payloads)
+        payload = self.payloads[index]
+        packet = struct.pack("!BBHII", 0x80, self.pt, self.seq, self.ts, self.ssrc) + payload
         self.seq = (self.seq + 1) & 0xFFFF
         self.ts = (self.ts + 160) & 0xFFFFFFFF
-        if self.drop and random.random() < self.drop:
+        if self.drop_frames is not None:
+            if index in self.drop_frames:
+                return None
+        elif self.drop and self.rng.random() < self.drop:
             return None
         return packet
 
@@ -418,13 +449,37 @@ def resample(samples: np.ndarray, rate: int, to: int, work: Path) -> np.ndarray:
     return read_wav(dst)[0]
 
 
-def speech_8k(work: Path, sentences: str) -> np.ndarray:
+def speech_8k(work: Path, sentences: str, rate: int = 8000) -> np.ndarray:
+    """espeak-ng speech at `rate` (8 kHz by default, 16 kHz for wideband PESQ)."""
     raw = work / "speech-raw.wav"
     subprocess.run(["espeak-ng", "-s", "150", "-w", str(raw), sentences], check=True, capture_output=True)
-    s, rate = read_wav(raw)
-    s = resample(s, rate, 8000, work).astype(np.float64)
+    s, raw_rate = read_wav(raw)
+    s = resample(s, raw_rate, rate, work).astype(np.float64)
     s = s / (np.max(np.abs(s)) or 1) * 0.5 * 32767  # about -6 dBFS peaks (-20 dBFS-ish speech)
     return s.astype(np.int16)
+
+
+def g722_frames(pcm16k: np.ndarray, work: Path) -> list[bytes]:
+    """16 kHz samples → 160-byte G.722 payloads (64 kbit/s, 20 ms each) with ffmpeg's encoder,
+    one continuous ADPCM stream (padded with silence to whole frames)."""
+    n = -(-len(pcm16k) // 320) * 320
+    padded = np.zeros(n, dtype=np.int16)
+    padded[: len(pcm16k)] = pcm16k
+    src, dst = work / f"g722-{uuid.uuid4().hex[:6]}.raw", work / f"g722-{uuid.uuid4().hex[:6]}.g722"
+    src.write_bytes(padded.astype("<i2").tobytes())
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", "16000", "-ac", "1", "-i", str(src),
+                    "-acodec", "g722", "-f", "g722", str(dst)], check=True)
+    data = dst.read_bytes()
+    return [data[i:i + 160] for i in range(0, len(data) - 159, 160)]
+
+
+def g722_decode(payloads: list[bytes], work: Path) -> np.ndarray:
+    """G.722 payloads → 16 kHz samples (ffmpeg's decoder)."""
+    src, dst = work / f"g722d-{uuid.uuid4().hex[:6]}.g722", work / f"g722d-{uuid.uuid4().hex[:6]}.raw"
+    src.write_bytes(b"".join(payloads))
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "g722", "-i", str(src), "-f", "s16le", "-ar", "16000",
+                    "-ac", "1", str(dst)], check=True)
+    return np.frombuffer(dst.read_bytes(), dtype="<i2")
 
 
 def align(ref: np.ndarray, deg: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
@@ -450,3 +505,9 @@ def lag_drift_ms(ref: np.ndarray, heard: np.ndarray, rate: int) -> float:
 def pesq_nb(ref8k: np.ndarray, deg8k: np.ndarray) -> float:
     from pesq import pesq
     return float(pesq(8000, ref8k.astype(np.float32) / 32768, deg8k.astype(np.float32) / 32768, "nb"))
+
+
+def pesq_wb(ref16k: np.ndarray, deg16k: np.ndarray) -> float:
+    """ITU-T P.862.2 wideband PESQ (MOS-LQO) of 16 kHz signals."""
+    from pesq import pesq
+    return float(pesq(16000, ref16k.astype(np.float32) / 32768, deg16k.astype(np.float32) / 32768, "wb"))
