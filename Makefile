@@ -171,7 +171,7 @@ bench-reconnect: $(PYTHON)
 # core, frames late or lost, the delay the gateway adds) and the PESQ score of a
 # caller's speech as a headless Chromium participant hears it.
 bench-gateway: .venv-bench/bin/python
-	@scripts/install-packages.sh chromium espeak-ng sox libopus-dev libspandsp-dev libsofia-sip-ua-dev
+	@scripts/install-packages.sh chromium espeak-ng sox ffmpeg linphone-common libopus-dev libspandsp-dev libsofia-sip-ua-dev
 	@scripts/check-swift.sh
 	$(SWIFT) build -c release --product parley --scratch-path .build-release
 	scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py

@@ -147,7 +147,8 @@ extension GatewayEngine {
         metrics.count("jitter_discarded_frames", by: jitter.discarded)
         call.logger.info("call ended", metadata: ["reason": "\(reason)", "jitter_lost": "\(jitter.lost)", "jitter_late": "\(jitter.late)",
                                                   "jitter_underruns": "\(jitter.underruns)", "jitter_discarded": "\(jitter.discarded)",
-                                                  "jitter_target_frames": "\(jitter.targetFrames)"])
+                                                  "jitter_target_frames": "\(jitter.targetFrames)",
+                                                  "opus_encoded": "\(call.reencoded)", "opus_gated": "\(call.gatedFrames)"])
         if let channel = call.channel {
             call.channel = nil
             ports.released(call.localPort)
