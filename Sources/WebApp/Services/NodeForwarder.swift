@@ -5,6 +5,7 @@ import FoundationNetworking
 import HTTPTypes
 import Hummingbird
 import Rooms
+import Synchronization
 
 /// Sends a request that only the node running a meeting can answer (a leave
 /// beacon, a recording to start) on to that node's HTTP server
@@ -66,7 +67,7 @@ struct NodeForwarder: Sendable {
         guard let request = try postRequest(path, body: JSONEncoder().encode(body), cookie: nil, to: node) else {
             throw CallError.unreachable(node.httpURL)
         }
-        guard let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else {
+        guard let (data, http) = await exchange(request) else {
             throw CallError.unreachable(node.name)
         }
         guard (200..<300).contains(http.statusCode) else {
@@ -79,10 +80,33 @@ struct NodeForwarder: Sendable {
     /// its answer as a response, or nil when the node cannot be reached.
     func post(_ path: String, body: Data, cookie: String?, to node: RoomLocation.RemoteNode) async -> Response? {
         guard let request = postRequest(path, body: body, cookie: cookie, to: node),
-              let (data, response) = try? await session.data(for: request), let http = response as? HTTPURLResponse else { return nil }
+              let (data, http) = await exchange(request) else { return nil }
         var headers = HTTPFields()
         headers[.contentType] = http.value(forHTTPHeaderField: "Content-Type") ?? "application/json"
         return Response(status: .init(code: http.statusCode), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Sends `request`; its answer, or nil when the node cannot be reached or
+    /// does not answer within the session's timeout and 2 s more.
+    ///
+    /// The deadline is ours, not only URLSession's: on Linux a request to a
+    /// refused port has been seen never to complete (swift-corelibs-foundation's
+    /// URLSession, e.g. its issue #3876), which hung the join that asked a dead
+    /// node for media. The task is cancelled when the deadline passes first.
+    private func exchange(_ request: URLRequest) async -> (Data, HTTPURLResponse)? {
+        let deadline = session.configuration.timeoutIntervalForRequest + 2
+        return await withCheckedContinuation { (continuation: CheckedContinuation<(Data, HTTPURLResponse)?, Never>) in
+            let once = OnceResume(continuation)
+            let task = session.dataTask(with: request) { data, response, _ in
+                guard let data, let http = response as? HTTPURLResponse else { once.resume(nil); return }
+                once.resume((data, http))
+            }
+            task.resume()
+            Task {
+                try? await Task.sleep(for: .seconds(deadline))
+                if once.resume(nil) { task.cancel() }
+            }
+        }
     }
 
     /// A signed JSON `POST` of `body` to `path` on `node` (nil: no usable URL).
@@ -95,5 +119,20 @@ struct NodeForwarder: Sendable {
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         request.httpBody = body
         return request
+    }
+}
+
+/// Resumes a continuation exactly once, whoever comes first.
+private final class OnceResume<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, Never>?>
+
+    init(_ continuation: CheckedContinuation<Value, Never>) { self.continuation = Mutex(continuation) }
+
+    /// Resumes with `value` unless already resumed; true if this call did.
+    @discardableResult
+    func resume(_ value: Value) -> Bool {
+        guard let c = continuation.withLock({ c in defer { c = nil }; return c }) else { return false }
+        c.resume(returning: value)
+        return true
     }
 }
