@@ -761,47 +761,73 @@ def loss_runs(args) -> list[tuple[float, int]]:
     return [(float(x) / 100, seed) for x in args.losses.split(",") for seed in range(1, args.seeds + 1)]
 
 
-def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
-    """Narrowband PESQ of a PCMU phone's speech as a Chromium guest hears it, per loss rate and
-    loss pattern (seed), beside µ-law with the same frames zeroed."""
+def pesq_through_browser(parley: Parley, phones: Phones, work: Path, args, *, label: str, codec: str, rate: int,
+                         speech: np.ndarray, signal: list[bytes], silence: list[bytes], reference: np.ndarray,
+                         runs: list[tuple[float, int]], score) -> list[dict]:
+    """A phone on `codec` plays `signal` (1 s of quiet, `speech`, 1 s of quiet, as payloads)
+    into a meeting once per (loss, seed) in `runs` while a Chromium guest records it; each
+    recording is resampled to `rate`, aligned and scored with `score(ref, deg)`, beside
+    `reference` (the codec alone) with the same frames zeroed."""
     from playwright.sync_api import sync_playwright
 
-    m = parley.meeting("Gateway PESQ")
-    pad = np.zeros(8000, dtype=np.int16)  # 1 s = 50 frames before and after the speech
-    silence = frames_of(np.zeros(160, dtype=np.int16))
-    phone = phones.caller("pesq", m["dialInCode"], "PESQ Phone", silence)
-    signal = frames_of(np.concatenate([pad, speech, pad]))
-    ulaw = np.concatenate([ulaw_decode(f) for f in frames_of(speech)])[: len(speech)]
-    speech_frames = -(-len(speech) // 160)
-    out: dict = {"ulaw_only": pesq_nb(speech, ulaw), "runs": []}
+    frame = rate // 50
+    speech_frames = -(-len(speech) // frame)
+    alone = score(speech, reference)
+    m = parley.meeting(f"Gateway {label} PESQ")
+    phone = phones.caller(label.lower(), m["dialInCode"], f"{label} Phone", silence, codec=codec)
+    out: list[dict] = []
     with sync_playwright() as pw:
         guest = Guest(pw, parley, m, stamp_frames=True)
         try:
             errors = phones.dial([phone], 1)
             if errors:
-                return {"error": errors[0]}
-            pid = guest.participant("PESQ Phone")
+                raise RuntimeError(errors[0])
+            pid = guest.participant(f"{label} Phone")
             time.sleep(args.settle)
-            for loss, seed in loss_runs(args):
+            for loss, seed in runs:
                 dropped = phones.play(phone, signal, lead=10, loss=loss, seed=seed)[1]  # speech 1.2 s from now
-                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, f"browser-heard-{loss:.0%}-{seed}.wav")
+                name = f"browser-heard-{'' if codec == 'PCMU' else codec.lower() + '-'}{loss:.0%}-{seed}.wav"
+                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, name)
                 phones.play(phone, silence)
                 if isinstance(got, str):
-                    return {"error": got}
-                heard8 = resample(got[0], got[1], 8000, work)
-                deg, lag = align(speech, heard8, 8000)
-                out["runs"].append({
-                    "loss": loss, "seed": seed, "pesq": pesq_nb(speech, deg),
+                    raise RuntimeError(got)
+                heard = resample(got[0], got[1], rate, work)
+                deg, lag = align(speech, heard, rate)
+                out.append({
+                    "loss": loss, "seed": seed, "pesq": score(speech, deg),
                     "dropped": sum(1 for i in dropped if 50 <= i < 50 + speech_frames), "frames": speech_frames,
-                    "ulaw_zeroed": pesq_nb(speech, zero_frames(ulaw, dropped, 50, 160)) if dropped else out["ulaw_only"],
-                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard8, 8000), "rms_dbfs": dbfs(deg), **got[2]})
-                note(f"PESQ {loss:.0%} seed {seed}: {out['runs'][-1]['pesq']:.2f}")
+                    "zeroed": score(speech, zero_frames(reference, dropped, 50, frame)) if dropped else alone,
+                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard, rate), "rms_dbfs": dbfs(deg), **got[2],
+                    "recording": got})
+                note(f"{label} PESQ {loss:.0%} seed {seed}: {out[-1]['pesq']:.2f}")
         finally:
             guest.close()
     phones.hang_up([phone])
-    out["mean"] = {f"{loss:.0%}": float(np.mean([r["pesq"] for r in out["runs"] if r["loss"] == loss]))
-                   for loss in dict.fromkeys(r["loss"] for r in out["runs"])}
     return out
+
+
+def means(runs: list[dict]) -> dict:
+    """Mean score per loss rate."""
+    return {f"{loss:.0%}": float(np.mean([r["pesq"] for r in runs if r["loss"] == loss]))
+            for loss in dict.fromkeys(r["loss"] for r in runs)}
+
+
+def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
+    """Narrowband PESQ of a PCMU phone's speech as a Chromium guest hears it, per loss rate and
+    loss pattern (seed), beside µ-law with the same frames zeroed."""
+    pad = np.zeros(8000, dtype=np.int16)  # 1 s = 50 frames before and after the speech
+    ulaw = np.concatenate([ulaw_decode(f) for f in frames_of(speech)])[: len(speech)]
+    try:
+        runs = pesq_through_browser(parley, phones, work, args, label="PCMU", codec="PCMU", rate=8000, speech=speech,
+                                    signal=frames_of(np.concatenate([pad, speech, pad])),
+                                    silence=frames_of(np.zeros(160, dtype=np.int16)), reference=ulaw,
+                                    runs=loss_runs(args), score=pesq_nb)
+    except RuntimeError as err:
+        return {"error": str(err)}
+    for r in runs:
+        r["ulaw_zeroed"] = r.pop("zeroed")
+        r.pop("recording")
+    return {"ulaw_only": pesq_nb(speech, ulaw), "runs": runs, "mean": means(runs)}
 
 
 def wideband_speech(work: Path, args) -> tuple[np.ndarray, str]:
@@ -820,50 +846,26 @@ def wideband_speech(work: Path, args) -> tuple[np.ndarray, str]:
 
 def wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
     """Wideband PESQ (P.862.2) of a G.722 phone's 16 kHz speech as a Chromium guest hears it."""
-    from playwright.sync_api import sync_playwright
-
     speech, source = wideband_speech(work, args)
     write_wav(work / "speech-16k.wav", speech, 16000)
     pad = np.zeros(16000, dtype=np.int16)  # 1 s = 50 frames
     signal = g722_frames(np.concatenate([pad, speech, pad]), work)
-    silence = [signal[-1]]  # G.722 of digital silence, the encoder settled
-    speech_frames = -(-len(speech) // 320)
     # The offline reference: ffmpeg's G.722 encode + decode, aligned for its codec delay.
     g722, _ = align(speech, g722_decode(signal, work), 16000)
-    m = parley.meeting("Gateway wideband PESQ")
-    phone = phones.caller("wb", m["dialInCode"], "G722 Phone", silence, codec="G722")
-    out: dict = {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": []}
-    with sync_playwright() as pw:
-        guest = Guest(pw, parley, m, stamp_frames=True)
-        try:
-            errors = phones.dial([phone], 1)
-            if errors:
-                return {"error": errors[0]}
-            pid = guest.participant("G722 Phone")
-            time.sleep(args.settle)
-            for loss, seed in [(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)]:
-                dropped = phones.play(phone, signal, lead=10, loss=loss, seed=seed)[1]
-                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, f"browser-heard-g722-{loss:.0%}-{seed}.wav")
-                phones.play(phone, silence)
-                if isinstance(got, str):
-                    return {"error": got}
-                heard16 = resample(got[0], got[1], 16000, work)
-                deg, lag = align(speech, heard16, 16000)
-                out["runs"].append({
-                    "loss": loss, "seed": seed, "pesq": pesq_wb(speech, deg),
-                    "dropped": sum(1 for i in dropped if 50 <= i < 50 + speech_frames), "frames": speech_frames,
-                    "g722_zeroed": pesq_wb(speech, zero_frames(g722, dropped, 50, 320)) if dropped else out["g722_only"],
-                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard16, 16000), "rms_dbfs": dbfs(deg), **got[2],
-                    # the same recording scored narrowband, to compare with the PCMU caller
-                    "pesq_nb": pesq_nb(resample(speech, 16000, 8000, work), align(resample(speech, 16000, 8000, work),
-                                                                                resample(got[0], got[1], 8000, work), 8000)[0])})
-                note(f"wideband PESQ {loss:.0%} seed {seed}: {out['runs'][-1]['pesq']:.2f}")
-        finally:
-            guest.close()
-    phones.hang_up([phone])
-    out["mean"] = {f"{loss:.0%}": float(np.mean([r["pesq"] for r in out["runs"] if r["loss"] == loss]))
-                   for loss in dict.fromkeys(r["loss"] for r in out["runs"])}
-    return out
+    speech8 = resample(speech, 16000, 8000, work)
+    try:
+        runs = pesq_through_browser(parley, phones, work, args, label="G722", codec="G722", rate=16000, speech=speech,
+                                    signal=signal, silence=[signal[-1]],  # G.722 of digital silence, the encoder settled
+                                    reference=g722, score=pesq_wb,
+                                    runs=[(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)])
+    except RuntimeError as err:
+        return {"error": str(err)}
+    for r in runs:
+        r["g722_zeroed"] = r.pop("zeroed")
+        # The same recording scored narrowband, to compare with the PCMU caller.
+        rec = r.pop("recording")
+        r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
+    return {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": runs, "mean": means(runs)}
 
 
 FRAME_COLUMNS = ("'rx frames', 'ts≠20ms', 'gap max': the caller's Opus frames at the guest's receiver (encoded "
