@@ -62,7 +62,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import math
 import os
@@ -77,15 +76,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from host import machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
 from parley_server import ParleyServer  # noqa: E402
-from sipcaller import (Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of, g722_decode, g722_frames,  # noqa: E402
-                       lag_drift_ms, pesq_nb, pesq_wb, read_wav, resample, speech_8k, tone, ulaw_decode, write_wav)
+from chromium_guest import BURST_SENDER_JS, MIC_MID_JS, Guest, big_frames, first_after_quiet  # noqa: E402
+from pesq_phases import browser_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
+from sipcaller import (SENTENCES, Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of,  # noqa: E402
+                       lag_drift_ms, pesq_nb, speech_8k, tone, ulaw_decode, write_wav)
 
 REPO = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-password-1"
-SENTENCES = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
-             "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. "
-             "Rice is often served in round bowls.")
-
 
 def note(message: str) -> None:
     print(f"gateway_bench: {message}", file=sys.stderr, flush=True)
@@ -519,380 +516,6 @@ def browser_delay(parley: Parley, phones: Phones, work: Path, args) -> dict:
     return out
 
 
-# --------------------------------------------------------------------------- a Chromium guest on the meeting page
-
-# A dedicated worker that gets the encoded frames of the page's audio senders and receivers
-# (WebRTC Encoded Transform, createEncodedStreams: their streams are transferred here). Each
-# frame is stamped on arrival with the worker's clock (performance.timeOrigin +
-# performance.now(), epoch ms) and passed on unchanged: on a receiver that is before NetEq
-# (the jitter buffer), on a sender right after the Opus encoder, before packetisation and SRTP.
-# Chromium 156 delivers no audio frames to an RTCRtpScriptTransform set on a receiver that is
-# already running, and createEncodedStreams() must be called before the first frame ("Too
-# late to create encoded streams"): so an init script hooks every audio receiver in the
-# 'track' event and the audio senders as they are added, before the page's code sees them.
-FRAME_WORKER_JS = r"""
-const logs = {};
-onmessage = (e) => {
-  const m = e.data;
-  if (m.cmd === 'pipe') {
-    const log = logs[m.name] = logs[m.name] || [];
-    m.readable.pipeThrough(new TransformStream({
-      transform(frame, ctl) {
-        const now = performance.timeOrigin + performance.now();
-        const md = frame.getMetadata();
-        log.push([now, frame.data.byteLength, md.rtpTimestamp ?? -1, m.mid ?? '']);
-        ctl.enqueue(frame);
-      },
-    })).pipeTo(m.writable);
-  } else if (m.cmd === 'now') postMessage({ id: m.id, now: performance.timeOrigin + performance.now() });
-  else if (m.cmd === 'take') postMessage({ id: m.id, log: (logs[m.name] || (logs[m.name] = [])).splice(0) });
-};
-"""
-
-FRAMES_INIT_JS = """
-(() => {
-  const w = new Worker(URL.createObjectURL(new Blob([%s], { type: 'text/javascript' })));
-  const waiting = new Map();
-  let next = 1;
-  w.onmessage = (e) => { const r = waiting.get(e.data.id); if (r) { waiting.delete(e.data.id); r(e.data); } };
-  const ask = (m) => new Promise((res) => { const id = next++; waiting.set(id, res); w.postMessage({ ...m, id }); });
-  const pipe = (endpoint, name, mid) => {
-    try {
-      const { readable, writable } = endpoint.createEncodedStreams();
-      w.postMessage({ cmd: 'pipe', name, mid, readable, writable }, [readable, writable]);
-    } catch (err) { console.warn('gateway_bench: no encoded streams', String(err)); }
-  };
-  window.__gwb = { worker: w, ask };
-  const Base = window.RTCPeerConnection;
-  class StampedPC extends Base {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener('track', (ev) => {
-        if (ev.track.kind === 'audio') pipe(ev.receiver, 'rx', ev.transceiver ? ev.transceiver.mid : '');
-      });
-    }
-    addTransceiver(trackOrKind, init) {
-      const t = super.addTransceiver(trackOrKind, init);
-      const kind = typeof trackOrKind === 'string' ? trackOrKind : trackOrKind && trackOrKind.kind;
-      if (kind === 'audio') pipe(t.sender, 'tx', '');
-      return t;
-    }
-  }
-  window.RTCPeerConnection = StampedPC;
-})();
-"""
-
-# The mid of the subscribe-side m-line that carries a participant's microphone.
-MIC_MID_JS = """
-(pid) => {
-  const slot = [...window.parleyRoom.subscriber.slots.values()].find((s) => s.participantId === pid && s.source === 'microphone');
-  return slot ? slot.mid : null;
-}
-"""
-
-# The browser's microphone: the fake microphone replaced by a WebAudio track that is digital
-# silence but for a 20 ms 1 kHz burst every second (the sender's encoded frames are stamped).
-BURST_SENDER_JS = """
-async ([count, lead]) => {
-  const room = window.parleyRoom;
-  const t = room.publisher && room.publisher.transceivers.get('microphone');
-  if (!t) return { error: 'the page publishes no microphone' };
-  const ctx = new AudioContext({ sampleRate: 48000 });
-  if (ctx.state !== 'running') await ctx.resume();
-  const osc = ctx.createOscillator();
-  osc.frequency.value = 1000;
-  const gain = ctx.createGain();
-  gain.gain.value = 0;
-  const dst = ctx.createMediaStreamDestination();
-  osc.connect(gain).connect(dst);
-  osc.start();
-  const t0 = ctx.currentTime + lead;
-  for (let i = 0; i < count; i += 1) {
-    gain.gain.setValueAtTime(0.5, t0 + i);
-    gain.gain.setValueAtTime(0, t0 + i + 0.020);
-  }
-  await t.sender.replaceTrack(dst.stream.getAudioTracks()[0]);
-  window.__gwbBurst = { ctx, osc };
-  return { ok: true, direction: t.currentDirection };
-}
-"""
-
-NOW_JS = """
-async () => {
-  const a = performance.timeOrigin + performance.now();
-  const r = await window.__gwb.ask({ cmd: 'now' });
-  const b = performance.timeOrigin + performance.now();
-  return [a, r.now, b];
-}
-"""
-
-
-class Guest:
-    """A headless Chromium guest who joins a meeting on the real meeting page."""
-
-    def __init__(self, pw, parley: Parley, meeting: dict, name: str = "Listener", stamp_frames: bool = False):
-        from media_bench import launch_chromium
-        self.browser = launch_chromium(pw)
-        # bypass_csp: the bench's worker is a blob: URL, which the page's CSP need not allow.
-        self.page = self.browser.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True).new_page()
-        if stamp_frames:
-            self.page.add_init_script(FRAMES_INIT_JS % json.dumps(FRAME_WORKER_JS))
-        self.page.goto(f"{parley.base}/m/{meeting['code']}")
-        self.page.get_by_label("Your name").fill(name, timeout=30_000)
-        self.page.get_by_role("button", name="Join", exact=True).click(timeout=30_000)
-        self.page.wait_for_selector('.room-root[data-state="joined"]', timeout=30_000)
-
-    def participant(self, display_name: str) -> str:
-        """The id of the participant called `display_name`, once its audio element plays something."""
-        pid = self.page.wait_for_function(
-            "(n) => { const r = window.parleyRoom; if (!r || !r.participants) return null;"
-            " for (const p of r.participants.values()) if (p.displayName === n) return p.id; return null; }",
-            arg=display_name, timeout=30_000).json_value()
-        self.page.wait_for_function("(pid) => { const e = window.parleyRoom.audioElementFor(pid);"
-                                    " return !!(e && e.srcObject && e.srcObject.getAudioTracks().length); }",
-                                    arg=pid, timeout=30_000)
-        return pid
-
-    def take(self, name: str) -> list[list]:
-        """The frames the worker stamped since the last take: [epoch ms, bytes, RTP timestamp, mid]."""
-        return self.page.evaluate("(n) => window.__gwb.ask({ cmd: 'take', name: n }).then((r) => r.log)", name)
-
-    def clock_offset(self, samples: int = 40) -> dict:
-        """Worker clock (epoch s) - this process's time.monotonic(), from the round trip
-        Python → page → worker → page → Python with the smallest duration; the error is at
-        most half that round trip."""
-        best = None
-        for _ in range(samples):
-            t0 = time.monotonic()
-            a, w, b = self.page.evaluate(NOW_JS)
-            t1 = time.monotonic()
-            if best is None or t1 - t0 < best["rtt_ms"] / 1000:
-                best = {"rtt_ms": 1000 * (t1 - t0), "offset_s": w / 1000 - (t0 + t1) / 2, "worker_hop_ms": b - a}
-        return best
-
-    def close(self) -> None:
-        self.browser.close()
-
-
-def first_after_quiet(times: list[float], quiet: float = 0.5) -> list[int]:
-    """Indices of the events that follow at least `quiet` s without one (a burst's onset)."""
-    out, last = [], None
-    for i, t in enumerate(times):
-        if last is None or t - last > quiet:
-            out.append(i)
-        last = t
-    return out
-
-
-def big_frames(log: list[list[float]]) -> tuple[list[list[float]], float, float]:
-    """The frames much bigger than the quiet ones around them (Opus VBR: digital silence
-    codes in a few bytes, a 1 kHz burst in tens); (those frames, quiet size, threshold)."""
-    if not log:
-        return [], float("nan"), float("nan")
-    sizes = np.array([e[1] for e in log], dtype=np.float64)
-    quiet = float(np.median(sizes))
-    threshold = max(2 * quiet, quiet + 12)
-    return [e for e in log if e[1] > threshold], quiet, threshold
-
-
-# --------------------------------------------------------------------------- phase 3: PESQ phone → browser
-
-RECORD_JS = """
-async ([pid, seconds]) => {
-  const room = window.parleyRoom;
-  const el = room && room.audioElementFor(pid);
-  if (!el || !el.srcObject) return { error: 'no audio element for ' + pid };
-  const ctx = new AudioContext({ sampleRate: 48000 });
-  if (ctx.state !== 'running') await ctx.resume();
-  const src = ctx.createMediaStreamSource(el.srcObject);
-  const proc = ctx.createScriptProcessor(4096, 1, 1);
-  const chunks = [];
-  proc.onaudioprocess = (e) => { chunks.push(new Float32Array(e.inputBuffer.getChannelData(0))); };
-  src.connect(proc); proc.connect(ctx.destination);
-  await new Promise((r) => setTimeout(r, seconds * 1000));
-  src.disconnect(); proc.disconnect(); await ctx.close();
-  const n = chunks.reduce((a, c) => a + c.length, 0);
-  const pcm = new Int16Array(n);
-  let o = 0;
-  for (const c of chunks) for (let i = 0; i < c.length; i += 1) pcm[o++] = Math.max(-32768, Math.min(32767, c[i] * 32768));
-  let bin = '';
-  const bytes = new Uint8Array(pcm.buffer);
-  for (let i = 0; i < bytes.length; i += 8192) bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192));
-  return { rate: ctx.sampleRate, b64: btoa(bin) };
-}
-"""
-
-
-def record_guest(guest: "Guest", pid: str, seconds: float, work: Path, name: str) -> tuple[np.ndarray, int, dict] | str:
-    """What the guest's <audio> element for `pid` plays, and how regularly the caller's Opus
-    frames reached the guest's receiver meanwhile (before NetEq): frames, RTP timestamp steps
-    other than 960 (20 ms), the longest gap between arrivals."""
-    mid = guest.page.evaluate(MIC_MID_JS, pid)
-    guest.take("rx")
-    got = guest.page.evaluate(RECORD_JS, [pid, seconds])
-    if "error" in got:
-        return got["error"]
-    rx = [e for e in guest.take("rx") if e[3] == mid]
-    ts = np.array([e[2] for e in rx], dtype=np.int64)
-    arrivals = np.array([e[0] for e in rx])
-    frames = {"rx_frames": len(rx), "ts_steps_not_20ms": int(np.sum(((ts[1:] - ts[:-1]) % (1 << 32)) != 960)) if len(rx) > 1 else 0,
-              "gap_max_ms": float(np.max(np.diff(arrivals))) if len(rx) > 1 else float("nan")}
-    heard = np.frombuffer(base64.b64decode(got["b64"]), dtype="<i2")
-    write_wav(work / name, heard, int(got["rate"]))
-    return heard, int(got["rate"]), frames
-
-
-def dbfs(x: np.ndarray) -> float:
-    return 20 * math.log10(max(1e-9, float(np.sqrt(np.mean((x / 32768.0) ** 2)))))
-
-
-def zero_frames(pcm: np.ndarray, dropped: frozenset[int], first: int, size: int) -> np.ndarray:
-    """`pcm` with the frames the loss pattern dropped set to 0 (payload index `first` holds
-    the speech's first frame of `size` samples)."""
-    out = pcm.copy()
-    for i in dropped:
-        j = i - first
-        if 0 <= j * size < len(out):
-            out[j * size:(j + 1) * size] = 0
-    return out
-
-
-def loss_runs(args) -> list[tuple[float, int]]:
-    return [(float(x) / 100, seed) for x in args.losses.split(",") for seed in range(1, args.seeds + 1)]
-
-
-def pesq_through_browser(parley: Parley, phones: Phones, work: Path, args, *, label: str, codec: str, rate: int,
-                         speech: np.ndarray, signal: list[bytes], silence: list[bytes], reference: np.ndarray,
-                         runs: list[tuple[float, int]], score) -> list[dict]:
-    """A phone on `codec` plays `signal` (1 s of quiet, `speech`, 1 s of quiet, as payloads)
-    into a meeting once per (loss, seed) in `runs` while a Chromium guest records it; each
-    recording is resampled to `rate`, aligned and scored with `score(ref, deg)`, beside
-    `reference` (the codec alone) with the same frames zeroed."""
-    from playwright.sync_api import sync_playwright
-
-    frame = rate // 50
-    speech_frames = -(-len(speech) // frame)
-    alone = score(speech, reference)
-    m = parley.meeting(f"Gateway {label} PESQ")
-    phone = phones.caller(label.lower(), m["dialInCode"], f"{label} Phone", silence, codec=codec)
-    out: list[dict] = []
-    with sync_playwright() as pw:
-        guest = Guest(pw, parley, m, stamp_frames=True)
-        try:
-            errors = phones.dial([phone], 1)
-            if errors:
-                raise RuntimeError(errors[0])
-            pid = guest.participant(f"{label} Phone")
-            time.sleep(args.settle)
-            for loss, seed in runs:
-                dropped = phones.play(phone, signal, lead=10, loss=loss, seed=seed)[1]  # speech 1.2 s from now
-                name = f"browser-heard-{'' if codec == 'PCMU' else codec.lower() + '-'}{loss:.0%}-{seed}.wav"
-                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, name)
-                phones.play(phone, silence)
-                if isinstance(got, str):
-                    raise RuntimeError(got)
-                heard = resample(got[0], got[1], rate, work)
-                deg, lag = align(speech, heard, rate)
-                out.append({
-                    "loss": loss, "seed": seed, "pesq": score(speech, deg),
-                    "dropped": sum(1 for i in dropped if 50 <= i < 50 + speech_frames), "frames": speech_frames,
-                    "zeroed": score(speech, zero_frames(reference, dropped, 50, frame)) if dropped else alone,
-                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard, rate), "rms_dbfs": dbfs(deg), **got[2],
-                    "recording": got})
-                note(f"{label} PESQ {loss:.0%} seed {seed}: {out[-1]['pesq']:.2f}")
-        finally:
-            guest.close()
-    phones.hang_up([phone])
-    return out
-
-
-def means(runs: list[dict]) -> dict:
-    """Mean score per loss rate."""
-    return {f"{loss:.0%}": float(np.mean([r["pesq"] for r in runs if r["loss"] == loss]))
-            for loss in dict.fromkeys(r["loss"] for r in runs)}
-
-
-def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
-    """Narrowband PESQ of a PCMU phone's speech as a Chromium guest hears it, per loss rate and
-    loss pattern (seed), beside µ-law with the same frames zeroed."""
-    pad = np.zeros(8000, dtype=np.int16)  # 1 s = 50 frames before and after the speech
-    ulaw = np.concatenate([ulaw_decode(f) for f in frames_of(speech)])[: len(speech)]
-    try:
-        runs = pesq_through_browser(parley, phones, work, args, label="PCMU", codec="PCMU", rate=8000, speech=speech,
-                                    signal=frames_of(np.concatenate([pad, speech, pad])),
-                                    silence=frames_of(np.zeros(160, dtype=np.int16)), reference=ulaw,
-                                    runs=loss_runs(args), score=pesq_nb)
-    except RuntimeError as err:
-        return {"error": str(err)}
-    for r in runs:
-        r["ulaw_zeroed"] = r.pop("zeroed")
-        r.pop("recording")
-    return {"ulaw_only": pesq_nb(speech, ulaw), "runs": runs, "mean": means(runs)}
-
-
-def wideband_speech(work: Path, args) -> tuple[np.ndarray, str]:
-    """16 kHz speech for the wideband runs: a recorded human voice when one is at hand
-    (--wb-speech; Debian's linphone package ships hello16000.wav, 10.6 s), else espeak-ng.
-    espeak-ng's synthetic voice is a poor wideband reference: G.722 alone scores 3.07 on
-    it, against 4.38 on the recording."""
-    path = Path(args.wb_speech)
-    if path.exists():
-        s, rate = read_wav(path)
-        if rate != 16000:
-            s = resample(s, rate, 16000, work)
-        return s.astype(np.int16), str(path)
-    return speech_8k(work, SENTENCES, 16000), "espeak-ng"
-
-
-def wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
-    """Wideband PESQ (P.862.2) of a G.722 phone's 16 kHz speech as a Chromium guest hears it."""
-    speech, source = wideband_speech(work, args)
-    write_wav(work / "speech-16k.wav", speech, 16000)
-    pad = np.zeros(16000, dtype=np.int16)  # 1 s = 50 frames
-    signal = g722_frames(np.concatenate([pad, speech, pad]), work)
-    # The offline reference: ffmpeg's G.722 encode + decode, aligned for its codec delay.
-    g722, _ = align(speech, g722_decode(signal, work), 16000)
-    speech8 = resample(speech, 16000, 8000, work)
-    try:
-        runs = pesq_through_browser(parley, phones, work, args, label="G722", codec="G722", rate=16000, speech=speech,
-                                    signal=signal, silence=[signal[-1]],  # G.722 of digital silence, the encoder settled
-                                    reference=g722, score=pesq_wb,
-                                    runs=[(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)])
-    except RuntimeError as err:
-        return {"error": str(err)}
-    for r in runs:
-        r["g722_zeroed"] = r.pop("zeroed")
-        # The same recording scored narrowband, to compare with the PCMU caller.
-        rec = r.pop("recording")
-        r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
-    return {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": runs, "mean": means(runs)}
-
-
-FRAME_COLUMNS = ("'rx frames', 'ts≠20ms', 'gap max': the caller's Opus frames at the guest's receiver (encoded "
-                 "transform, before NetEq) while recording: how many, RTP timestamp steps other than 20 ms, the longest "
-                 "gap between two arrivals (ms)")
-
-
-def print_pesq_table(runs: list[dict], reference_key: str, reference_name: str, extra: str | None = None) -> None:
-    head = (f"{'loss':>5} {'seed':>4} {'dropped':>9} {'PESQ':>5} {reference_name:>{max(5, len(reference_name))}} {'level dBFS':>10} "
-            f"{'stretch ms':>10} {'rx frames':>9} {'ts≠20ms':>7} {'gap max':>7}")
-    if extra:
-        head += f" {extra:>8}"
-    print(head + "\n" + "-" * len(head))
-    for r in runs:
-        line = (f"{r['loss']:>5.0%} {r['seed']:>4} {r['dropped']:>4}/{r['frames']:<4} {r['pesq']:>5.2f} "
-                f"{r[reference_key]:>{max(5, len(reference_name))}.2f} {r['rms_dbfs']:>10.1f} {r['stretch_ms']:>+10.0f} "
-                f"{r['rx_frames']:>9} {r['ts_steps_not_20ms']:>7} {r['gap_max_ms']:>7.1f}")
-        if extra:
-            line += f" {r['pesq_nb']:>8.2f}"
-        print(line)
-    for loss in dict.fromkeys(r["loss"] for r in runs):
-        these = [r for r in runs if r["loss"] == loss]
-        print(f"mean at {loss:.0%}: {np.mean([r['pesq'] for r in these]):.2f} (seeds "
-              f"{', '.join(format(r['pesq'], '.2f') for r in these)}); {reference_name} "
-              f"{np.mean([r[reference_key] for r in these]):.2f}")
-
-
 # --------------------------------------------------------------------------- main
 
 def print_browser_delay(bd: dict) -> None:
@@ -959,6 +582,14 @@ def summary(r: dict) -> None:
                      + f" (G.722 alone {f(w.get('g722_only'), '.2f')})")
     print("\nSummary: " + "; ".join(parts) + ". Reproduce: make bench-gateway, or swift build -c release --product parley "
           "--scratch-path .build-release && scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py.")
+
+
+def attempt(phase) -> dict:
+    """A phase's figures, or {"error": ...} when it failed (the other phases' figures stand)."""
+    try:
+        return phase()
+    except Exception as err:  # noqa: BLE001 - the other figures stand
+        return {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
 
 
 def main() -> None:
@@ -1035,43 +666,30 @@ def main() -> None:
                       f"{pp.get('stretch_ms_0%', float('nan')):+.0f} / {pp.get('stretch_ms_3%', float('nan')):+.0f} ms "
                       f"off its start's timing (0 = the gateway keeps the phone's clock)")
             note("delay: a phone and a Chromium guest, a burst every second each way")
-            try:
-                bd = results["browser_delay"] = browser_delay(parley, phones, work, args)
-            except Exception as err:  # noqa: BLE001 - the other figures stand
-                bd = results["browser_delay"] = {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
+            bd = results["browser_delay"] = attempt(lambda: browser_delay(parley, phones, work, args))
             print_browser_delay(bd)
         if "pesq" in phases:
             note("PESQ: a Chromium guest records a caller's speech")
-            try:
-                b = results["pesq"] = browser_pesq(parley, phones, speech, work, args)
-            except Exception as err:  # noqa: BLE001 - the other figures stand
-                b = results["pesq"] = {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
-            print("\n== 3. PESQ (P.862 narrowband) of speech from a PCMU phone as a Chromium participant hears it ==")
-            if "error" in b:
-                print("failed:", b["error"])
-            else:
-                print("path: PCMU → gateway jitter buffer → Opus (8 kHz, narrowband) → SFU → Chromium NetEq → <audio> "
-                      "→ AudioContext 48 kHz → sox to 8 kHz; loss: the phone drops the frames random.Random(seed) picks "
-                      "before sending (the gateway conceals them); 'µ-law zeroed' = PESQ of µ-law encode/decode with "
-                      "those same frames set to zero offline (no concealment), 'dropped' counts frames of the speech; "
-                      f"µ-law alone {b['ulaw_only']:.2f}; " + FRAME_COLUMNS)
-                print_pesq_table(b["runs"], "ulaw_zeroed", "µ-law zeroed")
+            b = results["pesq"] = attempt(lambda: browser_pesq(parley, phones, speech, work, args))
+            print_pesq_phase(
+                b, "3. PESQ (P.862 narrowband) of speech from a PCMU phone as a Chromium participant hears it",
+                lambda: "path: PCMU → gateway jitter buffer → Opus (8 kHz, narrowband) → SFU → Chromium NetEq → <audio> "
+                        "→ AudioContext 48 kHz → sox to 8 kHz; loss: the phone drops the frames random.Random(seed) picks "
+                        "before sending (the gateway conceals them); 'µ-law zeroed' = PESQ of µ-law encode/decode with "
+                        "those same frames set to zero offline (no concealment), 'dropped' counts frames of the speech; "
+                        f"µ-law alone {b['ulaw_only']:.2f}; ",
+                "ulaw_zeroed", "µ-law zeroed")
         if "wideband" in phases:
             note("wideband PESQ: a G.722 caller, a Chromium guest records it")
-            try:
-                w = results["wideband"] = wideband_pesq(parley, phones, work, args)
-            except Exception as err:  # noqa: BLE001 - the other figures stand
-                w = results["wideband"] = {"error": f"{type(err).__name__}: {str(err).splitlines()[0][:200]}"}
-            print("\n== 4. Wideband PESQ (P.862.2) of 16 kHz speech from a G.722 phone as a Chromium participant hears it ==")
-            if "error" in w:
-                print("failed:", w["error"])
-            else:
-                print("path: G.722 (ffmpeg's encoder, 64 kbit/s) → gateway → Opus (16 kHz, wideband) → SFU → Chromium "
-                      "→ AudioContext 48 kHz → sox to 16 kHz; 'G.722 zeroed' = G.722 encode/decode (ffmpeg) with the "
-                      "dropped frames zeroed; 'NB PESQ' = the same recording scored narrowband at 8 kHz; "
-                      f"speech: {w.get('speech')}; G.722 alone {w['g722_only']:.2f} (P.862.2 scale, not comparable with narrowband scores); "
-                      + FRAME_COLUMNS)
-                print_pesq_table(w["runs"], "g722_zeroed", "G.722 zeroed", extra="NB PESQ")
+            w = results["wideband"] = attempt(lambda: wideband_pesq(parley, phones, work, args))
+            print_pesq_phase(
+                w, "4. Wideband PESQ (P.862.2) of 16 kHz speech from a G.722 phone as a Chromium participant hears it",
+                lambda: "path: G.722 (ffmpeg's encoder, 64 kbit/s) → gateway → Opus (16 kHz, wideband) → SFU → Chromium "
+                        "→ AudioContext 48 kHz → sox to 16 kHz; 'G.722 zeroed' = G.722 encode/decode (ffmpeg) with the "
+                        "dropped frames zeroed; 'NB PESQ' = the same recording scored narrowband at 8 kHz; "
+                        f"speech: {w.get('speech')}; G.722 alone {w['g722_only']:.2f} (P.862.2 scale, not comparable "
+                        "with narrowband scores); ",
+                "g722_zeroed", "G.722 zeroed", extra="NB PESQ")
         summary(results)
     finally:
         phones.close()

@@ -449,6 +449,12 @@ def resample(samples: np.ndarray, rate: int, to: int, work: Path) -> np.ndarray:
     return read_wav(dst)[0]
 
 
+# The benchmark's sentences (Harvard sentences, IEEE 1969), spoken by espeak-ng.
+SENTENCES = ("The birch canoe slid on the smooth planks. Glue the sheet to the dark blue background. "
+             "It is easy to tell the depth of a well. These days a chicken leg is a rare dish. "
+             "Rice is often served in round bowls.")
+
+
 def speech_8k(work: Path, sentences: str, rate: int = 8000) -> np.ndarray:
     """espeak-ng speech at `rate` (8 kHz by default, 16 kHz for wideband PESQ)."""
     raw = work / "speech-raw.wav"

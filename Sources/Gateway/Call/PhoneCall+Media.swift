@@ -22,8 +22,9 @@ extension PhoneCall {
             encoder = try PhoneEncoder(codec: codec, inputRate: rate)
             try useMixRate(rate)
             jitter = JitterBuffer(configuration: .init(clockRate: codec.rtpClockRate))
-            // Narrowband sources are encoded at complexity 1: 19 µs a frame
-            // instead of 48 at 5 (`make audio-bench`), and µ-law speech
+            // Narrowband sources are encoded at complexity 1: 35-40 µs a
+            // frame of speech instead of 83 at 5 (`make audio-bench` with
+            // AUDIO_BENCH_SPEECH; 19 against 48 on its tone), and µ-law speech
             // scores the same PESQ either way (3.95 against 3.96 at 32 kb/s,
             // libopus through ffmpeg, the gateway benchmark's sentences).
             roomEncoder = try OpusEncoder(channels: 1, sampleRate: codec == .opus ? AudioFormat.sampleRate : codec.sampleRate,

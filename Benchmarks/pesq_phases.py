@@ -1,0 +1,187 @@
+"""The PESQ phases of gateway_bench.py: a phone's speech as a headless Chromium guest on the
+meeting page hears it, narrowband (PCMU, P.862) and wideband (G.722, P.862.2), per loss rate
+and fixed loss pattern, beside the codec alone with the same frames zeroed.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from chromium_guest import Guest, record_guest
+from sipcaller import (SENTENCES, align, frames_of, g722_decode, g722_frames, lag_drift_ms, pesq_nb, pesq_wb, read_wav,
+                       resample, speech_8k, ulaw_decode, write_wav)
+
+if TYPE_CHECKING:
+    from gateway_bench import Parley, Phones
+
+
+def note(message: str) -> None:
+    print(f"gateway_bench: {message}", file=sys.stderr, flush=True)
+
+
+def dbfs(x: np.ndarray) -> float:
+    return 20 * math.log10(max(1e-9, float(np.sqrt(np.mean((x / 32768.0) ** 2)))))
+
+
+def zero_frames(pcm: np.ndarray, dropped: frozenset[int], first: int, size: int) -> np.ndarray:
+    """`pcm` with the frames the loss pattern dropped set to 0 (payload index `first` holds
+    the speech's first frame of `size` samples)."""
+    out = pcm.copy()
+    for i in dropped:
+        j = i - first
+        if 0 <= j * size < len(out):
+            out[j * size:(j + 1) * size] = 0
+    return out
+
+
+def loss_runs(args) -> list[tuple[float, int]]:
+    return [(float(x) / 100, seed) for x in args.losses.split(",") for seed in range(1, args.seeds + 1)]
+
+
+def pesq_through_browser(parley: Parley, phones: Phones, work: Path, args, *, label: str, codec: str, rate: int,
+                         speech: np.ndarray, signal: list[bytes], silence: list[bytes], reference: np.ndarray,
+                         runs: list[tuple[float, int]], score) -> list[dict]:
+    """A phone on `codec` plays `signal` (1 s of quiet, `speech`, 1 s of quiet, as payloads)
+    into a meeting once per (loss, seed) in `runs` while a Chromium guest records it; each
+    recording is resampled to `rate`, aligned and scored with `score(ref, deg)`, beside
+    `reference` (the codec alone) with the same frames zeroed."""
+    from playwright.sync_api import sync_playwright
+
+    frame = rate // 50
+    speech_frames = -(-len(speech) // frame)
+    alone = score(speech, reference)
+    m = parley.meeting(f"Gateway {label} PESQ")
+    phone = phones.caller(label.lower(), m["dialInCode"], f"{label} Phone", silence, codec=codec)
+    out: list[dict] = []
+    with sync_playwright() as pw:
+        guest = Guest(pw, parley, m, stamp_frames=True)
+        try:
+            errors = phones.dial([phone], 1)
+            if errors:
+                raise RuntimeError(errors[0])
+            pid = guest.participant(f"{label} Phone")
+            time.sleep(args.settle)
+            for loss, seed in runs:
+                dropped = phones.play(phone, signal, lead=10, loss=loss, seed=seed)[1]  # speech 1.2 s from now
+                name = f"browser-heard-{'' if codec == 'PCMU' else codec.lower() + '-'}{loss:.0%}-{seed}.wav"
+                got = record_guest(guest, pid, len(signal) * 0.020 + 1.5, work, name)
+                phones.play(phone, silence)
+                if isinstance(got, str):
+                    raise RuntimeError(got)
+                heard = resample(got[0], got[1], rate, work)
+                deg, lag = align(speech, heard, rate)
+                out.append({
+                    "loss": loss, "seed": seed, "pesq": score(speech, deg),
+                    "dropped": sum(1 for i in dropped if 50 <= i < 50 + speech_frames), "frames": speech_frames,
+                    "zeroed": score(speech, zero_frames(reference, dropped, 50, frame)) if dropped else alone,
+                    "lag_s": lag, "stretch_ms": lag_drift_ms(speech, heard, rate), "rms_dbfs": dbfs(deg), **got[2],
+                    "recording": got})
+                note(f"{label} PESQ {loss:.0%} seed {seed}: {out[-1]['pesq']:.2f}")
+        finally:
+            guest.close()
+    phones.hang_up([phone])
+    return out
+
+
+def means(runs: list[dict]) -> dict:
+    """Mean score per loss rate."""
+    return {f"{loss:.0%}": float(np.mean([r["pesq"] for r in runs if r["loss"] == loss]))
+            for loss in dict.fromkeys(r["loss"] for r in runs)}
+
+
+def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
+    """Narrowband PESQ of a PCMU phone's speech as a Chromium guest hears it, per loss rate and
+    loss pattern (seed), beside µ-law with the same frames zeroed."""
+    pad = np.zeros(8000, dtype=np.int16)  # 1 s = 50 frames before and after the speech
+    ulaw = np.concatenate([ulaw_decode(f) for f in frames_of(speech)])[: len(speech)]
+    try:
+        runs = pesq_through_browser(parley, phones, work, args, label="PCMU", codec="PCMU", rate=8000, speech=speech,
+                                    signal=frames_of(np.concatenate([pad, speech, pad])),
+                                    silence=frames_of(np.zeros(160, dtype=np.int16)), reference=ulaw,
+                                    runs=loss_runs(args), score=pesq_nb)
+    except RuntimeError as err:
+        return {"error": str(err)}
+    for r in runs:
+        r["ulaw_zeroed"] = r.pop("zeroed")
+        r.pop("recording")
+    return {"ulaw_only": pesq_nb(speech, ulaw), "runs": runs, "mean": means(runs)}
+
+
+def wideband_speech(work: Path, args) -> tuple[np.ndarray, str]:
+    """16 kHz speech for the wideband runs: a recorded human voice when one is at hand
+    (--wb-speech; Debian's linphone package ships hello16000.wav, 10.6 s), else espeak-ng.
+    espeak-ng's synthetic voice is a poor wideband reference: G.722 alone scores 3.07 on
+    it, against 4.38 on the recording."""
+    path = Path(args.wb_speech)
+    if path.exists():
+        s, rate = read_wav(path)
+        if rate != 16000:
+            s = resample(s, rate, 16000, work)
+        return s.astype(np.int16), str(path)
+    return speech_8k(work, SENTENCES, 16000), "espeak-ng"
+
+
+def wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
+    """Wideband PESQ (P.862.2) of a G.722 phone's 16 kHz speech as a Chromium guest hears it."""
+    speech, source = wideband_speech(work, args)
+    write_wav(work / "speech-16k.wav", speech, 16000)
+    pad = np.zeros(16000, dtype=np.int16)  # 1 s = 50 frames
+    signal = g722_frames(np.concatenate([pad, speech, pad]), work)
+    # The offline reference: ffmpeg's G.722 encode + decode, aligned for its codec delay.
+    g722, _ = align(speech, g722_decode(signal, work), 16000)
+    speech8 = resample(speech, 16000, 8000, work)
+    try:
+        runs = pesq_through_browser(parley, phones, work, args, label="G722", codec="G722", rate=16000, speech=speech,
+                                    signal=signal, silence=[signal[-1]],  # G.722 of digital silence, the encoder settled
+                                    reference=g722, score=pesq_wb,
+                                    runs=[(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)])
+    except RuntimeError as err:
+        return {"error": str(err)}
+    for r in runs:
+        r["g722_zeroed"] = r.pop("zeroed")
+        # The same recording scored narrowband, to compare with the PCMU caller.
+        rec = r.pop("recording")
+        r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
+    return {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": runs, "mean": means(runs)}
+
+
+FRAME_COLUMNS = ("'rx frames', 'ts≠20ms', 'gap max': the caller's Opus frames at the guest's receiver (encoded "
+                 "transform, before NetEq) while recording: how many, RTP timestamp steps other than 20 ms, the longest "
+                 "gap between two arrivals (ms)")
+
+
+def print_pesq_table(runs: list[dict], reference_key: str, reference_name: str, extra: str | None = None) -> None:
+    head = (f"{'loss':>5} {'seed':>4} {'dropped':>9} {'PESQ':>5} {reference_name:>{max(5, len(reference_name))}} {'level dBFS':>10} "
+            f"{'stretch ms':>10} {'rx frames':>9} {'ts≠20ms':>7} {'gap max':>7}")
+    if extra:
+        head += f" {extra:>8}"
+    print(head + "\n" + "-" * len(head))
+    for r in runs:
+        line = (f"{r['loss']:>5.0%} {r['seed']:>4} {r['dropped']:>4}/{r['frames']:<4} {r['pesq']:>5.2f} "
+                f"{r[reference_key]:>{max(5, len(reference_name))}.2f} {r['rms_dbfs']:>10.1f} {r['stretch_ms']:>+10.0f} "
+                f"{r['rx_frames']:>9} {r['ts_steps_not_20ms']:>7} {r['gap_max_ms']:>7.1f}")
+        if extra:
+            line += f" {r['pesq_nb']:>8.2f}"
+        print(line)
+    for loss in dict.fromkeys(r["loss"] for r in runs):
+        these = [r for r in runs if r["loss"] == loss]
+        print(f"mean at {loss:.0%}: {np.mean([r['pesq'] for r in these]):.2f} (seeds "
+              f"{', '.join(format(r['pesq'], '.2f') for r in these)}); {reference_name} "
+              f"{np.mean([r[reference_key] for r in these]):.2f}")
+
+
+def print_pesq_phase(result: dict, title: str, path, reference_key: str, reference_name: str,
+                     extra: str | None = None) -> None:
+    """A PESQ phase's heading, what its path and columns are (`path()`), and its table."""
+    print(f"\n== {title} ==")
+    if "error" in result:
+        print("failed:", result["error"])
+        return
+    print(path() + FRAME_COLUMNS)
+    print_pesq_table(result["runs"], reference_key, reference_name, extra=extra)
