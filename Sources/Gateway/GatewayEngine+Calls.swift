@@ -58,7 +58,7 @@ extension GatewayEngine {
             let answer = try PhoneNegotiation.answer(offer: offer, localAddress: configuration.advertisedAddress, localPort: UInt16(port),
                                                      preferences: preferences, requireSRTP: call.secureSignaling,
                                                      sessionID: sessionID, sessionVersion: sessionVersion)
-            try call.apply(answer.media, cleaning: configuration.voiceCleaning)
+            try apply(answer.media, to: call)
             return .success(.answer(sdp: answer.sdp, phoneDirection: answer.media.remoteDirection))
         } catch let error as PhoneNegotiationError {
             call.logger.notice("no usable media in the offer", metadata: ["reason": "\(error)"])

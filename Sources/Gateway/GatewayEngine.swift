@@ -139,7 +139,7 @@ final class GatewayEngine {
                 userAgent.respond(call.sipID, status: 200, phrase: "OK", sdp: sdp)
             case .applyMedia(let media):
                 do {
-                    try call.apply(media, cleaning: configuration.voiceCleaning)
+                    try apply(media, to: call)
                 } catch {
                     call.logger.notice("the phone's media cannot be used: hanging up", metadata: ["reason": "\(error)"])
                     // The machine ends the call; what followed the media is moot.
@@ -167,6 +167,14 @@ final class GatewayEngine {
                 release(call, reason: reason)
             }
         }
+    }
+
+    /// Puts negotiated media to use on a call; a bridged call that changed
+    /// codec (a re-INVITE) retunes its room's mix.
+    func apply(_ media: PhoneMedia, to call: PhoneCall) throws {
+        let codec = call.decoder?.codec
+        try call.apply(media, cleaning: configuration.voiceCleaning)
+        if codec != call.decoder?.codec, let meetingID = call.bridgedMeetingID { bridges[meetingID]?.codecChanged(call) }
     }
 
     func setMuted(_ call: PhoneCall, _ muted: Bool) {

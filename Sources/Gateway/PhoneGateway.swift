@@ -195,9 +195,11 @@ public final class PhoneGateway: Sendable {
                 counts["opus_encoded_packets"] = calls.reduce(0) { $0 + $1.reencoded }
                 counts["opus_gated_frames"] = calls.reduce(0) { $0 + $1.gatedFrames }
                 let peak = e.load.takePeak()
-                return GatewayStatistics(activeCalls: calls.count, promptCalls: e.promptCalls, rtpPortsInUse: e.ports.count,
+                var live = GatewayStatistics(activeCalls: calls.count, promptCalls: e.promptCalls, rtpPortsInUse: e.ports.count,
                                          tickLateness: Self.seconds(e.load.lateness), worstTickLateness: Self.seconds(peak),
                                          loopBusy: e.load.busy, counts: counts, refusals: [:], droppedPackets: [:])
+                for bridge in e.bridges.values where !bridge.calls.isEmpty { live.roomMixes[bridge.mixRate, default: 0] += 1 }
+                return live
             }.get()
             guard let live else { continue }
             s.activeCalls += live.activeCalls
@@ -208,6 +210,7 @@ public final class PhoneGateway: Sendable {
             s.loopBusy = max(s.loopBusy, live.loopBusy)
             s.loops.append(GatewayStatistics.Loop(calls: live.activeCalls, tickLateness: live.tickLateness, busy: live.loopBusy))
             for (name, value) in live.counts { s.counts[name, default: 0] += value }
+            for (rate, rooms) in live.roomMixes { s.roomMixes[rate, default: 0] += rooms }
         }
         for (name, value) in metrics.counts { s.counts[name, default: 0] += value }
         s.refusals = metrics.refusals
@@ -242,6 +245,9 @@ public struct GatewayStatistics: Sendable {
     public var trunkRegistrations: [String: Bool] = [:]
     /// Each loop's calls and load, by index (`sip.threads`).
     public var loops: [Loop] = []
+    /// Rooms with phones, by the rate their phones are mixed at (8 kHz while
+    /// all are on G.711, 16 kHz with a G.722 caller, 48 kHz with Opus).
+    public var roomMixes: [Int: Int] = [:]
 
     /// One gateway loop's figures.
     public struct Loop: Sendable {

@@ -61,6 +61,12 @@ struct GatewayService: Service {
             metrics.gauge("parley_gateway_loop_cpu_ratio", labels: labels,
                           help: "Share of one core each gateway loop's thread uses.").set(loop.busy)
         }
+        // Every rate is set, so a rate no room uses any more reads 0.
+        for rate in [8_000, 16_000, 48_000] {
+            metrics.gauge("parley_gateway_room_mixes", labels: [("rate_hz", String(rate))],
+                          help: "Rooms with phones, by the rate their phones are mixed at (the widest caller's codec).")
+                .set(Double(s.roomMixes[rate] ?? 0))
+        }
         exportGrowth(s.refusals, key: "r/", into: &exported) { reason, delta in
             metrics.counter("parley_gateway_refused_total", labels: [("reason", reason)],
                             help: "INVITEs refused before they became calls (503; 403 for reason forbidden), by reason.")

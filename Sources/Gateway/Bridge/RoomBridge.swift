@@ -54,6 +54,14 @@ final class RoomBridge {
         retune()
     }
 
+    /// A bridged call changed codec (a re-INVITE, RFC 3264 §8.3.2): the
+    /// mix widens or narrows to what its callers need now, and the call
+    /// meets it whatever its new codec.
+    func codecChanged(_ call: PhoneCall) {
+        retune()
+        try? call.useMixRate(mixRate)
+    }
+
     /// The rate the callers need: the widest codec's (8 kHz with no caller).
     static func mixRate(for codecs: [VoiceCodec]) -> Int {
         codecs.map(\.sampleRate).max() ?? 8_000

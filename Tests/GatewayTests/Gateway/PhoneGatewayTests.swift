@@ -302,6 +302,23 @@ struct GatewayFixture {
         #expect(try await moved.packets(during: .seconds(1)).count > 30)
     }
 
+    @Test("a caller who moves from PCMU to G.722 on a re-INVITE widens the room's mix to 16 kHz, and moving back narrows it")
+    func aReinviteToAWiderCodecWidensTheMix() async throws {
+        let f = try await GatewayFixture.start()
+        defer { Task { await f.stop() } }
+        let a = try await f.answeredPhone(), b = try await f.answeredPhone()
+        defer { a.stop(); b.stop() }
+        try await Task.sleep(for: .seconds(1))
+        #expect(await f.gateway.statistics().roomMixes == [8_000: 1])
+        let wide = try await b.reinvite(sdp: b.offer(codecs: "9 101", extra: ["a=rtpmap:9 G722/8000", "a=rtpmap:101 telephone-event/8000"]))
+        #expect(wide?.status == 200)
+        #expect(wide?.body.contains("G722/8000") == true)
+        #expect(await f.gateway.statistics().roomMixes == [16_000: 1])
+        let narrow = try await b.reinvite(sdp: b.offer())
+        #expect(narrow?.body.contains("PCMU/8000") == true)
+        #expect(await f.gateway.statistics().roomMixes == [8_000: 1])
+    }
+
     @Test func anOfferlessInviteGetsOurOfferAndTheAnswerComesInTheAck() async throws {
         let f = try await GatewayFixture.start()
         defer { Task { await f.stop() } }

@@ -48,6 +48,34 @@ import Testing
         #expect(a.input.count == 160 && a.decoder?.outputRate == 8_000)
     }
 
+    @Test("a caller who changes codec in mid-call (re-INVITE, PCMU to G.722 and back) widens and narrows the mix")
+    func codecChangeRetunesTheMix() throws {
+        let bridge = RoomBridge(meetingID: "m")
+        let (a, _) = try call(1, codec: .pcmu)
+        let (b, _) = try call(2, codec: .pcmu)
+        for c in [a, b] {
+            bridge.add(c)
+            c.bridgedMeetingID = "m"
+        }
+        #expect(bridge.mixRate == 8_000)
+
+        try b.apply(PhoneCall.negotiatedForTests(2, codec: .g722))
+        bridge.codecChanged(b)
+        #expect(b.decoder?.codec == .g722)
+        #expect(bridge.mixRate == 16_000)
+        for c in [a, b] {
+            #expect(c.mixRate == 16_000 && c.input.count == 320 && c.output.count == 320)
+            #expect(c.decoder?.outputRate == 16_000 && c.encoder?.inputRate == 16_000)
+        }
+
+        try b.apply(PhoneCall.negotiatedForTests(2, codec: .pcmu))
+        bridge.codecChanged(b)
+        #expect(bridge.mixRate == 8_000)
+        for c in [a, b] {
+            #expect(c.mixRate == 8_000 && c.input.count == 160 && c.decoder?.outputRate == 8_000 && c.encoder?.inputRate == 8_000)
+        }
+    }
+
     @Test("in a room of G.711 phones one caller's µ-law reaches the other unchanged: no resampler on the way")
     func g711ReachesG711Unchanged() throws {
         let bridge = RoomBridge(meetingID: "m")
