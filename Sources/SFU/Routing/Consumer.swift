@@ -45,12 +45,8 @@ final class Consumer {
     private var tl0Delta: UInt8 = 0
     private var lastOutTL0: UInt8?
 
-    /// What was sent under each outgoing sequence number, for NACKs.
-    private var historyLayer = [UInt8](repeating: 0, count: PacketCache.capacity)
-    private var historyIn = [UInt16](repeating: 0, count: PacketCache.capacity)
-    private var historyOut = [UInt16](repeating: 0, count: PacketCache.capacity)
-    private var historyTimestampDelta = [UInt32](repeating: 0, count: PacketCache.capacity)
-    private var historyValid = [Bool](repeating: false, count: PacketCache.capacity)
+    /// What was sent under each outgoing sequence number, for NACKs (video only: NACK is negotiated for video).
+    private let history: SentPacketHistory?
 
     private(set) var packetsSent = 0
     private(set) var retransmissions = 0
@@ -65,6 +61,7 @@ final class Consumer {
         self.lastOutSequence = Int64.random(in: 0..<0x4000)
         self.lastOutTimestamp = UInt32.random(in: 0..<0x1000_0000)
         self.targetLayer = producer.layers.count - 1
+        self.history = producer.kind == .video ? SentPacketHistory() : nil
     }
 
     /// Called by the producer for every packet while not paused; `vp8` is
@@ -97,12 +94,8 @@ final class Consumer {
         let outTimestamp = header.timestamp &+ timestampDelta
         if outSequence == lastOutSequence { lastOutTimestamp = outTimestamp; lastSentAt = now }
         send(bytes: bytes, header: header, vp8: vp8, sequence: UInt16(truncatingIfNeeded: outSequence), timestamp: outTimestamp, retransmission: false)
-        let slot = Int(UInt16(truncatingIfNeeded: outSequence)) % PacketCache.capacity
-        historyLayer[slot] = UInt8(layer)
-        historyIn[slot] = header.sequenceNumber
-        historyOut[slot] = UInt16(truncatingIfNeeded: outSequence)
-        historyTimestampDelta[slot] = timestampDelta
-        historyValid[slot] = true
+        history?.record(.init(incoming: header.sequenceNumber, outgoing: UInt16(truncatingIfNeeded: outSequence),
+                              timestampDelta: timestampDelta, layer: UInt8(layer), valid: true))
     }
 
     /// Starts forwarding `layer` from this packet on, continuing our own
@@ -128,16 +121,15 @@ final class Consumer {
     func retransmit(sequences: [UInt16]) {
         guard active, let transport, transport.canSendMedia else { return }
         for s in sequences {
-            let slot = Int(s) % PacketCache.capacity
-            guard historyValid[slot], historyOut[slot] == s else { continue }
-            let layerIndex = Int(historyLayer[slot])
+            guard let sent = history?.entry(outgoing: s) else { continue }
+            let layerIndex = Int(sent.layer)
             guard producer.layers.indices.contains(layerIndex),
-                  let packet = producer.layers[layerIndex].cache.packet(sequence: historyIn[slot]) else { continue }
+                  let packet = producer.layers[layerIndex].cache.packet(sequence: sent.incoming) else { continue }
             packet.withUnsafeReadableBytes { bytes in
                 guard let header = try? RTPHeader(parsing: bytes) else { return }
                 let vp8 = producer.inspect(bytes, header: header).vp8
                 send(bytes: bytes, header: header, vp8: vp8, sequence: s,
-                     timestamp: header.timestamp &+ historyTimestampDelta[slot], retransmission: true)
+                     timestamp: header.timestamp &+ sent.timestampDelta, retransmission: true)
             }
             retransmissions += 1
         }

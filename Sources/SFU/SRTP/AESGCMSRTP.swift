@@ -48,11 +48,15 @@ final class AESGCMSRTP {
     private let encrypting: Bool
     private let rtpContext: OpaquePointer
     private let rtcpContext: OpaquePointer
-    private let rtpSalt: [UInt8]
-    private let rtcpSalt: [UInt8]
+    /// The RTP salt (12 bytes), the RTCP salt (12) and the IV being built
+    /// (12), in one block written through a pointer: as arrays they cost a
+    /// retain and a uniqueness check on every packet.
+    private let bytes: UnsafeMutablePointer<UInt8>
+    private var rtpSalt: UnsafeMutablePointer<UInt8> { bytes }
+    private var rtcpSalt: UnsafeMutablePointer<UInt8> { bytes + 12 }
+    private var iv: UnsafeMutablePointer<UInt8> { bytes + 24 }
     private var rtpStreams: [UInt32: RTPStream] = [:]
     private var rtcpStreams: [UInt32: RTCPStream] = [:]
-    private var iv = [UInt8](repeating: 0, count: 12)
 
     /// `keyAndSalt`: the 16-byte master key then the 12-byte master salt.
     init(keyAndSalt: [UInt8], encrypting: Bool) throws(SRTPError) {
@@ -68,11 +72,14 @@ final class AESGCMSRTP {
         self.encrypting = encrypting
         self.rtpContext = rtpContext
         self.rtcpContext = rtcpContext
-        self.rtpSalt = rtpSalt
-        self.rtcpSalt = rtcpSalt
+        bytes = .allocate(capacity: 36)
+        bytes.initialize(repeating: 0, count: 36)
+        bytes.update(from: rtpSalt, count: 12)
+        (bytes + 12).update(from: rtcpSalt, count: 12)
     }
 
     deinit {
+        bytes.deallocate()
         EVP_CIPHER_CTX_free(rtpContext)
         EVP_CIPHER_CTX_free(rtcpContext)
     }
@@ -94,10 +101,16 @@ final class AESGCMSRTP {
         guard let headerLength = Self.rtpHeaderLength(packet, length: length) else { throw .library(-2) }
         guard packet.count >= length + Self.tagLength else { throw .noRoom }
         let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
-        // In place in the dictionary: a copy taken out and put back would
-        // copy the replay window's storage on every packet.
-        let rollover = rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].estimate(sequence).rollover
-        rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].advance(to: sequence, rollover: rollover)
+        // In place in the dictionary, found once: a copy taken out and put
+        // back would copy the replay window's storage on every packet.
+        let rollover: UInt32
+        if let stream = rtpStreams.index(forKey: ssrc) {
+            rollover = rtpStreams.values[stream].estimate(sequence).rollover
+            rtpStreams.values[stream].advance(to: sequence, rollover: rollover)
+        } else {
+            rtpStreams[ssrc] = RTPStream(highestSequence: sequence)
+            rollover = 0
+        }
         setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
         guard seal(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<length, tagAt: length) else { throw .library(-3) }
         return length + Self.tagLength
@@ -128,18 +141,17 @@ final class AESGCMSRTP {
 
     /// IV = (0x0000 || SSRC || `high` (16 bits) || `low`) XOR salt, written in
     /// place (no array per packet).
-    private func setIV(salt: [UInt8], ssrc: UInt32, high: UInt32, low: UInt32) {
-        iv.withUnsafeMutableBufferPointer { iv in
-            iv[0] = salt[0]
-            iv[1] = salt[1]
-            for i in 0..<4 {
-                let shift = UInt32(24 - 8 * i)
-                iv[2 + i] = UInt8(truncatingIfNeeded: ssrc >> shift) ^ salt[2 + i]
-                iv[8 + i] = UInt8(truncatingIfNeeded: low >> shift) ^ salt[8 + i]
-            }
-            iv[6] = UInt8(truncatingIfNeeded: high >> 8) ^ salt[6]
-            iv[7] = UInt8(truncatingIfNeeded: high) ^ salt[7]
+    private func setIV(salt: UnsafeMutablePointer<UInt8>, ssrc: UInt32, high: UInt32, low: UInt32) {
+        let iv = self.iv
+        iv[0] = salt[0]
+        iv[1] = salt[1]
+        for i in 0..<4 {
+            let shift = UInt32(24 - 8 * i)
+            iv[2 + i] = UInt8(truncatingIfNeeded: ssrc >> shift) ^ salt[2 + i]
+            iv[8 + i] = UInt8(truncatingIfNeeded: low >> shift) ^ salt[8 + i]
         }
+        iv[6] = UInt8(truncatingIfNeeded: high >> 8) ^ salt[6]
+        iv[7] = UInt8(truncatingIfNeeded: high) ^ salt[7]
     }
 
     // MARK: - RTCP (RFC 7714 §9)
