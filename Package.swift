@@ -44,6 +44,8 @@ let package = Package(
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSpeexDSP", pkgConfig: "speexdsp", providers: [.apt(["libspeexdsp-dev"])]),
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
+        // sendmmsg(2), which Swift's Glibc module lacks (the SFU's batched sends).
+        .target(name: "CDatagram"),
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
 
         // Voice for the phone gateway: G.711, G.722, Opus, resampling, jitter
@@ -87,7 +89,7 @@ let package = Package(
         .target(
             name: "SFU",
             dependencies: [
-                "COpenSSL", "CSRTP", "RTP", "SDP",
+                "CDatagram", "COpenSSL", "CSRTP", "RTP", "SDP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOPosix
 
@@ -8,29 +9,30 @@ extension MediaWorker {
     /// With port 0 another program may hold that TCP port; then both are
     /// bound again on a fresh port, a few times. A fixed port whose TCP side
     /// is taken fails the start: the operator asked for ICE-TCP there.
-    func bindPorts() async throws -> (udp: any Channel, tcp: (any Channel)?) {
+    func bindPorts() async throws -> (udp: UDPPort, tcp: (any Channel)?) {
         var attempt = 0
         while true {
             let udp = try await bindUDP(port: requestedPort)
             guard configuration.tcp else { return (udp, nil) }
-            let port = udp.localAddress?.port ?? requestedPort
+            let port = udp.channel.localAddress?.port ?? requestedPort
             do {
                 return (udp, try await bindTCP(port: port))
             } catch {
-                try? await udp.close()
+                try? await udp.channel.close()
                 attempt += 1
                 guard requestedPort == 0, attempt < 8 else { throw error }
             }
         }
     }
 
-    /// Binds the loop's UDP socket.
-    func bindUDP(port: Int) async throws -> any Channel {
+    /// Binds the loop's UDP socket. The socket is made here, not by the
+    /// bootstrap, so the engine knows its descriptor for the batched sends
+    /// of forwarded RTP (`DatagramBatch`); NIO reads it and owns it.
+    func bindUDP(port: Int) async throws -> UDPPort {
         let engine = self.engine
-        return try await DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
-            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
-            .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
+        let address = try SocketAddress.makeAddressResolvingHost(configuration.host, port: port)
+        let socket = try Self.openUDPSocket(boundTo: address)
+        let channel = try await DatagramBootstrap(group: eventLoop)
             .channelOption(.maxMessagesPerRead, value: 32)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 2048))
             .channelInitializer { channel in
@@ -38,8 +40,34 @@ extension MediaWorker {
                     try channel.pipeline.syncOperations.addHandler(MediaDatagramHandler(engine: engine.value))
                 }
             }
-            .bind(host: configuration.host, port: port)
+            .withBoundSocket(socket)
             .get()
+        return UDPPort(channel: channel, socket: socket)
+    }
+
+    /// A loop's bound UDP port: the channel that reads it, and its descriptor.
+    struct UDPPort {
+        var channel: any Channel
+        var socket: CInt
+    }
+
+    /// A non-blocking UDP socket bound to `address`, with 4 MiB buffers
+    /// (bursts of video for many subscribers).
+    static func openUDPSocket(boundTo address: SocketAddress) throws -> CInt {
+        let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+        let socket = Glibc.socket(CInt(address.protocol.rawValue), type, 0)
+        guard socket >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        func fail(_ reason: String) -> IOError {
+            let error = IOError(errnoCode: errno, reason: reason)
+            close(socket)
+            return error
+        }
+        for (option, value) in [(SO_REUSEADDR, CInt(1)), (SO_RCVBUF, CInt(4 << 20)), (SO_SNDBUF, CInt(4 << 20))] {
+            var value = value
+            guard setsockopt(socket, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<CInt>.size)) == 0 else { throw fail("setsockopt") }
+        }
+        guard address.withSockAddr({ bind(socket, $0, socklen_t($1)) }) == 0 else { throw fail("bind") }
+        return socket
     }
 
     /// Listens on TCP; every accepted connection gets a `TCPMediaHandler` on

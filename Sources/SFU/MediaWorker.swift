@@ -39,12 +39,14 @@ final class MediaWorker: Sendable {
     /// candidates and starts the 20 ms timers; returns the bound port.
     func start() async throws -> Int {
         let engine = self.engine
-        let (channel, tcpListener) = try await bindPorts()
+        let (udp, tcpListener) = try await bindPorts()
+        let channel = udp.channel, socket = udp.socket
         let port = channel.localAddress?.port ?? requestedPort
         let publicAddress = configuration.publicAddress, pipeAddress = configuration.resolvedPipeAddress
         try await eventLoop.submit {
             let e = engine.value
             e.channel = channel
+            e.datagrams = DatagramBatch(socket: socket)
             e.tcpListener = tcpListener
             e.pipeEndpoint = NodePipeEndpoint(host: pipeAddress, port: port,
                                               epoch: UInt64.random(in: 1...UInt64.max))
@@ -68,6 +70,8 @@ final class MediaWorker: Sendable {
         let closing = try? await eventLoop.submit { () -> (udp: (any Channel)?, tcp: EventLoopFuture<Void>?) in
             let e = engine.value
             for router in Array(e.routers.keys) { e.closeRouter(router) }
+            e.flush()
+            e.datagrams = nil  // before the socket closes
             return (e.channel, e.closeTCP())
         }.get()
         try? await closing?.tcp?.get()

@@ -15,6 +15,13 @@ final class MediaDatagramHandler: ChannelInboundHandler {
         context.fireChannelActive()
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        // The batch writes to the channel's socket: never after it closed
+        // (its descriptor may belong to something else by then).
+        engine.datagrams = nil
+        context.fireChannelInactive()
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var envelope = unwrapInboundIn(data)
         engine.receive(&envelope.data, from: envelope.remoteAddress)

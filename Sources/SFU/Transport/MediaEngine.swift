@@ -8,6 +8,9 @@ import SDP
 final class MediaEngine {
     let eventLoop: any EventLoop
     var channel: (any Channel)?
+    /// Forwarded RTP of the current burst, sent with one sendmmsg(2) by
+    /// `flush` (nil until the port is bound, and once it closes).
+    var datagrams: DatagramBatch?
     let allocator = ByteBufferAllocator()
     let dtlsContext: DTLSContext
     let localFingerprint: Fingerprint
@@ -126,7 +129,14 @@ final class MediaEngine {
     /// messages queued for pipes to other loops.
     func flush() {
         if !pipeLinks.isEmpty || !nodeLinks.isEmpty { flushPipes() }
+        if let datagrams, datagrams.count > 0 { noteSendFailure(datagrams.flush()) }
         channel?.flush()
+    }
+
+    /// Counts and logs the datagrams a batched send could not deliver.
+    func noteSendFailure(_ failure: DatagramBatch.Failure?) {
+        guard let failure else { return }
+        metrics.droppedPackets(kind: "udp_out", reason: failure.reason, count: failure.dropped)
     }
 
     // MARK: - Transports

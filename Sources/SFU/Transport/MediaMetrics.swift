@@ -20,9 +20,9 @@ final class MediaMetrics {
 
     /// Counts a dropped packet and logs it, at most once per 10 s per kind
     /// and reason, so a flood of junk cannot flood the log.
-    func droppedPackets(kind: String, reason: String) {
+    func droppedPackets(kind: String, reason: String, count: Int = 1) {
         let key = kind + "/" + reason
-        dropped[key, default: 0] += 1
+        dropped[key, default: 0] += count
         let now = NIODeadline.now()
         if let last = lastLogged[key], now - last < .seconds(10) { return }
         lastLogged[key] = now

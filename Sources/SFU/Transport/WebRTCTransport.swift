@@ -254,6 +254,25 @@ final class WebRTCTransport {
     /// `rewrite` change it in place, protects it in place and sends it.
     func sendRTP(copying bytes: UnsafeRawBufferPointer, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
         guard let srtpOut, let address = remoteAddress, !closed else { return }
+        let protectedLength = bytes.count + SRTPSession.maximumOverhead
+        // Over UDP: rewritten and protected in place in the burst's batch.
+        if selectedConnection == nil, let batch = engine.datagrams, protectedLength <= DatagramBatch.slotSize {
+            let failure = batch.append(to: address) { slot in
+                slot.copyMemory(from: bytes)
+                rewrite(UnsafeMutableRawBufferPointer(rebasing: slot[0..<bytes.count]))
+                do {
+                    let length = try srtpOut.protectRTP(UnsafeMutableRawBufferPointer(rebasing: slot[0..<protectedLength]),
+                                                        length: bytes.count)
+                    engine.metrics.forwardedPackets += 1
+                    return length
+                } catch {
+                    engine.metrics.droppedPackets(kind: "srtp_out", reason: "\(error)")
+                    return nil
+                }
+            }
+            engine.noteSendFailure(failure)
+            return
+        }
         var out = engine.allocator.buffer(capacity: bytes.count + SRTPSession.maximumOverhead)
         out.writeBytes(bytes)
         out.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)
