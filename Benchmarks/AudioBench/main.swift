@@ -149,3 +149,34 @@ do {
     let detector = try DTMFDetector()
     measure("  DTMF detect (48 kHz frame, includes 48k→8k)") { i in _ = detector.process(frame(i)) }
 }
+
+// Concealment of a lost G.711 frame (8 kHz), per lost frame: each iteration
+// is one received frame then one lost one (a loss every other frame, so every
+// concealment starts a gap: the expensive case, with the pitch and LPC
+// analysis). Speech when AUDIO_BENCH_SPEECH names an 8 kHz WAV, else the tone.
+do {
+    let speech: [Int16] = ProcessInfo.processInfo.environment["AUDIO_BENCH_SPEECH"]
+        .flatMap { FileManager.default.contents(atPath: $0) }
+        .flatMap { try? WAVFile(bytes: Array($0)).samples }
+        .flatMap { $0.count > 4 * 160 ? $0 : nil } ?? (0..<(160 * 50)).map { frame($0 / 160)[($0 % 160) * 6] }
+    var received = [Int16](repeating: 0, count: 160), lost = [Int16](repeating: 0, count: 160)
+    func frames(_ i: Int) -> (UnsafeBufferPointer<Int16>, UnsafeBufferPointer<Int16>) {
+        let at = (i * 320) % (speech.count - 480)
+        return speech.withUnsafeBufferPointer { (UnsafeBufferPointer(rebasing: $0[at..<at + 160]), UnsafeBufferPointer(rebasing: $0[at + 320..<at + 480])) }
+    }
+    let label = ProcessInfo.processInfo.environment["AUDIO_BENCH_SPEECH"] == nil ? "tone" : "speech"
+    let spandsp = PacketLossConcealer()
+    measure("  \(label): conceal a lost G.711 frame, spandsp") { i in
+        received.withUnsafeMutableBufferPointer { r in _ = r.update(fromContentsOf: frames(i).0); spandsp.received(r) }
+        lost.withUnsafeMutableBufferPointer { spandsp.conceal(into: $0) }
+    }
+    let lpc = LPCConcealer()
+    measure("  \(label): conceal a lost G.711 frame, LPC forward only") { i in
+        received.withUnsafeMutableBufferPointer { r in _ = r.update(fromContentsOf: frames(i).0); lpc.received(r) }
+        lost.withUnsafeMutableBufferPointer { lpc.conceal(into: $0) }
+    }
+    measure("  \(label): conceal a lost G.711 frame, LPC from both sides") { i in
+        received.withUnsafeMutableBufferPointer { r in _ = r.update(fromContentsOf: frames(i).0); lpc.received(r) }
+        lost.withUnsafeMutableBufferPointer { lpc.conceal(into: $0, next: frames(i).1) }
+    }
+}

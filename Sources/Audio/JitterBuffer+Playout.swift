@@ -63,7 +63,10 @@ extension JitterBuffer {
             // wait was for a lost one. Those frames stood in for it: skip as many
             // missing packets, so a loss costs one frame, not a concealment now
             // and a trimmed frame later (the playout point would have slipped).
-            var covered = emptyPulls
+            // With lookahead, one of those frames is kept as an extra one:
+            // the first missing packet is still played as lost, next, with
+            // the packet after it in hand.
+            var covered = emptyPulls - (startLookahead() ? 1 : 0)
             emptyPulls = 0
             while covered > 0, slots[index(nextSeq)]?.sequenceNumber != nextSeq {
                 statistics.lost += 1
@@ -80,6 +83,7 @@ extension JitterBuffer {
             // A later packet is here, so this one is lost (or hopelessly late).
             let seq = nextSeq
             statistics.lost += 1
+            _ = startLookahead()
             nextSeq &+= 1
             emptyPulls = 0
             let j = index(nextSeq)
@@ -97,6 +101,20 @@ extension JitterBuffer {
             return .silence
         }
         return .lost(sequenceNumber: nextSeq, next: nil)
+    }
+
+    /// A packet went missing: for `lookaheadAfterLossPulls` ticks at least
+    /// one frame is held back. True when none was held back until now: the
+    /// tick that already stood in for the missing packet then stays as an
+    /// extra frame (the delay grows by it). False when lookahead is off, or
+    /// the buffer was already holding frames back (then an empty tick was
+    /// jitter beyond them, handled as without lookahead).
+    private mutating func startLookahead() -> Bool {
+        guard configuration.lookaheadAfterLossPulls > 0 else { return false }
+        let wasHolding = statistics.targetFrames >= 1
+        lookaheadPulls = configuration.lookaheadAfterLossPulls
+        statistics.targetFrames = max(statistics.targetFrames, min(1, configuration.maxFrames))
+        return !wasHolding
     }
 
     /// Drops everything and waits for a new stream (e.g. after a re-INVITE).
@@ -174,6 +192,8 @@ extension JitterBuffer {
     /// Slow shrink of the target and trimming of excess depth.
     private mutating func adapt() {
         pullsSinceLate += 1
+        if lookaheadPulls > 0 { lookaheadPulls -= 1 }
+        let floor = lookaheadPulls > 0 ? max(configuration.minFrames, min(1, configuration.maxFrames)) : configuration.minFrames
         if let since = pullsSinceShrink {
             pullsSinceShrink = since + 1
             if since + 1 >= shrinkInterval {
@@ -184,8 +204,8 @@ extension JitterBuffer {
         }
         if pullsSinceLate >= shrinkInterval {
             pullsSinceLate = 0
-            if statistics.targetFrames > configuration.minFrames { pullsSinceShrink = 0 }
-            statistics.targetFrames = max(statistics.targetFrames - 1, configuration.minFrames)
+            if statistics.targetFrames > floor { pullsSinceShrink = 0 }
+            statistics.targetFrames = max(statistics.targetFrames - 1, floor)
         }
         let span = Self.distance(highestSeq, nextSeq) + 1
         if statistics.depth > 0 && span > statistics.targetFrames + 1 {

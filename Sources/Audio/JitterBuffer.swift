@@ -43,6 +43,12 @@ public struct JitterBuffer: Sendable {
         public var shrinkAfterPulls: Int
         /// Ticks over target + 1 before one frame is dropped (25 = 0.5 s).
         public var trimAfterPulls: Int
+        /// Ticks after a lost packet during which one frame is held back
+        /// whatever the jitter (500 = 10 s; 0: never): on a lossy line the
+        /// next packet is then there when a lost one is due, and concealment
+        /// (or Opus FEC) rebuilds the gap from both sides. A clean line keeps
+        /// the shortest delay.
+        public var lookaheadAfterLossPulls: Int
 
         /// Defaults suited to phones and to a room's browsers, on a network that
         /// may be as quiet as a LAN: 20-40 ms to start, down to 0-20 ms after
@@ -50,7 +56,8 @@ public struct JitterBuffer: Sendable {
         /// (Once 60 ms to start and never under 40: a 51-65 ms phone → phone
         /// delay on loopback.)
         public init(clockRate: Int = 8_000, targetFrames: Int = 1, minFrames: Int = 0, maxFrames: Int = 10,
-                    capacity: Int = 64, shrinkAfterPulls: Int = 250, trimAfterPulls: Int = 25) {
+                    capacity: Int = 64, shrinkAfterPulls: Int = 250, trimAfterPulls: Int = 25,
+                    lookaheadAfterLossPulls: Int = 500) {
             self.clockRate = clockRate
             self.targetFrames = targetFrames
             self.minFrames = minFrames
@@ -58,6 +65,7 @@ public struct JitterBuffer: Sendable {
             self.capacity = capacity
             self.shrinkAfterPulls = shrinkAfterPulls
             self.trimAfterPulls = trimAfterPulls
+            self.lookaheadAfterLossPulls = lookaheadAfterLossPulls
         }
     }
 
@@ -131,6 +139,8 @@ public struct JitterBuffer: Sendable {
     /// Ticks since the target last shrank; nil before it ever did.
     var pullsSinceShrink: Int?
     var lastTransit: Double?
+    /// Ticks left in which a frame is held back for concealment (`lookaheadAfterLossPulls`).
+    var lookaheadPulls = 0
 
     /// Creates an empty buffer.
     public init(configuration: Configuration = Configuration()) {

@@ -1,8 +1,9 @@
 /// Decodes one phone codec's RTP payloads to the rate its room is mixed at
 /// (`outputRate`: 48 kHz by default, 8 kHz in a room of G.711 phones, where
-/// nothing is resampled) and hides lost packets: spandsp PLC for G.711/G.722
-/// (run at the codec rate, where its pitch search works), Opus's own PLC or
-/// inband FEC for Opus.
+/// nothing is resampled) and hides lost packets: `LPCConcealer` for G.711
+/// (from both sides of the gap when the next packet is in hand), spandsp's
+/// PLC for G.722 (run at the codec rate, where its pitch search works),
+/// Opus's own PLC or inband FEC for Opus.
 ///
 /// One instance per call; state (codec, PLC history, resampler) carries between
 /// packets. Feed it in playout order, e.g. from a `JitterBuffer`.
@@ -18,6 +19,9 @@ public final class PhoneDecoder {
     private let g722: G722Codec?
     private var opus: OpusDecoder?
     private let plc: PacketLossConcealer?
+    private let lpc: LPCConcealer?
+    /// The next packet's samples, for concealment from both sides (G.711).
+    private let nextFrame: UnsafeMutableBufferPointer<Int16>
     /// Noise suppression and gain on the caller's voice, at the codec's own
     /// rate (8 or 16 kHz: a sixth or a third of the work at 48 kHz); nil: off.
     private let cleaner: VoiceCleaner?
@@ -36,7 +40,8 @@ public final class PhoneDecoder {
         resampler = codec.sampleRate == outputRate || codec == .opus ? nil : try Resampler(from: codec.sampleRate, to: outputRate)
         g722 = codec == .g722 ? try G722Codec() : nil
         opus = codec == .opus ? try OpusDecoder(sampleRate: outputRate) : nil
-        plc = codec == .opus ? nil : PacketLossConcealer()
+        plc = codec == .g722 ? PacketLossConcealer() : nil
+        lpc = codec == .pcmu || codec == .pcma ? LPCConcealer() : nil
         // Opus callers are softphones and apps, which clean their own voice
         // (and their packets then reach the room without a second encode);
         // G.711 and G.722 come from desk phones and the phone network.
@@ -47,9 +52,14 @@ public final class PhoneDecoder {
         }
         narrow = .allocate(capacity: Self.narrowCapacity)
         narrow.initialize(repeating: 0)
+        nextFrame = .allocate(capacity: LPCConcealer.frameSamples)
+        nextFrame.initialize(repeating: 0)
     }
 
-    deinit { narrow.deallocate() }
+    deinit {
+        narrow.deallocate()
+        nextFrame.deallocate()
+    }
 
     /// Writes frames at `rate` from now on (the room's mix changed rate). The
     /// concealer's and the cleaner's history carry over; only the resampler
@@ -98,6 +108,7 @@ public final class PhoneDecoder {
         }
         // The concealer learns the caller's real signal; the room hears it cleaned.
         plc?.received(slice)
+        lpc?.received(slice)
         cleaner?.process(slice)
         self.narrowCount = narrowCount
         return convert(narrowCount, into: output)
@@ -113,6 +124,7 @@ public final class PhoneDecoder {
         let n = codec.samplesPerFrame
         let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<n])
         plc?.conceal(into: slice)
+        lpc?.conceal(into: slice)
         // Through the cleaner too: it delays by 10 ms, so a frame that skipped
         // it would jump that much and drop the cleaner's held-back 10 ms.
         cleaner?.process(slice)
@@ -121,9 +133,20 @@ public final class PhoneDecoder {
     }
 
     /// Produces the lost 20 ms frame that precedes `next`: Opus inband FEC
-    /// (RFC 7587 §3.3), plain concealment for the other codecs. Decode `next`
-    /// itself with `decode` afterwards.
+    /// (RFC 7587 §3.3), G.711 concealed from both sides of the gap, plain
+    /// concealment for G.722. Decode `next` itself with `decode` afterwards.
     public func recover(next: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
+        if let lpc, next.count == LPCConcealer.frameSamples {
+            guard output.count >= frameSamples else { throw .invalidLength(expected: frameSamples, actual: output.count) }
+            // G.711 has no state: decoding the next packet now changes nothing for its own decode.
+            G711.decode(next, into: nextFrame, law: codec == .pcmu ? .ulaw : .alaw)
+            let n = codec.samplesPerFrame
+            let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<n])
+            lpc.conceal(into: slice, next: UnsafeBufferPointer(nextFrame))
+            cleaner?.process(slice)
+            narrowCount = n
+            return convert(n, into: output)
+        }
         guard let opus else { return try conceal(into: output) }
         guard output.count >= frameSamples else {
             throw .invalidLength(expected: frameSamples, actual: output.count)

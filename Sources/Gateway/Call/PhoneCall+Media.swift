@@ -129,7 +129,8 @@ extension PhoneCall {
                     try input.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
                 }
             case .lost(_, let next):
-                if let next, decoder.codec == .opus {
+                // With the next packet in hand: Opus FEC, or G.711 concealed from both sides.
+                if let next {
                     samples = try next.payload.withUnsafeBufferPointer { p in
                         try input.withUnsafeMutableBufferPointer { try decoder.recover(next: p, into: $0) }
                     }
