@@ -62,7 +62,8 @@ p, j = (json.load(open(f)) for f in sys.argv[1:3])
 rows = [("tracks received", "tracksReceived"), ("packets received/s", "packetsReceivedPerSecond"),
         ("loss %", "lossPercent"), ("join p95 ms", "joinP95ms"), ("delay p50 ms", "delayP50ms"),
         ("delay p95 ms", "delayP95ms"), ("server CPU %", "serverCPUPercent"),
-        ("server µs per forwarded packet", "serverMicrosecondsPerForwardedPacket"), ("server RSS MiB", "serverRSSMiB")]
+        ("server µs per forwarded packet", "serverMicrosecondsPerForwardedPacket"), ("server RSS MiB", "serverRSSMiB"),
+        ("server RSS idle MiB", "serverIdleRSSMiB"), ("server KiB per participant", "serverKiBPerParticipant")]
 def fmt(v): return "-" if v is None else (f"{v:.2f}" if isinstance(v, float) else str(v))
 print(f"\n{'':34} {'Parley':>10} {'Janus':>10} {'ratio':>7}")
 for label, key in rows:

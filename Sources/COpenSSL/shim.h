@@ -29,6 +29,12 @@ static inline void parley_ssl_ctx_set_read_ahead(SSL_CTX *ctx) {
     SSL_CTX_set_read_ahead(ctx, 1);
 }
 
+/// Frees a connection's read and write buffers while they are empty: after
+/// the handshake a DTLS connection is idle until close_notify.
+static inline void parley_ssl_ctx_release_idle_buffers(SSL_CTX *ctx) {
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+}
+
 static inline int parley_ssl_ctx_set_ecdh_auto(SSL_CTX *ctx) {
     return (int)SSL_CTX_set1_groups_list(ctx, "P-256:X25519:P-384");
 }

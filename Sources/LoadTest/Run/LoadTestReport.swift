@@ -41,6 +41,10 @@ public struct LoadTestReport: Sendable, Codable {
     /// Server CPU per packet the subscribers received (forwarded), in µs.
     public var serverMicrosecondsPerForwardedPacket: Double?
     public var serverRSSMiB: Double?
+    /// The server's resident memory before the first participant joined.
+    public var serverIdleRSSMiB: Double?
+    /// What the server's resident memory grew by, per participant joined.
+    public var serverKiBPerParticipant: Double?
     public var errors: [String] = []
 
     public init() {}
@@ -76,7 +80,8 @@ public struct LoadTestReport: Sendable, Codable {
         if let cpu = serverCPUSeconds {
             lines.append("server: CPU \(f(cpu, 2)) s (\(f(serverCPUPercent ?? 0)) % of a core), "
                          + "\(serverMicrosecondsPerForwardedPacket.map { f($0, 2) } ?? "-") µs per forwarded packet, "
-                         + "RSS \(serverRSSMiB.map { f($0) } ?? "-") MiB")
+                         + "RSS \(serverRSSMiB.map { f($0) } ?? "-") MiB (\(serverIdleRSSMiB.map { f($0) } ?? "-") idle, "
+                         + "\(serverKiBPerParticipant.map { f($0) } ?? "-") KiB per participant)")
         }
         if c.srtpErrors > 0 { lines.append("SRTP errors: \(c.srtpErrors)") }
         for error in errors.prefix(8) { lines.append("error: \(error)") }

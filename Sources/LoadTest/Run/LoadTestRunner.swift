@@ -52,6 +52,9 @@ public struct LoadTestRunner: Sendable {
         }
 
         let sampler = c.serverPID.map(ProcessSampler.init(pid:))
+        // Before anyone joins: what the server holds for nobody, so memory
+        // per participant compares servers with different fixed costs.
+        let idleRSS = sampler?.residentMiB()
         let progress = Progress(enabled: c.progress)
         let (participants, joinErrors): ([any LoadParticipant], [String])
         switch c.target {
@@ -152,6 +155,10 @@ public struct LoadTestRunner: Sendable {
             if forwarded > 0 { report.serverMicrosecondsPerForwardedPacket = cpu * 1e6 / Double(forwarded) }
         }
         report.serverRSSMiB = rss
+        report.serverIdleRSSMiB = idleRSS
+        if let rss, let idleRSS, !participants.isEmpty {
+            report.serverKiBPerParticipant = (rss - idleRSS) * 1024 / Double(participants.count)
+        }
         return report
     }
 

@@ -29,6 +29,7 @@ public final class DTLSContext: @unchecked Sendable {
         guard SSL_CTX_set_tlsext_use_srtp(ctx, srtpProfiles) == 0 else { throw .openSSL(DTLSError.lastOpenSSLError()) }
         parley_ssl_ctx_require_peer_certificate(ctx)
         parley_ssl_ctx_set_read_ahead(ctx)
+        parley_ssl_ctx_release_idle_buffers(ctx)
     }
 
     deinit { SSL_CTX_free(context) }

@@ -82,7 +82,7 @@ final class Producer {
         layer.countBytes(bytes.count, now: now)
         var picture: (vp8: VP8PayloadDescriptor?, keyframe: Bool) = (nil, false)
         if kind == .video {
-            layer.cache.store(packet, sequence: header.sequenceNumber)
+            layer.cache.store(packet, sequence: header.sequenceNumber, now: now)
             picture = inspect(bytes, header: header)
             if picture.keyframe {
                 layer.lastKeyframeAt = now

@@ -44,6 +44,7 @@ final class ProducerLayer {
             bitrate = Int(Int64(windowBytes) * 8 * 1_000_000_000 / max(1, elapsed.nanoseconds))
             windowBytes = 0
             windowStart = now
+            cache.expire(now: now)  // every half second, with the bitrate
         }
     }
 }
