@@ -111,10 +111,13 @@ do {
     // µ-law speech the gateway benchmark leaves in its work directory).
     if let path = ProcessInfo.processInfo.environment["AUDIO_BENCH_SPEECH"],
        let speech = FileManager.default.contents(atPath: path).flatMap({ try? WAVFile(bytes: Array($0)).samples }), speech.count > 160 {
-        for (complexity, fec) in [(0, true), (1, true), (1, false), (5, true)] {
-            let enc = try OpusEncoder(sampleRate: 8_000, complexity: complexity, inbandFEC: fec)
+        // FEC on, planning for 5 % loss (the room encoder's setting while a
+        // listener loses packets) or 0 % (no listener reports loss: libopus
+        // then adds no LBRR), and FEC off.
+        for (complexity, fec, loss) in [(0, true, 5), (1, true, 5), (1, true, 0), (1, false, 0), (5, true, 5)] {
+            let enc = try OpusEncoder(sampleRate: 8_000, complexity: complexity, inbandFEC: fec, expectedLossPercent: loss)
             try enc.limitBandwidth(toSourceRate: 8_000)
-            try measure("  speech: Opus encode narrowband, complexity \(complexity)\(fec ? "" : ", no FEC")") { i in
+            try measure("  speech: Opus encode narrowband, complexity \(complexity)\(fec ? ", FEC for \(loss) % loss" : ", no FEC")") { i in
                 let at = (i * 160) % (speech.count - 160)
                 _ = try speech.withUnsafeBufferPointer { e in
                     try packet.withUnsafeMutableBufferPointer { try enc.encode(UnsafeBufferPointer(rebasing: e[at..<at + 160]), into: $0) }

@@ -13,6 +13,7 @@ extension GatewayEngine {
         // Someone the host called in, or moved here, does not wait in the lobby.
         let skipsLobby = call.machine.outgoing || call.machine.movedByHost
         let attributes = call.attributes
+        let lossReports = call.downstreamLoss.sink
         let bound = self.bound
         let connection = PhoneConnection(
             eventLoop: eventLoop,
@@ -40,7 +41,7 @@ extension GatewayEngine {
                         // The caller's transport, in the router of the room it joins (made
                         // afresh if the first room was closing), known to the call before
                         // the room's first event reaches the loop.
-                        let transport = try await media.createLocalTransport(routerID: meeting.meetingID, sink: { _ in })
+                        let transport = try await media.createLocalTransport(routerID: meeting.meetingID, sink: lossReports)
                         handle.later { engine in
                             guard let call = engine.calls[id] else {
                                 Task { await media.closeTransport(transport.id) }

@@ -28,7 +28,8 @@ extension PhoneCall {
             // scores the same PESQ either way (3.95 against 3.96 at 32 kb/s,
             // libopus through ffmpeg, the gateway benchmark's sentences).
             roomEncoder = try OpusEncoder(channels: 1, sampleRate: codec == .opus ? AudioFormat.sampleRate : codec.sampleRate,
-                                          bitrate: 32_000, complexity: codec.sampleRate == 8_000 ? 1 : 5)
+                                          bitrate: 32_000, complexity: codec.sampleRate == 8_000 ? 1 : 5,
+                                          expectedLossPercent: fec.percent)
             try? roomEncoder.limitBandwidth(toSourceRate: codec.sampleRate)
         }
         if keysChanged {
@@ -161,6 +162,7 @@ extension PhoneCall {
     /// nothing (`SilenceGate`).
     func roomPacket(allocator: ByteBufferAllocator) -> ByteBuffer? {
         guard stage == .inRoom, producerID != nil else { return nil }
+        steerFEC()
         // RTP time runs with the clock whether or not a packet goes out
         // (RFC 3550 §5.1): a receiver sees a pause as a pause.
         defer { roomTimestamp &+= UInt32(AudioFormat.frameSamples) }
@@ -208,6 +210,14 @@ extension PhoneCall {
         _ = opusScratch.withUnsafeBytes { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         roomSequence &+= 1
         return buffer
+    }
+
+    /// Once a second: the room encoder's FEC follows what listeners lose (`FECSteering`).
+    private func steerFEC() {
+        ticksSinceFECCheck += 1
+        guard ticksSinceFECCheck >= 50 else { return }
+        ticksSinceFECCheck = 0
+        if let percent = fec.report(downstreamLoss.latest) { try? roomEncoder.setExpectedLoss(percent: percent) }
     }
 
     /// Every 20 ms: what the caller hears (the room's mix for them, or a

@@ -73,6 +73,11 @@ final class PhoneCall {
     var roomGate = SilenceGate()
     /// Frames the gate kept from the encoder (keep-alives and skipped).
     var gatedFrames = 0
+    /// What the room's listeners lose of this caller (from the media loop).
+    let downstreamLoss = DownstreamLoss()
+    /// The room encoder's planned loss, and ticks since it was last looked at.
+    var fec = FECSteering()
+    var ticksSinceFECCheck = 0
 
     // Room → phone.
     var encoder: PhoneEncoder?
@@ -109,7 +114,7 @@ final class PhoneCall {
         var logger = logger
         logger[metadataKey: "call"] = "\(sipID)"
         self.logger = logger
-        self.roomEncoder = try OpusEncoder(channels: 1, bitrate: 32_000)
+        self.roomEncoder = try OpusEncoder(channels: 1, bitrate: 32_000, expectedLossPercent: 0)
     }
 
     var stage: PhoneCallMachine.Stage { machine.stage }

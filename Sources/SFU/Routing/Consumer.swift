@@ -50,6 +50,12 @@ final class Consumer {
 
     private(set) var packetsSent = 0
     private(set) var retransmissions = 0
+    /// What the subscriber last reported losing of this stream (RFC 3550
+    /// §6.4.1 fraction lost, in 256ths), and when.
+    private(set) var reportedLoss: (fraction: UInt8, at: NIODeadline)?
+
+    /// A receiver report block about this consumer's stream arrived.
+    func receiverReported(fractionLost: UInt8, now: NIODeadline) { reportedLoss = (fractionLost, now) }
 
     init(id: String, producer: Producer, transport: any MediaTransport, ssrc: UInt32, mid: String, extensionMap: RTPExtensionIDMap) {
         self.id = id

@@ -103,6 +103,21 @@ final class Producer {
         }
     }
 
+    /// The worst loss a subscriber reported for this producer in the last
+    /// `reportsKeptFor` (fraction lost in 256ths), nil when none reported.
+    /// Copies piped to other loops or nodes report to their own side.
+    func downstreamLoss(now: NIODeadline) -> UInt8? {
+        var worst: UInt8?
+        for consumer in consumers {
+            guard let report = consumer.reportedLoss, now - report.at < Self.reportsKeptFor else { continue }
+            worst = max(worst ?? 0, report.fraction)
+        }
+        return worst
+    }
+
+    /// How long a subscriber's receiver report counts (browsers send one every 1-5 s).
+    static let reportsKeptFor: TimeAmount = .seconds(6)
+
     /// The publisher's sender report for `layer`, passed on to every
     /// subscriber translated to its stream (RFC 3550 §7.2), and down each pipe.
     func passOn(_ report: SenderReport, layer: Int) {

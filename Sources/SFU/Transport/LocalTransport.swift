@@ -152,6 +152,26 @@ final class LocalTransport: MediaTransport {
         sink(LocalMediaPacket(producerID: consumer.producer.id, isRTCP: true, bytes: out))
     }
 
+    /// Tells the owner what the room's subscribers lose of each producer:
+    /// a receiver report (RFC 3550 §6.4.2) per producer with one block, the
+    /// worst fraction lost any subscriber reported lately, so the owner's
+    /// encoder can protect the stream as much as its worst listener needs
+    /// (Opus inband FEC); 0 when nobody reported lately (the listeners
+    /// left, or there are none), so protection nobody needs stops.
+    func reportDownstreamLoss(now: NIODeadline) {
+        guard !closed else { return }
+        for producer in producers.values {
+            let loss = producer.downstreamLoss(now: now) ?? 0
+            let block = ReportBlock(ssrc: producer.layers.first?.ssrc ?? 0, fractionLost: loss, cumulativeLost: 0,
+                                    highestSequence: 0, jitter: 0, lastSR: 0, delaySinceLastSR: 0)
+            var bytes: [UInt8] = []
+            ReceiverReport(ssrc: 0, reportBlocks: [block]).append(to: &bytes)
+            var out = engine.allocator.buffer(capacity: bytes.count)
+            out.writeBytes(bytes)
+            sink(LocalMediaPacket(producerID: producer.id, isRTCP: true, bytes: out))
+        }
+    }
+
     /// Local publishers send audio only today; a keyframe request has
     /// nowhere to go but this count (tests read it).
     func sendPictureLossIndication(mediaSSRC: UInt32) { keyframeRequestsReceived += 1 }
@@ -177,7 +197,9 @@ final class LocalTransport: MediaTransport {
 public typealias LocalMediaSink = @Sendable (LocalMediaPacket) -> Void
 
 /// A packet for an in-process participant: RTP rewritten for its consumer,
-/// or a sender report of that consumer's stream.
+/// a sender report of that consumer's stream, or, for its own producers, a
+/// receiver report of what the room's subscribers lose (`producerID` is
+/// then the participant's own producer).
 public struct LocalMediaPacket: Sendable {
     /// Whose track it is.
     public var producerID: String

@@ -29,6 +29,7 @@ final class MediaEngine {
     private var transportsByAddress: [SocketAddress: WebRTCTransport] = [:]
     private var lastLayerChoice: NIODeadline = .now()
     private var lastSpeakerDetection: NIODeadline = .now()
+    private var lastLossReport: NIODeadline = .now()
     private var idCounter = 0
     var lastTickTime: NIODeadline?
     /// CPU time and wall time at the start of the current busy-share window.
@@ -250,6 +251,10 @@ final class MediaEngine {
             for transport in transports.values { transport.chooseLayers(now: now) }
             for transport in localTransports.values { transport.chooseLayers(now: now) }
             if !pipeLinks.isEmpty || !nodeLinks.isEmpty { sweepIdlePipes(now: now) }
+        }
+        if now - lastLossReport >= .seconds(1) {
+            lastLossReport = now
+            for transport in localTransports.values { transport.reportDownstreamLoss(now: now) }
         }
         if now - lastSpeakerDetection >= .milliseconds(300) {
             lastSpeakerDetection = now

@@ -37,10 +37,14 @@ extension WebRTCTransport {
                     route.layer.statistics.lastSenderReport = (sr.compactNTP, now)
                     route.producer.passOn(sr, layer: route.layer.index)
                 }
-                if role == .subscribe { reportedLoss = sr.reportBlocks.map(\.fractionLost).max() ?? reportedLoss }
+                if role == .subscribe {
+                    reportedLoss = sr.reportBlocks.map(\.fractionLost).max() ?? reportedLoss
+                    for block in sr.reportBlocks { consumersBySSRC[block.ssrc]?.receiverReported(fractionLost: block.fractionLost, now: now) }
+                }
             case (201, _):  // RR from a subscriber: how much of what we send it loses
                 let rr = try ReceiverReport(parsing: bytes)
                 reportedLoss = rr.reportBlocks.map(\.fractionLost).max() ?? 0
+                for block in rr.reportBlocks { consumersBySSRC[block.ssrc]?.receiverReported(fractionLost: block.fractionLost, now: now) }
             case (205, 1):  // Generic NACK (RFC 4585 §6.2.1) from a subscriber
                 let nack = try GenericNACK(parsing: bytes)
                 consumersBySSRC[nack.mediaSSRC]?.retransmit(sequences: nack.lostSequenceNumbers)

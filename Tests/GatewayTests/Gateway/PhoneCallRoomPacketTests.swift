@@ -2,8 +2,10 @@ import Audio
 import Foundation
 import NIOCore
 import NIOEmbedded
+import RTP
 import Testing
 @testable import Gateway
+@testable import SFU
 
 /// What a caller sends the room, frame by frame, as they talk and go quiet.
 @Suite struct PhoneCallRoomPacketTests {
@@ -48,5 +50,29 @@ import Testing
         let first = try #require(talking[0])
         #expect(resumed.sequence == first.sequence &+ 10 &+ 50 &+ 3)
         #expect(resumed.timestamp == first.timestamp &+ UInt32(105 * 960))
+    }
+
+    /// A receiver report from the media loop saying listeners lose `fraction`/256.
+    func report(_ fraction: UInt8, to call: PhoneCall) {
+        var bytes: [UInt8] = []
+        ReceiverReport(ssrc: 0, reportBlocks: [ReportBlock(ssrc: 1, fractionLost: fraction, cumulativeLost: 0, highestSequence: 0,
+                                                          jitter: 0, lastSR: 0, delaySinceLastSR: 0)]).append(to: &bytes)
+        call.downstreamLoss.sink(LocalMediaPacket(producerID: "producer", isRTCP: true, bytes: ByteBuffer(bytes: bytes)))
+    }
+
+    @Test("the caller's Opus plans for no loss until listeners report some, within a second, and back to none after five clean ones")
+    func fecFollowsTheListenersLoss() throws {
+        let (call, _) = try PhoneCall.inRoomForTests(1, codec: .pcmu, loop: EmbeddedEventLoop())
+        call.producerID = "producer"
+        for _ in 0..<50 { _ = tick(call, amplitude: 8_000) }
+        #expect(call.fec.percent == 0)
+        report(64, to: call)  // a quarter lost
+        for _ in 0..<50 { _ = tick(call, amplitude: 8_000) }
+        #expect(call.fec.percent == 20)
+        report(0, to: call)
+        for _ in 0..<(4 * 50) { _ = tick(call, amplitude: 8_000) }
+        #expect(call.fec.percent == 20)
+        for _ in 0..<50 { _ = tick(call, amplitude: 8_000) }
+        #expect(call.fec.percent == 0)
     }
 }
