@@ -182,4 +182,15 @@ do {
         received.withUnsafeMutableBufferPointer { r in _ = r.update(fromContentsOf: frames(i).0); lpc.received(r) }
         lost.withUnsafeMutableBufferPointer { lpc.conceal(into: $0, next: frames(i).1) }
     }
+    // G.722 at 16 kHz: twice the samples, lags and windows.
+    let wide = try Resampler(from: 8_000, to: 16_000).process(speech)
+    let lpc16 = LPCConcealer(sampleRate: 16_000)
+    var received16 = [Int16](repeating: 0, count: 320), lost16 = [Int16](repeating: 0, count: 320)
+    measure("  \(label): conceal a lost G.722 frame (16 kHz), LPC from both sides") { i in
+        let at = (i * 640) % (wide.count - 960)
+        wide.withUnsafeBufferPointer { w in
+            received16.withUnsafeMutableBufferPointer { r in _ = r.update(fromContentsOf: UnsafeBufferPointer(rebasing: w[at..<at + 320])); lpc16.received(r) }
+            lost16.withUnsafeMutableBufferPointer { lpc16.conceal(into: $0, next: UnsafeBufferPointer(rebasing: w[at + 640..<at + 960])) }
+        }
+    }
 }

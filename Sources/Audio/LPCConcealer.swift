@@ -17,23 +17,36 @@ import Foundation
 /// voice with the next frame, 3.48 / 3.80 forward only, where spandsp's
 /// pitch repetition scores 3.35 / 3.77 and zeroed frames 2.93 / 3.41.
 public final class LPCConcealer {
-    public static let frameSamples = 160
-    static let historyLength = 480
+    /// 8000 (G.711) or 16000 (G.722): every length below doubles at 16 kHz.
+    public let sampleRate: Int
+    /// Samples in a 20 ms frame.
+    public let frameSamples: Int
+    private let scale: Int
+    private var historyLength: Int { 480 * scale }
     /// Gain 1 for the first frame of a gap, then down to 0 at three frames.
-    static let holdSamples = 160, silentAfter = 480
-    /// Samples of the first frame after a forward-only gap cross-faded from the continuation.
-    static let mergeSamples = 20
+    private var holdSamples: Int { 160 * scale }
+    private var silentAfter: Int { 480 * scale }
+    /// Samples of the first frame after a forward-only gap cross-faded from the continuation (2.5 ms).
+    private var mergeSamples: Int { 20 * scale }
 
     /// What was played, real or concealed, oldest first.
-    private var history = [Float](repeating: 0, count: historyLength)
+    private var history: [Float]
     /// The forward continuation of the gap in progress (nil between gaps).
     private var forward: LPCExtrapolation?
     /// The gap in progress ended with a frame built from the next one.
     private var metNextFrame = false
-    private var scratch = [Float](repeating: 0, count: frameSamples)
-    private var backward = [Float](repeating: 0, count: frameSamples)
+    private var scratch: [Float]
+    private var backward: [Float]
 
-    public init() {}
+    /// A concealer for 20 ms frames at `sampleRate` (8000 or 16000).
+    public init(sampleRate: Int = 8_000) {
+        self.sampleRate = sampleRate >= 16_000 ? 16_000 : 8_000
+        scale = self.sampleRate / 8_000
+        frameSamples = 160 * scale
+        history = [Float](repeating: 0, count: 480 * scale)
+        scratch = [Float](repeating: 0, count: 160 * scale)
+        backward = [Float](repeating: 0, count: 160 * scale)
+    }
 
     /// Clears the history (a new stream).
     public func reset() {
@@ -46,15 +59,15 @@ public final class LPCConcealer {
     /// other packet times); right after a gap filled forward only, its start
     /// is cross-faded in place from the continuation.
     public func received(_ frame: UnsafeMutableBufferPointer<Int16>) {
-        if var continuation = forward, !metNextFrame, frame.count >= Self.mergeSamples {
-            let m = Self.mergeSamples
+        if var continuation = forward, !metNextFrame, frame.count >= mergeSamples {
+            let m = mergeSamples
             scratch.withUnsafeMutableBufferPointer { s in
                 let part = UnsafeMutableBufferPointer(rebasing: s[0..<m])
                 let start = continuation.position
                 continuation.synthesize(into: part)
                 for i in 0..<m {
                     let a = 0.5 - 0.5 * cos(Float.pi * (Float(i) + 0.5) / Float(m))
-                    let c = part[i] * Self.gain(at: start + i)
+                    let c = part[i] * gain(at: start + i)
                     frame[i] = Self.clamp((1 - a) * c + a * Float(frame[i]))
                 }
             }
@@ -68,28 +81,29 @@ public final class LPCConcealer {
     /// the lost one, when the jitter buffer already holds it (decoded, not
     /// yet played); then this frame closes the gap into it.
     public func conceal(into frame: UnsafeMutableBufferPointer<Int16>, next: UnsafeBufferPointer<Int16>? = nil) {
-        guard frame.count == Self.frameSamples else { return }
+        guard frame.count == frameSamples else { return }
         if forward == nil {
             forward = history.withUnsafeBufferPointer { h in
-                LPCExtrapolation(history: h, lags: 20...140, window: 80, analysis: 240, growing: true)
+                LPCExtrapolation(history: h, sampleRate: sampleRate, lags: (20 * scale)...(140 * scale), window: 80 * scale,
+                                 analysis: 240 * scale, growing: true)
             }
         }
         guard var continuation = forward else { return }
         let start = continuation.position
         scratch.withUnsafeMutableBufferPointer { s in
-            if start < Self.silentAfter {
+            if start < silentAfter {
                 continuation.synthesize(into: s)
-                for i in 0..<Self.frameSamples { s[i] *= Self.gain(at: start + i) }
+                for i in 0..<frameSamples { s[i] *= gain(at: start + i) }
             } else {
                 s.update(repeating: 0)
             }
         }
         forward = continuation
-        if let next, next.count == Self.frameSamples {
+        if let next, next.count == frameSamples {
             closeGap(into: next, voiced: continuation.periodicity >= 0.6 ? continuation.lag : nil)
             metNextFrame = true
         }
-        for i in 0..<Self.frameSamples { frame[i] = Self.clamp(scratch[i]) }
+        for i in 0..<frameSamples { frame[i] = Self.clamp(scratch[i]) }
         remember(frame)
     }
 
@@ -97,16 +111,16 @@ public final class LPCConcealer {
     /// continuation of `next`; `voiced`: the forward pitch lag, which narrows
     /// the backward pitch search.
     private func closeGap(into next: UnsafeBufferPointer<Int16>, voiced lag: Int?) {
-        let n = Self.frameSamples
-        var lags = 20...100
+        let n = frameSamples
+        var lags = (20 * scale)...(100 * scale)
         if let lag {
-            let lo = max(20, Int(Float(lag) * 0.7)), hi = min(120, Int(Float(lag) * 1.45) + 1)
+            let lo = max(20 * scale, Int(Float(lag) * 0.7)), hi = min(120 * scale, Int(Float(lag) * 1.45) + 1)
             if hi > lo { lags = lo...hi }
         }
         var reversed = [Float](repeating: 0, count: n)
         for i in 0..<n { reversed[i] = Float(next[n - 1 - i]) }
         var extrapolation = reversed.withUnsafeBufferPointer { r in
-            LPCExtrapolation(history: r, lags: lags, window: n - lags.upperBound, analysis: n, growing: false)
+            LPCExtrapolation(history: r, sampleRate: sampleRate, lags: lags, window: n - lags.upperBound, analysis: n, growing: false)
         }
         backward.withUnsafeMutableBufferPointer { extrapolation.synthesize(into: $0) }
         for t in 0..<n {
@@ -116,16 +130,16 @@ public final class LPCConcealer {
     }
 
     private func remember(_ frame: UnsafeMutableBufferPointer<Int16>) {
-        let n = min(frame.count, Self.historyLength), skip = frame.count - n
+        let n = min(frame.count, historyLength), skip = frame.count - n
         history.withUnsafeMutableBufferPointer { h in
-            let keep = Self.historyLength - n
+            let keep = historyLength - n
             for i in 0..<keep { h[i] = h[i + n] }
             for i in 0..<n { h[keep + i] = Float(frame[skip + i]) }
         }
     }
 
     /// 1 for the gap's first frame, then linear to 0 at `silentAfter`.
-    private static func gain(at t: Int) -> Float {
+    private func gain(at t: Int) -> Float {
         guard t > holdSamples else { return 1 }
         return max(0, Float(silentAfter - t) / Float(silentAfter - holdSamples))
     }

@@ -11,10 +11,13 @@ import Foundation
 /// periods, then three (G.711 Appendix I's remedy for the buzz of a long
 /// repetition), each switch cross-faded over a quarter period. An unvoiced
 /// stretch's residual is played in a fixed scrambled order instead.
-/// 8 kHz: lags 20-140 samples are pitches of 57-400 Hz.
+/// Lags 20-140 samples at 8 kHz are pitches of 57-400 Hz; at 16 kHz
+/// (G.722) every length doubles and the predictor has 16 coefficients.
 struct LPCExtrapolation {
-    static let order = 12
-    static let frame = 160
+    /// 20 ms at the rate.
+    let frame: Int
+    /// Coefficients of the predictor: 12 at 8 kHz, 16 at 16 kHz.
+    let order: Int
 
     /// The pitch lag in samples, and how periodic the stretch is there (normalised correlation).
     let lag: Int
@@ -43,12 +46,15 @@ struct LPCExtrapolation {
     ///   - window: samples correlated in the pitch search.
     ///   - analysis: samples at the end the LPC analysis uses.
     ///   - growing: repeat 1, then 2, then 3 periods (forward); false: always one (the backward side, one frame long).
-    init(history: UnsafeBufferPointer<Float>, lags: ClosedRange<Int>, window: Int, analysis: Int, growing: Bool,
-         unvoicedBelow: Float = 0.5, limit: Float = 2) {
+    ///   - sampleRate: 8000 or 16000.
+    init(history: UnsafeBufferPointer<Float>, sampleRate: Int = 8_000, lags: ClosedRange<Int>, window: Int, analysis: Int,
+         growing: Bool, unvoicedBelow: Float = 0.5, limit: Float = 2) {
         let n = history.count
+        frame = sampleRate / 50
+        order = sampleRate > 8_000 ? 16 : 12
         (lag, periodicity) = Self.pitch(history, lags: lags, window: window)
-        coefficients = Self.lpc(UnsafeBufferPointer(rebasing: history[(n - analysis)...]))
-        let p = Self.order
+        coefficients = Self.lpc(UnsafeBufferPointer(rebasing: history[(n - analysis)...]), order: order, sampleRate: sampleRate)
+        let p = order
         var periods = growing ? 3 : 1
         while periods > 1 && periods * lag + p > n { periods -= 1 }
         self.periods = periods
@@ -65,14 +71,14 @@ struct LPCExtrapolation {
         self.residual = residual
         memory = Array(history[(n - p)...])
         var energy: Float = 0
-        for x in history[(n - min(n, Self.frame))...] { energy += x * x }
-        reference = (energy / Float(min(n, Self.frame))).squareRoot()
+        for x in history[(n - min(n, frame))...] { energy += x * x }
+        reference = (energy / Float(min(n, frame))).squareRoot()
         self.limit = limit
     }
 
     /// The next `output.count` samples of the continuation.
     mutating func synthesize(into output: UnsafeMutableBufferPointer<Float>) {
-        let p = Self.order
+        let p = order
         let first = position == 0
         // The filter's memory then what it makes, in one run: y[p + i] is output i.
         var y = memory + [Float](repeating: 0, count: output.count)
@@ -87,10 +93,10 @@ struct LPCExtrapolation {
             }
         }
         memory = Array(y[output.count...])
-        if first, output.count >= Self.frame {
+        if first, output.count >= frame {
             var energy: Float = 0
-            for y in output[0..<Self.frame] { energy += y * y }
-            let rms = (energy / Float(Self.frame)).squareRoot()
+            for y in output[0..<frame] { energy += y * y }
+            let rms = (energy / Float(frame)).squareRoot()
             if reference > 0, rms > reference * limit { scale = reference * limit / rms }
         }
         if scale != 1 { for i in output.indices { output[i] *= scale } }
@@ -105,8 +111,8 @@ struct LPCExtrapolation {
         guard growing, periods > 1 else { return one }
         var value = one
         let fade = Float(max(4, lag / 4))
-        for k in 2...periods where t >= (k - 1) * Self.frame {
-            let w = min(1, max(0, (Float(t - (k - 1) * Self.frame) + 0.5) / fade))
+        for k in 2...periods where t >= (k - 1) * frame {
+            let w = min(1, max(0, (Float(t - (k - 1) * frame) + 0.5) / fade))
             let wider = residual[count - k * lag + t % (k * lag)]
             value = (1 - w) * value + w * wider
         }
@@ -158,9 +164,9 @@ struct LPCExtrapolation {
 
     /// LPC coefficients a₁…a₁₂ by the autocorrelation method: Hann window,
     /// −40 dB white-noise correction, 60 Hz Gaussian lag window, Levinson-Durbin.
-    static func lpc(_ x: UnsafeBufferPointer<Float>) -> [Float] {
-        let n = x.count, p = order
-        let hann = n == 240 ? hann240 : n == 160 ? hann160 : hannWindow(n)
+    static func lpc(_ x: UnsafeBufferPointer<Float>, order p: Int, sampleRate: Int) -> [Float] {
+        let n = x.count
+        let hann = hannWindows[n] ?? hannWindow(n)
         var windowed = [Double](repeating: 0, count: n)
         for i in 0..<n { windowed[i] = Double(x[i]) * hann[i] }
         var r = [Double](repeating: 0, count: p + 1)
@@ -172,7 +178,7 @@ struct LPCExtrapolation {
         guard r[0] > 0 else { return [Float](repeating: 0, count: p) }
         r[0] *= 1.0001
         for k in 1...p {
-            let x = 2 * Double.pi * 60 * Double(k) / 8000
+            let x = 2 * Double.pi * 60 * Double(k) / Double(sampleRate)
             r[k] *= exp(-0.5 * x * x)
         }
         var a = [Double](repeating: 0, count: p + 1)
@@ -191,8 +197,9 @@ struct LPCExtrapolation {
         return a[1...].map { Float($0) }
     }
 
-    /// The Hann windows of the two analyses (the forward side's 240 samples, the backward side's 160).
-    private static let hann240 = hannWindow(240), hann160 = hannWindow(160)
+    /// The Hann windows of the analyses: the forward side's 30 ms and the
+    /// backward side's 20 ms, at 8 and 16 kHz.
+    private static let hannWindows = Dictionary(uniqueKeysWithValues: [160, 240, 320, 480].map { ($0, hannWindow($0)) })
 
     private static func hannWindow(_ n: Int) -> [Double] {
         (0..<n).map { n > 1 ? 0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(n - 1)) : 1 }

@@ -1,13 +1,13 @@
 import CSpanDSP
 
-/// Waveform-substitution packet loss concealment for G.711/G.722 through
-/// spandsp's `plc_*` (pitch-period repetition with overlap-add, fading out over
-/// ~50 ms of consecutive loss).
+/// Waveform-substitution packet loss concealment through spandsp's `plc_*`
+/// (pitch-period repetition with overlap-add, fading out over ~50 ms of
+/// consecutive loss): what the gateway used before `LPCConcealer`, kept as
+/// the baseline `LPCConcealerTests` and `make audio-bench` measure it against.
 ///
 /// Feed every good frame through `received(_:)` (it may smooth the join after a
 /// loss, so it edits the frame in place), and call `conceal(into:)` for each lost
-/// one. spandsp tunes its pitch search for 8 kHz; at 16 kHz (G.722) it still
-/// works, with a narrower pitch range.
+/// one. spandsp tunes its pitch search for 8 kHz.
 public final class PacketLossConcealer {
     private let state: UnsafeMutablePointer<plc_state_t>
 

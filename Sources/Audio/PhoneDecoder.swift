@@ -1,9 +1,8 @@
 /// Decodes one phone codec's RTP payloads to the rate its room is mixed at
 /// (`outputRate`: 48 kHz by default, 8 kHz in a room of G.711 phones, where
 /// nothing is resampled) and hides lost packets: `LPCConcealer` for G.711
-/// (from both sides of the gap when the next packet is in hand), spandsp's
-/// PLC for G.722 (run at the codec rate, where its pitch search works),
-/// Opus's own PLC or inband FEC for Opus.
+/// and G.722, at the codec's rate (from both sides of the gap when the next
+/// packet is in hand), Opus's own PLC or inband FEC for Opus.
 ///
 /// One instance per call; state (codec, PLC history, resampler) carries between
 /// packets. Feed it in playout order, e.g. from a `JitterBuffer`.
@@ -18,10 +17,12 @@ public final class PhoneDecoder {
     private var resampler: Resampler?
     private let g722: G722Codec?
     private var opus: OpusDecoder?
-    private let plc: PacketLossConcealer?
     private let lpc: LPCConcealer?
-    /// The next packet's samples, for concealment from both sides (G.711).
+    /// The next packet's samples, decoded early for concealment from both
+    /// sides, and its payload: G.722's decoder has state, so when that
+    /// packet's turn comes these samples are used instead of a second decode.
     private let nextFrame: UnsafeMutableBufferPointer<Int16>
+    private var decodedEarly: [UInt8]?
     /// Noise suppression and gain on the caller's voice, at the codec's own
     /// rate (8 or 16 kHz: a sixth or a third of the work at 48 kHz); nil: off.
     private let cleaner: VoiceCleaner?
@@ -40,8 +41,7 @@ public final class PhoneDecoder {
         resampler = codec.sampleRate == outputRate || codec == .opus ? nil : try Resampler(from: codec.sampleRate, to: outputRate)
         g722 = codec == .g722 ? try G722Codec() : nil
         opus = codec == .opus ? try OpusDecoder(sampleRate: outputRate) : nil
-        plc = codec == .g722 ? PacketLossConcealer() : nil
-        lpc = codec == .pcmu || codec == .pcma ? LPCConcealer() : nil
+        lpc = codec == .opus ? nil : LPCConcealer(sampleRate: codec.sampleRate)
         // Opus callers are softphones and apps, which clean their own voice
         // (and their packets then reach the room without a second encode);
         // G.711 and G.722 come from desk phones and the phone network.
@@ -52,7 +52,7 @@ public final class PhoneDecoder {
         }
         narrow = .allocate(capacity: Self.narrowCapacity)
         narrow.initialize(repeating: 0)
-        nextFrame = .allocate(capacity: LPCConcealer.frameSamples)
+        nextFrame = .allocate(capacity: 320)
         nextFrame.initialize(repeating: 0)
     }
 
@@ -101,13 +101,15 @@ public final class PhoneDecoder {
         let needed = narrowCount * outputRate / codec.sampleRate
         guard output.count >= needed else { throw .invalidLength(expected: needed, actual: output.count) }
         let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<narrowCount])
-        if let g722 {
+        if let early = decodedEarly, early.elementsEqual(payload), narrowCount <= lpc?.frameSamples ?? 0 {
+            _ = slice.update(fromContentsOf: UnsafeBufferPointer(rebasing: nextFrame[0..<narrowCount]))
+        } else if let g722 {
             g722.decode(payload, into: slice)
         } else {
             G711.decode(payload, into: slice, law: codec == .pcmu ? .ulaw : .alaw)
         }
+        decodedEarly = nil
         // The concealer learns the caller's real signal; the room hears it cleaned.
-        plc?.received(slice)
         lpc?.received(slice)
         cleaner?.process(slice)
         self.narrowCount = narrowCount
@@ -123,7 +125,6 @@ public final class PhoneDecoder {
         if let opus { return try opus.conceal(into: frame) }
         let n = codec.samplesPerFrame
         let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<n])
-        plc?.conceal(into: slice)
         lpc?.conceal(into: slice)
         // Through the cleaner too: it delays by 10 ms, so a frame that skipped
         // it would jump that much and drop the cleaner's held-back 10 ms.
@@ -133,16 +134,18 @@ public final class PhoneDecoder {
     }
 
     /// Produces the lost 20 ms frame that precedes `next`: Opus inband FEC
-    /// (RFC 7587 §3.3), G.711 concealed from both sides of the gap, plain
-    /// concealment for G.722. Decode `next` itself with `decode` afterwards.
+    /// (RFC 7587 §3.3), G.711 and G.722 concealed from both sides of the
+    /// gap. Decode `next` itself with `decode` afterwards.
     public func recover(next: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<Int16>) throws(AudioError) -> Int {
-        if let lpc, next.count == LPCConcealer.frameSamples {
+        let nextSamples = codec == .g722 ? next.count * 2 : next.count
+        if let lpc, nextSamples == lpc.frameSamples {
             guard output.count >= frameSamples else { throw .invalidLength(expected: frameSamples, actual: output.count) }
-            // G.711 has no state: decoding the next packet now changes nothing for its own decode.
-            G711.decode(next, into: nextFrame, law: codec == .pcmu ? .ulaw : .alaw)
+            let early = UnsafeMutableBufferPointer(rebasing: nextFrame[0..<nextSamples])
+            if let g722 { g722.decode(next, into: early) } else { G711.decode(next, into: early, law: codec == .pcmu ? .ulaw : .alaw) }
+            decodedEarly = Array(next)
             let n = codec.samplesPerFrame
             let slice = UnsafeMutableBufferPointer(rebasing: narrow[0..<n])
-            lpc.conceal(into: slice, next: UnsafeBufferPointer(nextFrame))
+            lpc.conceal(into: slice, next: UnsafeBufferPointer(early))
             cleaner?.process(slice)
             narrowCount = n
             return convert(n, into: output)
