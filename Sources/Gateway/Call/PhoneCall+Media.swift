@@ -31,6 +31,9 @@ extension PhoneCall {
                                           bitrate: 32_000, complexity: codec.sampleRate == 8_000 ? 1 : 5,
                                           expectedLossPercent: fec.percent)
             try? roomEncoder.limitBandwidth(toSourceRate: codec.sampleRate)
+            // The packet a quiet caller sends: the new encoder's frame of silence.
+            let zeros = [Int16](repeating: 0, count: AudioFormat.frameSamples(atRate: roomEncoder.sampleRate))
+            silencePayload = (try? roomEncoder.encode(zeros)) ?? SilenceGate.emptyFrame
         }
         if keysChanged {
             if let srtp = negotiated.srtp {
@@ -158,8 +161,8 @@ extension PhoneCall {
 
     /// The caller's voice for the room: the input frame in Opus, in an RTP
     /// packet with the RFC 6464 level the room's speaker detection reads;
-    /// while the caller is quiet, a 1-byte keep-alive now and then or
-    /// nothing (`SilenceGate`).
+    /// while the caller is quiet, the silence packet, not encoded
+    /// (`SilenceGate`); nothing while muted or without input.
     func roomPacket(allocator: ByteBufferAllocator) -> ByteBuffer? {
         guard stage == .inRoom, producerID != nil else { return nil }
         steerFEC()
@@ -168,10 +171,13 @@ extension PhoneCall {
         defer { roomTimestamp &+= UInt32(AudioFormat.frameSamples) }
         guard hasInput, !muted else {
             roomGate.interrupted()
+            sentNothing = true
             return nil
         }
+        // The first packet after frames with none starts a talk spurt (RFC 3551 §4.1).
+        let marker = sentNothing
+        sentNothing = false
         let length: Int
-        var marker = false
         if let passthrough, passthrough.count <= opusScratch.count {
             // An Opus phone's own packet costs nothing to pass on (and it runs its own DTX).
             length = passthrough.count
@@ -179,15 +185,11 @@ extension PhoneCall {
             passedThrough += 1
         } else {
             switch roomGate.decide(level: level) {
-            case .skip:
+            case .silence:
                 gatedFrames += 1
-                return nil
-            case .keepAlive:
-                gatedFrames += 1
-                length = SilenceGate.keepAlivePayload.count
-                opusScratch.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: SilenceGate.keepAlivePayload) }
-            case .encode(let startsSpurt):
-                marker = startsSpurt
+                length = silencePayload.count
+                opusScratch.withUnsafeMutableBufferPointer { _ = $0.update(fromContentsOf: silencePayload) }
+            case .encode:
                 reencoded += 1
                 do {
                     if roomEncoder.sampleRate == mixRate {

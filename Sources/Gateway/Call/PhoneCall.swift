@@ -65,13 +65,18 @@ final class PhoneCall {
     var roomSequence = UInt16.random(in: 0...UInt16.max)
     var roomTimestamp = UInt32.random(in: 0...UInt32.max)
     var opusScratch = [UInt8](repeating: 0, count: 1500)
+    /// The room encoder's packet for a frame of digital silence, made with
+    /// the encoder: what a quiet caller sends for each frame (`SilenceGate`).
+    var silencePayload = SilenceGate.emptyFrame
+    /// The last tick sent the room nothing (muted, no input).
+    var sentNothing = true
     /// This tick's Opus payload from an Opus phone, forwarded without re-encoding.
     var passthrough: [UInt8]?
     /// Opus packets sent to the room as the phone encoded them, and re-encoded.
     var passedThrough = 0, reencoded = 0
     /// Whether a quiet caller's frame is encoded for the room at all.
     var roomGate = SilenceGate()
-    /// Frames the gate kept from the encoder (keep-alives and skipped).
+    /// Frames the gate kept from the encoder (sent as the silence packet).
     var gatedFrames = 0
     /// What the room's listeners lose of this caller (from the media loop).
     let downstreamLoss = DownstreamLoss()

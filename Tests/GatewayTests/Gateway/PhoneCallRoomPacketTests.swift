@@ -31,25 +31,33 @@ import Testing
                     marker: bytes[1] & 0x80 != 0, payloadBytes: bytes.count - headerLength)
     }
 
-    @Test("a caller who goes quiet sends a 1-byte keep-alive every 400 ms; RTP time runs on and speech resumes marked")
+    @Test("a caller who goes quiet sends the encoder's silence packet every 20 ms without encoding; nothing skips, nothing is marked")
     func quietCallerIsGated() throws {
         let (call, _) = try PhoneCall.inRoomForTests(1, codec: .pcmu, loop: EmbeddedEventLoop())
         call.producerID = "producer"
         let talking = (0..<10).map { _ in tick(call, amplitude: 8_000) }
         #expect(talking.allSatisfy { ($0?.payloadBytes ?? 0) > 1 })
+        // The first packet after the call sent nothing starts a talk spurt; the others do not.
+        #expect(talking[0]?.marker == true && talking.dropFirst().allSatisfy { $0?.marker == false })
         let quiet = (0..<95).map { _ in tick(call, amplitude: 0) }
-        #expect(quiet[0..<50].allSatisfy { ($0?.payloadBytes ?? 0) > 1 })
-        let keepAlives = quiet.compactMap { $0 }.filter { $0.payloadBytes == 1 }
-        #expect(keepAlives.count == 3)
-        #expect(quiet.filter { $0 == nil }.count == 42)
+        #expect(quiet.allSatisfy { $0 != nil && $0?.marker == false })
         #expect(call.reencoded == 60)
+        #expect(call.gatedFrames == 45)
+        // The gated frames are all the same packet: the encoder's silence, a few bytes.
+        let silence = quiet[50...].map { $0!.payloadBytes }
+        #expect(Set(silence) == [call.silencePayload.count])
+        #expect(call.silencePayload.count > 1 && call.silencePayload.count < 20)
         let resumed = try #require(tick(call, amplitude: 8_000))
-        #expect(resumed.marker)
-        #expect(resumed.payloadBytes > 1)
-        // Sequence numbers run on without a gap; timestamps count every 20 ms, sent or not.
+        #expect(!resumed.marker)
+        #expect(call.reencoded == 61)
+        // Sequence numbers and timestamps run on, one per 20 ms.
         let first = try #require(talking[0])
-        #expect(resumed.sequence == first.sequence &+ 10 &+ 50 &+ 3)
+        #expect(resumed.sequence == first.sequence &+ 105)
         #expect(resumed.timestamp == first.timestamp &+ UInt32(105 * 960))
+        // Muted: nothing; unmuted, the next packet is marked.
+        call.hasInput = false
+        #expect(call.roomPacket(allocator: ByteBufferAllocator()) == nil)
+        #expect(tick(call, amplitude: 8_000)?.marker == true)
     }
 
     /// A receiver report from the media loop saying listeners lose `fraction`/256.
