@@ -200,8 +200,9 @@ let package = Package(
         // with its load, readiness, the state operators set (cordon, drain).
         .target(
             name: "Cluster",
-            // Rooms for the protocol it implements (`RoomLocator`), no more.
-            dependencies: ["Store", "Rooms", .product(name: "Logging", package: "swift-log")],
+            // Rooms for the protocol it implements (`RoomLocator`), no more;
+            // Settings for reading addresses as the configuration does.
+            dependencies: ["Store", "Rooms", "Settings", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 

@@ -1,3 +1,4 @@
+import Settings
 import Store
 
 /// The other nodes as one node sees them from heartbeat to heartbeat, and
@@ -56,11 +57,6 @@ public struct PeerWatch: Sendable {
     /// address's host (rows from before nodes stated it).
     static func pipeHost(of node: NodeRecord) -> String {
         if !node.pipeHost.isEmpty { return node.pipeHost }
-        let address = node.mediaAddress
-        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
-            return String(address[address.index(after: address.startIndex)..<close])
-        }
-        guard let colon = address.lastIndex(of: ":") else { return address }
-        return String(address[..<colon])
+        return (try? HostAndPort(parsing: node.mediaAddress))?.host ?? node.mediaAddress
     }
 }
