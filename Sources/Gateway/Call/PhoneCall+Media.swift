@@ -133,7 +133,7 @@ extension PhoneCall {
                     try input.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
                 }
             case .lost(_, let next):
-                // With the next packet in hand: Opus FEC, or G.711 concealed from both sides.
+                // With the next packet in hand: Opus FEC, or G.711/G.722 concealed from both sides.
                 if let next {
                     samples = try next.payload.withUnsafeBufferPointer { p in
                         try input.withUnsafeMutableBufferPointer { try decoder.recover(next: p, into: $0) }
