@@ -250,45 +250,41 @@ final class WebRTCTransport {
 
     // MARK: - Sending
 
-    /// Copies `bytes` into a new buffer with room for the SRTP tag, lets
-    /// `rewrite` change it in place, protects it in place and sends it.
+    /// Copies `bytes` into room for them and the SRTP tag, lets `rewrite`
+    /// change it in place, protects it in place and sends it: over UDP from
+    /// the burst's `DatagramBatch`, else (TCP, or bigger than a slot) in a
+    /// buffer of its own.
     func sendRTP(copying bytes: UnsafeRawBufferPointer, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
         guard let srtpOut, let address = remoteAddress, !closed else { return }
-        let protectedLength = bytes.count + SRTPSession.maximumOverhead
-        // Over UDP: rewritten and protected in place in the burst's batch.
-        if selectedConnection == nil, let batch = engine.datagrams, protectedLength <= DatagramBatch.slotSize {
-            let failure = batch.append(to: address) { slot in
-                slot.copyMemory(from: bytes)
-                rewrite(UnsafeMutableRawBufferPointer(rebasing: slot[0..<bytes.count]))
-                do {
-                    let length = try srtpOut.protectRTP(UnsafeMutableRawBufferPointer(rebasing: slot[0..<protectedLength]),
-                                                        length: bytes.count)
-                    engine.metrics.forwardedPackets += 1
-                    return length
-                } catch {
-                    engine.metrics.droppedPackets(kind: "srtp_out", reason: "\(error)")
-                    return nil
-                }
-            }
-            engine.noteSendFailure(failure)
+        let room = bytes.count + SRTPSession.maximumOverhead
+        if selectedConnection == nil, let batch = engine.datagrams, room <= DatagramBatch.slotSize {
+            engine.noteSendFailure(batch.append(to: address) { slot in
+                prepareRTP(bytes, in: UnsafeMutableRawBufferPointer(rebasing: slot[0..<room]), srtp: srtpOut, rewrite: rewrite)
+            })
             return
         }
-        var out = engine.allocator.buffer(capacity: bytes.count + SRTPSession.maximumOverhead)
-        out.writeBytes(bytes)
-        out.writeRepeatingByte(0, count: SRTPSession.maximumOverhead)
-        let length: Int
+        var out = engine.allocator.buffer(capacity: room)
+        let length = out.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { p in
+            prepareRTP(bytes, in: UnsafeMutableRawBufferPointer(rebasing: p[0..<room]), srtp: srtpOut, rewrite: rewrite) ?? 0
+        }
+        guard length > 0 else { return }
+        transmit(out, to: address)
+    }
+
+    /// `bytes` copied into `room`, rewritten and protected there; the
+    /// protected length, or nil (counted) when SRTP refused it.
+    private func prepareRTP(_ bytes: UnsafeRawBufferPointer, in room: UnsafeMutableRawBufferPointer, srtp: SRTPSession,
+                            rewrite: (UnsafeMutableRawBufferPointer) -> Void) -> Int? {
+        room.copyMemory(from: bytes)
+        rewrite(UnsafeMutableRawBufferPointer(rebasing: room[0..<bytes.count]))
         do {
-            length = try out.withUnsafeMutableReadableBytes { p in
-                rewrite(UnsafeMutableRawBufferPointer(rebasing: p[0..<bytes.count]))
-                return try srtpOut.protectRTP(p, length: bytes.count)
-            }
+            let length = try srtp.protectRTP(room, length: bytes.count)
+            engine.metrics.forwardedPackets += 1
+            return length
         } catch {
             engine.metrics.droppedPackets(kind: "srtp_out", reason: "\(error)")
-            return
+            return nil
         }
-        out.moveWriterIndex(to: out.readerIndex + length)
-        transmit(out, to: address)
-        engine.metrics.forwardedPackets += 1
     }
 
     /// Protects and sends one compound RTCP packet.
