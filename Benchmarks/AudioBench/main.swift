@@ -2,8 +2,14 @@
 // integrator can estimate calls per core. Run on demand:
 //   swift run AudioBench            (debug: pessimistic)
 //   swift run -c release AudioBench (representative)
+//   AudioBench caller-path IN.wav OUT.wav   (CallerPath.swift: a caller's voice offline)
 import Audio
 import Foundation
+
+if CommandLine.arguments.count > 1, CommandLine.arguments[1] == "caller-path" {
+    try runCallerPath(Array(CommandLine.arguments.dropFirst(2)))
+    exit(0)
+}
 
 let frames = 2_000
 let tone = (0..<(960 * 50)).map { Int16(8_000 * sin(2 * Double.pi * 440 * Double($0) / 48_000)) }

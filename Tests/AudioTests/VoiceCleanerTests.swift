@@ -44,9 +44,9 @@ struct VoiceCleanerTests {
         return out.map { $0 * rms / measured }
     }
 
-    /// Decodes `signal` as 20 ms µ-law packets; 48 kHz out.
-    static func throughPhone(_ signal: [Int16], cleaning: VoiceCleaner.Settings?) throws -> [Int16] {
-        let decoder = try PhoneDecoder(codec: .pcmu, cleaning: cleaning)
+    /// Decodes `signal` as 20 ms µ-law packets; 48 kHz out unless `outputRate` says otherwise.
+    static func throughPhone(_ signal: [Int16], cleaning: VoiceCleaner.Settings?, outputRate: Int = 48_000) throws -> [Int16] {
+        let decoder = try PhoneDecoder(codec: .pcmu, cleaning: cleaning, outputRate: outputRate)
         var out: [Int16] = []
         for start in stride(from: 0, to: signal.count - frame + 1, by: frame) {
             let payload = G711.encode(Array(signal[start..<start + frame]), law: .ulaw)
@@ -56,6 +56,17 @@ struct VoiceCleanerTests {
     }
 
     static func db(_ ratio: Double) -> Double { 10 * log10(ratio) }
+
+    /// How many samples (48 kHz, at most 60 ms) `cleaned` lags `reference`:
+    /// the lag that correlates them best over a second from `start`.
+    static func lag(of cleaned: [Int16], behind reference: [Int16], from start: Int) -> Int {
+        let window = start..<start + 48_000
+        func best(_ lags: [Int]) -> Int {
+            lags.max { correlation(reference, cleaned, lag: $0, over: window) < correlation(reference, cleaned, lag: $1, over: window) }!
+        }
+        let coarse = best(Array(stride(from: 0, through: 3 * frame * 6, by: 6)))
+        return best(Array(max(0, coarse - 5)...coarse + 5))
+    }
 
     /// Σ a[i]·b[i + lag] over `range` (every 4th sample: enough to find the lag).
     static func correlation(_ a: [Int16], _ b: [Int16], lag: Int, over range: Range<Int>) -> Double {
@@ -93,12 +104,7 @@ struct VoiceCleanerTests {
         // matches them best (found on a second of the speech, at most 60 ms).
         let frame48 = Self.frame * up
         let speechRange = lead * up..<(lead + speech.count) * up - 4 * frame48
-        let window = speechRange.lowerBound..<speechRange.lowerBound + 48_000
-        func best(_ lags: [Int]) -> Int {
-            lags.max { Self.correlation(reference, cleaned, lag: $0, over: window) < Self.correlation(reference, cleaned, lag: $1, over: window) }!
-        }
-        let coarse = best(Array(stride(from: 0, through: 3 * frame48, by: 6)))
-        let lag = best(Array(max(0, coarse - 5)...coarse + 5))
+        let lag = Self.lag(of: cleaned, behind: reference, from: speechRange.lowerBound)
         // Speech: its level, and its SNR against the speech alone, over the
         // 20 ms frames where the speech is clearly on.
         var speechIn = 0.0, speechOut = 0.0, errorRaw = 0.0, errorClean = 0.0
@@ -147,5 +153,76 @@ extension VoiceCleanerTests {
         #expect(try PhoneDecoder(codec: .opus, cleaning: on).cleansAudio == false)
         #expect(try PhoneDecoder(codec: .g722, cleaning: on).cleansAudio == true)
         #expect(try PhoneDecoder(codec: .pcma, cleaning: on).cleansAudio == true)
+    }
+}
+
+extension VoiceCleanerTests {
+    /// How far apart the spectra of `cleaned` and `reference` (both 8 kHz)
+    /// are over the speech: the log-spectral distance (dB, RMS over 20 ms
+    /// Hann-windowed frames and their 80 frequency bins), taken on frames
+    /// where the speech is on, at the lag that aligns them best (at most
+    /// 40 ms). A noise suppressor's gain floor shows here first: it empties
+    /// the valleys between harmonics and thins soft consonants, which a
+    /// waveform SNR, ruled by the loud peaks, hardly sees.
+    static func logSpectralDistance(_ cleaned: [Int16], against reference: [Int16], lead: Int, speechCount: Int) -> Double {
+        let n = frame
+        func spectrum(_ x: ArraySlice<Int16>) -> [Double] {
+            let w = x.enumerated().map { Double($0.element) * (0.5 - 0.5 * cos(2 * Double.pi * Double($0.offset) / Double(n))) }
+            return (1...n / 2).map { k in
+                var re = 0.0, im = 0.0
+                for (t, v) in w.enumerated() {
+                    re += v * cos(2 * Double.pi * Double(k * t) / Double(n))
+                    im -= v * sin(2 * Double.pi * Double(k * t) / Double(n))
+                }
+                return re * re + im * im
+            }
+        }
+        let start = lead, end = lead + speechCount - 4 * n
+        let lag = (0...320).max { a, b in
+            correlation(reference, cleaned, lag: a, over: start..<start + 8_000) < correlation(reference, cleaned, lag: b, over: start..<start + 8_000)
+        }!
+        let floor = Double(n) * 32_768.0 * 32_768.0 * 1e-9  // -90 dBFS in a bin: deeper nulls are all alike
+        var sum = 0.0, count = 0
+        for at in stride(from: start, to: end, by: n) {
+            guard Signal.meanSquare(reference[at..<at + n]) > 32_768.0 * 32_768.0 * 1e-5 else { continue }
+            let r = spectrum(reference[at..<at + n]), c = spectrum(cleaned[at + lag..<at + lag + n])
+            for k in r.indices {
+                let d = 10 * log10((c[k] + floor) / (r[k] + floor))
+                sum += d * d
+                count += 1
+            }
+        }
+        return (sum / Double(max(count, 1))).squareRoot()
+    }
+
+    @Test("a clean line's speech is left nearly as it was; a noisy line gets the full depth")
+    func cleanLineKept() throws {
+        let speech = try Self.speech()
+        let lead = 2 * Self.rate
+        // A quiet room through a good phone: hiss at -65 dBFS.
+        let clean = [Int16](repeating: 0, count: lead) + speech + [Int16](repeating: 0, count: Self.rate)
+        let hiss = Self.noise(count: clean.count, rms: 32_768 * pow(10, -65.0 / 20))
+        let line = zip(clean, hiss).map { Int16(clamping: Int((Double($0) + $1).rounded())) }
+        let reference = try Self.throughPhone(line, cleaning: nil, outputRate: Self.rate)
+        let adaptive = try Self.throughPhone(line, cleaning: VoiceCleaner.Settings(automaticGain: false), outputRate: Self.rate)
+        let fixed = try Self.throughPhone(line, cleaning: VoiceCleaner.Settings(automaticGain: false, minimumSuppressionDecibels: 30),
+                                          outputRate: Self.rate)
+        let kept = Self.logSpectralDistance(adaptive, against: reference, lead: lead, speechCount: speech.count)
+        let thinned = Self.logSpectralDistance(fixed, against: reference, lead: lead, speechCount: speech.count)
+        print("clean line: the speech's spectrum moved \(String(format: "%.1f", kept)) dB by cleaning (by a fixed 30 dB of suppression: \(String(format: "%.1f", thinned)))")
+        #expect(kept <= thinned * 0.8, "adaptive depth kept the speech no closer than a fixed 30 dB: \(kept) against \(thinned) dB")
+
+        // The depth the cleaner settles on: the least on the clean line, the most in a kitchen.
+        func depth(after samples: [Int16]) throws -> Int? {
+            let cleaner = try VoiceCleaner(sampleRate: Self.rate, settings: VoiceCleaner.Settings(automaticGain: false))
+            var copy = samples
+            copy.withUnsafeMutableBufferPointer { cleaner.process($0) }
+            return cleaner.suppressionDecibels
+        }
+        #expect(try depth(after: line) == 10)
+        let kitchen = zip(clean, Self.noise(count: clean.count, rms: 32_768 * pow(10, -35.0 / 20)))
+            .map { Int16(clamping: Int((Double($0) + $1).rounded())) }
+        #expect(try depth(after: kitchen) == 30)
+        #expect(try VoiceCleaner(sampleRate: Self.rate, settings: VoiceCleaner.Settings(noiseSuppression: false)).suppressionDecibels == nil)
     }
 }
