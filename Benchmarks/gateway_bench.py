@@ -52,7 +52,9 @@ A benchmark, not a test: it prints figures and asserts nothing.
                (what no concealment at all would score).
   4. wideband  the same with a G.722 caller (payload type 9, ffmpeg's encoder) and
                16 kHz speech, scored with P.862.2 pesq(16000, ref, deg, 'wb') at
-               --wb-losses (0, 3%), beside ffmpeg's G.722 encode/decode alone.
+               --wb-losses (0, 3%), beside ffmpeg's G.722 encode/decode alone;
+               then an Opus softphone (libopus through ffmpeg, 32 kbit/s, 20 ms),
+               whose packets the gateway forwards to the room as they are.
 
 Parley and every client run on this machine (2 cores here): the load generator's
 own CPU and how late its sender ran are printed beside Parley's figures.
@@ -77,7 +79,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from host import machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
 from parley_server import ParleyServer  # noqa: E402
 from chromium_guest import BURST_SENDER_JS, MIC_MID_JS, Guest, big_frames, first_after_quiet  # noqa: E402
-from pesq_phases import browser_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
+from pesq_phases import browser_pesq, opus_wideband_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
 from sipcaller import (SENTENCES, Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of,  # noqa: E402
                        lag_drift_ms, pesq_nb, speech_8k, tone, ulaw_decode, write_wav)
 
@@ -580,6 +582,10 @@ def summary(r: dict) -> None:
     if w.get("mean"):
         parts.append("wideband PESQ G.722 phone → browser " + ", ".join(f"{f(v, '.2f')} at {k}" for k, v in w["mean"].items())
                      + f" (G.722 alone {f(w.get('g722_only'), '.2f')})")
+    o = r.get("wideband_opus") or {}
+    if o.get("mean"):
+        parts.append("Opus softphone → browser " + ", ".join(f"{f(v, '.2f')} at {k}" for k, v in o["mean"].items())
+                     + f" (Opus alone {f(o.get('opus_only'), '.2f')})")
     print("\nSummary: " + "; ".join(parts) + ". Reproduce: make bench-gateway, or swift build -c release --product parley "
           "--scratch-path .build-release && scripts/in-private-netns.sh .venv-bench/bin/python Benchmarks/gateway_bench.py.")
 
@@ -690,6 +696,15 @@ def main() -> None:
                         f"speech: {w.get('speech')}; G.722 alone {w['g722_only']:.2f} (P.862.2 scale, not comparable "
                         "with narrowband scores); ",
                 "g722_zeroed", "G.722 zeroed", extra="NB PESQ")
+            note("wideband PESQ: an Opus softphone, a Chromium guest records it")
+            o = results["wideband_opus"] = attempt(lambda: opus_wideband_pesq(parley, phones, work, args))
+            print_pesq_phase(
+                o, "4b. Wideband PESQ (P.862.2) of 16 kHz speech from an Opus softphone as a Chromium participant hears it",
+                lambda: "path: Opus (libopus through ffmpeg, 32 kbit/s, VoIP mode, 20 ms) → gateway jitter buffer → the same "
+                        "packets to the room (no transcoding) → SFU → Chromium → AudioContext 48 kHz → sox to 16 kHz; "
+                        "'Opus zeroed' = the Opus stream decoded (ffmpeg) with the dropped frames zeroed; "
+                        f"speech: {o.get('speech')}; Opus alone {o['opus_only']:.2f}; ",
+                "opus_zeroed", "Opus zeroed", extra="NB PESQ")
         summary(results)
     finally:
         phones.close()

@@ -1,6 +1,7 @@
 """The PESQ phases of gateway_bench.py: a phone's speech as a headless Chromium guest on the
 meeting page hears it, narrowband (PCMU, P.862) and wideband (G.722, P.862.2), per loss rate
-and fixed loss pattern, beside the codec alone with the same frames zeroed.
+and fixed loss pattern, beside the codec alone with the same frames zeroed; and an Opus
+softphone's wideband speech, which the gateway forwards without transcoding.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from chromium_guest import Guest, record_guest
-from sipcaller import (SENTENCES, align, frames_of, g722_decode, g722_frames, lag_drift_ms, pesq_nb, pesq_wb, read_wav,
-                       resample, speech_8k, ulaw_decode, write_wav)
+from sipcaller import (SENTENCES, align, frames_of, g722_decode, g722_frames, lag_drift_ms, opus_frames, pesq_nb, pesq_wb,
+                       read_wav, resample, speech_8k, ulaw_decode, write_wav)
 
 if TYPE_CHECKING:
     from gateway_bench import Parley, Phones
@@ -149,6 +150,28 @@ def wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
         rec = r.pop("recording")
         r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
     return {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": runs, "mean": means(runs)}
+
+
+def opus_wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
+    """Wideband PESQ (P.862.2) of an Opus softphone's 16 kHz speech (libopus, 32 kbit/s, VoIP
+    mode) as a Chromium guest hears it: the gateway forwards an Opus caller's packets to the
+    room as they are (no transcoding), so this is the codec, the SFU and the browser."""
+    speech, source = wideband_speech(work, args)
+    pad = np.zeros(16000, dtype=np.int16)
+    signal, decoded = opus_frames(np.concatenate([pad, speech, pad]), work)
+    opus, _ = align(speech, decoded, 16000)
+    speech8 = resample(speech, 16000, 8000, work)
+    try:
+        runs = pesq_through_browser(parley, phones, work, args, label="Opus", codec="opus", rate=16000, speech=speech,
+                                    signal=signal, silence=[signal[-1]], reference=opus, score=pesq_wb,
+                                    runs=[(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)])
+    except RuntimeError as err:
+        return {"error": str(err)}
+    for r in runs:
+        r["opus_zeroed"] = r.pop("zeroed")
+        rec = r.pop("recording")
+        r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
+    return {"opus_only": pesq_wb(speech, opus), "speech": source, "runs": runs, "mean": means(runs)}
 
 
 FRAME_COLUMNS = ("'rx frames', 'ts≠20ms', 'gap max': the caller's Opus frames at the guest's receiver (encoded "

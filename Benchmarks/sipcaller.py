@@ -146,9 +146,10 @@ class SipEndpoint(asyncio.DatagramProtocol):
         self.send("\r\n".join(lines) + "\r\n\r\n" + reply_body, addr)
 
 
-# RTP payload types and SDP names of the codecs a Caller can offer (RFC 3551: G.722 has an
-# 8000 Hz RTP clock although it carries 16 kHz audio; both send 160 bytes per 20 ms).
-CODECS = {"PCMU": 0, "G722": 9}
+# The codecs a Caller can offer: RTP payload type, SDP rtpmap, RTP clock rate. RFC 3551: G.722
+# has an 8000 Hz RTP clock although it carries 16 kHz audio (both send 160 bytes per 20 ms);
+# RFC 7587: Opus is always "opus/48000/2" (payload type dynamic; 111 as browsers use).
+CODECS = {"PCMU": (0, "PCMU/8000", 8000), "G722": (9, "G722/8000", 8000), "opus": (111, "opus/48000/2", 48000)}
 
 
 class Caller(asyncio.DatagramProtocol):
@@ -156,7 +157,8 @@ class Caller(asyncio.DatagramProtocol):
 
     def __init__(self, sip: SipEndpoint, user: str, target: str, name: str, codec: str = "PCMU"):
         self.sip, self.user, self.target, self.name = sip, user, target, name
-        self.codec, self.pt = codec, CODECS[codec]
+        self.codec = codec
+        self.pt, self.rtpmap, self.clock = CODECS[codec]
         self.call_id = uuid.uuid4().hex + "@bench"
         self.tag = uuid.uuid4().hex[:10]
         self.to_tag = ""
@@ -222,7 +224,7 @@ class Caller(asyncio.DatagramProtocol):
             self.gaps.append(now - self.last_arrival)
         self.last_arrival = now
         # The gateway's clock: frame k is due at base + k*20 ms; base from the first packets.
-        slot = ((self.ts_cycles << 32) + ts - self.first_ts) / 8000.0
+        slot = ((self.ts_cycles << 32) + ts - self.first_ts) / self.clock
         offset = now - slot
         if self.base_n < 5:
             self.base = offset if self.base is None else min(self.base, offset)
@@ -241,7 +243,7 @@ class Caller(asyncio.DatagramProtocol):
         return ("v=0\r\n"
                 f"o=- {sess} 1 IN IP4 127.0.0.1\r\ns=bench\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
                 f"m=audio {self.rtp_port} RTP/AVP {self.pt} 101\r\n"
-                f"a=rtpmap:{self.pt} {self.codec}/8000\r\n"
+                f"a=rtpmap:{self.pt} {self.rtpmap}\r\n"
                 "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n"
                 "a=ptime:20\r\na=sendrecv\r\n")
 
@@ -367,7 +369,7 @@ class Caller(asyncio.DatagramProtocol):
         payload = self.payloads[index]
         packet = struct.pack("!BBHII", 0x80, self.pt, self.seq, self.ts, self.ssrc) + payload
         self.seq = (self.seq + 1) & 0xFFFF
-        self.ts = (self.ts + 160) & 0xFFFFFFFF
+        self.ts = (self.ts + self.clock // 50) & 0xFFFFFFFF
         if self.drop_frames is not None:
             if index in self.drop_frames:
                 return None
@@ -477,6 +479,37 @@ def g722_frames(pcm16k: np.ndarray, work: Path) -> list[bytes]:
                     "-acodec", "g722", "-f", "g722", str(dst)], check=True)
     data = dst.read_bytes()
     return [data[i:i + 160] for i in range(0, len(data) - 159, 160)]
+
+
+def opus_frames(pcm16k: np.ndarray, work: Path, bitrate: int = 32000) -> tuple[list[bytes], np.ndarray]:
+    """16 kHz samples → 20 ms Opus packets (libopus through ffmpeg, VoIP mode, `bitrate`), as a
+    softphone sends them, and what they decode to at 16 kHz (ffmpeg's decoder): the codec alone."""
+    tag = uuid.uuid4().hex[:6]
+    src, ogg, dec = work / f"opus-{tag}.raw", work / f"opus-{tag}.ogg", work / f"opus-{tag}-dec.raw"
+    src.write_bytes(pcm16k.astype("<i2").tobytes())
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "s16le", "-ar", "16000", "-ac", "1", "-i", str(src),
+                    "-c:a", "libopus", "-b:a", str(bitrate), "-application", "voip", "-frame_duration", "20",
+                    "-vbr", "on", "-f", "ogg", str(ogg)], check=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(ogg), "-f", "s16le", "-ar", "16000", "-ac", "1", str(dec)],
+                   check=True)
+    return ogg_packets(ogg.read_bytes())[2:], np.frombuffer(dec.read_bytes(), dtype="<i2")  # [2:]: OpusHead, OpusTags
+
+
+def ogg_packets(data: bytes) -> list[bytes]:
+    """The packets of an Ogg stream (RFC 3533: pages of lacing segments; a segment shorter
+    than 255 bytes ends a packet)."""
+    packets, current, at = [], b"", 0
+    while at + 27 <= len(data) and data[at:at + 4] == b"OggS":
+        count = data[at + 26]
+        lacing = data[at + 27:at + 27 + count]
+        at += 27 + count
+        for size in lacing:
+            current += data[at:at + size]
+            at += size
+            if size < 255:
+                packets.append(current)
+                current = b""
+    return packets
 
 
 def g722_decode(payloads: list[bytes], work: Path) -> np.ndarray:
