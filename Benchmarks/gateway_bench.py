@@ -55,6 +55,11 @@ A benchmark, not a test: it prints figures and asserts nothing.
                --wb-losses (0, 3%), beside ffmpeg's G.722 encode/decode alone;
                then an Opus softphone (libopus through ffmpeg, 32 kbit/s, 20 ms),
                whose packets the gateway forwards to the room as they are.
+  5. noise     the pesq phase's speech from a PCMU caller in a loud kitchen (steady
+               noise 10 dB under the speech's active level, on the line all along):
+               how much lower the Chromium guest hears the noise relative to the
+               speech (the gateway's voice cleaning), and PESQ against the clean
+               speech beside the noisy speech through µ-law alone.
 
 Parley and every client run on this machine (2 cores here): the load generator's
 own CPU and how late its sender ran are printed beside Parley's figures.
@@ -79,7 +84,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from host import machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
 from parley_server import ParleyServer  # noqa: E402
 from chromium_guest import BURST_SENDER_JS, MIC_MID_JS, Guest, big_frames, first_after_quiet  # noqa: E402
-from pesq_phases import browser_pesq, opus_wideband_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
+from pesq_phases import browser_pesq, noisy_caller, opus_wideband_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
 from sipcaller import (SENTENCES, Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of,  # noqa: E402
                        lag_drift_ms, pesq_nb, speech_8k, tone, ulaw_decode, write_wav)
 
@@ -582,6 +587,11 @@ def summary(r: dict) -> None:
     if w.get("mean"):
         parts.append("wideband PESQ G.722 phone → browser " + ", ".join(f"{f(v, '.2f')} at {k}" for k, v in w["mean"].items())
                      + f" (G.722 alone {f(w.get('g722_only'), '.2f')})")
+    k = r.get("noise") or {}
+    if k.get("mean"):
+        parts.append(f"a caller in a loud kitchen (noise {f(k.get('noise_under_speech_db'), '.0f')} dB under the speech): "
+                     f"the noise {f(k.get('noise_lower_db'), '.1f')} dB lower at the browser, PESQ "
+                     f"{f(k['mean'].get('0%'), '.2f')} (uncleaned {f(k.get('uncleaned'), '.2f')})")
     o = r.get("wideband_opus") or {}
     if o.get("mean"):
         parts.append("Opus softphone → browser " + ", ".join(f"{f(v, '.2f')} at {k}" for k, v in o["mean"].items())
@@ -610,8 +620,8 @@ def main() -> None:
     ap.add_argument("--settle", type=float, default=4.0, help="seconds after dialing before measuring")
     ap.add_argument("--dial-concurrency", type=int, default=16)
     ap.add_argument("--bursts", type=int, default=20)
-    ap.add_argument("--phases", default="capacity,delay,pesq,wideband",
-                    help="any of capacity, delay (phone ⇄ phone and phone ⇄ browser), pesq, wideband")
+    ap.add_argument("--phases", default="capacity,delay,pesq,wideband,noise",
+                    help="any of capacity, delay (phone ⇄ phone and phone ⇄ browser), pesq, wideband, noise")
     ap.add_argument("--losses", default="0,1,3,5", help="loss rates (%%) of the phone → browser PESQ runs")
     ap.add_argument("--wb-losses", default="0,3", help="loss rates (%%) of the wideband PESQ runs")
     ap.add_argument("--wb-speech", default="/usr/share/sounds/linphone/hello16000.wav",
@@ -633,7 +643,7 @@ def main() -> None:
     print("busiest processes just before the run (% of one core over 1 s): " + (", ".join(others) or "none"))
     print(f"binary: {args.binary} (modified {time.ctime(args.binary.stat().st_mtime)})")
     print("on this machine during the run: parley, this script (the synthetic phones, one Python thread + asyncio)"
-          + (", headless Chromium (delay, PESQ phases)" if phases & {"delay", "pesq", "wideband"} else ""), flush=True)
+          + (", headless Chromium (delay, PESQ phases)" if phases & {"delay", "pesq", "wideband", "noise"} else ""), flush=True)
     parley = Parley(args.binary, work, args.set)
     parley.start()
     phones = Phones(parley.sip_port)
@@ -705,6 +715,17 @@ def main() -> None:
                         "'Opus zeroed' = the Opus stream decoded (ffmpeg) with the dropped frames zeroed; "
                         f"speech: {o.get('speech')}; Opus alone {o['opus_only']:.2f}; ",
                 "opus_zeroed", "Opus zeroed", extra="NB PESQ")
+        if "noise" in phases:
+            note("noise: a caller in a loud kitchen, a Chromium guest records it")
+            k = results["noise"] = attempt(lambda: noisy_caller(parley, phones, speech, work, args))
+            print_pesq_phase(
+                k, "5. Noise suppression: a PCMU caller in a loud kitchen as a Chromium participant hears it",
+                lambda: f"the caller's speech with steady noise {k['noise_under_speech_db']:.1f} dB under its active level "
+                        "(on the line before, during and after); 'noise lower' = how much lower the noise comes out "
+                        "relative to the speech (the noise alone 0.8-0.2 s before and 0.2-0.8 s after the speech, "
+                        "against the speech's active level); PESQ against the clean speech; 'uncleaned' = the same noisy speech through µ-law "
+                        f"alone ({k['uncleaned']:.2f}); ",
+                "uncleaned", "uncleaned", extra="noise lower", extra_key="noise_lower_db")
         summary(results)
     finally:
         phones.close()

@@ -114,6 +114,67 @@ def browser_pesq(parley: Parley, phones: Phones, speech: np.ndarray, work: Path,
     return {"ulaw_only": pesq_nb(speech, ulaw), "runs": runs, "mean": means(runs)}
 
 
+def kitchen_noise(count: int, rms: float, seed: int = 12345) -> np.ndarray:
+    """Steady noise, lightly low-passed like a room's hum and hiss (one pole at 0.6), at `rms`."""
+    white = np.random.default_rng(seed).standard_normal(count)
+    out = np.empty(count)
+    previous = 0.0
+    for i, w in enumerate(white):
+        previous = 0.6 * previous + 0.4 * w
+        out[i] = previous
+    return out * rms / np.sqrt(np.mean(out ** 2))
+
+
+def active_level_db(ref: np.ndarray, sig: np.ndarray, frame: int = 160) -> float:
+    """dBFS of `sig` over the 20 ms frames where `ref` (the clean speech, aligned) is on."""
+    n = min(len(ref), len(sig)) // frame * frame
+    r = ref[:n].astype(np.float64).reshape(-1, frame)
+    x = sig[:n].astype(np.float64).reshape(-1, frame)
+    on = np.mean(r ** 2, axis=1) > np.mean(r ** 2) / 4
+    return 10 * math.log10(np.mean(x[on] ** 2) / 32768 ** 2 + 1e-12)
+
+
+def noisy_caller(parley: Parley, phones: Phones, speech: np.ndarray, work: Path, args) -> dict:
+    """A PCMU caller in a loud kitchen (steady noise 10 dB under the speech's active level, on
+    the line all along) as a Chromium guest hears it: how much lower the noise comes out
+    relative to the speech (the gateway's voice cleaning; the noise alone is taken just before
+    and just after the speech), and PESQ against the clean speech
+    beside the same noisy speech through µ-law alone (no cleaning)."""
+    speech_db = active_level_db(speech, speech)
+    noise_rms = 32768 * 10 ** ((speech_db - 10) / 20)
+    pad = 8000
+    noise = kitchen_noise(len(speech) + 2 * pad, noise_rms)
+    clean = np.concatenate([np.zeros(pad), speech.astype(np.float64), np.zeros(pad)])
+    noisy = np.clip(clean + noise, -32768, 32767).astype(np.int16)
+    signal = frames_of(noisy)
+    loop = frames_of(kitchen_noise(8000, noise_rms, seed=7).astype(np.int16))  # between runs: the kitchen alone
+    sent = np.concatenate([ulaw_decode(f) for f in signal])
+    uncleaned = sent[pad:pad + len(speech)]
+    sent_noise_db = 10 * math.log10(np.mean(sent[:pad].astype(np.float64) ** 2) / 32768 ** 2)
+    sent_speech_db = active_level_db(speech, uncleaned)
+    try:
+        runs = pesq_through_browser(parley, phones, work, args, label="Kitchen", codec="PCMU", rate=8000, speech=speech,
+                                    signal=signal, silence=loop, reference=uncleaned,
+                                    runs=[(0.0, s) for s in range(1, args.seeds + 1)], score=pesq_nb)
+    except RuntimeError as err:
+        return {"error": str(err)}
+    for r in runs:
+        r["uncleaned"] = r.pop("zeroed")
+        heard, rate = r.pop("recording")[:2]
+        heard8 = resample(heard, rate, 8000, work)
+        start, end = int(r["lag_s"] * 8000), int(r["lag_s"] * 8000) + len(speech)
+        # The kitchen alone: 0.8-0.2 s before the speech and 0.2-0.8 s after it.
+        quiet = np.concatenate([heard8[max(0, start - 6400):max(0, start - 1600)], heard8[end + 1600:end + 6400]])
+        deg, _ = align(speech, heard8, 8000)
+        rx_noise_db = 10 * math.log10(np.mean(quiet.astype(np.float64) ** 2) / 32768 ** 2 + 1e-12) if len(quiet) else float("nan")
+        rx_speech_db = active_level_db(speech, deg)
+        r["noise_lower_db"] = (sent_noise_db - sent_speech_db) - (rx_noise_db - rx_speech_db)
+        r["speech_level_db"] = rx_speech_db
+    return {"uncleaned": pesq_nb(speech, uncleaned), "noise_under_speech_db": sent_speech_db - sent_noise_db,
+            "runs": runs, "mean": means(runs),
+            "noise_lower_db": float(np.mean([r["noise_lower_db"] for r in runs]))}
+
+
 def wideband_speech(work: Path, args) -> tuple[np.ndarray, str]:
     """16 kHz speech for the wideband runs: a recorded human voice when one is at hand
     (--wb-speech; Debian's linphone package ships hello16000.wav, 10.6 s), else espeak-ng.
@@ -179,18 +240,19 @@ FRAME_COLUMNS = ("'rx frames', 'ts≠20ms', 'gap max': the caller's Opus frames 
                  "gap between two arrivals (ms)")
 
 
-def print_pesq_table(runs: list[dict], reference_key: str, reference_name: str, extra: str | None = None) -> None:
+def print_pesq_table(runs: list[dict], reference_key: str, reference_name: str, extra: str | None = None,
+                     extra_key: str = "pesq_nb") -> None:
     head = (f"{'loss':>5} {'seed':>4} {'dropped':>9} {'PESQ':>5} {reference_name:>{max(5, len(reference_name))}} {'level dBFS':>10} "
             f"{'stretch ms':>10} {'rx frames':>9} {'ts≠20ms':>7} {'gap max':>7}")
     if extra:
-        head += f" {extra:>8}"
+        head += f" {extra:>{max(8, len(extra))}}"
     print(head + "\n" + "-" * len(head))
     for r in runs:
         line = (f"{r['loss']:>5.0%} {r['seed']:>4} {r['dropped']:>4}/{r['frames']:<4} {r['pesq']:>5.2f} "
                 f"{r[reference_key]:>{max(5, len(reference_name))}.2f} {r['rms_dbfs']:>10.1f} {r['stretch_ms']:>+10.0f} "
                 f"{r['rx_frames']:>9} {r['ts_steps_not_20ms']:>7} {r['gap_max_ms']:>7.1f}")
         if extra:
-            line += f" {r['pesq_nb']:>8.2f}"
+            line += f" {r[extra_key]:>{max(8, len(extra))}.2f}"
         print(line)
     for loss in dict.fromkeys(r["loss"] for r in runs):
         these = [r for r in runs if r["loss"] == loss]
@@ -200,11 +262,11 @@ def print_pesq_table(runs: list[dict], reference_key: str, reference_name: str, 
 
 
 def print_pesq_phase(result: dict, title: str, path, reference_key: str, reference_name: str,
-                     extra: str | None = None) -> None:
+                     extra: str | None = None, extra_key: str = "pesq_nb") -> None:
     """A PESQ phase's heading, what its path and columns are (`path()`), and its table."""
     print(f"\n== {title} ==")
     if "error" in result:
         print("failed:", result["error"])
         return
     print(path() + FRAME_COLUMNS)
-    print_pesq_table(result["runs"], reference_key, reference_name, extra=extra)
+    print_pesq_table(result["runs"], reference_key, reference_name, extra=extra, extra_key=extra_key)
