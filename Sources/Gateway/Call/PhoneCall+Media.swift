@@ -121,7 +121,7 @@ extension PhoneCall {
     func pullInput() -> [Character] {
         hasInput = false
         passthrough = nil
-        passthroughLost = false
+        passthroughLost = nil
         guard let decoder else { return [] }
         let samples: Int
         do {
@@ -134,7 +134,7 @@ extension PhoneCall {
                     try input.withUnsafeMutableBufferPointer { try decoder.decode(p, into: $0) }
                 }
             case .lost(_, let next):
-                passthroughLost = decoder.codec == .opus
+                if decoder.codec == .opus { passthroughLost = next == nil ? .unknown : .known }
                 // With the next packet in hand: Opus FEC, or G.711/G.722 concealed
                 // from both sides (for the mix the other callers hear).
                 if let next {
@@ -177,15 +177,23 @@ extension PhoneCall {
             sentNothing = true
             return nil
         }
-        if passthroughLost {
+        if let missing = passthroughLost {
             // An Opus phone's packet that never came is missing for the room
-            // too: a gap in the sequence (RFC 3550 §6.4.1 counts it lost), so
-            // each browser conceals it with its own decoder's state, or rebuilds
-            // it from the next packet's FEC. A frame encoded here would come
-            // from an encoder that has never heard this caller (wideband PESQ
-            // at 3 % loss: 2.56, below the frames zeroed, 2.66).
-            roomSequence &+= 1
-            gapsLeft += 1
+            // too, so each browser conceals it with its own decoder's state
+            // (or rebuilds it from the next packet's FEC). A frame encoded
+            // here would come from an encoder that has never heard this
+            // caller (wideband PESQ at 3 % loss: 2.56, below the frames
+            // zeroed, 2.66). When a later packet is in hand the loss is
+            // certain: a gap in the sequence (RFC 3550 §6.4.1 counts it
+            // lost; a receiver looks for FEC only then). Otherwise the phone
+            // may have gone quiet (its DTX): nothing is sent, as for a pause.
+            switch missing {
+            case .known:
+                roomSequence &+= 1
+                gapsLeft += 1
+            case .unknown:
+                sentNothing = true
+            }
             return nil
         }
         // The first packet after frames with none starts a talk spurt (RFC 3551 §4.1).

@@ -72,8 +72,10 @@ final class PhoneCall {
     var sentNothing = true
     /// This tick's Opus payload from an Opus phone, forwarded without re-encoding.
     var passthrough: [UInt8]?
-    /// This tick's packet from an Opus phone never came (see `roomPacket`).
-    var passthroughLost = false
+    /// This tick's packet from an Opus phone never came (see `roomPacket`):
+    /// `.known` when a later packet is already in hand, `.unknown` when none is.
+    var passthroughLost: MissingPacket?
+    enum MissingPacket { case known, unknown }
     /// Opus packets sent to the room as the phone encoded them, and re-encoded;
     /// an Opus phone's lost packets left as gaps in the room's sequence.
     var passedThrough = 0, reencoded = 0, gapsLeft = 0

@@ -86,37 +86,43 @@ import Testing
 }
 
 extension PhoneCallRoomPacketTests {
-    @Test("an Opus phone's packets reach the room as they are, and one it lost is a gap in the room's sequence, not a frame made here")
+    @Test("an Opus phone's packets reach the room as they are; one it lost is a gap in the room's sequence, not a frame made here; its pause is a pause")
     func opusLossLeavesAGap() throws {
         let (call, _) = try PhoneCall.inRoomForTests(1, codec: .opus, loop: EmbeddedEventLoop())
         call.producerID = "producer"
         let encoder = try OpusEncoder()
-        let payloads = try (0..<60).map { k in
+        let payloads = try (0..<70).map { k in
             try encoder.encode((0..<960).map { Int16(8_000 * sin(2 * Double.pi * 400 * Double(k * 960 + $0) / 48_000)) })
         }
         let lost: Set<Int> = [20, 41]
-        var sent: [(sequence: UInt16, payload: [UInt8])] = []
-        for k in 0..<60 {
-            if !lost.contains(k) {
-                call.jitter.insert(sequenceNumber: UInt16(k), timestamp: UInt32(k * 960), ssrc: 7, payload: payloads[k],
-                                   arrivalNanoseconds: UInt64(k) * 20_000_000)
+        var sent: [(sequence: UInt16, marker: Bool, payload: [UInt8])] = []
+        // 60 packets, two of them lost; then the phone pauses for 200 ms
+        // (its DTX: no packets, the sequence goes on unbroken) and sends 10 more.
+        for tick in 0..<90 {
+            let k = tick < 60 ? tick : tick - 20
+            if !lost.contains(k), tick < 60 || tick >= 80 {
+                call.jitter.insert(sequenceNumber: UInt16(k), timestamp: UInt32(tick * 960), ssrc: 7, payload: payloads[k],
+                                   arrivalNanoseconds: UInt64(tick) * 20_000_000)
             }
             _ = call.pullInput()
             guard let packet = call.roomPacket(allocator: ByteBufferAllocator()) else { continue }
             let bytes = Array(packet.readableBytesView)
             let headerLength = 12 + (bytes[0] & 0x10 != 0 ? 8 : 0)
-            sent.append((UInt16(bytes[2]) << 8 | UInt16(bytes[3]), Array(bytes[headerLength...])))
+            sent.append((UInt16(bytes[2]) << 8 | UInt16(bytes[3]), bytes[1] & 0x80 != 0, Array(bytes[headerLength...])))
         }
         // Every packet is one the phone sent, byte for byte, in order; none was encoded here.
         let forwarded = sent.map { sent in payloads.firstIndex(of: sent.payload) }
         #expect(forwarded.allSatisfy { $0 != nil })
         let indices = forwarded.compactMap { $0 }
-        #expect(indices == indices.sorted() && Set(indices).isDisjoint(with: lost) && indices.count >= 50)
+        #expect(indices == indices.sorted() && Set(indices).isDisjoint(with: lost) && indices.count >= 60)
         #expect(call.reencoded == 0)
         // The room's sequence skips one number where each lost packet was due, and only there.
         let steps = zip(sent, sent.dropFirst()).map { $1.sequence &- $0.sequence }
         #expect(steps.filter { $0 == 2 }.count == lost.count)
         #expect(steps.allSatisfy { $0 == 1 || $0 == 2 })
         #expect(call.gapsLeft == lost.count)
+        // After the pause the sequence runs on, and the first packet starts a talk spurt.
+        let resumed = try #require(sent.firstIndex { $0.payload == payloads[60] })
+        #expect(sent[resumed].sequence == sent[resumed - 1].sequence &+ 1 && sent[resumed].marker)
     }
 }
