@@ -12,10 +12,12 @@ import COpenSSL
 final class AESGCMSRTP {
     static let tagLength = 16
 
+    /// Where an RTP stream's sequence numbers are (RFC 3711 §3.3.1), and for
+    /// a received stream which indices came (`replay`). A sent stream has no
+    /// window, so the per-packet path copies no array storage (no retain).
     private struct RTPStream {
         var rolloverCounter: UInt32 = 0
         var highestSequence: UInt16
-        var replay = SRTPReplayWindow()
 
         /// RFC 3711 §3.3.1: the rollover counter the packet was most likely
         /// sent under, given the highest sequence number seen, and its
@@ -56,6 +58,8 @@ final class AESGCMSRTP {
     private var rtcpSalt: UnsafeMutablePointer<UInt8> { bytes + 12 }
     private var iv: UnsafeMutablePointer<UInt8> { bytes + 24 }
     private var rtpStreams: [UInt32: RTPStream] = [:]
+    /// Received streams' replay windows (RFC 3711 §3.3.2), by SSRC.
+    private var rtpReplay: [UInt32: SRTPReplayWindow] = [:]
     private var rtcpStreams: [UInt32: RTCPStream] = [:]
 
     /// `keyAndSalt`: the 16-byte master key then the 12-byte master salt.
@@ -122,7 +126,7 @@ final class AESGCMSRTP {
         else { throw .library(-2) }
         let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
         let (rollover, index) = rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].estimate(sequence)
-        guard rtpStreams[ssrc]?.replay.check(index) ?? .fresh == .fresh else { throw .replay }
+        guard rtpReplay[ssrc]?.check(index) ?? .fresh == .fresh else { throw .replay }
         setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
         let end = length - Self.tagLength
         guard open(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<end, tagAt: end) else {
@@ -130,7 +134,7 @@ final class AESGCMSRTP {
         }
         // Only an authenticated packet makes a stream or moves its window.
         rtpStreams[ssrc, default: RTPStream(highestSequence: sequence)].advance(to: sequence, rollover: rollover)
-        rtpStreams[ssrc]?.replay.record(index)
+        rtpReplay[ssrc, default: SRTPReplayWindow()].record(index)
         return end
     }
 
