@@ -197,20 +197,30 @@ def wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
     signal = g722_frames(np.concatenate([pad, speech, pad]), work)
     # The offline reference: ffmpeg's G.722 encode + decode, aligned for its codec delay.
     g722, _ = align(speech, g722_decode(signal, work), 16000)
+    # The last frame is the codec's digital silence, the encoder settled: what the phone sends between runs.
+    runs = wideband_runs(parley, phones, work, args, label="G722", codec="G722", speech=speech, signal=signal,
+                         reference=g722, zeroed_key="g722_zeroed")
+    if isinstance(runs, str):
+        return {"error": runs}
+    return {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": runs, "mean": means(runs)}
+
+
+def wideband_runs(parley: Parley, phones: Phones, work: Path, args, *, label: str, codec: str, speech: np.ndarray,
+                  signal: list[bytes], reference: np.ndarray, zeroed_key: str) -> list[dict] | str:
+    """`pesq_through_browser` at 16 kHz, scored P.862.2, at --wb-losses with --seeds patterns each;
+    each recording also scored narrowband (to compare with the PCMU caller). An error's text on failure."""
     speech8 = resample(speech, 16000, 8000, work)
     try:
-        runs = pesq_through_browser(parley, phones, work, args, label="G722", codec="G722", rate=16000, speech=speech,
-                                    signal=signal, silence=[signal[-1]],  # G.722 of digital silence, the encoder settled
-                                    reference=g722, score=pesq_wb,
+        runs = pesq_through_browser(parley, phones, work, args, label=label, codec=codec, rate=16000, speech=speech,
+                                    signal=signal, silence=[signal[-1]], reference=reference, score=pesq_wb,
                                     runs=[(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)])
     except RuntimeError as err:
-        return {"error": str(err)}
+        return str(err)
     for r in runs:
-        r["g722_zeroed"] = r.pop("zeroed")
-        # The same recording scored narrowband, to compare with the PCMU caller.
+        r[zeroed_key] = r.pop("zeroed")
         rec = r.pop("recording")
         r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
-    return {"g722_only": pesq_wb(speech, g722), "speech": source, "runs": runs, "mean": means(runs)}
+    return runs
 
 
 def opus_wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict:
@@ -221,17 +231,10 @@ def opus_wideband_pesq(parley: Parley, phones: Phones, work: Path, args) -> dict
     pad = np.zeros(16000, dtype=np.int16)
     signal, decoded = opus_frames(np.concatenate([pad, speech, pad]), work)
     opus, _ = align(speech, decoded, 16000)
-    speech8 = resample(speech, 16000, 8000, work)
-    try:
-        runs = pesq_through_browser(parley, phones, work, args, label="Opus", codec="opus", rate=16000, speech=speech,
-                                    signal=signal, silence=[signal[-1]], reference=opus, score=pesq_wb,
-                                    runs=[(float(x) / 100, s) for x in args.wb_losses.split(",") for s in range(1, args.seeds + 1)])
-    except RuntimeError as err:
-        return {"error": str(err)}
-    for r in runs:
-        r["opus_zeroed"] = r.pop("zeroed")
-        rec = r.pop("recording")
-        r["pesq_nb"] = pesq_nb(speech8, align(speech8, resample(rec[0], rec[1], 8000, work), 8000)[0])
+    runs = wideband_runs(parley, phones, work, args, label="Opus", codec="opus", speech=speech, signal=signal,
+                         reference=opus, zeroed_key="opus_zeroed")
+    if isinstance(runs, str):
+        return {"error": runs}
     return {"opus_only": pesq_wb(speech, opus), "speech": source, "runs": runs, "mean": means(runs)}
 
 
