@@ -251,11 +251,15 @@ SENDER_JS = """
 """
 
 
+# Stable is not enough: between one answer and the offer for a change made
+# meanwhile (the camera added while the microphone's offer was out), the
+# connection is stable with a negotiation still running (publisher.negotiation).
 PUBLISH_SETTLED_JS = """
 () => {
-  const pc = window.parleyRoom.publishPC;
+  const room = window.parleyRoom;
+  const pc = room.publishPC;
   const kinds = pc.getSenders().filter((x) => x.track).map((x) => x.track.kind);
-  return pc.signalingState === 'stable' && kinds.includes('audio') && kinds.includes('video');
+  return pc.signalingState === 'stable' && !room.publisher.negotiation && kinds.includes('audio') && kinds.includes('video');
 }
 """
 
