@@ -35,7 +35,7 @@ from playwright.sync_api import expect
 
 from room_helpers import SLOW, inbound_for, join, participant_id, poll, tone, toolbar_button
 from test_cluster_nodes import hosted_meeting, load, mkdir, node_args, readyz, throwaway_postgres
-from test_cluster_spanning import PUBLISH_PEER_JS, SPILL, composited, record_for
+from test_cluster_spanning import SPILL, composited, media_on, record_for
 from test_reconnection import flowing
 
 pytestmark = pytest.mark.usefixtures("slow_expect")
@@ -130,8 +130,8 @@ def test_three_nodes_one_meeting_browsers_on_two_media_nodes_and_a_phone_through
         idb = ben.evaluate("() => window.parleyRoom.participantId")
         flowing(ada, idb)
         flowing(ben, ida)
-        assert ada.evaluate(PUBLISH_PEER_JS) == "127.0.0.2"
-        assert ben.evaluate(PUBLISH_PEER_JS) == "127.0.0.3", "Ben's media on beta: the room spans two nodes"
+        media_on(ada, "127.0.0.2", "Ada's media on alpha")
+        media_on(ben, "127.0.0.3", "Ben's media on beta: the room spans two nodes")
         # Each hears the other at the other's own pitch: 440 Hz from Ada's microphone, 700 Hz from Ben's.
         poll("Ada's 440 Hz in Ben's page", lambda: (t := tone(ben, ida)) and abs(t["hz"] - 440) < 30, timeout=SLOW)
         poll("Ben's 700 Hz in Ada's page", lambda: (t := tone(ada, idb)) and abs(t["hz"] - 700) < 30, timeout=SLOW)
