@@ -11,7 +11,9 @@ import Foundation
 ///
 /// Options: `--clean off|noise|gain|both` (default both: the gateway's
 /// default), `--bitrate N` (default 32000), `--complexity N` (default: the
-/// gateway's, 1 for narrowband and 5 for wideband).
+/// gateway's, 1 for narrowband and 5 for wideband), and the noise
+/// suppression's `--suppress N` (most dB, 30), `--min-suppress N` (least dB,
+/// 10) and `--residual N` (dBFS it aims to leave the noise at, -70).
 func runCallerPath(_ arguments: [String]) throws {
     guard arguments.count >= 2 else {
         print("usage: AudioBench caller-path IN.wav OUT.wav [--clean off|noise|gain|both] [--bitrate N] [--complexity N]")

@@ -58,7 +58,7 @@ public final class VoiceCleaner {
     private let state: OpaquePointer
     private var noiseFloor = NoiseFloorTracker()
     /// The attenuation set on the preprocessor now (dB), nil when suppression is off.
-    public private(set) var suppressionDecibels: Int?
+    public private(set) var appliedSuppressionDecibels: Int?
 
     /// A cleaner for audio at `sampleRate`.
     public init(sampleRate: Int, settings: Settings) throws(AudioError) {
@@ -76,7 +76,7 @@ public final class VoiceCleaner {
             // Until the floor is known: as for a clean line.
             let start = settings.suppression(forFloor: -120)
             _ = parley_speex_set_noise_suppress(state, -Int32(start))
-            suppressionDecibels = start
+            appliedSuppressionDecibels = start
         }
         _ = parley_speex_set_agc(state, settings.automaticGain ? 1 : 0)
         if settings.automaticGain {
@@ -100,7 +100,7 @@ public final class VoiceCleaner {
         guard let base = samples.baseAddress else { return }
         var offset = 0
         while offset + frameSamples <= samples.count {
-            if suppressionDecibels != nil { followNoise(UnsafeBufferPointer(start: base + offset, count: frameSamples)) }
+            if appliedSuppressionDecibels != nil { followNoise(UnsafeBufferPointer(start: base + offset, count: frameSamples)) }
             _ = speex_preprocess_run(state, base + offset)
             offset += frameSamples
         }
@@ -112,8 +112,8 @@ public final class VoiceCleaner {
         for sample in frame { sum += Int64(sample) * Int64(sample) }
         noiseFloor.add(meanSquare: Double(sum) / Double(frame.count))
         let depth = settings.suppression(forFloor: noiseFloor.floorDBFS)
-        guard depth != suppressionDecibels else { return }
+        guard depth != appliedSuppressionDecibels else { return }
         _ = parley_speex_set_noise_suppress(state, -Int32(depth))
-        suppressionDecibels = depth
+        appliedSuppressionDecibels = depth
     }
 }

@@ -135,8 +135,9 @@ extension PhoneCall {
                 }
             case .lost(_, let next):
                 if decoder.codec == .opus { passthroughLost = next == nil ? .unknown : .known }
-                // With the next packet in hand: Opus FEC, or G.711/G.722 concealed
-                // from both sides (for the mix the other callers hear).
+                // With the next packet in hand: Opus FEC (for the other callers'
+                // mix; the room gets a gap, see `roomPacket`), or G.711/G.722
+                // concealed from both sides.
                 if let next {
                     samples = try next.payload.withUnsafeBufferPointer { p in
                         try input.withUnsafeMutableBufferPointer { try decoder.recover(next: p, into: $0) }

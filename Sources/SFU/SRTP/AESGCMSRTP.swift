@@ -12,9 +12,9 @@ import COpenSSL
 final class AESGCMSRTP {
     static let tagLength = 16
 
-    /// Where an RTP stream's sequence numbers are (RFC 3711 §3.3.1), and for
-    /// a received stream which indices came (`replay`). A sent stream has no
-    /// window, so the per-packet path copies no array storage (no retain).
+    /// Where an RTP stream's sequence numbers are (RFC 3711 §3.3.1). Only
+    /// plain values: received streams' replay windows live apart
+    /// (`rtpReplay`), so protecting a packet copies no array storage.
     private struct RTPStream {
         var rolloverCounter: UInt32 = 0
         var highestSequence: UInt16
