@@ -541,6 +541,11 @@ def lag_drift_ms(ref: np.ndarray, heard: np.ndarray, rate: int) -> float:
     return 1000 * ((last - first) - (len(ref) - n) / rate)
 
 
+def pct(values: list[float], q: float) -> float:
+    """The q-th percentile of `values`; NaN when there are none."""
+    return float(np.percentile(values, q)) if len(values) else float("nan")
+
+
 def pesq_nb(ref8k: np.ndarray, deg8k: np.ndarray) -> float:
     from pesq import pesq
     return float(pesq(8000, ref8k.astype(np.float32) / 32768, deg8k.astype(np.float32) / 32768, "nb"))
