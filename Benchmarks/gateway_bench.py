@@ -81,7 +81,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from host import machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
+from host import free_port, machine_busy_seconds, machine_description, proc_cpu_seconds, stay_on_loopback  # noqa: E402
 from parley_server import ParleyServer  # noqa: E402
 from browser_delay import browser_delay, print_browser_delay  # noqa: E402
 from pesq_phases import browser_pesq, noisy_caller, opus_wideband_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
@@ -93,13 +93,6 @@ PASSWORD = "bench-password-1"
 
 def note(message: str) -> None:
     print(f"gateway_bench: {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # --------------------------------------------------------------------------- server and meetings

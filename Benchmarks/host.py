@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import platform
+import random
+import socket
 import sys
 import time
 from pathlib import Path
@@ -118,3 +120,23 @@ def udp_sockets(pid: int) -> dict:
                 drops += int(f[-1])
                 queued += int(f[4].split(":")[1], 16)
     return {"drops": drops, "rx_queue_bytes": queued}
+
+
+def free_port() -> int:
+    """A loopback port free for TCP and UDP, picked below the kernel's ephemeral range
+    so that nothing binding port 0 later (Parley's media plane, a browser) can be
+    given the same one."""
+    try:
+        ephemeral_low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        ephemeral_low = 32768
+    for _ in range(1000):
+        port = random.randint(20000, max(ephemeral_low - 1, 20001))
+        try:
+            for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+                with socket.socket(socket.AF_INET, kind) as s:
+                    s.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+    raise RuntimeError("no free loopback port")

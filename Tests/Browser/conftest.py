@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import random
 import re
 import shutil
 import signal
@@ -74,10 +75,53 @@ OUR_DISABLED_FEATURES = ["WebRtcHideLocalIpsWithMdns", "WebUIOmniboxPopup", "Web
 # Parley server
 
 
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+# Ports handed out by this process, so two calls never return the same one before
+# either is bound.
+_handed_out: set[int] = set()
+
+
+def _port_candidates() -> Iterator[int]:
+    """Random loopback ports *below* the kernel's ephemeral range.
+
+    A port found by binding port 0 comes from the ephemeral range, where the kernel
+    also picks the ports of everything that binds port 0 later: CI lost that draw
+    once, when Parley's media plane (`--media host:0`) was given the very port a
+    test had just picked for `--sip` ("nua_create failed for sip:127.0.0.1:40513").
+    Ports below the range are never given out by the kernel, so only other picks
+    here could collide, and `_handed_out` rules those out.
+    """
+    low = 20000
+    high = min(_ephemeral_range()[0], 65536) - 1
+    if high - low < 1000:  # an unusual range: fall back to anything above 1024
+        low, high = 1025, 65535
+    rng = random.Random()
+    for _ in range(2000):
+        port = rng.randint(low, high)
+        if port not in _handed_out:
+            yield port
+
+
+def _bindable(port: int, kinds: list[int]) -> bool:
+    for kind in kinds:
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port free for both TCP and UDP, outside the ephemeral range."""
+    return free_port_run(1)
 
 
 def free_port_run(count: int, tcp: bool = True, udp: bool = True, even: bool = False) -> int:
@@ -89,27 +133,15 @@ def free_port_run(count: int, tcp: bool = True, udp: bool = True, even: bool = F
     draw once ("SIP/TLS transport failed: Address already in use").
     """
     kinds = ([socket.SOCK_STREAM] if tcp else []) + ([socket.SOCK_DGRAM] if udp else [])
-    for _ in range(100):
-        with socket.socket(socket.AF_INET, kinds[0]) as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
+    for port in _port_candidates():
         if even:
             port &= ~1
-        if port + count > 65535:
+        run = range(port, port + count)
+        if port + count > 65535 or any(p in _handed_out for p in run):
             continue
-        held: list[socket.socket] = []
-        try:
-            for p in range(port, port + count):
-                for kind in kinds:
-                    s = socket.socket(socket.AF_INET, kind)
-                    held.append(s)
-                    s.bind(("127.0.0.1", p))
+        if all(_bindable(p, kinds) for p in run):
+            _handed_out.update(run)
             return port
-        except OSError:
-            continue
-        finally:
-            for s in held:
-                s.close()
     raise RuntimeError(f"no run of {count} free loopback ports")
 
 

@@ -44,6 +44,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from conftest import free_port
 from marionette_driver import errors as marionette_errors
 from marionette_driver.by import By
 from marionette_driver.marionette import Marionette
@@ -99,12 +100,6 @@ class FirefoxScriptError(AssertionError):
     """A page script threw or rejected."""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _pref_line(name: str, value: Any) -> str:
     return f"user_pref({json.dumps(name)}, {json.dumps(value)});\n"
 
@@ -120,7 +115,7 @@ class Firefox:
         self.headless = headless
         self.prefs = {**PREFS, **(extra_prefs or {})}
         self.env = env or {}
-        self.marionette_port = _free_port()
+        self.marionette_port = free_port()
         self.process: subprocess.Popen | None = None
         self.client: Marionette | None = None
         self._log = None

@@ -67,19 +67,6 @@ class Coturn:
             return f"(no coturn log: {err})"
 
 
-def free_udp_and_tcp_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both)."""
-    for _ in range(50):
-        port = free_port()
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
-            try:
-                u.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free port")
-
-
 def stun_binding_answered(port: int, timeout: float = 0.3) -> bool:
     """Sends an RFC 8489 Binding request; True when coturn answers."""
     txid = secrets.token_bytes(12)
@@ -98,7 +85,7 @@ def stun_binding_answered(port: int, timeout: float = 0.3) -> bool:
 def coturn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Coturn]:
     work = tmp_path_factory.mktemp("coturn")
     log_path = work / "turn.log"
-    port = free_udp_and_tcp_port()
+    port = free_port()  # free for UDP and TCP: coturn listens on both
     secret = secrets.token_hex(16)
     relay_low = 20000 + secrets.randbelow(20000)
     cmd = [
