@@ -19,6 +19,9 @@ public struct MediaConfiguration: Sendable {
     /// node's address on the network between nodes. Nil: `host`, or
     /// `publicAddress` when `host` is a wildcard.
     public var pipeAddress: String?
+    /// A subscriber's packets of one burst that have one size (a video
+    /// frame's) go out as one segmented send (UDP GSO, `DatagramBatch`).
+    public var udpSegmentation = true
 
     /// Where pipes from other nodes reach this node's loops.
     public var resolvedPipeAddress: String {

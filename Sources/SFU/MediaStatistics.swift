@@ -15,6 +15,10 @@ public struct MediaStatistics: Sendable, Equatable {
     /// RTP packets that came through pipes from other loops (a room spanning loops).
     public var packetsPiped = 0
     public var packetsDropped = 0
+    /// Forwarded datagrams sent from the media port's batches, and the
+    /// messages they went to the kernel in (a segmented send carries several).
+    public var datagramsSent = 0
+    public var datagramMessagesSent = 0
     public var keyframeRequests = 0
     public var nacksReceived = 0
     public var nacksSent = 0
@@ -35,6 +39,8 @@ extension MediaStatistics {
         packetsForwarded += other.packetsForwarded
         packetsPiped += other.packetsPiped
         packetsDropped += other.packetsDropped
+        datagramsSent += other.datagramsSent
+        datagramMessagesSent += other.datagramMessagesSent
         keyframeRequests += other.keyframeRequests
         nacksReceived += other.nacksReceived
         nacksSent += other.nacksSent

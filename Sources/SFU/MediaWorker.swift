@@ -43,10 +43,11 @@ final class MediaWorker: Sendable {
         let channel = udp.channel, socket = udp.socket
         let port = channel.localAddress?.port ?? requestedPort
         let publicAddress = configuration.publicAddress, pipeAddress = configuration.resolvedPipeAddress
+        let segmentation = configuration.udpSegmentation
         try await eventLoop.submit {
             let e = engine.value
             e.channel = channel
-            e.datagrams = DatagramBatch(socket: socket)
+            e.datagrams = DatagramBatch(socket: socket, segmentsRuns: segmentation)
             e.tcpListener = tcpListener
             e.pipeEndpoint = NodePipeEndpoint(host: pipeAddress, port: port,
                                               epoch: UInt64.random(in: 1...UInt64.max))

@@ -69,6 +69,9 @@ extension ParleyConfiguration {
         Key(name: "media.loop_capacity") { c, v throws(ConfigurationError) in
             c.media.loopCapacity = try int(v, 0...1_000_000)
         },
+        Key(name: "media.udp_segmentation") { c, v throws(ConfigurationError) in
+            c.media.udpSegmentation = try bool(v)
+        },
         Key(name: "media.room_capacity") { c, v throws(ConfigurationError) in
             c.media.roomCapacity = try int(v, 2...1000)
         },

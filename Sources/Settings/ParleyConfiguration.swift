@@ -76,6 +76,10 @@ public struct ParleyConfiguration: Sendable, Equatable {
         /// Transports one media loop takes before the rooms on it spill new
         /// transports onto other loops; 0: spill only when a loop's CPU is busy.
         public var loopCapacity = 0
+        /// Packets for one subscriber that leave in one burst at one size (a
+        /// video frame's) go to the kernel as one segmented send (UDP GSO);
+        /// off: one send per packet.
+        public var udpSegmentation = true
         /// Most people in one meeting.
         public var roomCapacity = 100
     }

@@ -15,6 +15,7 @@ extension ParleyConfiguration {
                                    tcp: media.tcp, maximumTCPConnections: media.tcpMaxConnections,
                                    loopCapacity: media.loopCapacity)
         c.pipeAddress = media.pipeAddress.isEmpty ? nil : media.pipeAddress
+        c.udpSegmentation = media.udpSegmentation
         return c
     }
 

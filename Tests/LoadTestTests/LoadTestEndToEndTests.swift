@@ -21,9 +21,13 @@ import WebApp
 struct LoadTestEndToEndTests {
     @Test("2 publishers and 1 subscriber for 3 s: every track arrives, media flows with little loss, delay measured")
     func mediaFlows() async throws {
-        try await Self.withServer { base, _ in
+        try await Self.withServer { base, media in
             let report = try await Self.run(against: base, publishers: 2, subscribers: 1)
             #expect(report.participantsFailed == 0, "\(report.errors)")
+            // A video frame's packets for one subscriber left in segmented
+            // sends (UDP GSO), and arrived whole: the tracks and loss below.
+            let sent = await media.statistics()
+            #expect(sent.datagramMessagesSent < sent.datagramsSent, "\(sent)")
             // Each publisher gets the other's 2 tracks, the subscriber all 4.
             #expect(report.tracksExpected == 8)
             #expect(report.tracksReceived == 8, "\(report.text)")

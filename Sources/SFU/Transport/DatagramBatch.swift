@@ -12,20 +12,90 @@ import NIOCore
 /// the consumer rewrites and SRTP protects it. Reads, DTLS, STUN and
 /// anything larger than a slot still go through the channel.
 ///
+/// **Runs.** Datagrams a sender queues for one address one after another,
+/// all the same size but the last (a video frame's packets, which
+/// libwebrtc and Parley's load generator split into nearly equal parts),
+/// form a run that leaves as one message with a UDP_SEGMENT control
+/// message (UDP generic segmentation offload, Linux 4.18+): the kernel
+/// walks its UDP and IP send path once for the run and cuts it into
+/// datagrams at the end (or the network card does), where a send per
+/// datagram walked it each time. The receiver gets the same datagrams as
+/// before. A sender passes back the `Run` its previous datagram joined;
+/// datagrams of other senders in between do not end a run, so each
+/// address still gets its datagrams in the order they were queued.
+/// Where the kernel or the device refuses segmentation, the batch sends
+/// every datagram on its own from then on.
+///
 /// Confined to its loop, like the engine that owns it. The socket is the
 /// channel's: the engine drops the batch before the channel closes.
 final class DatagramBatch {
     /// Bytes a slot holds: the receive buffer's size, so any packet read can be forwarded.
     static let slotSize = 2048
+    /// Most datagrams one segmented send carries (the kernel's UDP_MAX_SEGMENTS).
+    static let maximumSegments = 64
+    /// Most bytes one segmented send carries: a UDP datagram's limit
+    /// (65,507 bytes of payload over IPv4) with room to spare.
+    static let maximumRunBytes = 65_000
     /// Slots per batch; a burst that fills them sends early.
     let capacity: Int
+    /// Runs go out segmented (UDP GSO); false when configured off, or
+    /// after the kernel or device refused it.
+    private(set) var segmentsRuns: Bool
+    /// Why segmentation was turned off (an errno), when the kernel refused it.
+    private(set) var segmentationRefusal: CInt?
     private let socket: CInt
     private let slab: UnsafeMutableRawPointer
-    private let messages: UnsafeMutablePointer<parley_mmsghdr>
-    private let vectors: UnsafeMutablePointer<iovec>
+    /// Per datagram: its length, and the next datagram of its run (-1: none).
+    private let lengths: UnsafeMutablePointer<Int>
+    private let nextInRun: UnsafeMutablePointer<Int32>
+    /// Per run: where it stands, and its address.
+    private let runs: UnsafeMutablePointer<RunState>
     private let addresses: UnsafeMutablePointer<sockaddr_storage>
+    /// Built by `flush`: the datagrams' vectors in run order, a message per
+    /// run (or per datagram once segmentation is off), its control data.
+    private let vectors: UnsafeMutablePointer<iovec>
+    private let messages: UnsafeMutablePointer<parley_mmsghdr>
+    private let controls: UnsafeMutableRawPointer
+    private let controlSize: Int
     /// Datagrams waiting for `flush`.
     private(set) var count = 0
+    private var runCount = 0
+    /// Changes at every flush, so a `Run` from an earlier burst joins nothing.
+    private var generation: UInt32 = 1
+    /// Messages handed to the kernel (a run is one) and datagrams they
+    /// carried, since the batch was made.
+    private(set) var messagesSent = 0
+    private(set) var datagramsSent = 0
+
+    /// The run a sender's last datagram joined, to pass with its next one.
+    struct Run: Equatable {
+        fileprivate var generation: UInt32 = 0
+        fileprivate var index: Int32 = 0
+        /// Joins nothing: a sender's first datagram of a burst.
+        static let none = Run()
+    }
+
+    private struct RunState {
+        var first: Int32
+        var last: Int32
+        var count: Int32
+        /// The size of every datagram but the last.
+        var segment: Int32
+        var bytes: Int32
+        /// No shorter datagram has ended it yet.
+        var open: Bool
+        var addressLength: socklen_t
+        /// Where its vectors start (set by `flush`).
+        var firstVector: Int32
+    }
+
+    /// What `append` did: the run the datagram joined (pass it back with
+    /// the sender's next datagram), and what a send forced by a full batch
+    /// could not deliver.
+    struct Queued {
+        var run: Run
+        var failure: Failure?
+    }
 
     /// What a flush could not send, and why (the errno of the first failure).
     struct Failure: Equatable {
@@ -44,43 +114,82 @@ final class DatagramBatch {
         }
     }
 
-    init(socket: CInt, capacity: Int = 128) {
+    init(socket: CInt, capacity: Int = 128, segmentsRuns: Bool = true) {
         self.socket = socket
         self.capacity = capacity
+        self.segmentsRuns = segmentsRuns
         slab = .allocate(byteCount: capacity * Self.slotSize, alignment: 16)
-        messages = .allocate(capacity: capacity)
-        vectors = .allocate(capacity: capacity)
+        lengths = .allocate(capacity: capacity)
+        nextInRun = .allocate(capacity: capacity)
+        runs = .allocate(capacity: capacity)
         addresses = .allocate(capacity: capacity)
+        vectors = .allocate(capacity: capacity)
+        messages = .allocate(capacity: capacity)
+        controlSize = parley_udp_segment_control_size()
+        controls = .allocate(byteCount: capacity * controlSize, alignment: MemoryLayout<Int>.alignment)
     }
 
     deinit {
         slab.deallocate()
-        messages.deallocate()
-        vectors.deallocate()
+        lengths.deallocate()
+        nextInRun.deallocate()
+        runs.deallocate()
         addresses.deallocate()
+        vectors.deallocate()
+        messages.deallocate()
+        controls.deallocate()
     }
 
     /// Queues one datagram to `address`: `write` fills the slot it is given
-    /// and returns the datagram's length, or nil to send nothing. A full
-    /// batch is sent first; what that send could not deliver is returned.
+    /// and returns the datagram's length, or nil to send nothing. It joins
+    /// `run` (the sender's previous datagram's) when it can: same address,
+    /// same burst, no longer than the run's datagrams, which all have one
+    /// size. A full batch is sent first; what that send could not deliver
+    /// is returned.
     @discardableResult
-    func append(to address: SocketAddress, _ write: (UnsafeMutableRawBufferPointer) -> Int?) -> Failure? {
+    func append(to address: SocketAddress, after run: Run = .none,
+                _ write: (UnsafeMutableRawBufferPointer) -> Int?) -> Queued {
         let failure = count == capacity ? flush() : nil
-        let slot = slab + count * Self.slotSize
+        let index = count
+        let slot = slab + index * Self.slotSize
         guard let length = write(UnsafeMutableRawBufferPointer(start: slot, count: Self.slotSize)),
-              length > 0, length <= Self.slotSize else { return failure }
-        let name = UnsafeMutableRawPointer(addresses + count)
+              length > 0, length <= Self.slotSize else { return Queued(run: run, failure: failure) }
+        lengths[index] = length
+        nextInRun[index] = -1
+        count += 1
+        if segmentsRuns, run.generation == generation, join(Int(run.index), datagram: index, length: length, address: address) {
+            return Queued(run: run, failure: failure)
+        }
+        let r = runCount
+        runCount += 1
+        let name = UnsafeMutableRawPointer(addresses + r)
         let nameLength = address.withSockAddr { pointer, size in
             name.copyMemory(from: pointer, byteCount: size)
             return size
         }
-        vectors[count] = iovec(iov_base: slot, iov_len: length)
-        messages[count] = parley_mmsghdr(
-            msg_hdr: msghdr(msg_name: name, msg_namelen: socklen_t(nameLength), msg_iov: vectors + count, msg_iovlen: 1,
-                            msg_control: nil, msg_controllen: 0, msg_flags: 0),
-            msg_len: 0)
-        count += 1
-        return failure
+        runs[r] = RunState(first: Int32(index), last: Int32(index), count: 1, segment: Int32(length), bytes: Int32(length),
+                           open: true, addressLength: socklen_t(nameLength), firstVector: 0)
+        return Queued(run: Run(generation: generation, index: Int32(r)), failure: failure)
+    }
+
+    /// Adds datagram `index` to run `r` when it fits there (UDP_SEGMENT's
+    /// rule: every datagram `segment` bytes, the last no longer).
+    private func join(_ r: Int, datagram index: Int, length: Int, address: SocketAddress) -> Bool {
+        guard r < runCount else { return false }
+        var state = runs[r]
+        guard state.open, length <= state.segment, state.count < Self.maximumSegments,
+              Int(state.bytes) + length <= Self.maximumRunBytes else { return false }
+        let sameAddress = address.withSockAddr { pointer, size in
+            socklen_t(size) == state.addressLength && memcmp(pointer, addresses + r, size) == 0
+        }
+        guard sameAddress else { return false }
+        nextInRun[Int(state.last)] = Int32(index)
+        state.last = Int32(index)
+        state.count += 1
+        state.bytes += Int32(length)
+        if length < state.segment { state.open = false }
+        runs[r] = state
+        return true
     }
 
     /// Sends what is queued. A message the kernel refuses on its own (no
@@ -89,22 +198,91 @@ final class DatagramBatch {
     /// and waiting would hold up every other subscriber on the loop.
     @discardableResult
     func flush() -> Failure? {
+        defer {
+            count = 0
+            runCount = 0
+            generation = generation == .max ? 1 : generation + 1
+        }
+        guard count > 0 else { return nil }
+        var messageCount = layOut()
         var failure: Failure?
         var start = 0
-        while start < count {
-            let sent = parley_sendmmsg(socket, messages + start, UInt32(count - start), 0)
+        while start < messageCount {
+            let sent = parley_sendmmsg(socket, messages + start, UInt32(messageCount - start), 0)
             if sent > 0 {
+                for m in start..<start + Int(sent) { datagramsSent += Int(messages[m].msg_hdr.msg_iovlen) }
+                messagesSent += Int(sent)
                 start += Int(sent)
                 continue
             }
             let error = sent < 0 ? errno : EIO
             if error == EINTR { continue }
+            if messages[start].msg_hdr.msg_controllen > 0, Self.refusesSegmentation(error) {
+                // The kernel (before 4.18) or the device (no checksum
+                // offload) cannot segment: send every datagram on its own.
+                segmentsRuns = false
+                segmentationRefusal = error
+                messageCount = start + splitRuns(fromMessage: start)
+                continue
+            }
             let full = error == EAGAIN || error == EWOULDBLOCK || error == ENOBUFS
-            let dropped = full ? count - start : 1
+            let lost = full ? start..<messageCount : start..<start + 1
+            let dropped = lost.reduce(0) { $0 + Int(messages[$1].msg_hdr.msg_iovlen) }
             failure = Failure(dropped: (failure?.dropped ?? 0) + dropped, error: failure?.error ?? error)
-            start += dropped
+            start = lost.upperBound
         }
-        count = 0
         return failure
+    }
+
+    /// Errors that mean "no segmentation here" rather than "not this datagram".
+    static func refusesSegmentation(_ error: CInt) -> Bool {
+        error == EIO || error == EINVAL || error == EOPNOTSUPP || error == ENOPROTOOPT
+    }
+
+    /// Writes the vectors in run order and a message per run; returns how many messages.
+    private func layOut() -> Int {
+        var v = 0
+        for r in 0..<runCount {
+            runs[r].firstVector = Int32(v)
+            let state = runs[r]
+            var d = Int(state.first)
+            while d >= 0 {
+                vectors[v] = iovec(iov_base: slab + d * Self.slotSize, iov_len: lengths[d])
+                v += 1
+                d = Int(nextInRun[d])
+            }
+            var control: UnsafeMutableRawPointer?
+            var controlLength = 0
+            if state.count > 1 {
+                control = controls + r * controlSize
+                controlLength = parley_write_udp_segment_control(control, UInt16(state.segment))
+            }
+            messages[r] = message(run: r, vectors: Int(state.firstVector), count: Int(state.count),
+                                  control: control, controlLength: controlLength)
+        }
+        return runCount
+    }
+
+    /// Rewrites the messages from `first` on as one per datagram (same
+    /// vectors, same order); returns how many that makes.
+    private func splitRuns(fromMessage first: Int) -> Int {
+        var m = first
+        for r in first..<runCount {
+            let state = runs[r]
+            for v in Int(state.firstVector)..<Int(state.firstVector) + Int(state.count) {
+                messages[m] = message(run: r, vectors: v, count: 1, control: nil, controlLength: 0)
+                m += 1
+            }
+        }
+        return m - first
+    }
+
+    private func message(run r: Int, vectors v: Int, count: Int, control: UnsafeMutableRawPointer?,
+                         controlLength: Int) -> parley_mmsghdr {
+        parley_mmsghdr(
+            msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(addresses + r), msg_namelen: runs[r].addressLength,
+                            msg_iov: vectors + v, msg_iovlen: count, msg_control: control,
+                            msg_controllen: controlLength, msg_flags: 0),
+            msg_len: 0)
     }
 }

@@ -11,6 +11,7 @@ final class MediaEngine {
     /// Forwarded RTP of the current burst, sent with one sendmmsg(2) by
     /// `flush` (nil until the port is bound, and once it closes).
     var datagrams: DatagramBatch?
+    private var segmentationRefusalLogged = false
     let allocator = ByteBufferAllocator()
     let dtlsContext: DTLSContext
     let localFingerprint: Fingerprint
@@ -130,7 +131,14 @@ final class MediaEngine {
     /// messages queued for pipes to other loops.
     func flush() {
         if !pipeLinks.isEmpty || !nodeLinks.isEmpty { flushPipes() }
-        if let datagrams, datagrams.count > 0 { noteSendFailure(datagrams.flush()) }
+        if let datagrams, datagrams.count > 0 {
+            noteSendFailure(datagrams.flush())
+            if let refusal = datagrams.segmentationRefusal, !segmentationRefusalLogged {
+                segmentationRefusalLogged = true
+                logger.warning("the kernel refused segmented sends (UDP GSO); sending each packet on its own",
+                               metadata: ["errno": "\(refusal)"])
+            }
+        }
         channel?.flush()
     }
 
@@ -279,6 +287,8 @@ final class MediaEngine {
         s.packetsReceived = metrics.packetsReceived
         s.packetsForwarded = metrics.forwardedPackets
         s.packetsPiped = metrics.pipedPackets
+        s.datagramsSent = datagrams?.datagramsSent ?? 0
+        s.datagramMessagesSent = datagrams?.messagesSent ?? 0
         s.packetsDropped = metrics.droppedTotal
         s.keyframeRequests = metrics.keyframeRequests
         s.nacksReceived = metrics.nacksReceived

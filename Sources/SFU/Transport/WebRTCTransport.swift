@@ -60,6 +60,9 @@ final class WebRTCTransport {
     /// that is given up (the browser went away before connecting).
     var credentialsAt: NIODeadline?
     static let connectTimeout = TimeAmount.seconds(30)
+    /// The run of the burst's `DatagramBatch` this transport's last RTP
+    /// joined: its next packet may go out in the same segmented send.
+    var batchRun = DatagramBatch.Run.none
     private var lastFeedbackAt: NIODeadline?
     private var lastReportAt: NIODeadline?
 
@@ -258,9 +261,11 @@ final class WebRTCTransport {
         guard let srtpOut, let address = remoteAddress, !closed else { return }
         let room = bytes.count + SRTPSession.maximumOverhead
         if selectedConnection == nil, let batch = engine.datagrams, room <= DatagramBatch.slotSize {
-            engine.noteSendFailure(batch.append(to: address) { slot in
+            let queued = batch.append(to: address, after: batchRun) { slot in
                 prepareRTP(bytes, in: UnsafeMutableRawBufferPointer(rebasing: slot[0..<room]), srtp: srtpOut, rewrite: rewrite)
-            })
+            }
+            batchRun = queued.run
+            if let failure = queued.failure { engine.noteSendFailure(failure) }
             return
         }
         var out = engine.allocator.buffer(capacity: room)

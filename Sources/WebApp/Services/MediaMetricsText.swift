@@ -20,6 +20,10 @@ enum MediaMetricsText {
         metric("parley_media_tcp_connections", "gauge", "Open ICE-TCP connections to the media port.", s.tcpConnections)
         metric("parley_media_packets_received_total", "counter", "UDP datagrams and ICE-TCP frames received on the media port.", s.packetsReceived)
         metric("parley_media_packets_forwarded_total", "counter", "RTP packets sent to subscribers.", s.packetsForwarded)
+        metric("parley_media_datagrams_sent_total", "counter", "Forwarded datagrams sent in batches from the media port.", s.datagramsSent)
+        metric("parley_media_datagram_sends_total", "counter",
+               "Messages those datagrams went to the kernel in: a segmented send (UDP GSO) carries a subscriber's run of equal-sized packets.",
+               s.datagramMessagesSent)
         metric("parley_media_keyframe_requests_total", "counter", "PLIs sent to publishers.", s.keyframeRequests)
         metric("parley_media_nacks_received_total", "counter", "NACKs received from subscribers.", s.nacksReceived)
         metric("parley_media_nacks_sent_total", "counter", "NACKs sent to publishers for packets lost on the way in.", s.nacksSent)

@@ -34,7 +34,25 @@ import Testing
         batch.append(to: address) { slot in
             slot.copyBytes(from: payload)
             return payload.count
+        }.failure
+    }
+
+    /// Queues `payloads` for `address` as one sender does, each joining the run of the one before.
+    func queueRun(_ payloads: [[UInt8]], to address: SocketAddress, in batch: DatagramBatch,
+                  after run: DatagramBatch.Run = .none) -> DatagramBatch.Run {
+        var run = run
+        for p in payloads {
+            run = batch.append(to: address, after: run) { slot in
+                slot.copyBytes(from: p)
+                return p.count
+            }.run
         }
+        return run
+    }
+
+    /// `count` payloads of `size` bytes, each distinct.
+    func payloads(_ count: Int, size: Int, tag: UInt8 = 0) -> [[UInt8]] {
+        (0..<count).map { i in (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i &+ Int(tag)) } }
     }
 
     @Test("datagrams of different sizes arrive whole and in order with one flush")
@@ -85,5 +103,112 @@ import Testing
         #expect(failure?.dropped == 1)
         #expect(failure.map { $0.reason.hasPrefix("errno_") || $0.reason == "unreachable" } == true)
         #expect(received(receiver) == [[1], [3]])
+    }
+
+    @Test("a sender's equal-sized datagrams leave as one segmented send and arrive as the same datagrams, in order")
+    func runIsOneSend() throws {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        let batch = DatagramBatch(socket: sender)
+        let frame = payloads(5, size: 1000)
+        _ = queueRun(frame, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(batch.messagesSent == 1)
+        #expect(batch.datagramsSent == 5)
+        #expect(received(receiver) == frame)
+    }
+
+    @Test("a shorter datagram ends a run, a longer one starts the next; each address keeps its order")
+    func runsFollowTheSizeRule() throws {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        let batch = DatagramBatch(socket: sender)
+        // libwebrtc's nearly equal split: smaller parts first, then one byte more.
+        let frame = payloads(3, size: 1000) + payloads(2, size: 1001, tag: 9) + payloads(1, size: 300, tag: 5)
+        _ = queueRun(frame, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(batch.messagesSent == 2)  // [1000 ×3], [1001 ×2, 300]
+        #expect(received(receiver) == frame)
+    }
+
+    @Test("senders taking turns (a packet for each subscriber in turn) still make one run each")
+    func interleavedSenders() throws {
+        let (sender, _) = try socket()
+        let receivers = try (0..<3).map { _ in try socket() }
+        defer { close(sender); receivers.forEach { close($0.0) } }
+        let batch = DatagramBatch(socket: sender)
+        var runs = [DatagramBatch.Run](repeating: .none, count: receivers.count)
+        let frames = receivers.indices.map { payloads(4, size: 800, tag: UInt8($0 * 50)) }
+        for n in 0..<4 {
+            for (i, (_, address)) in receivers.enumerated() {
+                runs[i] = queueRun([frames[i][n]], to: address, in: batch, after: runs[i])
+            }
+        }
+        #expect(batch.flush() == nil)
+        #expect(batch.messagesSent == 3)
+        for (i, (fd, _)) in receivers.enumerated() { #expect(received(fd) == frames[i]) }
+    }
+
+    @Test("a run from an earlier burst, or for another address, joins nothing")
+    func staleOrForeignRunJoinsNothing() throws {
+        let (sender, _) = try socket(), (one, first) = try socket(), (two, second) = try socket()
+        defer { close(sender); close(one); close(two) }
+        let batch = DatagramBatch(socket: sender)
+        let run = queueRun(payloads(2, size: 500), to: first, in: batch)
+        batch.flush()
+        _ = queueRun(payloads(2, size: 500, tag: 3), to: first, in: batch, after: run)  // new burst: new run
+        let another = queueRun(payloads(1, size: 500, tag: 4), to: first, in: batch)
+        _ = queueRun(payloads(1, size: 500, tag: 6), to: second, in: batch, after: another)  // same size, other address
+        batch.flush()
+        #expect(batch.messagesSent == 1 + 3)
+        #expect(received(one) == payloads(2, size: 500) + payloads(2, size: 500, tag: 3) + payloads(1, size: 500, tag: 4))
+        #expect(received(two) == payloads(1, size: 500, tag: 6))
+    }
+
+    @Test("a run stops at the kernel's 64 segments")
+    func runsAreCapped() throws {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        let batch = DatagramBatch(socket: sender)
+        let many = payloads(70, size: 200)
+        _ = queueRun(many, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(batch.messagesSent == 2)
+        #expect(received(receiver) == many)
+    }
+
+    @Test("with segmentation off, every datagram is a message of its own")
+    func segmentationOff() throws {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        let batch = DatagramBatch(socket: sender, segmentsRuns: false)
+        let frame = payloads(4, size: 900)
+        _ = queueRun(frame, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(batch.messagesSent == 4)
+        #expect(received(receiver) == frame)
+    }
+
+    @Test("where the kernel refuses segmentation (a socket without UDP checksums), the run goes datagram by datagram")
+    func refusedSegmentationFallsBack() throws {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        // SO_NO_CHECK (11): the kernel will not segment without checksums (EINVAL).
+        var on: CInt = 1
+        #expect(setsockopt(sender, SOL_SOCKET, 11, &on, socklen_t(MemoryLayout<CInt>.size)) == 0)
+        let batch = DatagramBatch(socket: sender)
+        let before = [UInt8](repeating: 7, count: 40)
+        _ = queue(before, to: address, in: batch)
+        let frame = payloads(4, size: 900)
+        _ = queueRun(frame, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(batch.segmentationRefusal != nil)
+        #expect(batch.segmentsRuns == false)
+        #expect(batch.datagramsSent == 5)
+        #expect(received(receiver) == [before] + frame)
+        // From then on, no more tries.
+        _ = queueRun(frame, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(received(receiver) == frame)
     }
 }
