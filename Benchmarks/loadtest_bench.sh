@@ -5,7 +5,9 @@
 # private network namespace. Prints each report and the two side by side.
 # Any flags go to `parley loadtest` (default shape: 2 rooms × 2 publishers ×
 # 4 subscribers, 20 s). Parley gets one media loop: it has one CPU here.
-#   Benchmarks/loadtest_bench.sh [--binary PATH] [--no-janus] [loadtest flags...]
+# `--server-set KEY=VALUE` (repeatable) passes a setting to Parley, e.g.
+# `--server-set media.udp_segmentation=false` for an A/B run of one binary.
+#   Benchmarks/loadtest_bench.sh [--binary PATH] [--no-janus] [--server-set K=V]... [loadtest flags...]
 set -euo pipefail
 if [ "${PARLEY_IN_NETNS:-}" != 1 ]; then
   export PARLEY_IN_NETNS=1
@@ -13,10 +15,12 @@ if [ "${PARLEY_IN_NETNS:-}" != 1 ]; then
 fi
 binary=.build-release/release/parley
 janus=yes
+server_settings=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --binary) binary=$2; shift 2 ;;
     --no-janus) janus=no; shift ;;
+    --server-set) server_settings+=(--set "$2"); shift 2 ;;
     *) break ;;
   esac
 done
@@ -32,7 +36,7 @@ echo "server on CPU $server_cpus, generator on CPU $generator_cpus ($cores cores
 wait_for() { for _ in $(seq 1 300); do curl -sf "$1" > /dev/null && return 0; sleep 0.1; done; return 1; }
 
 taskset -c "$server_cpus" "$binary" serve --http 127.0.0.1:8080 --data-dir "$work/data" --media 127.0.0.1:40000 \
-  --sip off --set accounts.bcrypt_cost=4 --set media.threads=1 > "$work/parley.log" 2>&1 &
+  --sip off --set accounts.bcrypt_cost=4 --set media.threads=1 "${server_settings[@]}" > "$work/parley.log" 2>&1 &
 pid=$!
 wait_for http://127.0.0.1:8080/healthz
 echo; echo "== Parley (pid $pid)"

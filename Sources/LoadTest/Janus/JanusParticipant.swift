@@ -94,7 +94,13 @@ public actor JanusParticipant: LoadParticipant {
                                                              dtlsContext: dtlsContext)
         publish = connection
         let plan = self.plan
-        let offer = try await connection.eventLoop.submit { connection.value.publishOffer(for: plan) }.get()
+        var offer = try await connection.eventLoop.submit { connection.value.publishOffer(for: plan) }.get()
+        // Janus takes the first encoding of a=simulcast for its highest
+        // substream (2) and the last for its lowest (0), whatever the rids
+        // are called; Chromium lists Parley's page lowest first. Listed
+        // lowest first here, "q" would be Janus's substream 2 and a
+        // subscriber asking for 2 would get the smallest picture.
+        offer.simulcastRIDs.reverse()
         try await api.message(session: session, handle: handle,
                               body: ["request": "joinandconfigure", "ptype": "publisher", "room": room,
                                      "display": plan.name, "audio": plan.audio, "video": plan.video],
