@@ -17,8 +17,9 @@ public final class SRTPSession {
     public enum Direction: Sendable { case inbound, outbound }
 
     public let profile: SRTPProfile
-    private var session: srtp_t?
-    private var gcm: AESGCMSRTP?
+    // Constants: reading a `let` on the packet path costs no retain.
+    private let session: srtp_t?
+    private let gcm: AESGCMSRTP?
 
     /// `keyAndSalt` is the master key followed by the master salt.
     public convenience init(profile: SRTPProfile, keyAndSalt: [UInt8], direction: Direction) throws(SRTPError) {
@@ -31,6 +32,7 @@ public final class SRTPSession {
         if profile == .aeadAes128Gcm, !libsrtpOnly {
             self.profile = profile
             self.gcm = try AESGCMSRTP(keyAndSalt: keyAndSalt, encrypting: direction == .outbound)
+            self.session = nil
             return
         }
         try SRTPSession.initializeLibrary()
@@ -44,6 +46,7 @@ public final class SRTPSession {
         guard status == srtp_err_status_ok, let created else { throw .library(Int(status.rawValue)) }
         self.profile = profile
         self.session = created
+        self.gcm = nil
     }
 
     deinit { if let session { srtp_dealloc(session) } }

@@ -289,4 +289,36 @@ import Testing
         #expect(offer.media.count == 2)
         #expect(offer.media.allSatisfy { $0.direction == .inactive })
     }
+
+    /// Closing frees a transport with its producers and consumers: a
+    /// reference cycle among them (a transport owns its producers and
+    /// consumers, they point back at it) would keep every participant who
+    /// ever joined in memory.
+    @Test func closedTransportsTheirProducersAndConsumersAreFreed() throws {
+        weak var publish: WebRTCTransport?
+        weak var subscribe: WebRTCTransport?
+        weak var producer: Producer?
+        weak var consumer: Consumer?
+        let h = try Harness()
+        try h.connect()
+        try h.alice.sendRTP(rtpPacket(pt: 111, seq: 1, ts: 0, ssrc: h.audioSSRC, payload: [9]), to: h.engine)
+        #expect(try h.bobRTP().count == 1)
+        publish = h.publish
+        subscribe = h.subscribe
+        producer = h.publish.producersByMid["0"]
+        consumer = h.subscribe.consumersByMid.values.first
+        #expect(producer != nil && consumer != nil)
+
+        h.engine.close(h.publish, reason: "left")
+        h.publish = nil
+        #expect(publish == nil)
+        // The subscriber's consumer of a closed producer (and so the
+        // producer) stays until the subscriber's next offer or its close.
+        #expect(producer != nil)
+        h.engine.close(h.subscribe, reason: "left")
+        h.subscribe = nil
+        #expect(subscribe == nil)
+        #expect(consumer == nil)
+        #expect(producer == nil)
+    }
 }
