@@ -99,7 +99,8 @@ final class Consumer {
         if outSequence > lastOutSequence { lastOutSequence = outSequence }
         let outTimestamp = header.timestamp &+ timestampDelta
         if outSequence == lastOutSequence { lastOutTimestamp = outTimestamp; lastSentAt = now }
-        send(bytes: bytes, header: header, vp8: vp8, sequence: UInt16(truncatingIfNeeded: outSequence), timestamp: outTimestamp, retransmission: false)
+        send(via: transport, bytes: bytes, header: header, vp8: vp8, sequence: UInt16(truncatingIfNeeded: outSequence),
+             timestamp: outTimestamp, retransmission: false)
         history?.record(.init(incoming: header.sequenceNumber, outgoing: UInt16(truncatingIfNeeded: outSequence),
                               timestampDelta: timestampDelta, layer: UInt8(layer), valid: true))
     }
@@ -134,7 +135,7 @@ final class Consumer {
             packet.withUnsafeReadableBytes { bytes in
                 guard let header = try? RTPHeader(parsing: bytes) else { return }
                 let vp8 = producer.inspect(bytes, header: header).vp8
-                send(bytes: bytes, header: header, vp8: vp8, sequence: s,
+                send(via: transport, bytes: bytes, header: header, vp8: vp8, sequence: s,
                      timestamp: header.timestamp &+ sent.timestampDelta, retransmission: true)
             }
             retransmissions += 1
@@ -166,9 +167,10 @@ final class Consumer {
     /// Makes the next packet start a new run (after a pause or resume).
     func resetLayer() { currentLayer = nil }
 
-    private func send(bytes: UnsafeRawBufferPointer, header: RTPHeader, vp8: VP8PayloadDescriptor?, sequence: UInt16,
-                      timestamp: UInt32, retransmission: Bool) {
-        guard let transport else { return }
+    /// `transport` is the one the caller already loaded: reading the weak
+    /// reference again would cost another trip through its side table.
+    private func send(via transport: any MediaTransport, bytes: UnsafeRawBufferPointer, header: RTPHeader,
+                      vp8: VP8PayloadDescriptor?, sequence: UInt16, timestamp: UInt32, retransmission: Bool) {
         let map = extensionMap
         // The copy has the original's layout, so the descriptor parsed from
         // the original tells where to rewrite picture ids.
