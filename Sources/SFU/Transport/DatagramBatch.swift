@@ -33,6 +33,11 @@ final class DatagramBatch {
     static let slotSize = 2048
     /// Most datagrams one segmented send carries (the kernel's UDP_MAX_SEGMENTS).
     static let maximumSegments = 64
+    /// Largest datagram a run takes. The kernel refuses a run whose segment
+    /// and headers exceed the path MTU, where one datagram alone would be
+    /// fragmented; WebRTC keeps packets near 1,200 bytes, so bigger ones
+    /// (rare) go on their own rather than risk turning segmentation off.
+    static let maximumSegment = 1400
     /// Most bytes one segmented send carries: a UDP datagram's limit
     /// (65,507 bytes of payload over IPv4) with room to spare.
     static let maximumRunBytes = 65_000
@@ -177,7 +182,7 @@ final class DatagramBatch {
     private func join(_ r: Int, datagram index: Int, length: Int, address: SocketAddress) -> Bool {
         guard r < runCount else { return false }
         var state = runs[r]
-        guard state.open, length <= state.segment, state.count < Self.maximumSegments,
+        guard state.open, length <= state.segment, state.segment <= Self.maximumSegment, state.count < Self.maximumSegments,
               Int(state.bytes) + length <= Self.maximumRunBytes else { return false }
         let sameAddress = address.withSockAddr { pointer, size in
             socklen_t(size) == state.addressLength && memcmp(pointer, addresses + r, size) == 0

@@ -177,6 +177,18 @@ import Testing
         #expect(received(receiver) == many)
     }
 
+    @Test("datagrams bigger than a run's largest segment go alone")
+    func bigDatagramsGoAlone() throws {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        let batch = DatagramBatch(socket: sender)
+        let big = payloads(3, size: DatagramBatch.maximumSegment + 1)
+        _ = queueRun(big, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        #expect(batch.messagesSent == 3)
+        #expect(received(receiver) == big)
+    }
+
     @Test("with segmentation off, every datagram is a message of its own")
     func segmentationOff() throws {
         let (sender, _) = try socket(), (receiver, address) = try socket()
