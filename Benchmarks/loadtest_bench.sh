@@ -74,5 +74,13 @@ for label, key in rows:
     a, b = p.get(key), j.get(key)
     ratio = f"{a / b:.2f}" if isinstance(a, (int, float)) and isinstance(b, (int, float)) and b else ""
     print(f"{label:34} {fmt(a):>10} {fmt(b):>10} {ratio:>7}")
+# What a core carries at that cost: forwarded packets per CPU-second, and
+# 720p-like streams (150 packets/s each) per core.
+def per_core(r):
+    us = r.get("serverMicrosecondsPerForwardedPacket")
+    return (1e6 / us, 1e6 / us / 150) if us else (None, None)
+(pp, ps), (jp, js) = per_core(p), per_core(j)
+print(f"{'packets per CPU-second':34} {fmt(pp and round(pp)):>10} {fmt(jp and round(jp)):>10}")
+print(f"{'150-packet/s streams per core':34} {fmt(ps and round(ps)):>10} {fmt(js and round(js)):>10}")
 PY
 fi
