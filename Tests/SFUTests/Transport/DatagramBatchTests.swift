@@ -55,6 +55,19 @@ import Testing
         (0..<count).map { i in (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ i &+ Int(tag)) } }
     }
 
+    /// Queues `datagrams` as one sender's, one after another, to a fresh
+    /// receiver, flushes, and returns how many messages the kernel was given,
+    /// how many datagrams they carried, and what arrived.
+    func sendAsOneSender(_ datagrams: [[UInt8]], segmentsRuns: Bool = true) throws
+        -> (messages: Int, datagrams: Int, received: [[UInt8]]) {
+        let (sender, _) = try socket(), (receiver, address) = try socket()
+        defer { close(sender); close(receiver) }
+        let batch = DatagramBatch(socket: sender, segmentsRuns: segmentsRuns)
+        _ = queueRun(datagrams, to: address, in: batch)
+        #expect(batch.flush() == nil)
+        return (batch.messagesSent, batch.datagramsSent, received(receiver))
+    }
+
     @Test("datagrams of different sizes arrive whole and in order with one flush")
     func arriveInOrder() throws {
         let (sender, _) = try socket(), (receiver, address) = try socket()
@@ -107,28 +120,20 @@ import Testing
 
     @Test("a sender's equal-sized datagrams leave as one segmented send and arrive as the same datagrams, in order")
     func runIsOneSend() throws {
-        let (sender, _) = try socket(), (receiver, address) = try socket()
-        defer { close(sender); close(receiver) }
-        let batch = DatagramBatch(socket: sender)
         let frame = payloads(5, size: 1000)
-        _ = queueRun(frame, to: address, in: batch)
-        #expect(batch.flush() == nil)
-        #expect(batch.messagesSent == 1)
-        #expect(batch.datagramsSent == 5)
-        #expect(received(receiver) == frame)
+        let sent = try sendAsOneSender(frame)
+        #expect(sent.messages == 1)
+        #expect(sent.datagrams == 5)
+        #expect(sent.received == frame)
     }
 
     @Test("a shorter datagram ends a run, a longer one starts the next; each address keeps its order")
     func runsFollowTheSizeRule() throws {
-        let (sender, _) = try socket(), (receiver, address) = try socket()
-        defer { close(sender); close(receiver) }
-        let batch = DatagramBatch(socket: sender)
         // libwebrtc's nearly equal split: smaller parts first, then one byte more.
         let frame = payloads(3, size: 1000) + payloads(2, size: 1001, tag: 9) + payloads(1, size: 300, tag: 5)
-        _ = queueRun(frame, to: address, in: batch)
-        #expect(batch.flush() == nil)
-        #expect(batch.messagesSent == 2)  // [1000 ×3], [1001 ×2, 300]
-        #expect(received(receiver) == frame)
+        let sent = try sendAsOneSender(frame)
+        #expect(sent.messages == 2)  // [1000 ×3], [1001 ×2, 300]
+        #expect(sent.received == frame)
     }
 
     @Test("senders taking turns (a packet for each subscriber in turn) still make one run each")
@@ -167,38 +172,26 @@ import Testing
 
     @Test("a run stops at the kernel's 64 segments")
     func runsAreCapped() throws {
-        let (sender, _) = try socket(), (receiver, address) = try socket()
-        defer { close(sender); close(receiver) }
-        let batch = DatagramBatch(socket: sender)
         let many = payloads(70, size: 200)
-        _ = queueRun(many, to: address, in: batch)
-        #expect(batch.flush() == nil)
-        #expect(batch.messagesSent == 2)
-        #expect(received(receiver) == many)
+        let sent = try sendAsOneSender(many)
+        #expect(sent.messages == 2)
+        #expect(sent.received == many)
     }
 
     @Test("datagrams bigger than a run's largest segment go alone")
     func bigDatagramsGoAlone() throws {
-        let (sender, _) = try socket(), (receiver, address) = try socket()
-        defer { close(sender); close(receiver) }
-        let batch = DatagramBatch(socket: sender)
         let big = payloads(3, size: DatagramBatch.maximumSegment + 1)
-        _ = queueRun(big, to: address, in: batch)
-        #expect(batch.flush() == nil)
-        #expect(batch.messagesSent == 3)
-        #expect(received(receiver) == big)
+        let sent = try sendAsOneSender(big)
+        #expect(sent.messages == 3)
+        #expect(sent.received == big)
     }
 
     @Test("with segmentation off, every datagram is a message of its own")
     func segmentationOff() throws {
-        let (sender, _) = try socket(), (receiver, address) = try socket()
-        defer { close(sender); close(receiver) }
-        let batch = DatagramBatch(socket: sender, segmentsRuns: false)
         let frame = payloads(4, size: 900)
-        _ = queueRun(frame, to: address, in: batch)
-        #expect(batch.flush() == nil)
-        #expect(batch.messagesSent == 4)
-        #expect(received(receiver) == frame)
+        let sent = try sendAsOneSender(frame, segmentsRuns: false)
+        #expect(sent.messages == 4)
+        #expect(sent.received == frame)
     }
 
     @Test("where the kernel refuses segmentation (a socket without UDP checksums), the run goes datagram by datagram")
