@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from chromium_guest import BURST_SENDER_JS, MIC_MID_JS, Guest, big_frames, first_after_quiet
-from sipcaller import frames_of, pct, tone, ulaw_decode
+from sipcaller import burst_onsets, frames_of, pct, tone
 
 if TYPE_CHECKING:
     from gateway_bench import Parley, Phones
@@ -95,18 +95,12 @@ def browser_delay(parley: Parley, phones: Phones, work: Path, args) -> dict:
     big, quiet, threshold = big_frames(tx)
     sends = [e[0] / 1000 - offset for e in big]
     sends = [sends[i] for i in first_after_quiet(sends)]
-    b2p, onset_in_packet, quiet_since = [], [], None
-    for arrival, _, _, payload in rec:
-        loud = np.nonzero(np.abs(ulaw_decode(payload).astype(np.int32)) > 3000)[0]
-        if len(loud) == 0:
-            quiet_since = quiet_since or arrival
-            continue
-        if quiet_since is not None and arrival - quiet_since > 0.5:
-            before = [s for s in sends if s <= arrival and arrival - s < 0.9]
-            if before:
-                b2p.append(arrival - before[-1])
-                onset_in_packet.append(loud[0] / 8000)
-        quiet_since = None
+    b2p, onset_in_packet = [], []
+    for arrival, onset in burst_onsets(rec):
+        before = [s for s in sends if s <= arrival and arrival - s < 0.9]
+        if before:
+            b2p.append(arrival - before[-1])
+            onset_in_packet.append(onset)
     out["browser_to_phone"] = {"bursts": len(b2p), "frames": len(tx), "bursts_sent": len(sends), "quiet_bytes": quiet,
                                "burst_bytes_over": threshold,
                                "p50_ms": 1000 * pct(b2p, 50), "p95_ms": 1000 * pct(b2p, 95),

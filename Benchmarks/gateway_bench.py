@@ -85,7 +85,7 @@ from host import free_port, machine_busy_seconds, machine_description, proc_cpu_
 from parley_server import ParleyServer  # noqa: E402
 from browser_delay import browser_delay, print_browser_delay  # noqa: E402
 from pesq_phases import browser_pesq, noisy_caller, opus_wideband_pesq, print_pesq_phase, wideband_pesq, zero_frames  # noqa: E402
-from sipcaller import (SENTENCES, Caller, Pacer, SipEndpoint, align, cpu_seconds_self, frames_of,  # noqa: E402
+from sipcaller import (SENTENCES, Caller, Pacer, SipEndpoint, align, burst_onsets, cpu_seconds_self, frames_of,  # noqa: E402
                        lag_drift_ms, pct, pesq_nb, speech_8k, tone, ulaw_decode, write_wav)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -383,19 +383,13 @@ def delay_and_p2p(parley: Parley, phones: Phones, speech: np.ndarray, work: Path
     k0 = phones.start_at_next_frame(a)
     t_k0 = phones.pacer.t0  # frame k is due at t0 + k*20 ms; the pacer sends it then (its lateness is counted)
     rec = phones.record(b, args.bursts + 1.0)
-    delays, packet_delays, quiet_since = [], [], None
-    for arrival, _, _, payload in rec:
-        loud = np.nonzero(np.abs(ulaw_decode(payload).astype(np.int32)) > 3000)[0]
-        if len(loud) == 0:
-            quiet_since = quiet_since or arrival
-            continue
-        if quiet_since is not None and arrival - quiet_since > 0.5:
-            # The burst sent last before this arrival: frame k0 + 50j, due at t0 + k*20 ms.
-            j = math.floor((arrival - (t_k0 + k0 * 0.020)) / 1.0)
-            sent = t_k0 + (k0 + 50 * j) * 0.020
-            delays.append(arrival + loud[0] / 8000 - sent)
-            packet_delays.append(arrival - sent)
-        quiet_since = None
+    delays, packet_delays = [], []
+    for arrival, onset in burst_onsets(rec):
+        # The burst sent last before this arrival: frame k0 + 50j, due at t0 + k*20 ms.
+        j = math.floor((arrival - (t_k0 + k0 * 0.020)) / 1.0)
+        sent = t_k0 + (k0 + 50 * j) * 0.020
+        delays.append(arrival + onset - sent)
+        packet_delays.append(arrival - sent)
     out = {"bursts": len(delays), "delay_p50_ms": 1000 * pct(delays, 50), "delay_p95_ms": 1000 * pct(delays, 95),
            "delay_min_ms": 1000 * min(delays) if delays else float("nan"),
            "delay_max_ms": 1000 * max(delays) if delays else float("nan"),

@@ -541,6 +541,22 @@ def lag_drift_ms(ref: np.ndarray, heard: np.ndarray, rate: int) -> float:
     return 1000 * ((last - first) - (len(ref) - n) / rate)
 
 
+def burst_onsets(recording, quiet_seconds: float = 0.5, level: int = 3000):
+    """Where each loud burst begins in a phone's recording of µ-law RTP
+    ((arrival, ..., ..., payload) tuples): for every packet with a sample
+    above `level` after at least `quiet_seconds` without one, its arrival
+    time and the offset of that first loud sample in the packet (seconds)."""
+    quiet_since = None
+    for arrival, _, _, payload in recording:
+        loud = np.nonzero(np.abs(ulaw_decode(payload).astype(np.int32)) > level)[0]
+        if len(loud) == 0:
+            quiet_since = quiet_since or arrival
+            continue
+        if quiet_since is not None and arrival - quiet_since > quiet_seconds:
+            yield arrival, loud[0] / 8000
+        quiet_since = None
+
+
 def pct(values: list[float], q: float) -> float:
     """The q-th percentile of `values`; NaN when there are none."""
     return float(np.percentile(values, q)) if len(values) else float("nan")
