@@ -17,7 +17,7 @@ public final class SRTPSession {
     public enum Direction: Sendable { case inbound, outbound }
 
     public let profile: SRTPProfile
-    // Constants: reading a `let` on the packet path costs no retain.
+    // Set once, at init: one or the other.
     private let session: srtp_t?
     private let gcm: AESGCMSRTP?
 
