@@ -66,6 +66,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         "Another node of the same cluster a participant whose socket drops comes back through (repeatable).", valueName: "URL"))
     var resumeThrough: [String] = []
 
+    @Flag(name: .long, help: ArgumentHelp(
+        "Have the kernel split segmented datagrams (no UDP_GRO on the generator's sockets): on loopback that work is charged to the server."))
+    var noReceiveOffload = false
+
     @Flag(name: .long, help: "Print the report as JSON (the progress line still goes to standard error).")
     var json = false
 
@@ -94,7 +98,7 @@ struct LoadTestCommand: AsyncParsableCommand {
         c.warmup = warmup
         c.serverPID = serverPid
         c.threads = threads
-        c.bindHost = bind
+        c.sockets = ClientSocketSettings(host: bind, receiveOffload: !noReceiveOffload)
         c.progress = !quiet
         c.resumeThrough = try resumeThrough.map { text in
             guard let url = URL(string: text), url.scheme == "http" || url.scheme == "https" else {

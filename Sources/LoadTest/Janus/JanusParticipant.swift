@@ -17,7 +17,7 @@ public actor JanusParticipant: LoadParticipant {
     let group: any EventLoopGroup
     let clock: LoadClock
     let dtlsContext: DTLSContext
-    let bindHost: String
+    let sockets: ClientSocketSettings
     var session: Int?
     var publishHandle: Int?
     var subscribeHandle: Int?
@@ -32,14 +32,14 @@ public actor JanusParticipant: LoadParticipant {
     var errors: [String] = []
 
     public init(plan: ParticipantPlan, api: JanusAPI, room: Int, group: any EventLoopGroup, clock: LoadClock,
-                dtlsContext: DTLSContext, bindHost: String) {
+                dtlsContext: DTLSContext, sockets: ClientSocketSettings) {
         self.plan = plan
         self.api = api
         self.room = room
         self.group = group
         self.clock = clock
         self.dtlsContext = dtlsContext
-        self.bindHost = bindHost
+        self.sockets = sockets
     }
 
     func start() async throws -> Int {
@@ -90,7 +90,7 @@ public actor JanusParticipant: LoadParticipant {
         let session = try await start()
         let handle = try await api.attachVideoRoom(session: session)
         publishHandle = handle
-        let connection = try await ClientPeerConnection.open(role: .publish, host: bindHost, group: group, clock: clock,
+        let connection = try await ClientPeerConnection.open(role: .publish, sockets: sockets, group: group, clock: clock,
                                                              dtlsContext: dtlsContext)
         publish = connection
         let plan = self.plan
@@ -133,7 +133,7 @@ public actor JanusParticipant: LoadParticipant {
         guard let jsep = event.jsep else { throw LoadTestError.negotiation("no offer") }
         let offer = try SessionDescription(parsing: jsep.sdp)
         let remote = try RemoteTransport(offer)
-        let connection = try await ClientPeerConnection.open(role: .subscribe, host: bindHost, group: group, clock: clock,
+        let connection = try await ClientPeerConnection.open(role: .subscribe, sockets: sockets, group: group, clock: clock,
                                                              dtlsContext: dtlsContext)
         subscribe = connection
         var producers: [String: String] = [:]

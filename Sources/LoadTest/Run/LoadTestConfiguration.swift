@@ -28,8 +28,10 @@ public struct LoadTestConfiguration: Sendable {
     public var serverPID: Int32?
     /// Event loop threads for the generator.
     public var threads = 1
-    /// The address our sockets bind to (and our ICE candidate).
-    public var bindHost = "127.0.0.1"
+    /// How the simulated participants' sockets are opened: the address they
+    /// bind to (and our ICE candidate), and whether they accept segmented
+    /// datagrams whole.
+    public var sockets = ClientSocketSettings()
     /// Tile size sent with `layers.prefer`; nil: the page's grid in a 1280×720 window.
     public var tile: (width: Int, height: Int)?
     /// Other servers of the same cluster a participant whose socket drops

@@ -23,7 +23,7 @@ extension LoadTestRunner {
 
         let participants = plans.map {
             JanusParticipant(plan: $0, api: api, room: base + $0.room, group: group, clock: clock,
-                             dtlsContext: dtlsContext, bindHost: c.bindHost)
+                             dtlsContext: dtlsContext, sockets: c.sockets)
         }
         var errors: [String] = []
         var publishing: [Task<Result<Int, any Error>, Never>?] = []

@@ -34,7 +34,7 @@ extension LoadTestRunner {
         var joins: [Task<String?, Never>] = []
         for plan in plans {
             let participant = SimulatedParticipant(plan: plan, api: api, signalURL: signalURL, resumeURLs: resumeURLs, group: group, clock: clock,
-                                                   dtlsContext: dtlsContext, bindHost: c.bindHost, logger: logger)
+                                                   dtlsContext: dtlsContext, sockets: c.sockets, logger: logger)
             participants.append(participant)
             let meeting = meetings[plan.room]
             joins.append(Task {

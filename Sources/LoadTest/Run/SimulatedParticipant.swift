@@ -24,7 +24,7 @@ public actor SimulatedParticipant: LoadParticipant {
     let clock: LoadClock
     let dtlsContext: DTLSContext
     let logger: Logger
-    let bindHost: String
+    let sockets: ClientSocketSettings
 
     var signaling: SignalingClient?
     var publish: NIOLoopBound<ClientPeerConnection>?
@@ -48,7 +48,7 @@ public actor SimulatedParticipant: LoadParticipant {
     var firstJoin: (join: Double?, firstMedia: Double?)?
 
     public init(plan: ParticipantPlan, api: ParleyAPI, signalURL: String, resumeURLs: [String] = [], group: any EventLoopGroup,
-                clock: LoadClock, dtlsContext: DTLSContext, bindHost: String = "127.0.0.1", logger: Logger) {
+                clock: LoadClock, dtlsContext: DTLSContext, sockets: ClientSocketSettings = ClientSocketSettings(), logger: Logger) {
         self.plan = plan
         self.api = api
         self.signalURL = signalURL
@@ -56,7 +56,7 @@ public actor SimulatedParticipant: LoadParticipant {
         self.group = group
         self.clock = clock
         self.dtlsContext = dtlsContext
-        self.bindHost = bindHost
+        self.sockets = sockets
         self.logger = logger
     }
 
@@ -90,7 +90,7 @@ public actor SimulatedParticipant: LoadParticipant {
 
     /// The page's publish step: a publish connection and its offer.
     func startPublishing() async throws {
-        let connection = try await ClientPeerConnection.open(role: .publish, host: bindHost, group: group, clock: clock,
+        let connection = try await ClientPeerConnection.open(role: .publish, sockets: sockets, group: group, clock: clock,
                                                              dtlsContext: dtlsContext)
         publish = connection
         let plan = self.plan
@@ -215,7 +215,7 @@ public actor SimulatedParticipant: LoadParticipant {
         let offer = try SessionDescription(parsing: message.sdp ?? "")
         let remote = try RemoteTransport(offer)
         if subscribe == nil {
-            subscribe = try await ClientPeerConnection.open(role: .subscribe, host: bindHost, group: group, clock: clock,
+            subscribe = try await ClientPeerConnection.open(role: .subscribe, sockets: sockets, group: group, clock: clock,
                                                             dtlsContext: dtlsContext)
         }
         guard let subscribe else { return }

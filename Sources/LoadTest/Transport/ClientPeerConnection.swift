@@ -46,13 +46,12 @@ public final class ClientPeerConnection {
         localPassword = Self.randomICEString(length: 24)
     }
 
-    /// Opens a UDP socket on `host` (port chosen by the system) and makes the
-    /// connection on that channel's loop.
-    public static func open(role: Role, host: String, group: any EventLoopGroup, clock: LoadClock,
+    /// Opens a UDP socket on `sockets.host` (port chosen by the system) and
+    /// makes the connection on that channel's loop.
+    public static func open(role: Role, sockets: ClientSocketSettings, group: any EventLoopGroup, clock: LoadClock,
                             dtlsContext: DTLSContext) async throws -> NIOLoopBound<ClientPeerConnection> {
         let loop = group.next()
-        let channel = try await DatagramBootstrap(group: loop)
-            .bind(host: host, port: 0).get()
+        let channel = try await sockets.bootstrap(on: loop).bind(host: sockets.host, port: 0).get()
         return try await loop.submit {
             let connection = ClientPeerConnection(role: role, eventLoop: loop, clock: clock, dtlsContext: dtlsContext)
             connection.channel = channel
