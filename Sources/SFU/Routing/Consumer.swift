@@ -74,8 +74,12 @@ final class Consumer {
     /// the packet's descriptor, parsed once by the producer for all consumers.
     func forward(_ packet: ByteBuffer, bytes: UnsafeRawBufferPointer, header: RTPHeader, layer: Int,
                  extendedSequence: Int64, keyframe: Bool, vp8: VP8PayloadDescriptor?, now: NIODeadline) {
-        guard active, let transport, transport.canSendMedia else { return }
-        guard let target = targetLayer else { return }
+        guard active, let target = targetLayer else { return }
+        // A simulcast layer this consumer neither sends nor waits for (two of
+        // three layers, for every consumer): left before the transport, a weak
+        // reference, is loaded. What follows would drop the packet too.
+        if layer != target, let current = currentLayer, layer != current, producer.kind == .video { return }
+        guard let transport, transport.canSendMedia else { return }
         if currentLayer != layer {
             let first = currentLayer == nil && startsOnAnyKeyframe
             let switchable = producer.kind == .audio || (keyframe && (layer == target || first))
