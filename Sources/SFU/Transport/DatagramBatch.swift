@@ -22,7 +22,17 @@ import NIOCore
 /// datagram walked it each time. The receiver gets the same datagrams as
 /// before. A sender passes back the `Run` its previous datagram joined;
 /// datagrams of other senders in between do not end a run, so each
-/// address still gets its datagrams in the order they were queued.
+/// address gets the datagrams of each RTP stream in the order they were
+/// queued.
+///
+/// **A short datagram goes last.** A subscriber's audio packet queued just
+/// before a video frame's larger packets would be a run of its own (a run
+/// cannot start short): half of all sends at a 720p load, one audio packet
+/// each. Such a lone datagram moves behind the run of larger ones that
+/// follows it instead, as its shorter last segment, when the two belong to
+/// different RTP streams (SSRCs, which SRTP leaves in the clear, RFC 3711
+/// §3.1). Each stream keeps its order; the audio packet leaves a few
+/// microseconds later, in the same send.
 /// Where the kernel or the device refuses segmentation, the batch sends
 /// every datagram on its own from then on.
 ///
@@ -93,6 +103,9 @@ final class DatagramBatch {
         var bytes: Int32
         /// No shorter datagram has ended it yet.
         var open: Bool
+        /// A shorter datagram of another stream that goes after the others
+        /// (-1: none); `count` and `bytes` include it.
+        var tail: Int32
         var addressLength: socklen_t
         /// Where its vectors start (set by `flush`).
         var firstVector: Int32
@@ -177,28 +190,50 @@ final class DatagramBatch {
             return size
         }
         runs[r] = RunState(first: Int32(index), last: Int32(index), count: 1, segment: Int32(length), bytes: Int32(length),
-                           open: true, addressLength: socklen_t(nameLength), firstVector: 0)
+                           open: true, tail: -1, addressLength: socklen_t(nameLength), firstVector: 0)
         return Queued(run: Run(generation: generation, index: Int32(r)), failure: failure)
     }
 
     /// Adds datagram `index` to run `r` when it fits there (UDP_SEGMENT's
-    /// rule: every datagram `segment` bytes, the last no longer).
+    /// rule: every datagram `segment` bytes, the last no longer), or, when
+    /// `r` is one shorter datagram of another RTP stream, puts `index` first
+    /// and that one last.
     private func join(_ r: Int, datagram index: Int, length: Int, address: SocketAddress) -> Bool {
         guard r < runCount else { return false }
         var state = runs[r]
-        guard state.open, length <= state.segment, state.segment <= Self.maximumSegment, state.count < Self.maximumSegments,
-              Int(state.bytes) + length <= Self.maximumRunBytes else { return false }
+        guard state.count < Self.maximumSegments, Int(state.bytes) + length <= Self.maximumRunBytes else { return false }
+        // With a tail, only full-sized datagrams of other streams go before it.
+        let fits = state.open && state.segment <= Self.maximumSegment
+            && (state.tail < 0 ? length <= state.segment : length == state.segment && differentStreams(Int(state.tail), index))
+        let goesBefore = !fits && state.count == 1 && length > state.segment && length <= Self.maximumSegment
+            && differentStreams(Int(state.first), index)
+        guard fits || goesBefore else { return false }
         let sameAddress = address.withSockAddr { pointer, size in
             socklen_t(size) == state.addressLength && memcmp(pointer, addresses + r, size) == 0
         }
         guard sameAddress else { return false }
-        nextInRun[Int(state.last)] = Int32(index)
+        if goesBefore {
+            state.tail = state.first
+            state.first = Int32(index)
+            state.segment = Int32(length)
+        } else {
+            nextInRun[Int(state.last)] = Int32(index)
+            if length < state.segment { state.open = false }
+        }
         state.last = Int32(index)
         state.count += 1
         state.bytes += Int32(length)
-        if length < state.segment { state.open = false }
         runs[r] = state
         return true
+    }
+
+    /// Datagrams `a` and `b` are RTP packets (version 2, RFC 3550 §5.1) of
+    /// different SSRCs, which SRTP leaves in the clear.
+    private func differentStreams(_ a: Int, _ b: Int) -> Bool {
+        guard lengths[a] >= 12, lengths[b] >= 12 else { return false }
+        let p = slab + a * Self.slotSize, q = slab + b * Self.slotSize
+        guard p.load(as: UInt8.self) >> 6 == 2, q.load(as: UInt8.self) >> 6 == 2 else { return false }
+        return p.loadUnaligned(fromByteOffset: 8, as: UInt32.self) != q.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
     }
 
     /// Sends what is queued. A message the kernel refuses on its own (no
@@ -259,6 +294,11 @@ final class DatagramBatch {
                 vectors[v] = iovec(iov_base: slab + d * Self.slotSize, iov_len: lengths[d])
                 v += 1
                 d = Int(nextInRun[d])
+            }
+            if state.tail >= 0 {
+                let t = Int(state.tail)
+                vectors[v] = iovec(iov_base: slab + t * Self.slotSize, iov_len: lengths[t])
+                v += 1
             }
             var control: UnsafeMutableRawPointer?
             var controlLength = 0

@@ -136,6 +136,45 @@ import Testing
         #expect(sent.received == frame)
     }
 
+    /// An RTP packet (version 2) of `ssrc`, `size` bytes, numbered `sequence`.
+    func rtp(ssrc: UInt32, size: Int, sequence: UInt16) -> [UInt8] {
+        [0x80, 96, UInt8(sequence >> 8), UInt8(sequence & 0xFF), 0, 0, 0, 0,
+         UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF)]
+            + [UInt8](repeating: UInt8(truncatingIfNeeded: sequence), count: size - 12)
+    }
+
+    @Test("a lone audio packet goes behind the video frame that follows it, in the same send")
+    func loneShortPacketGoesLast() throws {
+        let audio = rtp(ssrc: 0xA, size: 120, sequence: 1)
+        let video = (0..<4).map { rtp(ssrc: 0xB, size: 1_100, sequence: UInt16(10 + $0)) }
+        let sent = try sendAsOneSender([audio] + video)
+        #expect(sent.messages == 1)
+        #expect(sent.received == video + [audio])
+        // Then the frame's shorter last part: it cannot follow the audio
+        // packet in that run, so it starts the next; nothing else moves.
+        let last = rtp(ssrc: 0xB, size: 700, sequence: 14)
+        let more = try sendAsOneSender([audio] + video + [last])
+        #expect(more.messages == 2)
+        #expect(more.received == video + [audio, last])
+    }
+
+    @Test("a stream's packets keep their order: a lone packet does not move behind its own stream's")
+    func aStreamKeepsItsOrder() throws {
+        // libwebrtc's split: the first part a byte smaller than the rest.
+        let frame = [rtp(ssrc: 0xB, size: 1_099, sequence: 1)] + (2...4).map { rtp(ssrc: 0xB, size: 1_100, sequence: UInt16($0)) }
+        let sent = try sendAsOneSender(frame)
+        #expect(sent.messages == 2)
+        #expect(sent.received == frame)
+        // Behind another stream's frame, a packet of the moved one's stream
+        // that would go before it starts a run of its own.
+        let audio = rtp(ssrc: 0xA, size: 120, sequence: 1)
+        let video = rtp(ssrc: 0xB, size: 1_100, sequence: 10)
+        let sameStreamAsAudio = rtp(ssrc: 0xA, size: 1_100, sequence: 2)
+        let mixed = try sendAsOneSender([audio, video, sameStreamAsAudio])
+        #expect(mixed.messages == 2)
+        #expect(mixed.received == [video, audio, sameStreamAsAudio])
+    }
+
     @Test("senders taking turns (a packet for each subscriber in turn) still make one run each")
     func interleavedSenders() throws {
         let (sender, _) = try socket()
