@@ -23,7 +23,8 @@ import NIOCore
 /// before. A sender passes back the `Run` its previous datagram joined;
 /// datagrams of other senders in between do not end a run, so each
 /// address gets the datagrams of each RTP stream in the order they were
-/// queued.
+/// queued. Where the kernel or the device refuses segmentation, the batch
+/// sends every datagram on its own from then on.
 ///
 /// **A short datagram goes last.** A subscriber's audio packet queued just
 /// before a video frame's larger packets would be a run of its own (a run
@@ -33,8 +34,6 @@ import NIOCore
 /// different RTP streams (SSRCs, which SRTP leaves in the clear, RFC 3711
 /// §3.1). Each stream keeps its order; the audio packet leaves a few
 /// microseconds later, in the same send.
-/// Where the kernel or the device refuses segmentation, the batch sends
-/// every datagram on its own from then on.
 ///
 /// Confined to its loop, like the engine that owns it. The socket is the
 /// channel's: the engine drops the batch before the channel closes.
@@ -101,8 +100,6 @@ final class DatagramBatch {
         /// The size of every datagram but the last.
         var segment: Int32
         var bytes: Int32
-        /// No shorter datagram has ended it yet.
-        var open: Bool
         /// A shorter datagram of another stream that goes after the others
         /// (-1: none); `count` and `bytes` include it.
         var tail: Int32
@@ -190,7 +187,7 @@ final class DatagramBatch {
             return size
         }
         runs[r] = RunState(first: Int32(index), last: Int32(index), count: 1, segment: Int32(length), bytes: Int32(length),
-                           open: true, tail: -1, addressLength: socklen_t(nameLength), firstVector: 0)
+                           tail: -1, addressLength: socklen_t(nameLength), firstVector: 0)
         return Queued(run: Run(generation: generation, index: Int32(r)), failure: failure)
     }
 
@@ -202,8 +199,10 @@ final class DatagramBatch {
         guard r < runCount else { return false }
         var state = runs[r]
         guard state.count < Self.maximumSegments, Int(state.bytes) + length <= Self.maximumRunBytes else { return false }
-        // With a tail, only full-sized datagrams of other streams go before it.
-        let fits = state.open && state.segment <= Self.maximumSegment
+        // Open: no shorter datagram has ended the chain. With a tail, only
+        // full-sized datagrams of other streams go before it.
+        let open = lengths[Int(state.last)] == Int(state.segment)
+        let fits = open && state.segment <= Self.maximumSegment
             && (state.tail < 0 ? length <= state.segment : length == state.segment && differentStreams(Int(state.tail), index))
         let goesBefore = !fits && state.count == 1 && length > state.segment && length <= Self.maximumSegment
             && differentStreams(Int(state.first), index)
@@ -218,7 +217,6 @@ final class DatagramBatch {
             state.segment = Int32(length)
         } else {
             nextInRun[Int(state.last)] = Int32(index)
-            if length < state.segment { state.open = false }
         }
         state.last = Int32(index)
         state.count += 1
