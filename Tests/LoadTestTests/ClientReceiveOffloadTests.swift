@@ -17,7 +17,8 @@ import Testing
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
             envelopes.withLockedValue { $0.append((envelope.data.readableBytes, envelope.metadata?.segmentSize)) }
-            let split = ClientDatagramHandler.datagrams(in: envelope).map { Array($0.readableBytesView) }
+            var split: [[UInt8]] = []
+            ClientDatagramHandler.forEachDatagram(in: envelope) { split.append(Array($0.readableBytesView)) }
             datagrams.withLockedValue { $0 += split }
         }
     }

@@ -11,22 +11,20 @@ final class ClientDatagramHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        for datagram in Self.datagrams(in: envelope) { connection.receive(datagram, from: envelope.remoteAddress) }
+        Self.forEachDatagram(in: envelope) { connection.receive($0, from: envelope.remoteAddress) }
     }
 
-    /// The datagrams `envelope` holds: itself, or, when the kernel kept a
-    /// segmented send whole (`UDP_GRO`, `ClientSocketSettings`), the
-    /// datagrams it was sent as: every one its segment size but the last.
-    static func datagrams(in envelope: AddressedEnvelope<ByteBuffer>) -> [ByteBuffer] {
+    /// Hands `body` the datagrams `envelope` holds: itself, or, when the
+    /// kernel kept a segmented send whole (`UDP_GRO`, `ClientSocketSettings`),
+    /// the datagrams it was sent as: every one its segment size but the last.
+    static func forEachDatagram(in envelope: AddressedEnvelope<ByteBuffer>, _ body: (ByteBuffer) -> Void) {
         guard let size = envelope.metadata?.segmentSize, size > 0, envelope.data.readableBytes > size else {
-            return [envelope.data]
+            body(envelope.data)
+            return
         }
         var whole = envelope.data
-        var datagrams: [ByteBuffer] = []
-        datagrams.reserveCapacity((whole.readableBytes + size - 1) / size)
         while let segment = whole.readSlice(length: min(size, whole.readableBytes)), segment.readableBytes > 0 {
-            datagrams.append(segment)
+            body(segment)
         }
-        return datagrams
     }
 }
