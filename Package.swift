@@ -46,6 +46,8 @@ let package = Package(
         .systemLibrary(name: "CSpanDSP", pkgConfig: "spandsp", providers: [.apt(["libspandsp-dev"])]),
         // sendmmsg(2), which Swift's Glibc module lacks (the SFU's batched sends).
         .target(name: "CDatagram"),
+        // AES-GCM through OpenSSL's provider functions, without EVP's per-call lookups (SRTP on the forwarding path).
+        .target(name: "CAESGCM", dependencies: ["COpenSSL"]),
         .systemLibrary(name: "CSofiaSIP", pkgConfig: "sofia-sip-ua", providers: [.apt(["libsofia-sip-ua-dev"])]),
 
         // Voice for the phone gateway: G.711, G.722, Opus, resampling, jitter
@@ -89,7 +91,7 @@ let package = Package(
         .target(
             name: "SFU",
             dependencies: [
-                "CDatagram", "COpenSSL", "CSRTP", "RTP", "SDP",
+                "CAESGCM", "CDatagram", "COpenSSL", "CSRTP", "RTP", "SDP",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

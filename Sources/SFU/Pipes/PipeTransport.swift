@@ -88,7 +88,7 @@ final class PipeTransport: MediaTransport {
     // MARK: - MediaTransport
 
     /// Nothing is sent into a pipe's receiving end: it only publishes.
-    func sendRTP(copying bytes: UnsafeRawBufferPointer, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {}
+    func sendRTP(copying bytes: UnsafeRawBufferPointer, payloadOffset: Int, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {}
     func sendRTCP(_ compound: [UInt8]) {}
 
     /// A consumer of the copy wants a keyframe: ask the origin, which asks

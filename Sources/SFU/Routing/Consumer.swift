@@ -180,13 +180,16 @@ final class Consumer {
         // the original tells where to rewrite picture ids.
         let outPictureID = vp8?.pictureID.map { ($0 &+ pictureIDDelta) & (vp8!.pictureIDIs15Bit ? 0x7FFF : 0x7F) }
         let outTL0 = vp8?.tl0PicIdx.map { $0 &+ tl0Delta }
-        transport.sendRTP(copying: bytes) { p in
+        // The original's payload range: the copy may hold only the start of it.
+        let payloadRange = header.payloadRange(packetLength: bytes.count)
+        transport.sendRTP(copying: bytes, payloadOffset: header.payloadOffset) { p in
             RTPHeaderWriter.setSSRC(ssrc, in: p)
             RTPHeaderWriter.setSequenceNumber(sequence, in: p)
             RTPHeaderWriter.setTimestamp(timestamp, in: p)
             RTPHeaderWriter.remapExtensionIDs(in: p, header: header, map: map)
-            if let d = vp8, outPictureID != nil || outTL0 != nil {
-                let payload = UnsafeMutableRawBufferPointer(rebasing: p[header.payloadRange(packetLength: p.count)])
+            if let d = vp8, outPictureID != nil || outTL0 != nil, payloadRange.lowerBound <= p.count {
+                let payload = UnsafeMutableRawBufferPointer(
+                    rebasing: p[payloadRange.lowerBound..<min(payloadRange.upperBound, p.count)])
                 VP8PayloadDescriptor.rewrite(pictureID: outPictureID, tl0PicIdx: outTL0, in: payload, descriptor: d)
             }
         }

@@ -1,9 +1,10 @@
-import COpenSSL
+import CAESGCM
 
 /// One direction of AEAD_AES_128_GCM SRTP and SRTCP (RFC 7714) on OpenSSL's
-/// AES-GCM, in place. `SRTPSession` uses it for that profile: Debian's
-/// libsrtp2 does its AES through NSS, whose per-call overhead (sessions,
-/// locks) cost more than the cipher itself on the forwarding path.
+/// AES-GCM (`CAESGCM`: its provider's functions, without the EVP layer's
+/// per-call lookups), in place. `SRTPSession` uses it for that profile:
+/// Debian's libsrtp2 does its AES through NSS, whose per-call overhead
+/// (sessions, locks) cost more than the cipher itself on the forwarding path.
 ///
 /// State is per SSRC: the rollover counter and highest sequence number
 /// (RFC 3711 §3.3.1) for RTP, the SRTCP index for RTCP, and the receiver's
@@ -47,9 +48,8 @@ final class AESGCMSRTP {
         var replay = SRTPReplayWindow()
     }
 
-    private let encrypting: Bool
-    private let rtpContext: OpaquePointer
-    private let rtcpContext: OpaquePointer
+    private let rtpCipher: OpaquePointer
+    private let rtcpCipher: OpaquePointer
     /// The RTP salt (12 bytes), the RTCP salt (12) and the IV being built
     /// (12), in one block written through a pointer: as arrays they cost a
     /// retain and a uniqueness check on every packet.
@@ -63,19 +63,22 @@ final class AESGCMSRTP {
     private var rtcpStreams: [UInt32: RTCPStream] = [:]
 
     /// `keyAndSalt`: the 16-byte master key then the 12-byte master salt.
-    init(keyAndSalt: [UInt8], encrypting: Bool) throws(SRTPError) {
+    /// `throughEVP` leaves out the provider's functions (for the tests).
+    init(keyAndSalt: [UInt8], encrypting: Bool, throughEVP: Bool = false) throws(SRTPError) {
         guard keyAndSalt.count == 28 else { throw .badKeyLength }
         let key = Array(keyAndSalt[0..<16]), salt = Array(keyAndSalt[16..<28])
         guard let rtpKey = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpEncryption, length: 16),
               let rtpSalt = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtpSalt, length: 12),
               let rtcpKey = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtcpEncryption, length: 16),
               let rtcpSalt = SRTPKeyDerivation.derive(masterKey: key, masterSalt: salt, label: .rtcpSalt, length: 12),
-              let rtpContext = Self.context(key: rtpKey, encrypting: encrypting),
-              let rtcpContext = Self.context(key: rtcpKey, encrypting: encrypting)
+              let rtpCipher = parley_aes_gcm_new(rtpKey, rtpKey.count, encrypting ? 1 : 0, throughEVP ? 1 : 0)
         else { throw .library(-1) }
-        self.encrypting = encrypting
-        self.rtpContext = rtpContext
-        self.rtcpContext = rtcpContext
+        guard let rtcpCipher = parley_aes_gcm_new(rtcpKey, rtcpKey.count, encrypting ? 1 : 0, throughEVP ? 1 : 0) else {
+            parley_aes_gcm_free(rtpCipher)
+            throw .library(-1)
+        }
+        self.rtpCipher = rtpCipher
+        self.rtcpCipher = rtcpCipher
         bytes = .allocate(capacity: 36)
         bytes.initialize(repeating: 0, count: 36)
         bytes.update(from: rtpSalt, count: 12)
@@ -84,26 +87,44 @@ final class AESGCMSRTP {
 
     deinit {
         bytes.deallocate()
-        EVP_CIPHER_CTX_free(rtpContext)
-        EVP_CIPHER_CTX_free(rtcpContext)
+        parley_aes_gcm_free(rtpCipher)
+        parley_aes_gcm_free(rtcpCipher)
     }
 
-    private static func context(key: [UInt8], encrypting: Bool) -> OpaquePointer? {
-        guard let context = EVP_CIPHER_CTX_new() else { return nil }
-        guard EVP_CipherInit_ex(context, EVP_aes_128_gcm(), nil, key, nil, encrypting ? 1 : 0) == 1 else {
-            EVP_CIPHER_CTX_free(context)
-            return nil
-        }
-        return context
-    }
+    /// Whether the cipher runs on the provider's functions directly (else through EVP).
+    var callsProviderDirectly: Bool { parley_aes_gcm_is_direct(rtpCipher) == 1 }
 
     // MARK: - RTP (RFC 7714 §8)
 
     /// Encrypts the payload of the RTP packet in `packet[0..<length]` and
     /// appends the tag; `packet` must have room for it. Returns the new length.
     func protectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
-        guard let headerLength = Self.rtpHeaderLength(packet, length: length) else { throw .library(-2) }
+        try protectRTP(packet, length: length, rest: nil)
+    }
+
+    /// Like `protectRTP(_:length:)` for a packet whose first `copied` bytes
+    /// are in `packet` and whose rest is still in `source` (at the same
+    /// offsets): the rest is encrypted straight from there into `packet`,
+    /// which saves copying it first.
+    func protectRTP(_ packet: UnsafeMutableRawBufferPointer, copied: Int, restOf source: UnsafeRawBufferPointer) throws(SRTPError) -> Int {
+        guard copied <= source.count, source.count <= packet.count else { throw .noRoom }
+        return try protectRTP(packet, length: source.count, rest: (source, copied))
+    }
+
+    private func protectRTP(_ packet: UnsafeMutableRawBufferPointer, length: Int,
+                            rest: (source: UnsafeRawBufferPointer, from: Int)?) throws(SRTPError) -> Int {
         guard packet.count >= length + Self.tagLength else { throw .noRoom }
+        var rest = rest
+        var headerLength = rest.flatMap { Self.rtpHeaderLength(packet, length: length, known: $0.from) }
+        if let r = rest, headerLength.map({ $0 > r.from }) ?? true {
+            // The copied part does not hold the whole header: copy the rest
+            // too, and work in place.
+            UnsafeMutableRawBufferPointer(rebasing: packet[r.from..<length])
+                .copyMemory(from: UnsafeRawBufferPointer(rebasing: r.source[r.from..<length]))
+            rest = nil
+            headerLength = nil
+        }
+        guard let headerLength = headerLength ?? Self.rtpHeaderLength(packet, length: length) else { throw .library(-2) }
         let ssrc = Self.uint32(packet, at: 8), sequence = Self.uint16(packet, at: 2)
         // In place in the dictionary, found once: a copy taken out and put
         // back would copy the replay window's storage on every packet.
@@ -116,7 +137,9 @@ final class AESGCMSRTP {
             rollover = 0
         }
         setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
-        guard seal(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<length, tagAt: length) else { throw .library(-3) }
+        guard seal(rtpCipher, packet, aad: 0..<headerLength, text: headerLength..<length, plain: rest, tagAt: length) else {
+            throw .library(-3)
+        }
         return length + Self.tagLength
     }
 
@@ -129,7 +152,7 @@ final class AESGCMSRTP {
         guard rtpReplay[ssrc]?.check(index) ?? .fresh == .fresh else { throw .replay }
         setRTPIV(ssrc: ssrc, rollover: rollover, sequence: sequence)
         let end = length - Self.tagLength
-        guard open(rtpContext, packet, aad: 0..<headerLength, text: headerLength..<end, tagAt: end) else {
+        guard open(rtpCipher, packet, aad: 0..<headerLength, text: headerLength..<end, tagAt: end) else {
             throw .authenticationFailed
         }
         // Only an authenticated packet makes a stream or moves its window.
@@ -172,7 +195,7 @@ final class AESGCMSRTP {
         let trailer = 0x8000_0000 | index
         Self.setUInt32(trailer, in: packet, at: length + Self.tagLength)
         setRTCPIV(ssrc: ssrc, index: index)
-        guard seal(rtcpContext, packet, aad: 0..<8, extraAAD: length + Self.tagLength, text: 8..<length, tagAt: length) else {
+        guard seal(rtcpCipher, packet, aad: 0..<8, extraAAD: length + Self.tagLength, text: 8..<length, tagAt: length) else {
             throw .library(-3)
         }
         return length + Self.tagLength + 4
@@ -188,12 +211,12 @@ final class AESGCMSRTP {
         guard rtcpStreams[ssrc]?.replay.check(Int64(index)) ?? .fresh == .fresh else { throw .replay }
         setRTCPIV(ssrc: ssrc, index: index)
         if trailer & 0x8000_0000 != 0 {
-            guard open(rtcpContext, packet, aad: 0..<8, extraAAD: length - 4, text: 8..<end, tagAt: end) else {
+            guard open(rtcpCipher, packet, aad: 0..<8, extraAAD: length - 4, text: 8..<end, tagAt: end) else {
                 throw .authenticationFailed
             }
         } else {
             // E = 0: authenticated only; the whole packet is additional data (§9.2).
-            guard open(rtcpContext, packet, aad: 0..<end, extraAAD: length - 4, text: end..<end, tagAt: end) else {
+            guard open(rtcpCipher, packet, aad: 0..<end, extraAAD: length - 4, text: end..<end, tagAt: end) else {
                 throw .authenticationFailed
             }
         }
@@ -209,47 +232,51 @@ final class AESGCMSRTP {
     // MARK: - AES-GCM
 
     /// Encrypts `text` in place with `aad` (and the 4 bytes at `extraAAD`)
-    /// as additional data, and writes the tag at `tagAt`.
-    private func seal(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
-                      text: Range<Int>, tagAt: Int) -> Bool {
-        guard let base = run(context, packet, aad: aad, extraAAD: extraAAD, text: text) else { return false }
-        var written: Int32 = 0
-        return EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
-            && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(Self.tagLength), base + tagAt) == 1
+    /// as additional data, and writes the tag at `tagAt`. With `plain`, the
+    /// text from `plain.from` on is read from `plain.source` instead.
+    private func seal(_ cipher: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
+                      text: Range<Int>, plain: (source: UnsafeRawBufferPointer, from: Int)? = nil, tagAt: Int) -> Bool {
+        guard let base = run(cipher, packet, aad: aad, extraAAD: extraAAD, text: text, plain: plain) else { return false }
+        return parley_aes_gcm_seal(cipher, base + tagAt) == 1
     }
 
     /// Decrypts `text` in place and checks the tag at `tagAt`.
-    private func open(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
+    private func open(_ cipher: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int? = nil,
                       text: Range<Int>, tagAt: Int) -> Bool {
-        guard let base = run(context, packet, aad: aad, extraAAD: extraAAD, text: text) else { return false }
-        var written: Int32 = 0
-        return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(Self.tagLength), base + tagAt) == 1
-            && EVP_CipherFinal_ex(context, base + text.upperBound, &written) == 1
+        guard let base = run(cipher, packet, aad: aad, extraAAD: extraAAD, text: text, plain: nil) else { return false }
+        return parley_aes_gcm_open(cipher, base + tagAt) == 1
     }
 
     /// Starts the cipher on the current IV and runs the additional data and
-    /// `text` (in place) through it; the packet's first byte, or nil.
-    private func run(_ context: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int?,
-                     text: Range<Int>) -> UnsafeMutablePointer<UInt8>? {
+    /// `text` through it, into `packet`; the packet's first byte, or nil.
+    private func run(_ cipher: OpaquePointer, _ packet: UnsafeMutableRawBufferPointer, aad: Range<Int>, extraAAD: Int?,
+                     text: Range<Int>, plain: (source: UnsafeRawBufferPointer, from: Int)?) -> UnsafeMutablePointer<UInt8>? {
         guard let base = packet.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
-        var written: Int32 = 0
-        guard EVP_CipherInit_ex(context, nil, nil, nil, iv, -1) == 1,
-              EVP_CipherUpdate(context, nil, &written, base + aad.lowerBound, Int32(aad.count)) == 1,
-              extraAAD.map({ EVP_CipherUpdate(context, nil, &written, base + $0, 4) == 1 }) ?? true,
-              text.isEmpty || EVP_CipherUpdate(context, base + text.lowerBound, &written, base + text.lowerBound, Int32(text.count)) == 1
+        let split = min(max(plain?.from ?? text.upperBound, text.lowerBound), text.upperBound)
+        guard parley_aes_gcm_start(cipher, iv) == 1,
+              parley_aes_gcm_authenticate(cipher, base + aad.lowerBound, aad.count) == 1,
+              extraAAD.map({ parley_aes_gcm_authenticate(cipher, base + $0, 4) == 1 }) ?? true,
+              parley_aes_gcm_update(cipher, base + text.lowerBound, base + text.lowerBound, split - text.lowerBound) == 1
         else { return nil }
+        if let source = plain?.source, split < text.upperBound {
+            guard let from = source.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                  parley_aes_gcm_update(cipher, from + split, base + split, text.upperBound - split) == 1
+            else { return nil }
+        }
         return base
     }
 
     // MARK: - Bytes
 
     /// 12 bytes, the CSRCs and the header extension (RFC 3550 §5.1, §5.3.1);
-    /// nil if they do not fit in `length`.
-    static func rtpHeaderLength(_ packet: UnsafeMutableRawBufferPointer, length: Int) -> Int? {
-        guard length >= 12, length <= packet.count, packet[0] >> 6 == 2 else { return nil }
+    /// nil if they do not fit in `length`, or the fields saying how long they
+    /// are lie beyond the `known` bytes at the front of `packet`.
+    static func rtpHeaderLength(_ packet: UnsafeMutableRawBufferPointer, length: Int, known: Int? = nil) -> Int? {
+        let known = min(known ?? length, length)
+        guard length >= 12, known >= 12, length <= packet.count, packet[0] >> 6 == 2 else { return nil }
         var header = 12 + 4 * Int(packet[0] & 0x0F)
         if packet[0] & 0x10 != 0 {
-            guard length >= header + 4 else { return nil }
+            guard length >= header + 4, known >= header + 4 else { return nil }
             header += 4 + 4 * Int(uint16(packet, at: header + 2))
         }
         return header <= length ? header : nil

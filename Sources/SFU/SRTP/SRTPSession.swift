@@ -71,6 +71,21 @@ public final class SRTPSession {
         return Int(len)
     }
 
+    /// Protects an RTP packet held in two places: its first `copied` bytes
+    /// (the header, perhaps rewritten) already in `packet`, the rest still in
+    /// `source` at the same offsets (`source.count` is the packet's length).
+    /// AES-GCM encrypts the rest straight from `source` into `packet`, which
+    /// saves the forwarding path a copy of each payload; libsrtp, which works
+    /// in place only, copies it first. Same room rule as `protectRTP`.
+    public func protectRTP(_ packet: UnsafeMutableRawBufferPointer, copied: Int,
+                           restOf source: UnsafeRawBufferPointer) throws(SRTPError) -> Int {
+        if let gcm { return try gcm.protectRTP(packet, copied: copied, restOf: source) }
+        guard copied <= source.count, packet.count >= source.count + SRTPSession.maximumOverhead else { throw .noRoom }
+        UnsafeMutableRawBufferPointer(rebasing: packet[copied..<source.count])
+            .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[copied...]))
+        return try protectRTP(packet, length: source.count)
+    }
+
     /// Decrypts and authenticates an SRTCP packet in place; returns the RTCP length.
     public func unprotectRTCP(_ packet: UnsafeMutableRawBufferPointer, length: Int) throws(SRTPError) -> Int {
         if let gcm { return try gcm.unprotectRTCP(packet, length: length) }

@@ -131,7 +131,7 @@ final class LocalTransport: MediaTransport {
 
     // MARK: - MediaTransport
 
-    func sendRTP(copying bytes: UnsafeRawBufferPointer, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
+    func sendRTP(copying bytes: UnsafeRawBufferPointer, payloadOffset: Int, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
         guard !closed else { return }
         var out = engine.allocator.buffer(capacity: bytes.count)
         out.writeBytes(bytes)

@@ -257,12 +257,13 @@ final class WebRTCTransport {
     /// change it in place, protects it in place and sends it: over UDP from
     /// the burst's `DatagramBatch`, else (TCP, or bigger than a slot) in a
     /// buffer of its own.
-    func sendRTP(copying bytes: UnsafeRawBufferPointer, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
+    func sendRTP(copying bytes: UnsafeRawBufferPointer, payloadOffset: Int, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
         guard let srtpOut, let address = remoteAddress, !closed else { return }
         let room = bytes.count + SRTPSession.maximumOverhead
         if selectedConnection == nil, let batch = engine.datagrams, room <= DatagramBatch.slotSize {
             let queued = batch.append(to: address, after: batchRun) { slot in
-                prepareRTP(bytes, in: UnsafeMutableRawBufferPointer(rebasing: slot[0..<room]), srtp: srtpOut, rewrite: rewrite)
+                prepareRTP(bytes, payloadOffset: payloadOffset, in: UnsafeMutableRawBufferPointer(rebasing: slot[0..<room]),
+                           srtp: srtpOut, rewrite: rewrite)
             }
             batchRun = queued.run
             if let failure = queued.failure { engine.noteSendFailure(failure) }
@@ -270,20 +271,26 @@ final class WebRTCTransport {
         }
         var out = engine.allocator.buffer(capacity: room)
         let length = out.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { p in
-            prepareRTP(bytes, in: UnsafeMutableRawBufferPointer(rebasing: p[0..<room]), srtp: srtpOut, rewrite: rewrite) ?? 0
+            prepareRTP(bytes, payloadOffset: payloadOffset, in: UnsafeMutableRawBufferPointer(rebasing: p[0..<room]),
+                       srtp: srtpOut, rewrite: rewrite) ?? 0
         }
         guard length > 0 else { return }
         transmit(out, to: address)
     }
 
-    /// `bytes` copied into `room`, rewritten and protected there; the
-    /// protected length, or nil (counted) when SRTP refused it.
-    private func prepareRTP(_ bytes: UnsafeRawBufferPointer, in room: UnsafeMutableRawBufferPointer, srtp: SRTPSession,
-                            rewrite: (UnsafeMutableRawBufferPointer) -> Void) -> Int? {
-        room.copyMemory(from: bytes)
-        rewrite(UnsafeMutableRawBufferPointer(rebasing: room[0..<bytes.count]))
+    /// `bytes` rewritten and protected into `room`; the protected length,
+    /// or nil (counted) when SRTP refused it. Only the header and the
+    /// rewritable start of the payload are copied: the cipher reads the rest
+    /// of the payload from `bytes` (a video packet's 1,100 bytes were copied
+    /// once per subscriber, then encrypted in place).
+    private func prepareRTP(_ bytes: UnsafeRawBufferPointer, payloadOffset: Int, in room: UnsafeMutableRawBufferPointer,
+                            srtp: SRTPSession, rewrite: (UnsafeMutableRawBufferPointer) -> Void) -> Int? {
+        let copied = min(bytes.count, max(0, payloadOffset) + Self.rewritablePayloadLength)
+        let start = UnsafeMutableRawBufferPointer(rebasing: room[0..<copied])
+        start.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[0..<copied]))
+        rewrite(start)
         do {
-            let length = try srtp.protectRTP(room, length: bytes.count)
+            let length = try srtp.protectRTP(room, copied: copied, restOf: bytes)
             engine.metrics.forwardedPackets += 1
             return length
         } catch {

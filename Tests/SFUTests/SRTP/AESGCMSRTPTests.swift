@@ -92,6 +92,74 @@ import Testing
         #expect(throws: SRTPError.replay) { try second.withUnsafeMutableBytes { _ = try receiver.unprotectRTCP($0, length: rl) } }
     }
 
+    /// OpenSSL's provider functions, called directly, are the path used
+    /// here; EVP the fallback. Both must give libsrtp's bytes exactly (same
+    /// keys and IVs, so the same ciphertext and tags) and open each other's.
+    @Test("the provider path is used, and it and the EVP path both give libsrtp's packets", arguments: [false, true])
+    func providerAndEVPPaths(throughEVP: Bool) throws {
+        let ours = try AESGCMSRTP(keyAndSalt: keyAndSalt, encrypting: true, throughEVP: throughEVP)
+        #expect(ours.callsProviderDirectly == !throughEVP)
+        let reference = try sessions(false, .outbound)
+        let opener = try AESGCMSRTP(keyAndSalt: keyAndSalt, encrypting: false, throughEVP: !throughEVP)
+        for i in 0..<6 {
+            let packet = rtp(sequence: UInt16(40 + i), csrcs: i % 3, extended: i % 2 == 0, payload: i * 230)
+            var a = packet + [UInt8](repeating: 0, count: SRTPSession.maximumOverhead), b = a
+            let sealed = try a.withUnsafeMutableBytes { try ours.protectRTP($0, length: packet.count) }
+            let expected = try b.withUnsafeMutableBytes { try reference.protectRTP($0, length: packet.count) }
+            #expect(sealed == expected && a[0..<sealed] == b[0..<expected], "packet \(i)")
+            let opened = try a.withUnsafeMutableBytes { try opener.unprotectRTP($0, length: sealed) }
+            #expect(Array(a[0..<opened]) == packet)
+        }
+        // A forgery is refused on this path too.
+        let packet = rtp(sequence: 90)
+        var wire = packet + [UInt8](repeating: 0, count: SRTPSession.maximumOverhead)
+        let sealed = try wire.withUnsafeMutableBytes { try ours.protectRTP($0, length: packet.count) }
+        wire[sealed - 1] ^= 0x80
+        #expect(throws: SRTPError.authenticationFailed) {
+            try wire.withUnsafeMutableBytes { _ = try opener.unprotectRTP($0, length: sealed) }
+        }
+        // RTCP both ways with libsrtp.
+        let receiver = try sessions(false, .inbound)
+        let report = rtcp()
+        var r = report + [UInt8](repeating: 0, count: SRTPSession.maximumOverhead)
+        let rl = try r.withUnsafeMutableBytes { try ours.protectRTCP($0, length: report.count) }
+        #expect(try r.withUnsafeMutableBytes { try receiver.unprotectRTCP($0, length: rl) } == report.count)
+        #expect(Array(r[0..<report.count]) == report)
+    }
+
+    /// The forwarding path copies only a packet's header and the start of its
+    /// payload into the datagram, and the cipher reads the rest from the
+    /// original. Whatever the split (even one inside the header), the result
+    /// is the same bytes as the whole packet protected in place.
+    @Test("a packet protected from two places is the packet protected in place",
+          arguments: [SRTPProfile.aeadAes128Gcm, .aes128CmSha1_80], [false, true])
+    func protectedFromTwoPlaces(profile: SRTPProfile, libsrtp: Bool) throws {
+        let key = (0..<(profile.keyLength + profile.saltLength)).map { UInt8(($0 * 29 + 3) & 0xFF) }
+        let inPlace = try SRTPSession(profile: profile, keyAndSalt: key, direction: .outbound, libsrtpOnly: libsrtp)
+        let split = try SRTPSession(profile: profile, keyAndSalt: key, direction: .outbound, libsrtpOnly: libsrtp)
+        let opener = try SRTPSession(profile: profile, keyAndSalt: key, direction: .inbound, libsrtpOnly: true)
+        var sequence: UInt16 = 7
+        for (csrcs, extended, payload) in [(0, false, 1_100), (2, true, 1_100), (0, true, 5), (1, false, 0)] {
+            let packet = rtp(sequence: 0, csrcs: csrcs, extended: extended, payload: payload)
+            let header = 12 + 4 * csrcs + (extended ? 8 : 0)
+            for copied in Set([0, 8, 12, header - 1, header, header + 16, packet.count].filter { $0 >= 0 && $0 <= packet.count }).sorted() {
+                sequence &+= 1
+                var p = packet
+                p[2] = UInt8(sequence >> 8); p[3] = UInt8(sequence & 0xFF)
+                var whole = p + [UInt8](repeating: 0, count: SRTPSession.maximumOverhead)
+                let expected = try whole.withUnsafeMutableBytes { try inPlace.protectRTP($0, length: p.count) }
+                // What was not copied is garbage in the datagram until the cipher writes it.
+                var datagram = Array(p[0..<copied]) + [UInt8](repeating: 0xEE, count: p.count - copied + SRTPSession.maximumOverhead)
+                let sealed = try p.withUnsafeBytes { source in
+                    try datagram.withUnsafeMutableBytes { try split.protectRTP($0, copied: copied, restOf: source) }
+                }
+                #expect(sealed == expected && datagram[0..<sealed] == whole[0..<expected], "\(csrcs) CSRCs, copied \(copied)")
+                let opened = try datagram.withUnsafeMutableBytes { try opener.unprotectRTP($0, length: sealed) }
+                #expect(Array(datagram[0..<opened]) == p)
+            }
+        }
+    }
+
     /// What arrives from the network is anything: truncated headers, CSRC
     /// counts and extension lengths past the end, every length from 0 up.
     @Test("random bytes of every length are refused, never read past their end")

@@ -32,13 +32,16 @@ import Testing
         var ts: UInt32 = 90_000
         var picture: UInt16 = 1
         /// One frame (two packets) on every layer; keyframes on `keyLayers`.
+        /// Each layer numbers its pictures on its own (as a browser's
+        /// encoders do): layer n's are 1,000 × n ahead.
         func frame(keyLayers: Set<Int>) throws {
             for layer in 0..<3 {
+                let id = picture &+ UInt16(layer) * 1000
                 for part in 0..<2 {
                     let key = keyLayers.contains(layer) && part == 0
                     let payload = part == 0
-                        ? vp8Payload(pictureID: picture, keyframe: key, width: sizes[layer].0, height: sizes[layer].1)
-                        : [0x80, 0x80, 0x80 | UInt8(picture >> 8), UInt8(picture & 0xFF)] + [UInt8](repeating: 0x5A, count: 100)
+                        ? vp8Payload(pictureID: id, keyframe: key, width: sizes[layer].0, height: sizes[layer].1)
+                        : [0x80, 0x80, 0x80 | UInt8(id >> 8), UInt8(id & 0xFF)] + [UInt8](repeating: 0x5A, count: 100)
                     try h.alice.sendRTP(rtpPacket(pt: 96, seq: seq[layer], ts: ts, ssrc: ssrcs[layer], marker: part == 1,
                                                   extensions: [(4, Array("0".utf8)), (10, Array(rids[layer].utf8))],
                                                   payload: payload), to: h.engine)
@@ -74,6 +77,11 @@ import Testing
         #expect(keyframeWidth(got[0].bytes) == 320)
         #expect(got[0].header.sequenceNumber == last.header.sequenceNumber &+ 1)
         #expect(got[0].header.timestamp &- last.header.timestamp < 90_000)   // no jump backwards or far ahead
+        // Picture ids go on from the top layer's (rewritten in the copy
+        // sent), and the payload after the descriptor arrives intact.
+        #expect(pictureID(got[0].bytes) == pictureID(last.bytes).map { $0 &+ 1 })
+        #expect(pictureID(got[1].bytes) == pictureID(got[0].bytes))
+        #expect(got[1].bytes.suffix(100) == ArraySlice([UInt8](repeating: 0x5A, count: 100)))
         #expect(got.allSatisfy { $0.header.ssrc == consumer.ssrc })
         // A late packet of layer 0 from before its keyframe (a repair, or
         // reordered) would reuse a sequence number the top layer already
@@ -149,6 +157,14 @@ final class ReceivedPackets: @unchecked Sendable {
 }
 
 /// The width in a forwarded VP8 keyframe's header (RFC 6386 §9.1), nil for other packets.
+func pictureID(_ packet: [UInt8]) -> UInt16? {
+    packet.withUnsafeBytes { b -> UInt16? in
+        guard let header = try? RTPHeader(parsing: b) else { return nil }
+        return (try? VP8PayloadDescriptor(parsing: UnsafeRawBufferPointer(rebasing: b[header.payloadRange(packetLength: b.count)])))?
+            .pictureID
+    }
+}
+
 func keyframeWidth(_ packet: [UInt8]) -> Int? {
     packet.withUnsafeBytes { b -> Int? in
         guard let header = try? RTPHeader(parsing: b) else { return nil }
