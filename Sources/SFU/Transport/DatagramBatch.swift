@@ -68,7 +68,7 @@ final class DatagramBatch {
     private let nextInRun: UnsafeMutablePointer<Int32>
     /// Per run: where it stands, and its address.
     private let runs: UnsafeMutablePointer<RunState>
-    private let addresses: UnsafeMutablePointer<sockaddr_storage>
+    private let addresses: UnsafeMutablePointer<DatagramDestination>
     /// Built by `flush`: the datagrams' vectors in run order, a message per
     /// run (or per datagram once segmentation is off), its control data.
     private let vectors: UnsafeMutablePointer<iovec>
@@ -103,7 +103,6 @@ final class DatagramBatch {
         /// A shorter datagram of another stream that goes after the others
         /// (-1: none); `count` and `bytes` include it.
         var tail: Int32
-        var addressLength: socklen_t
         /// Where its vectors start (set by `flush`).
         var firstVector: Int32
     }
@@ -168,6 +167,14 @@ final class DatagramBatch {
     @discardableResult
     func append(to address: SocketAddress, after run: Run = .none,
                 _ write: (UnsafeMutableRawBufferPointer) -> Int?) -> Queued {
+        guard let destination = DatagramDestination(address) else { return Queued(run: run, failure: nil) }
+        return append(to: destination, after: run, write)
+    }
+
+    /// `append(to:after:_:)` with the address already encoded (a transport keeps its peer's).
+    @discardableResult
+    func append(to address: DatagramDestination, after run: Run = .none,
+                _ write: (UnsafeMutableRawBufferPointer) -> Int?) -> Queued {
         let failure = count == capacity ? flush() : nil
         let index = count
         let slot = slab + index * Self.slotSize
@@ -181,13 +188,9 @@ final class DatagramBatch {
         }
         let r = runCount
         runCount += 1
-        let name = UnsafeMutableRawPointer(addresses + r)
-        let nameLength = address.withSockAddr { pointer, size in
-            name.copyMemory(from: pointer, byteCount: size)
-            return size
-        }
+        (addresses + r).initialize(to: address)
         runs[r] = RunState(first: Int32(index), last: Int32(index), count: 1, segment: Int32(length), bytes: Int32(length),
-                           tail: -1, addressLength: socklen_t(nameLength), firstVector: 0)
+                           tail: -1, firstVector: 0)
         return Queued(run: Run(generation: generation, index: Int32(r)), failure: failure)
     }
 
@@ -195,7 +198,7 @@ final class DatagramBatch {
     /// rule: every datagram `segment` bytes, the last no longer), or, when
     /// `r` is one shorter datagram of another RTP stream, puts `index` first
     /// and that one last.
-    private func join(_ r: Int, datagram index: Int, length: Int, address: SocketAddress) -> Bool {
+    private func join(_ r: Int, datagram index: Int, length: Int, address: DatagramDestination) -> Bool {
         guard r < runCount else { return false }
         var state = runs[r]
         guard state.count < Self.maximumSegments, Int(state.bytes) + length <= Self.maximumRunBytes else { return false }
@@ -207,10 +210,7 @@ final class DatagramBatch {
         let goesBefore = !fits && state.count == 1 && length > state.segment && length <= Self.maximumSegment
             && differentStreams(Int(state.first), index)
         guard fits || goesBefore else { return false }
-        let sameAddress = address.withSockAddr { pointer, size in
-            socklen_t(size) == state.addressLength && memcmp(pointer, addresses + r, size) == 0
-        }
-        guard sameAddress else { return false }
+        guard addresses[r] == address else { return false }
         if goesBefore {
             state.tail = state.first
             state.first = Int32(index)
@@ -327,7 +327,7 @@ final class DatagramBatch {
     private func message(run r: Int, vectors v: Int, count: Int, control: UnsafeMutableRawPointer?,
                          controlLength: Int) -> parley_mmsghdr {
         parley_mmsghdr(
-            msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(addresses + r), msg_namelen: runs[r].addressLength,
+            msg_hdr: msghdr(msg_name: UnsafeMutableRawPointer(addresses + r), msg_namelen: addresses[r].length,
                             msg_iov: vectors + v, msg_iovlen: count, msg_control: control,
                             msg_controllen: controlLength, msg_flags: 0),
             msg_len: 0)

@@ -21,7 +21,11 @@ final class WebRTCTransport {
     private(set) var srtpIn: SRTPSession?
     private(set) var srtpOut: SRTPSession?
     /// The browser's address, once ICE selected it.
-    var remoteAddress: SocketAddress?
+    var remoteAddress: SocketAddress? {
+        didSet { remoteDestination = remoteAddress.flatMap(DatagramDestination.init) }
+    }
+    /// `remoteAddress` encoded for the batch's sends.
+    private(set) var remoteDestination: DatagramDestination?
     /// The TCP connection ICE selected (RFC 6544), nil while the path is UDP;
     /// sends go out on it (WebRTCTransport+TCP.swift).
     var selectedConnection: TCPMediaConnection?
@@ -260,8 +264,9 @@ final class WebRTCTransport {
     func sendRTP(copying bytes: UnsafeRawBufferPointer, payloadOffset: Int, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
         guard let srtpOut, let address = remoteAddress, !closed else { return }
         let room = bytes.count + SRTPSession.maximumOverhead
-        if selectedConnection == nil, let batch = engine.datagrams, room <= DatagramBatch.slotSize {
-            let queued = batch.append(to: address, after: batchRun) { slot in
+        if selectedConnection == nil, let batch = engine.datagrams, let destination = remoteDestination,
+           room <= DatagramBatch.slotSize {
+            let queued = batch.append(to: destination, after: batchRun) { slot in
                 prepareRTP(bytes, payloadOffset: payloadOffset, in: UnsafeMutableRawBufferPointer(rebasing: slot[0..<room]),
                            srtp: srtpOut, rewrite: rewrite)
             }

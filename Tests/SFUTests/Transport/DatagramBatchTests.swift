@@ -255,4 +255,17 @@ import Testing
         #expect(batch.flush() == nil)
         #expect(received(receiver) == frame)
     }
+
+    @Test("an encoded destination is its address: equal for the same one only, none for a Unix socket")
+    func destinations() throws {
+        let a = try #require(DatagramDestination(try SocketAddress(ipAddress: "127.0.0.1", port: 5000)))
+        #expect(a == DatagramDestination(try SocketAddress(ipAddress: "127.0.0.1", port: 5000)))
+        #expect(a.length == socklen_t(MemoryLayout<sockaddr_in>.size))
+        #expect(a != DatagramDestination(try SocketAddress(ipAddress: "127.0.0.1", port: 5001)))
+        #expect(a != DatagramDestination(try SocketAddress(ipAddress: "127.0.0.2", port: 5000)))
+        let v6 = try #require(DatagramDestination(try SocketAddress(ipAddress: "::1", port: 5000)))
+        #expect(v6.length == socklen_t(MemoryLayout<sockaddr_in6>.size))
+        #expect(v6 != a)
+        #expect(DatagramDestination(try SocketAddress(unixDomainSocketPath: "/tmp/parley-test.sock")) == nil)
+    }
 }
