@@ -160,6 +160,35 @@ import Testing
         }
     }
 
+    /// A forwarded packet's header came from the network: whatever its CSRC
+    /// count and extension length claim, and wherever the copied part ends,
+    /// protecting from two places refuses or succeeds and never reads or
+    /// writes outside the two buffers (checked bounds in debug builds).
+    @Test("protecting from two places takes any bytes and any split without reading past them")
+    func twoPlacesTakeAnything() throws {
+        let sender = try sessions(true, .outbound)
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<120 {
+            for _ in 0..<10 {
+                var source = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                if length > 0 { source[0] = 0x80 | (source[0] & 0x3F) }
+                let copied = Int.random(in: 0...length, using: &generator)
+                var datagram = Array(source[0..<copied])
+                    + [UInt8](repeating: 0xEE, count: length - copied + SRTPSession.maximumOverhead)
+                let sealed = try? source.withUnsafeBytes { s in
+                    try datagram.withUnsafeMutableBytes { try sender.protectRTP($0, copied: copied, restOf: s) }
+                }
+                if let sealed { #expect(sealed == length + AESGCMSRTP.tagLength) }
+            }
+        }
+        // No room for the tag: refused, not written past the end.
+        let packet = rtp(sequence: 1)
+        var tight = packet
+        #expect(throws: SRTPError.noRoom) {
+            try packet.withUnsafeBytes { s in try tight.withUnsafeMutableBytes { _ = try sender.protectRTP($0, copied: 12, restOf: s) } }
+        }
+    }
+
     /// What arrives from the network is anything: truncated headers, CSRC
     /// counts and extension lengths past the end, every length from 0 up.
     @Test("random bytes of every length are refused, never read past their end")
