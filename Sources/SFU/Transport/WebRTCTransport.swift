@@ -262,8 +262,9 @@ final class WebRTCTransport {
     /// the burst's `DatagramBatch`, else (TCP, or bigger than a slot) in a
     /// buffer of its own.
     func sendRTP(copying bytes: UnsafeRawBufferPointer, payloadOffset: Int, rewrite: (UnsafeMutableRawBufferPointer) -> Void) {
-        guard let srtpOut, let address = remoteAddress, !closed else { return }
+        guard let srtpOut, !closed else { return }
         let room = bytes.count + SRTPSession.maximumOverhead
+        // The batch takes the encoded address: no `SocketAddress` is copied per packet.
         if selectedConnection == nil, let batch = engine.datagrams, let destination = remoteDestination,
            room <= DatagramBatch.slotSize {
             let queued = batch.append(to: destination, after: batchRun) { slot in
@@ -274,6 +275,7 @@ final class WebRTCTransport {
             if let failure = queued.failure { engine.noteSendFailure(failure) }
             return
         }
+        guard let address = remoteAddress else { return }
         var out = engine.allocator.buffer(capacity: room)
         let length = out.writeWithUnsafeMutableBytes(minimumWritableBytes: room) { p in
             prepareRTP(bytes, payloadOffset: payloadOffset, in: UnsafeMutableRawBufferPointer(rebasing: p[0..<room]),
