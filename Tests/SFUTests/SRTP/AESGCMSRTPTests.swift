@@ -22,6 +22,13 @@ import Testing
         return p
     }
 
+    /// `length` random bytes whose first says version 2, so the header is parsed.
+    func randomRTPVersion2(_ length: Int, using generator: inout SystemRandomNumberGenerator) -> [UInt8] {
+        var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        if length > 0 { bytes[0] = 0x80 | (bytes[0] & 0x3F) }
+        return bytes
+    }
+
     func rtcp(ssrc: UInt32 = 0xCAFE_F00D) -> [UInt8] {
         // A receiver report with one block (RFC 3550 §6.4.2).
         [0x81, 201, 0, 7, UInt8(ssrc >> 24), UInt8(ssrc >> 16 & 0xFF), UInt8(ssrc >> 8 & 0xFF), UInt8(ssrc & 0xFF)]
@@ -170,8 +177,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for length in 0..<120 {
             for _ in 0..<10 {
-                var source = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-                if length > 0 { source[0] = 0x80 | (source[0] & 0x3F) }
+                let source = randomRTPVersion2(length, using: &generator)
                 let copied = Int.random(in: 0...length, using: &generator)
                 var datagram = Array(source[0..<copied])
                     + [UInt8](repeating: 0xEE, count: length - copied + SRTPSession.maximumOverhead)
@@ -197,8 +203,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         for length in 0..<200 {
             for _ in 0..<20 {
-                var bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-                if length > 0 { bytes[0] = 0x80 | (bytes[0] & 0x3F) }  // version 2, so the header is parsed
+                var bytes = randomRTPVersion2(length, using: &generator)
                 var rtcp = bytes
                 #expect(throws: SRTPError.self) { try bytes.withUnsafeMutableBytes { _ = try receiver.unprotectRTP($0, length: length) } }
                 #expect(throws: SRTPError.self) { try rtcp.withUnsafeMutableBytes { _ = try receiver.unprotectRTCP($0, length: length) } }
